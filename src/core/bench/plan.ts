@@ -1,0 +1,27 @@
+import type { BenchmarkPlan } from './types';
+
+/**
+ * Sized so that one backend takes a few seconds even on a software WebGPU adapter (~0.5 GFLOP/s):
+ * matrix products grow only while one takes under 30 ms, and training stops after its budget.
+ */
+export const DEFAULT_PLAN: BenchmarkPlan = {
+  matmul: { sizes: [128, 256, 512, 1024, 2048], reps: 5, growBelowMs: 30 },
+  training: {
+    inputs: 20,
+    hidden: [64, 64],
+    classes: 3,
+    batchSize: 256,
+    warmupSteps: 2,
+    steps: 50,
+    minSteps: 3,
+    budgetMs: 3000,
+    learningRate: 1e-3,
+    seed: 20240601,
+  },
+};
+
+/** The smallest plan that still exercises every kernel: a smoke test, not a measurement. */
+export const SMOKE_PLAN: BenchmarkPlan = {
+  matmul: { sizes: [64], reps: 2, growBelowMs: 0 },
+  training: { ...DEFAULT_PLAN.training, batchSize: 32, warmupSteps: 1, steps: 3, minSteps: 1 },
+};

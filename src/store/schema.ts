@@ -1,0 +1,123 @@
+/**
+ * The workspace schema. Every entity kind lives in its own object store, keyed by `id`, with a
+ * `byWorkspace` index. Large payloads never sit in records: they are content-addressed blobs that a
+ * record lists in `blobRefs`.
+ */
+export const DB_NAME = 'bunsen';
+
+export const ENTITY_KINDS = [
+  'datasets',
+  'datasetVersions',
+  'experiments',
+  'runs',
+  'metrics',
+  'logs',
+  'models',
+  'modelVersions',
+  'deployments',
+  'pipelines',
+  'notebooks',
+  'labelingProjects',
+  'monitors',
+  'events',
+] as const;
+
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+export const isEntityKind = (value: unknown): value is EntityKind =>
+  typeof value === 'string' && (ENTITY_KINDS as readonly string[]).includes(value);
+
+/** Secondary indexes beyond `byWorkspace`: the parent each kind is usually listed under. */
+export const PARENT_INDEX: Partial<Record<EntityKind, string>> = {
+  datasetVersions: 'datasetId',
+  runs: 'experimentId',
+  metrics: 'runId',
+  logs: 'runId',
+  modelVersions: 'modelId',
+  events: 'monitorId',
+};
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface EntityRecord {
+  id: string;
+  workspaceId: string;
+  createdAt: number;
+  createdBy: string;
+  updatedAt?: number;
+  /** sha-256 hashes (hex) of the blobs this record references. */
+  blobRefs?: string[];
+  [field: string]: Json | undefined;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Sequence number of the last audit event; audit events are numbered 1, 2, 3 … per workspace. */
+  auditSeq: number;
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+}
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'import';
+
+export interface AuditEvent {
+  id: string;
+  workspaceId: string;
+  seq: number;
+  at: number;
+  actor: Actor;
+  action: AuditAction;
+  entityKind: EntityKind | 'workspaces';
+  entityId: string;
+  summary: string;
+}
+
+export interface BlobRecord {
+  hash: string;
+  size: number;
+  type: string;
+  data: ArrayBuffer;
+  /** How many records list this blob in `blobRefs`; the blob is deleted when it reaches 0. */
+  refs: number;
+}
+
+export interface MetaRecord {
+  key: string;
+  value: Json;
+}
+
+/**
+ * What may change after a record is written. Everything else is append-only: dataset versions,
+ * finished runs, metrics, model versions and events are the lineage and must never be rewritten.
+ * `'draft'` kinds are user documents that are edited freely.
+ */
+export type Mutability = { fields: readonly string[]; whileActive?: readonly string[] } | 'draft';
+
+export const MUTABILITY: Record<EntityKind, Mutability> = {
+  datasets: { fields: ['name', 'description', 'tags'] },
+  datasetVersions: { fields: ['name', 'tags', 'notes'] },
+  experiments: { fields: ['name', 'description', 'tags'] },
+  runs: {
+    fields: ['name', 'tags', 'notes'],
+    whileActive: ['status', 'endedAt', 'error', 'summary', 'outputs', 'blobRefs', 'backend'],
+  },
+  metrics: { fields: [] },
+  logs: { fields: [] },
+  models: { fields: ['name', 'description', 'tags'] },
+  modelVersions: { fields: ['aliases', 'stage', 'tags', 'description'] },
+  deployments: { fields: ['name', 'notes', 'tags'] },
+  pipelines: 'draft',
+  notebooks: 'draft',
+  labelingProjects: 'draft',
+  monitors: 'draft',
+  events: { fields: [] },
+};
+
+export const ACTIVE_RUN_STATUSES: readonly string[] = ['queued', 'running'];

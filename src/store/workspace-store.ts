@@ -1,0 +1,632 @@
+import type { IDBPTransaction } from 'idb';
+import { broadcastChannel, withLock, type Change, type ChangeChannel } from './channel';
+import { openDatabase, type Database } from './db';
+import { StoreError, toStoreError } from './errors';
+import { sha256 } from './hash';
+import {
+  ACTIVE_RUN_STATUSES,
+  DB_NAME,
+  ENTITY_KINDS,
+  MUTABILITY,
+  PARENT_INDEX,
+  type Actor,
+  type AuditAction,
+  type AuditEvent,
+  type BlobRecord,
+  type EntityKind,
+  type EntityRecord,
+  type Json,
+  type Workspace,
+} from './schema';
+
+export interface StoreOptions {
+  dbName?: string;
+  now?: () => number;
+  newId?: () => string;
+  channel?: ChangeChannel;
+}
+
+export interface BlobInput {
+  data: Uint8Array;
+  type?: string;
+}
+
+export interface NewRecord {
+  id?: string;
+  blobRefs?: string[];
+  [field: string]: Json | undefined;
+}
+
+export interface AuditEntry {
+  action: AuditAction;
+  entityKind: AuditEvent['entityKind'];
+  entityId: string;
+  summary: string;
+}
+
+type WriteTx = IDBPTransaction<unknown, string[], 'readwrite'>;
+
+const MAX_NAME_LENGTH = 120;
+
+export function validName(value: string, what: string): string {
+  const name = value.trim();
+  if (!name) throw new StoreError('invalid', `${what} cannot be empty.`, 'name');
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new StoreError(
+      'invalid',
+      `${what} is longer than ${MAX_NAME_LENGTH} characters.`,
+      'name',
+    );
+  }
+  return name;
+}
+
+function isJsonValue(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonValue(item, depth + 1));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value as object).every(
+      (item) => item === undefined || isJsonValue(item, depth + 1),
+    );
+  }
+  return false;
+}
+
+/**
+ * The only code that reads and writes the workspace database. Every mutation runs in one
+ * transaction that also appends its audit events and bumps the workspace's audit sequence, so a
+ * record never exists without the event that explains it. After a newer schema is opened in
+ * another tab this instance turns read-only and says so, instead of writing an old shape.
+ */
+export class WorkspaceStore {
+  readonly now: () => number;
+  readonly newId: () => string;
+  private stale = false;
+  private staleListeners = new Set<() => void>();
+
+  private constructor(
+    private db: Database,
+    readonly channel: ChangeChannel,
+    private actorRecord: Actor,
+    options: StoreOptions,
+  ) {
+    this.now = options.now ?? (() => Date.now());
+    this.newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  }
+
+  static async open(options: StoreOptions = {}): Promise<WorkspaceStore> {
+    const name = options.dbName ?? DB_NAME;
+    const opened: { store?: WorkspaceStore } = {};
+    const db = await openDatabase({ name, onVersionChange: () => opened.store?.markStale() });
+    const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+    const actor = await loadOrCreateActor(db, newId);
+    opened.store = new WorkspaceStore(
+      db,
+      options.channel ?? broadcastChannel(`${name}:changes`),
+      actor,
+      { ...options, newId },
+    );
+    return opened.store;
+  }
+
+  get isStale() {
+    return this.stale;
+  }
+
+  onStale(listener: () => void): () => void {
+    this.staleListeners.add(listener);
+    return () => this.staleListeners.delete(listener);
+  }
+
+  onChange(listener: (change: Change) => void): () => void {
+    return this.channel.subscribe(listener);
+  }
+
+  close() {
+    this.db.close();
+    this.channel.close();
+  }
+
+  private markStale() {
+    this.stale = true;
+    this.staleListeners.forEach((listener) => listener());
+  }
+
+  private ensureWritable() {
+    if (this.stale) {
+      throw new StoreError(
+        'stale-schema',
+        'A newer version of Bunsen is open in another tab, so this tab has stopped saving to avoid overwriting newer data. Reload this tab to continue.',
+      );
+    }
+  }
+
+  private ensureReadable() {
+    if (this.stale) this.ensureWritable();
+  }
+
+  // ── who ───────────────────────────────────────────────────────────────────────────────────
+
+  get actor(): Actor {
+    return this.actorRecord;
+  }
+
+  async setActorName(name: string) {
+    this.ensureWritable();
+    const actor = { ...this.actorRecord, name: validName(name, 'Your name') };
+    await this.db.put('meta', { key: 'actor', value: { ...actor } });
+    this.actorRecord = actor;
+  }
+
+  // ── workspaces ────────────────────────────────────────────────────────────────────────────
+
+  async listWorkspaces(): Promise<Workspace[]> {
+    this.ensureReadable();
+    const all = (await this.db.getAll('workspaces')) as Workspace[];
+    return all.sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
+  }
+
+  async getWorkspace(id: string): Promise<Workspace | undefined> {
+    this.ensureReadable();
+    return (await this.db.get('workspaces', id)) as Workspace | undefined;
+  }
+
+  async createWorkspace(input: { name: string; description?: string }): Promise<Workspace> {
+    this.ensureWritable();
+    const name = validName(input.name, 'A workspace name');
+    const at = this.now();
+    const workspace: Workspace = {
+      id: this.newId(),
+      name,
+      description: input.description?.trim() ?? '',
+      createdAt: at,
+      updatedAt: at,
+      auditSeq: 0,
+    };
+    await this.write(
+      ['workspaces'],
+      async (tx) => {
+        await ensureUniqueName(tx, name, workspace.id);
+        await tx.objectStore('workspaces').add(workspace);
+      },
+      workspace.id,
+      [
+        {
+          action: 'create',
+          entityKind: 'workspaces',
+          entityId: workspace.id,
+          summary: `Created workspace “${name}”`,
+        },
+      ],
+    );
+    this.channel.post({ type: 'workspaces' });
+    return (await this.getWorkspace(workspace.id)) as Workspace;
+  }
+
+  /** Creates a first workspace unless one exists; safe when several tabs start at once. */
+  async ensureWorkspace(name: string): Promise<Workspace> {
+    return withLock(`${this.db.name}:bootstrap`, async () => {
+      const [first] = await this.listWorkspaces();
+      return first ?? this.createWorkspace({ name });
+    });
+  }
+
+  async updateWorkspace(id: string, patch: { name?: string; description?: string }) {
+    this.ensureWritable();
+    const current = await this.requireWorkspace(id);
+    const name =
+      patch.name === undefined ? current.name : validName(patch.name, 'A workspace name');
+    const description = patch.description?.trim() ?? current.description;
+    const changes = [
+      name !== current.name ? `renamed “${current.name}” to “${name}”` : '',
+      description !== current.description ? 'changed the description' : '',
+    ].filter(Boolean);
+    if (!changes.length) return current;
+    await this.write(
+      [],
+      async (tx) => {
+        if (name !== current.name) await ensureUniqueName(tx, name, id);
+        const fresh = (await tx.objectStore('workspaces').get(id)) as Workspace;
+        await tx
+          .objectStore('workspaces')
+          .put({ ...fresh, name, description, updatedAt: this.now() });
+      },
+      id,
+      [
+        {
+          action: 'update',
+          entityKind: 'workspaces',
+          entityId: id,
+          summary: `Workspace: ${changes.join(', ')}`,
+        },
+      ],
+    );
+    this.channel.post({ type: 'workspaces' });
+    return (await this.getWorkspace(id)) as Workspace;
+  }
+
+  /** Deletes a workspace, everything in it and its audit trail; blobs no one else uses go too. */
+  async deleteWorkspace(id: string) {
+    this.ensureWritable();
+    await this.requireWorkspace(id);
+    await withLock(`${this.db.name}:workspace:${id}`, async () => {
+      const tx = this.db.transaction(
+        ['workspaces', 'audit', 'blobs', ...ENTITY_KINDS],
+        'readwrite',
+      );
+      await this.deleteContents(tx, id);
+      await tx.objectStore('workspaces').delete(id);
+      await this.commit(tx);
+    });
+    this.channel.post({ type: 'workspaces' });
+  }
+
+  private async requireWorkspace(id: string): Promise<Workspace> {
+    const workspace = await this.getWorkspace(id);
+    if (!workspace) throw new StoreError('not-found', `There is no workspace with id ${id}.`);
+    return workspace;
+  }
+
+  /** Removes every record, audit event and blob reference of a workspace inside `tx`. */
+  async deleteContents(tx: WriteTx, workspaceId: string) {
+    for (const kind of ENTITY_KINDS) {
+      const store = tx.objectStore(kind);
+      const records = (await store.index('byWorkspace').getAll(workspaceId)) as EntityRecord[];
+      for (const record of records) {
+        await releaseBlobs(tx, record.blobRefs);
+        await store.delete(record.id);
+      }
+    }
+    const audit = tx.objectStore('audit');
+    for (const key of await audit.index('byWorkspace').getAllKeys(workspaceId))
+      await audit.delete(key);
+  }
+
+  // ── entities ──────────────────────────────────────────────────────────────────────────────
+
+  async create(
+    kind: EntityKind,
+    workspaceId: string,
+    fields: NewRecord,
+    options: { blobs?: BlobInput[]; summary?: string } = {},
+  ): Promise<EntityRecord> {
+    this.ensureWritable();
+    const hashed = uniqueByHash(
+      await Promise.all(
+        (options.blobs ?? []).map(async (blob) => ({ ...blob, hash: await sha256(blob.data) })),
+      ),
+    );
+    const alreadyStored = (fields.blobRefs ?? []).filter(
+      (hash) => !hashed.some((blob) => blob.hash === hash),
+    );
+    const record: EntityRecord = {
+      ...(fields as Record<string, Json>),
+      id: fields.id ?? this.newId(),
+      workspaceId,
+      createdAt: this.now(),
+      createdBy: this.actorRecord.id,
+    };
+    const refs = [...new Set([...(fields.blobRefs ?? []), ...hashed.map((blob) => blob.hash)])];
+    if (refs.length) record.blobRefs = refs;
+    assertJson(record, kind);
+    const bytes = hashed.reduce((sum, blob) => sum + blob.data.byteLength, 0);
+    await this.requireWorkspace(workspaceId);
+    await this.write(
+      [kind, 'blobs'],
+      async (tx) => {
+        for (const blob of hashed) await storeBlob(tx, blob.hash, blob.data, blob.type);
+        for (const hash of new Set(alreadyStored)) await retainBlob(tx, hash);
+        await tx.objectStore(kind).add(record);
+      },
+      workspaceId,
+      [
+        {
+          action: 'create',
+          entityKind: kind,
+          entityId: record.id,
+          summary: options.summary ?? `Created ${describe(kind, record)}`,
+        },
+      ],
+      bytes,
+    );
+    this.channel.post({ type: 'entities', workspaceId, kinds: [kind] });
+    return record;
+  }
+
+  async update(kind: EntityKind, id: string, patch: Record<string, Json>, summary?: string) {
+    this.ensureWritable();
+    const current = await this.get(kind, id);
+    if (!current) throw new StoreError('not-found', `There is no ${kind} record with id ${id}.`);
+    assertMutable(kind, current, Object.keys(patch));
+    const next = { ...current, ...patch, updatedAt: this.now() } as EntityRecord;
+    assertJson(next, kind);
+    await this.write(
+      [kind, 'blobs'],
+      async (tx) => {
+        const added = (next.blobRefs ?? []).filter((hash) => !current.blobRefs?.includes(hash));
+        const dropped = (current.blobRefs ?? []).filter((hash) => !next.blobRefs?.includes(hash));
+        for (const hash of added) await retainBlob(tx, hash);
+        await releaseBlobs(tx, dropped);
+        await tx.objectStore(kind).put(next);
+      },
+      current.workspaceId,
+      [
+        {
+          action: 'update',
+          entityKind: kind,
+          entityId: id,
+          summary: summary ?? `Updated ${describe(kind, next)}: ${Object.keys(patch).join(', ')}`,
+        },
+      ],
+    );
+    this.channel.post({ type: 'entities', workspaceId: current.workspaceId, kinds: [kind] });
+    return next;
+  }
+
+  async remove(kind: EntityKind, id: string) {
+    this.ensureWritable();
+    const current = await this.get(kind, id);
+    if (!current) throw new StoreError('not-found', `There is no ${kind} record with id ${id}.`);
+    await this.write(
+      [kind, 'blobs'],
+      async (tx) => {
+        await releaseBlobs(tx, current.blobRefs);
+        await tx.objectStore(kind).delete(id);
+      },
+      current.workspaceId,
+      [
+        {
+          action: 'delete',
+          entityKind: kind,
+          entityId: id,
+          summary: `Deleted ${describe(kind, current)}`,
+        },
+      ],
+    );
+    this.channel.post({ type: 'entities', workspaceId: current.workspaceId, kinds: [kind] });
+  }
+
+  async get(kind: EntityKind, id: string): Promise<EntityRecord | undefined> {
+    this.ensureReadable();
+    return (await this.db.get(kind, id)) as EntityRecord | undefined;
+  }
+
+  async list(kind: EntityKind, workspaceId: string): Promise<EntityRecord[]> {
+    this.ensureReadable();
+    const records = (await this.db.getAllFromIndex(
+      kind,
+      'byWorkspace',
+      workspaceId,
+    )) as EntityRecord[];
+    return records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async listChildren(kind: EntityKind, parentId: string): Promise<EntityRecord[]> {
+    this.ensureReadable();
+    const field = PARENT_INDEX[kind];
+    if (!field) throw new StoreError('invalid', `${kind} records have no parent index.`);
+    const records = (await this.db.getAllFromIndex(
+      kind,
+      `by_${field}`,
+      parentId,
+    )) as EntityRecord[];
+    return records.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+
+  async countByKind(workspaceId: string): Promise<Record<EntityKind, number>> {
+    this.ensureReadable();
+    const counts = {} as Record<EntityKind, number>;
+    for (const kind of ENTITY_KINDS) {
+      counts[kind] = await this.db.countFromIndex(kind, 'byWorkspace', workspaceId);
+    }
+    return counts;
+  }
+
+  async getBlob(hash: string): Promise<BlobRecord | undefined> {
+    this.ensureReadable();
+    return (await this.db.get('blobs', hash)) as BlobRecord | undefined;
+  }
+
+  // ── audit ─────────────────────────────────────────────────────────────────────────────────
+
+  /** The audit trail of a workspace, newest first. */
+  async audit(workspaceId: string, options: { limit?: number; beforeSeq?: number } = {}) {
+    this.ensureReadable();
+    const upper = options.beforeSeq ?? Number.MAX_SAFE_INTEGER;
+    const range = IDBKeyRange.bound([workspaceId, 0], [workspaceId, upper], false, true);
+    const events: AuditEvent[] = [];
+    let cursor = await this.db
+      .transaction('audit')
+      .store.index('byWorkspaceSeq')
+      .openCursor(range, 'prev');
+    while (cursor && events.length < (options.limit ?? 200)) {
+      events.push(cursor.value as AuditEvent);
+      cursor = await cursor.continue();
+    }
+    return events;
+  }
+
+  // ── transactions ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs `work` and appends `entries` to the workspace's audit trail in one transaction.
+   * `bytes` sizes a quota error message.
+   */
+  async write(
+    stores: string[],
+    work: (tx: WriteTx) => Promise<void>,
+    workspaceId: string,
+    entries: AuditEntry[],
+    bytes = 0,
+  ) {
+    this.ensureWritable();
+    const names = [...new Set([...stores, 'workspaces', 'audit'])];
+    let tx: WriteTx;
+    try {
+      tx = this.db.transaction(names, 'readwrite') as WriteTx;
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    try {
+      await work(tx);
+      await this.appendAudit(tx, workspaceId, entries);
+    } catch (error) {
+      abortQuietly(tx);
+      await tx.done.catch(() => undefined);
+      throw toStoreError(error, { bytes });
+    }
+    await this.commit(tx, bytes);
+  }
+
+  async appendAudit(tx: WriteTx, workspaceId: string, entries: AuditEntry[]) {
+    const workspaces = tx.objectStore('workspaces');
+    const workspace = (await workspaces.get(workspaceId)) as Workspace | undefined;
+    if (!workspace)
+      throw new StoreError('not-found', `There is no workspace with id ${workspaceId}.`);
+    let seq = workspace.auditSeq;
+    const at = this.now();
+    for (const entry of entries) {
+      seq += 1;
+      const event: AuditEvent = {
+        id: this.newId(),
+        workspaceId,
+        seq,
+        at,
+        actor: { ...this.actorRecord },
+        ...entry,
+      };
+      await tx.objectStore('audit').add(event);
+    }
+    await workspaces.put({ ...workspace, auditSeq: seq });
+  }
+
+  private async commit(tx: { done: Promise<void> }, bytes = 0) {
+    try {
+      await tx.done;
+    } catch (error) {
+      throw toStoreError(error, { bytes });
+    }
+  }
+
+  get database(): Database {
+    this.ensureReadable();
+    return this.db;
+  }
+}
+
+async function ensureUniqueName(tx: WriteTx, name: string, id: string) {
+  const all = (await tx.objectStore('workspaces').getAll()) as Workspace[];
+  const taken = all.some(
+    (workspace) => workspace.id !== id && workspace.name.toLowerCase() === name.toLowerCase(),
+  );
+  if (taken)
+    throw new StoreError('conflict', `A workspace named “${name}” already exists.`, 'name');
+}
+
+function uniqueByHash<T extends { hash: string }>(items: T[]): T[] {
+  return [...new Map(items.map((item) => [item.hash, item])).values()];
+}
+
+function abortQuietly(tx: { abort(): void }) {
+  try {
+    tx.abort();
+  } catch {
+    // The transaction already finished or aborted itself.
+  }
+}
+
+async function loadOrCreateActor(db: Database, newId: () => string): Promise<Actor> {
+  const stored = (await db.get('meta', 'actor')) as { value: Actor } | undefined;
+  if (stored) return stored.value;
+  const actor: Actor = { id: newId(), name: 'Local user' };
+  await db.put('meta', { key: 'actor', value: { ...actor } }).catch((error: unknown) => {
+    throw toStoreError(error);
+  });
+  return actor;
+}
+
+function describe(kind: EntityKind, record: EntityRecord): string {
+  const label = typeof record.name === 'string' ? ` “${record.name}”` : ` ${record.id}`;
+  return `${kind.replace(/s$/, '')}${label}`;
+}
+
+function assertJson(record: EntityRecord, kind: EntityKind) {
+  for (const [field, value] of Object.entries(record)) {
+    if (value !== undefined && !isJsonValue(value)) {
+      throw new StoreError(
+        'invalid',
+        `${kind}.${field} must be plain JSON data (large or binary data belongs in a blob).`,
+        `${kind}.${field}`,
+      );
+    }
+  }
+}
+
+function assertMutable(kind: EntityKind, current: EntityRecord, fields: string[]) {
+  const rule = MUTABILITY[kind];
+  if (rule === 'draft') {
+    const fixed = fields.filter((field) =>
+      ['id', 'workspaceId', 'createdAt', 'createdBy'].includes(field),
+    );
+    if (fixed.length)
+      throw new StoreError(
+        'immutable',
+        `${kind}.${fixed[0]} cannot be changed.`,
+        `${kind}.${fixed[0]}`,
+      );
+    return;
+  }
+  const active = typeof current.status === 'string' && ACTIVE_RUN_STATUSES.includes(current.status);
+  const allowed = new Set([...rule.fields, ...(active ? (rule.whileActive ?? []) : [])]);
+  const refused = fields.find((field) => !allowed.has(field));
+  if (refused) {
+    throw new StoreError(
+      'immutable',
+      `${kind}.${refused} cannot be changed once written: ${kind} are append-only so lineage stays true.`,
+      `${kind}.${refused}`,
+    );
+  }
+}
+
+async function storeBlob(
+  tx: WriteTx,
+  hash: string,
+  data: Uint8Array,
+  type = 'application/octet-stream',
+) {
+  const blobs = tx.objectStore('blobs');
+  const existing = (await blobs.get(hash)) as BlobRecord | undefined;
+  if (existing) {
+    await blobs.put({ ...existing, refs: existing.refs + 1 });
+    return;
+  }
+  const copy = data.slice().buffer;
+  const record: BlobRecord = { hash, size: data.byteLength, type, data: copy, refs: 1 };
+  await blobs.add(record);
+}
+
+async function retainBlob(tx: WriteTx, hash: string) {
+  const blobs = tx.objectStore('blobs');
+  const existing = (await blobs.get(hash)) as BlobRecord | undefined;
+  if (!existing)
+    throw new StoreError(
+      'invalid',
+      `The record refers to a blob that is not stored: ${hash}.`,
+      'blobRefs',
+    );
+  await blobs.put({ ...existing, refs: existing.refs + 1 });
+}
+
+export async function releaseBlobs(tx: WriteTx, hashes: readonly string[] | undefined) {
+  const blobs = tx.objectStore('blobs');
+  for (const hash of hashes ?? []) {
+    const existing = (await blobs.get(hash)) as BlobRecord | undefined;
+    if (!existing) continue;
+    if (existing.refs <= 1) await blobs.delete(hash);
+    else await blobs.put({ ...existing, refs: existing.refs - 1 });
+  }
+}
+
+export { storeBlob };
