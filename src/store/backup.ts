@@ -1,5 +1,5 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type UnzipFileInfo } from 'fflate';
-import { z } from 'zod';
+import { z } from './zod';
 import { withLock } from './channel';
 import { StoreError, toStoreError } from './errors';
 import { sha256 } from './hash';

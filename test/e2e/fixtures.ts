@@ -1,12 +1,18 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, chromium, expect, type BrowserContext, type Page } from '@playwright/test';
-import { chromiumArgs, findChromium } from './chromium';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 
 export interface LabFixtures {
   /** Launch Chromium with a WebGPU adapter (SwiftShader here): slow, for small correctness checks. */
   webgpu: boolean;
+  /**
+   * Put the browser profile on a tmpfs of this many MB, so that IndexedDB hits a real
+   * QuotaExceededError when it fills up (0: the normal disk). Mounting needs root.
+   */
+  diskMb: number;
   context: BrowserContext;
   page: Page;
   /** Uncaught page errors and console errors seen during the test. */
@@ -15,9 +21,10 @@ export interface LabFixtures {
 
 export const test = base.extend<LabFixtures>({
   webgpu: [false, { option: true }],
-  // eslint-disable-next-line no-empty-pattern
-  context: async ({ webgpu }, use) => {
+  diskMb: [0, { option: true }],
+  context: async ({ webgpu, diskMb }, use) => {
     const userDataDir = await mkdtemp(join(tmpdir(), 'bunsen-e2e-'));
+    if (diskMb) mountSmallDisk(userDataDir, diskMb);
     const context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: findChromium(),
       headless: true,
@@ -26,6 +33,7 @@ export const test = base.extend<LabFixtures>({
     });
     await use(context);
     await context.close();
+    if (diskMb) execFileSync('umount', [userDataDir]);
     await rm(userDataDir, { recursive: true, force: true });
   },
   pageErrors: async ({ context }, use) => {
@@ -48,6 +56,27 @@ export const test = base.extend<LabFixtures>({
 });
 
 export { expect };
+
+function mountSmallDisk(dir: string, megabytes: number) {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${megabytes}m`, 'tmpfs', dir], {
+      stdio: 'pipe',
+    });
+  } catch (error) {
+    throw new Error(
+      `This test fills a small disk to get a real QuotaExceededError, and mounting a ${megabytes} MB ` +
+        `tmpfs failed (run the browser tests as root, as CI does): ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Clicks an area of the lab in the side navigation. */
+export async function goTo(page: Page, area: 'Overview' | 'Activity' | 'Compute' | 'Storage') {
+  await page
+    .getByRole('navigation', { name: 'Lab' })
+    .getByRole('link', { name: new RegExp(area) })
+    .click();
+}
 
 /** Opens the lab and waits until the app shell is interactive. */
 export async function openLab(page: Page, path = '') {

@@ -139,7 +139,7 @@ describe('workspace backup', () => {
         rezip(
           good,
           (m) =>
-            ((m.records as Record<string, { createdAt: unknown }[]>).runs[0]!.createdAt =
+            ((m.records as Record<string, { createdAt: unknown }[]>).runs![0]!.createdAt =
               'yesterday'),
         ),
       ),
@@ -164,7 +164,7 @@ describe('workspace backup', () => {
         rezip(
           good,
           (m) =>
-            ((m.records as Record<string, { workspaceId: string }[]>).datasets[0]!.workspaceId =
+            ((m.records as Record<string, { workspaceId: string }[]>).datasets![0]!.workspaceId =
               'other'),
         ),
       ),

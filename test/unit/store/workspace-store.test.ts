@@ -99,7 +99,7 @@ describe('WorkspaceStore', () => {
     );
     const realAdd = FakeObjectStore.prototype.add;
     FakeObjectStore.prototype.add = function (
-      this: FakeObjectStore,
+      this: InstanceType<typeof FakeObjectStore>,
       ...args: Parameters<typeof realAdd>
     ) {
       if (this.name === 'blobs')

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { test, expect, openLab } from './fixtures';
+import { startServer } from '../../scripts/serve.mjs';
+
+const waitForServiceWorker = (page: import('@playwright/test').Page) =>
+  page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    return registration.active?.state;
+  });
+
+test('after one visit the lab loads and works with the network off', async ({ context, page }) => {
+  await openLab(page);
+  expect(await waitForServiceWorker(page)).toBe('activated');
+  const cached = await page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+    }
+    return urls;
+  });
+  expect(cached.some((url) => /tfjs-backend-wasm.*\.wasm/.test(url))).toBe(true);
+  expect(cached.some((url) => url.endsWith('/manifest.webmanifest'))).toBe(true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await expect(page.getByTestId('workspace-title')).toHaveText('My workspace');
+  await page.getByTestId('manage-workspaces').click();
+  await page.getByTestId('new-workspace-name').fill('Offline notes');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('workspace-title')).toHaveText('Offline notes');
+  await context.setOffline(false);
+});
+
+test('the manifest makes the lab installable', async ({ page }) => {
+  await openLab(page);
+  const manifest = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel="manifest"]') as HTMLLinkElement;
+    return (await fetch(link.href)).json();
+  });
+  expect(manifest).toMatchObject({
+    name: expect.stringContaining('Bunsen'),
+    display: 'standalone',
+  });
+  const sizes = (manifest.icons as { sizes: string }[]).map((icon) => icon.sizes);
+  expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+});
+
+test('a newly deployed version prompts the user to reload', async ({ page }) => {
+  let deployed = 1;
+  const original = await readFile('dist/sw.js', 'utf8');
+  const server = await startServer({
+    intercept(req, res) {
+      if (!req.url?.startsWith('/sw.js')) return false;
+      res.setHeader('Content-Type', 'text/javascript');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.end(`${original}\n// deployment ${deployed}\n`);
+      return true;
+    },
+  });
+  try {
+    await page.goto(server.url);
+    await expect(page.getByTestId('app-ready')).toBeAttached();
+    await waitForServiceWorker(page);
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+
+    deployed = 2;
+    await page.reload();
+    await expect(page.getByTestId('update-prompt')).toContainText(
+      'A new version of Bunsen is ready',
+    );
+    await page.getByRole('button', { name: 'Reload to update' }).click();
+    await expect(page.getByTestId('app-ready')).toBeAttached();
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+    const scriptUrl = await page.evaluate(
+      async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL,
+    );
+    expect(scriptUrl).toContain('/sw.js');
+  } finally {
+    await server.close();
+  }
+});
