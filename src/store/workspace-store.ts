@@ -602,8 +602,10 @@ async function storeBlob(
     await blobs.put({ ...existing, refs: existing.refs + 1 });
     return;
   }
-  const copy = data.slice().buffer;
-  const record: BlobRecord = { hash, size: data.byteLength, type, data: copy, refs: 1 };
+  // IndexedDB clones the value when `add` is called, so a view over a whole buffer needs no copy.
+  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  const buffer = (whole ? data.buffer : data.slice().buffer) as ArrayBuffer;
+  const record: BlobRecord = { hash, size: data.byteLength, type, data: buffer, refs: 1 };
   await blobs.add(record);
 }
 

@@ -35,6 +35,9 @@ class AppState {
       const first = await lab.initialWorkspace(localStorage.getItem(CURRENT_KEY));
       await this.refresh();
       this.open(first.id);
+      // Ask once per load: browsers that grant it silently do so now; the Storage page shows the
+      // answer and lets the user ask again.
+      void lab.requestPersistentStorage();
       return lab;
     } catch (error) {
       this.fatal = describeError(error);

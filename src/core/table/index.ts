@@ -1,0 +1,2 @@
+export * from './column';
+export * from './table';
