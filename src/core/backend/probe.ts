@@ -82,7 +82,9 @@ function adapterDetails(adapter: GpuAdapterLike): WebGpuAdapterDetails {
   };
 }
 
-export async function probeWebGpu(gpu: GpuLike | undefined = findGpu()): Promise<Probe<WebGpuAdapterDetails>> {
+export async function probeWebGpu(
+  gpu: GpuLike | undefined = findGpu(),
+): Promise<Probe<WebGpuAdapterDetails>> {
   if (!gpu) {
     return { ok: false, reason: 'WebGPU: not supported here (navigator.gpu is missing)' };
   }
@@ -114,7 +116,10 @@ const UNMASKED_RENDERER_WEBGL = 0x9246;
 
 function contextSource(): ContextSource | undefined {
   const scope = globalThis as {
-    OffscreenCanvas?: new (width: number, height: number) => {
+    OffscreenCanvas?: new (
+      width: number,
+      height: number,
+    ) => {
       getContext(kind: 'webgl2'): unknown;
     };
     document?: { createElement(tag: 'canvas'): { getContext(kind: 'webgl2'): unknown } };
@@ -122,12 +127,16 @@ function contextSource(): ContextSource | undefined {
   const { OffscreenCanvas, document } = scope;
   if (OffscreenCanvas) {
     const kind = document ? 'page' : 'worker';
-    return { kind, create: () => new OffscreenCanvas(1, 1).getContext('webgl2') as WebGlContextLike | null };
+    return {
+      kind,
+      create: () => new OffscreenCanvas(1, 1).getContext('webgl2') as WebGlContextLike | null,
+    };
   }
   if (document) {
     return {
       kind: 'page',
-      create: () => document.createElement('canvas').getContext('webgl2') as WebGlContextLike | null,
+      create: () =>
+        document.createElement('canvas').getContext('webgl2') as WebGlContextLike | null,
     };
   }
   return undefined;

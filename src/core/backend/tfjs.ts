@@ -4,25 +4,13 @@
  * not be used, so that the lab can tell the student instead of silently running slower.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BACKEND_LABELS, BACKEND_ORDER, type BackendName, type BackendStatus } from './names';
 import { errorMessage, findGpu, probeWasm, probeWebGl, probeWebGpu } from './probe';
+
+export { BACKEND_LABELS, BACKEND_ORDER, type BackendName, type BackendStatus };
 
 export { tf };
 export type Tf = typeof tf;
-
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-export const BACKEND_LABELS: Readonly<Record<BackendName, string>> = {
-  webgpu: 'WebGPU',
-  webgl: 'WebGL',
-  wasm: 'WASM',
-  cpu: 'CPU',
-};
-
-export type BackendStatus =
-  | { backend: BackendName; available: true }
-  | { backend: BackendName; available: false; reason: string };
 
 export type TfjsSetup =
   | { ok: true; tf: Tf; backend: BackendName; tried: BackendStatus[] }
@@ -129,7 +117,7 @@ async function activate(backend: BackendName): Promise<BackendStatus> {
   const status = await attempt(backend);
   if (status.available) {
     active = backend;
-  } else if (active) {
+  } else if (active && tf.getBackend() !== active) {
     // A failed tf.setBackend leaves tfjs pointing at the broken backend; point it back.
     await tf.setBackend(active);
   }

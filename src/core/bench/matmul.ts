@@ -1,11 +1,17 @@
 import type { Tf } from '../backend/tfjs';
 import { seededRandom, uniformArray } from '../random';
-import { elapsedSince } from './timing';
+import { checkpoints, elapsedSince } from './timing';
 import type { MatmulPlan, MatmulResult, MeasureContext } from './types';
 
 const SEED = 1;
 
-async function timeProducts(tf: Tf, size: number, reps: number, context: MeasureContext) {
+async function timeProducts(
+  tf: Tf,
+  size: number,
+  reps: number,
+  context: MeasureContext,
+  checkpoint: () => Promise<void>,
+) {
   const random = seededRandom(SEED + size);
   const a = tf.tensor2d(uniformArray(random, size * size, -1, 1), [size, size]);
   const b = tf.tensor2d(uniformArray(random, size * size, -1, 1), [size, size]);
@@ -21,7 +27,7 @@ async function timeProducts(tf: Tf, size: number, reps: number, context: Measure
     await product();
     const start = context.now();
     for (let rep = 0; rep < reps; rep++) {
-      context.signal?.throwIfAborted();
+      await checkpoint();
       await product();
     }
     return elapsedSince(context.now, start) / reps;
@@ -37,10 +43,11 @@ export async function benchmarkMatmul(
   plan: MatmulPlan,
   context: MeasureContext,
 ): Promise<MatmulResult> {
+  const checkpoint = checkpoints(context);
   let result: MatmulResult | undefined;
   for (const [index, size] of plan.sizes.entries()) {
-    context.signal?.throwIfAborted();
-    const msPerProduct = await timeProducts(tf, size, plan.reps, context);
+    await checkpoint();
+    const msPerProduct = await timeProducts(tf, size, plan.reps, context, checkpoint);
     const gflops = (2 * size ** 3) / (msPerProduct * 1e6);
     result = { size, reps: plan.reps, msPerProduct, gflops };
     context.onProgress?.((index + 1) / plan.sizes.length);

@@ -1,8 +1,10 @@
 import type { BenchmarkPlan } from './types';
 
 /**
- * Sized so that one backend takes a few seconds even on a software WebGPU adapter (~0.5 GFLOP/s):
- * matrix products grow only while one takes under 30 ms, and training stops after its budget.
+ * Sized so that one backend takes a few seconds even on a software WebGPU adapter (~0.5 GFLOP/s),
+ * where compiling the training step's shaders alone takes seconds: matrix products grow only
+ * while one takes under 30 ms, there is a single warm-up step, and timed training stops once its
+ * budget is spent.
  */
 export const DEFAULT_PLAN: BenchmarkPlan = {
   matmul: { sizes: [128, 256, 512, 1024, 2048], reps: 5, growBelowMs: 30 },
@@ -11,10 +13,10 @@ export const DEFAULT_PLAN: BenchmarkPlan = {
     hidden: [64, 64],
     classes: 3,
     batchSize: 256,
-    warmupSteps: 2,
+    warmupSteps: 1,
     steps: 50,
     minSteps: 3,
-    budgetMs: 3000,
+    budgetMs: 1500,
     learningRate: 1e-3,
     seed: 20240601,
   },

@@ -1,4 +1,4 @@
-import type { BackendName } from '../backend/tfjs';
+import type { BackendName } from '../backend/names';
 import type { BackendBenchmark } from './types';
 
 /** The backend with the highest training throughput among those that finished. */

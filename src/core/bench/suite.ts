@@ -1,4 +1,5 @@
-import type { BackendName, BackendStatus, Tf } from '../backend/tfjs';
+import type { BackendName, BackendStatus } from '../backend/names';
+import type { Tf } from '../backend/tfjs';
 import { errorMessage } from '../backend/probe';
 import { benchmarkMatmul } from './matmul';
 import { DEFAULT_PLAN } from './plan';
@@ -19,6 +20,7 @@ export interface SuiteOptions {
   activate: (backend: BackendName) => Promise<BackendStatus>;
   now: () => number;
   signal?: AbortSignal;
+  pause?: () => Promise<void>;
   onProgress?: (progress: BenchmarkProgress) => void;
   plan?: BenchmarkPlan;
 }
@@ -35,17 +37,25 @@ const STEP_SPAN: Readonly<Record<BenchmarkStep, [start: number, width: number]>>
  * cannot start or fails midway gets a row with its reason; the others still run.
  */
 export async function runBenchmarks(options: SuiteOptions): Promise<BenchmarkReport> {
-  const { tf, backends, now, signal } = options;
+  const { tf, backends, now, signal, pause } = options;
   const plan = options.plan ?? DEFAULT_PLAN;
   const results: BackendBenchmark[] = [];
   for (const [backendIndex, backend] of backends.entries()) {
     const report = (step: BenchmarkStep, stepFraction: number) => {
       const [start, width] = STEP_SPAN[step];
       const fraction = (backendIndex + start + width * stepFraction) / backends.length;
-      options.onProgress?.({ backend, backendIndex, backendCount: backends.length, step, fraction });
+      options.onProgress?.({
+        backend,
+        backendIndex,
+        backendCount: backends.length,
+        step,
+        fraction,
+      });
     };
     signal?.throwIfAborted();
     report('setup', 0);
+    await pause?.();
+    const start = now();
     const status = await options.activate(backend);
     if (!status.available) {
       results.push({ backend, ok: false, reason: status.reason });
@@ -55,14 +65,16 @@ export async function runBenchmarks(options: SuiteOptions): Promise<BenchmarkRep
       const matmul = await benchmarkMatmul(tf, plan.matmul, {
         now,
         signal,
+        pause,
         onProgress: (fraction) => report('matmul', fraction),
       });
       const training = await benchmarkTraining(tf, plan.training, {
         now,
         signal,
+        pause,
         onProgress: (fraction) => report('training', fraction),
       });
-      results.push({ backend, ok: true, matmul, training });
+      results.push({ backend, ok: true, matmul, training, elapsedMs: now() - start });
     } catch (error) {
       if (signal?.aborted) throw error;
       results.push({ backend, ok: false, reason: errorMessage(error) });

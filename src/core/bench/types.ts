@@ -1,4 +1,4 @@
-import type { BackendName } from '../backend/tfjs';
+import type { BackendName } from '../backend/names';
 
 export type BenchmarkStep = 'setup' | 'matmul' | 'training';
 
@@ -7,6 +7,8 @@ export interface MeasureContext {
   /** Milliseconds from any fixed origin, e.g. `performance.now`. */
   now: () => number;
   signal?: AbortSignal;
+  /** Yields to the thread's event loop (a macrotask), so that messages can be handled. */
+  pause?: () => Promise<void>;
   /** Fraction of this measurement done, from 0 to 1. */
   onProgress?: (fraction: number) => void;
 }
@@ -43,6 +45,8 @@ export interface TrainingResult {
   steps: number;
   batchSize: number;
   msPerStep: number;
+  /** The untimed first steps; on GPUs mostly shader compilation. */
+  warmupMs: number;
   samplesPerSecond: number;
   firstLoss: number;
   lastLoss: number;
@@ -54,7 +58,14 @@ export interface BenchmarkPlan {
 }
 
 export type BackendBenchmark =
-  | { backend: BackendName; ok: true; matmul: MatmulResult; training: TrainingResult }
+  | {
+      backend: BackendName;
+      ok: true;
+      matmul: MatmulResult;
+      training: TrainingResult;
+      /** Wall time for this backend, initialisation and warm-up included. */
+      elapsedMs: number;
+    }
   | { backend: BackendName; ok: false; reason: string };
 
 export interface BenchmarkProgress {

@@ -66,6 +66,16 @@ describe('device benchmark on the cpu backend', () => {
     expect([a.firstLoss, a.lastLoss]).toEqual([b.firstLoss, b.lastLoss]);
   });
 
+  it('lets its thread handle messages every 50 ms of measuring', async () => {
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+    };
+    const now = steppingClock(10);
+    await benchmarkMatmul(tf, { sizes: [16], reps: 20, growBelowMs: 0 }, { now, pause });
+    expect(pauses).toBeGreaterThanOrEqual(3);
+  });
+
   it('stops when aborted and still frees its tensors', async () => {
     const before = tf.memory().numTensors;
     const controller = new AbortController();
@@ -117,6 +127,7 @@ describe('benchmark suite', () => {
       steps: 1,
       batchSize: 1,
       msPerStep: 1,
+      warmupMs: 1,
       samplesPerSecond,
       firstLoss: 1,
       lastLoss: 1,
@@ -124,10 +135,10 @@ describe('benchmark suite', () => {
     const matmul = { size: 1, reps: 1, msPerProduct: 1, gflops: 1 };
     expect(
       fastestBackend([
-        { backend: 'webgl', ok: true, matmul, training: training(10_000) },
+        { backend: 'webgl', ok: true, matmul, training: training(10_000), elapsedMs: 1 },
         { backend: 'webgpu', ok: false, reason: 'none' },
-        { backend: 'wasm', ok: true, matmul, training: training(58_000) },
-        { backend: 'cpu', ok: true, matmul, training: training(15_000) },
+        { backend: 'wasm', ok: true, matmul, training: training(58_000), elapsedMs: 1 },
+        { backend: 'cpu', ok: true, matmul, training: training(15_000), elapsedMs: 1 },
       ]),
     ).toBe('wasm');
     expect(fastestBackend([])).toBeUndefined();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normalArray, randomInt, seededRandom, sfc32, uniformArray } from '../../../src/core/random';
+import {
+  normalArray,
+  randomInt,
+  seededRandom,
+  sfc32,
+  uniformArray,
+} from '../../../src/core/random';
 
 const take = (next: () => number, count: number) => Array.from({ length: count }, next);
 
