@@ -1,11 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { test, expect, openLab } from './fixtures';
+import { test, expect, openLab, goTo } from './fixtures';
 import { startServer } from '../../scripts/serve.mjs';
 
 const waitForServiceWorker = (page: import('@playwright/test').Page) =>
   page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    return registration.active?.state;
+    const worker = (await navigator.serviceWorker.ready).active as ServiceWorker;
+    while (worker.state !== 'activated') {
+      await new Promise((resolve) =>
+        worker.addEventListener('statechange', resolve, { once: true }),
+      );
+    }
+    return worker.state;
   });
 
 test('after one visit the lab loads and works with the network off', async ({ context, page }) => {
@@ -19,7 +24,8 @@ test('after one visit the lab loads and works with the network off', async ({ co
     return urls;
   });
   expect(cached.some((url) => /tfjs-backend-wasm.*\.wasm/.test(url))).toBe(true);
-  expect(cached.some((url) => url.endsWith('/manifest.webmanifest'))).toBe(true);
+  expect(cached.some((url) => /\/manifest\.webmanifest(\?|$)/.test(url))).toBe(true);
+  expect(cached.some((url) => /compute\.worker-.*\.js$/.test(url))).toBe(true);
 
   await context.setOffline(true);
   await page.reload();
@@ -29,6 +35,13 @@ test('after one visit the lab loads and works with the network off', async ({ co
   await page.getByTestId('new-workspace-name').fill('Offline notes');
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByTestId('workspace-title')).toHaveText('Offline notes');
+  await page.keyboard.press('Escape');
+
+  // The compute worker and the tfjs WebAssembly binary come from the precache too.
+  await goTo(page, 'Compute');
+  await expect(page.getByTestId('backend-wasm')).toHaveAttribute('data-available', 'true', {
+    timeout: 30_000,
+  });
   await context.setOffline(false);
 });
 
