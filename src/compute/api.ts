@@ -13,6 +13,8 @@ export interface DeviceInfo {
   backends: BackendStatus[];
   /** The backend jobs use unless told otherwise. */
   defaultBackend?: BackendName;
+  /** Why working backends ahead of the default in the preferred order were passed over. */
+  passedOver?: Partial<Record<BackendName, string>>;
   /** Present when a WebGPU adapter was found. */
   webgpu?: WebGpuAdapterDetails;
   /** Present when a WebGL2 context could be created. */

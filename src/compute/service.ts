@@ -4,6 +4,8 @@ import {
   listBackends,
   tf,
   useBackend,
+  type BackendName,
+  type BackendStatus,
   type WasmPaths,
 } from '../core/backend/tfjs';
 import { probeWasm, probeWebGl, probeWebGpu } from '../core/backend/probe';
@@ -41,6 +43,16 @@ export function createComputeService(options: ComputeServiceOptions): ComputeApi
     return setup.ok ? setup.backend : undefined;
   }
 
+  async function passedOver(backends: BackendStatus[]) {
+    const setup = await ready;
+    const reasons: Partial<Record<BackendName, string>> = {};
+    for (const tried of setup.tried) {
+      const works = backends.some((status) => status.backend === tried.backend && status.available);
+      if (!tried.available && works) reasons[tried.backend] = tried.reason;
+    }
+    return reasons;
+  }
+
   async function deviceInfo(): Promise<DeviceInfo> {
     const initial = await defaultBackend();
     const [backends, webgpu, webgl, wasm] = await Promise.all([
@@ -52,6 +64,7 @@ export function createComputeService(options: ComputeServiceOptions): ComputeApi
     return {
       backends,
       defaultBackend: initial,
+      passedOver: await passedOver(backends),
       webgpu: webgpu.ok ? webgpu.details : undefined,
       webgl: webgl.ok ? webgl.details : undefined,
       wasmSimd: wasm.ok && wasm.details.simd,

@@ -55,6 +55,8 @@ test('shows the backends and benchmarks each available one', async ({ page, page
     await expect(page.getByTestId(`backend-${backend}`)).toHaveAttribute('data-available', 'true');
   }
   await expect(page.getByTestId('default-backend')).toHaveCount(1);
+  await expect(page.getByTestId('backend-wasm')).toContainText('default');
+  await expect(page.getByTestId('passed-over-webgl')).toContainText('the renderer is software');
   await expect(page.getByTestId('webgl-renderer')).not.toBeEmpty();
   await expect(page.getByTestId('cores')).toHaveText(/^\d+$/);
 
@@ -85,7 +87,10 @@ test.describe('with a WebGPU adapter', () => {
     await expect(page.getByTestId('fallback-adapter')).toBeVisible();
     await expect(page.getByTestId('webgpu-limits')).toContainText('max buffer');
     await expect(page.getByTestId('default-backend')).toHaveCount(1);
-    await expect(page.getByTestId('backend-webgpu')).toContainText('default');
+    await expect(page.getByTestId('backend-wasm')).toContainText('default');
+    await expect(page.getByTestId('passed-over-webgpu')).toContainText(
+      'only a software fallback adapter is available, which is slower than WASM',
+    );
 
     await measureOnly(page, ['webgpu']);
     await page.getByTestId('run-benchmark').click();

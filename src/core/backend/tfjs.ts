@@ -174,13 +174,48 @@ export function initTfjs(options: { prefer?: BackendName } = {}): Promise<TfjsSe
       ? [options.prefer, ...BACKEND_ORDER.filter((name) => name !== options.prefer)]
       : BACKEND_ORDER;
     const tried: BackendStatus[] = [];
+    const passedOver: BackendName[] = [];
     for (const backend of order) {
+      const software = backend !== options.prefer ? await softwareRenderer(backend) : undefined;
+      if (software) {
+        passedOver.push(backend);
+        tried.push({ backend, available: false, reason: software });
+        continue;
+      }
       const status = await activate(backend);
       tried.push(status);
       if (status.available) return { ok: true, tf, backend, tried };
     }
+    // Only software GPU emulation works: slow, but better than nothing.
+    for (const backend of passedOver) {
+      const status = await activate(backend);
+      if (status.available) return { ok: true, tf, backend, tried };
+    }
     return { ok: false, reason: 'No TensorFlow.js backend could be initialised', tried };
   });
+}
+
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
+/**
+ * A GPU backend that runs on a software emulation of a GPU is many times slower than WASM (about
+ * 40× for WebGPU on SwiftShader), so the automatic choice passes it over and says why.
+ */
+async function softwareRenderer(backend: BackendName): Promise<string | undefined> {
+  const label = BACKEND_LABELS[backend];
+  if (backend === 'webgpu') {
+    const probe = await probeWebGpu(findGpu());
+    if (probe.ok && probe.details.isFallbackAdapter) {
+      return `${label}: only a software fallback adapter is available, which is slower than WASM`;
+    }
+  }
+  if (backend === 'webgl') {
+    const probe = probeWebGl();
+    if (probe.ok && SOFTWARE_RENDERER.test(probe.details.renderer)) {
+      return `${label}: the renderer is software (${probe.details.renderer}), which is slower than WASM`;
+    }
+  }
+  return undefined;
 }
 
 /** Tries every backend, in BACKEND_ORDER, and leaves the previously active one active. */
