@@ -170,6 +170,8 @@ export function useBackend(backend: BackendName): Promise<BackendStatus> {
  */
 export function initTfjs(options: { prefer?: BackendName } = {}): Promise<TfjsSetup> {
   return serialised(async () => {
+    // Skips tfjs's per-op debug checks; learners check their own inputs and losses.
+    tf.enableProdMode();
     const order = options.prefer
       ? [options.prefer, ...BACKEND_ORDER.filter((name) => name !== options.prefer)]
       : BACKEND_ORDER;
