@@ -2,6 +2,7 @@ import { WorkspaceStore, type StoreOptions } from '../store/workspace-store';
 import { requestPersistence, storageStatus } from '../store/storage';
 import type { ImportMode } from '../store/backup';
 import type { Workspace } from '../store/schema';
+import { Datasets } from './datasets';
 
 /** Backups pull in zip and schema validation code: loaded on first use, not on first paint. */
 const backup = () => import('../store/backup');
@@ -14,7 +15,11 @@ export const DEFAULT_WORKSPACE_NAME = 'My workspace';
  * opening the lab never loads a machine-learning runtime.
  */
 export class Lab {
-  private constructor(readonly store: WorkspaceStore) {}
+  readonly datasets: Datasets;
+
+  private constructor(readonly store: WorkspaceStore) {
+    this.datasets = new Datasets(store);
+  }
 
   static async open(options: StoreOptions = {}): Promise<Lab> {
     return new Lab(await WorkspaceStore.open(options));

@@ -23,7 +23,13 @@ test('first load shows the lab with a workspace, under the CSP, without loading 
   await expect(page.getByTestId('workspace-select')).toHaveValue(/.+/);
   await expect(page).toHaveTitle('Overview · My workspace · Bunsen');
   const nav = page.getByRole('navigation', { name: 'Lab' });
-  await expect(nav.getByRole('link')).toHaveText([/Overview/, /Activity/, /Compute/, /Storage/]);
+  await expect(nav.getByRole('link')).toHaveText([
+    /Overview/,
+    /Data/,
+    /Activity/,
+    /Compute/,
+    /Storage/,
+  ]);
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
     'content',
     /script-src 'self' 'wasm-unsafe-eval'/,

@@ -1,0 +1,55 @@
+import { DEFAULT_MISSING } from './types';
+
+/**
+ * Recognises missing-value tokens with as little work as possible per cell: most cells are
+ * rejected by their length or first character, and candidates are compared in place, without
+ * cutting the cell out of its line.
+ */
+export class MissingTokens {
+  private readonly tokens: Set<string>;
+  private readonly byLength: string[][] = [];
+  private readonly firstCodes = new Uint8Array(128);
+  private readonly anyNonAsciiStart: boolean;
+  private readonly maxLength: number;
+
+  constructor(tokens: readonly string[] = DEFAULT_MISSING) {
+    this.tokens = new Set(tokens.map((token) => token.trim()).filter((token) => token !== ''));
+    let nonAscii = false;
+    let maxLength = 0;
+    for (const token of this.tokens) {
+      const code = token.charCodeAt(0);
+      if (code < 128) this.firstCodes[code] = 1;
+      else nonAscii = true;
+      maxLength = Math.max(maxLength, token.length);
+      (this.byLength[token.length] ??= []).push(token);
+    }
+    this.anyNonAsciiStart = nonAscii;
+    this.maxLength = maxLength;
+  }
+
+  /** Empty, blank, or one of the tokens (surrounding spaces ignored). */
+  isMissing(text: string): boolean {
+    return this.isMissingRange(text, 0, text.length);
+  }
+
+  /** `isMissing(text.slice(start, end))`. */
+  isMissingRange(text: string, start: number, end: number): boolean {
+    const n = end - start;
+    if (n <= 0) return true;
+    const first = text.charCodeAt(start);
+    if (first <= 32 || text.charCodeAt(end - 1) <= 32) {
+      const trimmed = text.slice(start, end).trim();
+      return trimmed === '' || this.tokens.has(trimmed);
+    }
+    if (n > this.maxLength) return false;
+    if (first < 128 ? this.firstCodes[first] === 0 : !this.anyNonAsciiStart) return false;
+    const candidates = this.byLength[n];
+    if (candidates === undefined) return false;
+    for (const token of candidates) {
+      let i = 0;
+      while (i < n && token.charCodeAt(i) === text.charCodeAt(start + i)) i++;
+      if (i === n) return true;
+    }
+    return false;
+  }
+}

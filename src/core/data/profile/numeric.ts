@@ -1,0 +1,353 @@
+import type { NumberType } from '../../table';
+import { randomInt, type Random } from '../../random';
+import { HyperLogLog, mix32 } from './hyperloglog';
+import type { Histogram, Quantiles, TopValue } from './types';
+
+export interface NumberSummary {
+  readonly count: number;
+  readonly missing: number;
+  readonly distinct: number;
+  readonly distinctExact: boolean;
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  readonly std: number | null;
+  readonly quantiles: Quantiles | null;
+  readonly quantilesExact: boolean;
+  readonly histogram: Histogram | null;
+  readonly top: TopValue[];
+}
+
+export interface NumberSummaryOptions {
+  readonly exactLimit: number;
+  readonly topValues: number;
+  readonly maxBins: number;
+  readonly random: Random;
+}
+
+/** numpy's default ("linear", type 7) quantile of sorted values. */
+export function quantileSorted(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  const h = (n - 1) * p;
+  const low = Math.floor(h);
+  const high = Math.min(n - 1, low + 1);
+  const a = sorted[low] as number;
+  return a + (h - low) * ((sorted[high] as number) - a);
+}
+
+/** The first index whose value is ≥ `value` (sorted ascending). */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((sorted[mid] as number) < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** Keeps the `size` largest counts seen, in order; ties keep the earlier value. */
+class TopCounts {
+  readonly values: number[] = [];
+  readonly counts: number[] = [];
+  constructor(private readonly size: number) {}
+
+  offer(value: number, count: number): void {
+    const counts = this.counts;
+    if (counts.length === this.size && count <= (counts[counts.length - 1] as number)) return;
+    let at = counts.length;
+    while (at > 0 && (counts[at - 1] as number) < count) at--;
+    counts.splice(at, 0, count);
+    this.values.splice(at, 0, value);
+    if (counts.length > this.size) {
+      counts.pop();
+      this.values.pop();
+    }
+  }
+}
+
+/**
+ * Histogram bin edges: unit bins centred on the integers when an integer column spans at most
+ * `maxBins` values; otherwise Freedman–Diaconis width (2·IQR·n^(−1/3)), or √n bins when the IQR
+ * is zero, capped at `maxBins`.
+ */
+export function histogramEdges(
+  min: number,
+  max: number,
+  count: number,
+  iqr: number,
+  integral: boolean,
+  maxBins: number,
+): number[] {
+  if (integral && max - min + 1 <= maxBins) {
+    return Array.from({ length: max - min + 2 }, (_, i) => min - 0.5 + i);
+  }
+  if (min === max) return [min, max];
+  const width = (2 * iqr) / Math.cbrt(count);
+  const bins =
+    width > 0 ? Math.ceil((max - min) / width) : Math.ceil(Math.sqrt(Math.max(1, count)));
+  const binCount = Math.max(1, Math.min(maxBins, bins));
+  const step = (max - min) / binCount;
+  return Array.from({ length: binCount + 1 }, (_, i) => (i === binCount ? max : min + i * step));
+}
+
+function histogramFromSorted(sorted: Float64Array, edges: number[]): Histogram {
+  const counts: number[] = [];
+  for (let b = 0; b + 1 < edges.length; b++) {
+    const last = b + 2 === edges.length;
+    const start = lowerBound(sorted, edges[b] as number);
+    const end = last ? sorted.length : lowerBound(sorted, edges[b + 1] as number);
+    counts.push(end - start);
+  }
+  return { edges, counts };
+}
+
+function histogramByScan(values: Float64Array, edges: number[]): Histogram {
+  const bins = edges.length - 1;
+  const counts = new Float64Array(bins);
+  const min = edges[0] as number;
+  const span = (edges[bins] as number) - min;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value !== value) continue;
+    let bin = span > 0 ? Math.floor(((value - min) / span) * bins) : 0;
+    if (bin >= bins) bin = bins - 1;
+    while (bin > 0 && value < (edges[bin] as number)) bin--;
+    while (bin < bins - 1 && value >= (edges[bin + 1] as number)) bin++;
+    counts[bin] = (counts[bin] as number) + 1;
+  }
+  return { edges, counts: Array.from(counts) };
+}
+
+const DAY_MS = 86_400_000;
+/** Whole-number columns spanning at most this many units (or twice their count) are tallied. */
+const COUNTING_RANGE = 65_536;
+const MAX_COUNTING_RANGE = 1 << 24;
+
+/**
+ * The exact summary of a column of whole units (integers, booleans, whole days) over a narrow
+ * range, from a tally per unit instead of a sort: one pass over the values, one over the tally.
+ */
+function summarizeByCounting(
+  values: Float64Array,
+  min: number,
+  unit: number,
+  range: number,
+  count: number,
+  integral: boolean,
+  options: NumberSummaryOptions,
+): Pick<
+  NumberSummary,
+  'distinct' | 'distinctExact' | 'quantiles' | 'quantilesExact' | 'histogram' | 'top'
+> {
+  const tally = new Int32Array(range);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value === value) {
+      const k = Math.round((value - min) / unit);
+      tally[k] = (tally[k] as number) + 1;
+    }
+  }
+  const probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
+  const ranks = probabilities.flatMap((p) => {
+    const h = (count - 1) * p;
+    return [Math.floor(h), Math.min(count - 1, Math.floor(h) + 1)];
+  });
+  const order = ranks.map((_, i) => i).sort((a, b) => (ranks[a] as number) - (ranks[b] as number));
+  const rankValues = new Float64Array(ranks.length);
+  const top = new TopCounts(options.topValues);
+  let distinct = 0;
+  let seen = 0;
+  let next = 0;
+  for (let k = 0; k < range; k++) {
+    const times = tally[k] as number;
+    if (times === 0) continue;
+    const value = min + k * unit;
+    distinct++;
+    top.offer(value, times);
+    seen += times;
+    while (next < order.length && (ranks[order[next] as number] as number) < seen) {
+      rankValues[order[next++] as number] = value;
+    }
+  }
+  const at = (i: number, p: number) => {
+    const low = rankValues[2 * i] as number;
+    const h = (count - 1) * p;
+    return low + (h - Math.floor(h)) * ((rankValues[2 * i + 1] as number) - low);
+  };
+  const quantiles: Quantiles = {
+    p5: at(0, 0.05),
+    p25: at(1, 0.25),
+    p50: at(2, 0.5),
+    p75: at(3, 0.75),
+    p95: at(4, 0.95),
+  };
+  const max = min + (range - 1) * unit;
+  const edges = histogramEdges(
+    min,
+    max,
+    count,
+    quantiles.p75 - quantiles.p25,
+    integral,
+    options.maxBins,
+  );
+  const counts = new Array<number>(edges.length - 1).fill(0);
+  let bin = 0;
+  for (let k = 0; k < range; k++) {
+    const times = tally[k] as number;
+    if (times === 0) continue;
+    const value = min + k * unit;
+    while (bin < counts.length - 1 && value >= (edges[bin + 1] as number)) bin++;
+    counts[bin] = (counts[bin] as number) + times;
+  }
+  return {
+    distinct,
+    distinctExact: true,
+    quantiles,
+    quantilesExact: true,
+    histogram: { edges, counts },
+    top: top.values.map((value, i) => ({ value, count: top.counts[i] as number })),
+  };
+}
+
+const FLOAT_BITS = new Float64Array(1);
+const FLOAT_WORDS = new Uint32Array(FLOAT_BITS.buffer);
+
+function hashNumber(value: number): number {
+  FLOAT_BITS[0] = value === 0 ? 0 : value;
+  return mix32((FLOAT_WORDS[0] as number) ^ mix32(FLOAT_WORDS[1] as number));
+}
+
+/**
+ * Summarises a number column. Up to `exactLimit` present values everything is exact (one sorted
+ * copy gives quantiles, distinct count, top values and histogram). Above it, min/max/mean/std and
+ * histogram counts stay exact; quantiles and top values come from a seeded uniform sample of
+ * `exactLimit` values, and the distinct count from a HyperLogLog sketch.
+ */
+export function summarizeNumbers(
+  values: Float64Array,
+  type: NumberType,
+  options: NumberSummaryOptions,
+): NumberSummary {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  const unit = type === 'datetime' ? DAY_MS : 1;
+  let whole = type !== 'numeric';
+  // The present values, copied once: every later pass and the sort work on this copy.
+  const copy = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value !== value) continue;
+    copy[count++] = value;
+    sum += value;
+    if (value < min) min = value;
+    if (value > max) max = value;
+    if (whole && value % unit !== 0) whole = false;
+  }
+  const missing = values.length - count;
+  if (count === 0) {
+    return {
+      count,
+      missing,
+      distinct: 0,
+      distinctExact: true,
+      min: null,
+      max: null,
+      mean: null,
+      std: null,
+      quantiles: null,
+      quantilesExact: true,
+      histogram: null,
+      top: [],
+    };
+  }
+  const present = count === values.length ? copy : copy.subarray(0, count);
+  let mean = sum / count;
+  let correction = 0;
+  let squares = 0;
+  for (let i = 0; i < count; i++) {
+    const deviation = (present[i] as number) - mean;
+    correction += deviation;
+    squares += deviation * deviation;
+  }
+  // Two-pass with a compensation term: exact to rounding even when the mean is far from zero.
+  squares -= (correction * correction) / count;
+  mean += correction / count;
+  const std = count > 1 ? Math.sqrt(Math.max(0, squares) / (count - 1)) : null;
+
+  const integral = type === 'integer' || type === 'boolean';
+  const range = (max - min) / unit + 1;
+  if (whole && range <= Math.max(COUNTING_RANGE, 2 * count) && range <= MAX_COUNTING_RANGE) {
+    const counted = summarizeByCounting(present, min, unit, range, count, integral, options);
+    return { count, missing, min, max, mean, std, ...counted };
+  }
+  const exact = count <= options.exactLimit;
+  const sample = exact ? present : sampleValues(present, options);
+  sample.sort();
+  const quantiles: Quantiles = {
+    p5: quantileSorted(sample, 0.05),
+    p25: quantileSorted(sample, 0.25),
+    p50: quantileSorted(sample, 0.5),
+    p75: quantileSorted(sample, 0.75),
+    p95: quantileSorted(sample, 0.95),
+  };
+  const top = new TopCounts(options.topValues);
+  let distinct = 0;
+  for (let i = 0; i < sample.length;) {
+    const value = sample[i] as number;
+    let j = i + 1;
+    while (j < sample.length && sample[j] === value) j++;
+    distinct++;
+    top.offer(value, j - i);
+    i = j;
+  }
+  const scale = exact ? 1 : count / sample.length;
+  const edges = histogramEdges(
+    min,
+    max,
+    count,
+    quantiles.p75 - quantiles.p25,
+    integral,
+    options.maxBins,
+  );
+  const histogram = exact ? histogramFromSorted(sample, edges) : histogramByScan(values, edges);
+  if (!exact) {
+    const sketch = new HyperLogLog();
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as number;
+      if (value === value) sketch.addHash(hashNumber(value));
+    }
+    distinct = Math.max(distinct, sketch.estimate());
+  }
+  return {
+    count,
+    missing,
+    distinct,
+    distinctExact: exact,
+    min,
+    max,
+    mean,
+    std,
+    quantiles,
+    quantilesExact: exact,
+    histogram,
+    top: top.values.map((value, i) => ({
+      value,
+      count: Math.round((top.counts[i] as number) * scale),
+    })),
+  };
+}
+
+/** A uniform sample without replacement of `exactLimit` present values (Algorithm R). */
+function sampleValues(present: Float64Array, options: NumberSummaryOptions): Float64Array {
+  const size = Math.min(present.length, options.exactLimit);
+  const reservoir = present.slice(0, size);
+  for (let seen = size; seen < present.length; seen++) {
+    const slot = randomInt(options.random, seen + 1);
+    if (slot < size) reservoir[slot] = present[seen] as number;
+  }
+  return reservoir;
+}

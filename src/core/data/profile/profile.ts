@@ -1,0 +1,278 @@
+import { checkCancelled, yieldToEventLoop } from '../../errors/training-error';
+import { seededRandom } from '../../random';
+import { isNumberColumn, type Column, type StringColumn, type Table } from '../../table';
+import {
+  cramersVMatrix,
+  correlationRatio,
+  pearsonMatrix,
+  presentMean,
+  type CategoricalInput,
+  type NumericInput,
+} from './correlation';
+import { countDuplicateRows } from './duplicates';
+import { summarizeNumbers } from './numeric';
+import { summarizeStrings } from './strings';
+import {
+  DEFAULT_PROFILE_OPTIONS,
+  type ColumnProfile,
+  type Correlations,
+  type DatasetProfile,
+  type ProfileOptions,
+  type ProfileSettings,
+  type ProfileWarning,
+} from './types';
+
+const finite = (value: number | null | undefined) =>
+  value === null || value === undefined || !Number.isFinite(value) ? null : value;
+
+type Settings = ProfileOptions & ProfileSettings;
+
+function profileColumn(column: Column, settings: Settings, random: () => number): ColumnProfile {
+  if (isNumberColumn(column)) {
+    const summary = summarizeNumbers(column.values, column.type, {
+      exactLimit: settings.exactLimit,
+      topValues: settings.topValues,
+      maxBins: settings.maxBins,
+      random,
+    });
+    const q = summary.quantiles;
+    return {
+      name: column.name,
+      type: column.type,
+      count: summary.count,
+      missing: summary.missing,
+      distinct: summary.distinct,
+      distinctExact: summary.distinctExact,
+      min: finite(summary.min),
+      max: finite(summary.max),
+      mean: finite(summary.mean),
+      std: finite(summary.std),
+      quantiles: q && { p5: q.p5, p25: q.p25, p50: q.p50, p75: q.p75, p95: q.p95 },
+      quantilesExact: summary.quantilesExact,
+      histogram: summary.histogram,
+      top: summary.top,
+      length: null,
+    };
+  }
+  const summary = summarizeStrings(column, settings.topValues);
+  return {
+    name: column.name,
+    type: column.type,
+    count: summary.count,
+    missing: summary.missing,
+    distinct: summary.distinct,
+    distinctExact: true,
+    min: null,
+    max: null,
+    mean: null,
+    std: null,
+    quantiles: null,
+    quantilesExact: true,
+    histogram: null,
+    top: summary.top,
+    length: summary.length,
+  };
+}
+
+/** Dense level codes for an association measure, or null for too many (or no) categories. */
+function categoricalInput(column: Column, maxCategories: number): CategoricalInput | null {
+  if (isNumberColumn(column)) {
+    if (column.type !== 'boolean') return null;
+    const codes = new Int32Array(column.values.length);
+    for (let i = 0; i < codes.length; i++) {
+      const value = column.values[i] as number;
+      codes[i] = value !== value ? -1 : value === 0 ? 0 : 1;
+    }
+    return { name: column.name, codes, levels: 2 };
+  }
+  if (column.type !== 'categorical') return null;
+  const dense = new Int32Array(column.dictionary.length).fill(-1);
+  let levels = 0;
+  const source = (column as StringColumn).codes;
+  const codes = new Int32Array(source.length);
+  for (let i = 0; i < source.length; i++) {
+    const code = source[i] as number;
+    if (code < 0) {
+      codes[i] = -1;
+      continue;
+    }
+    let level = dense[code] as number;
+    if (level < 0) {
+      if (levels === maxCategories) return null;
+      level = levels++;
+      dense[code] = level;
+    }
+    codes[i] = level;
+  }
+  return levels >= 2 ? { name: column.name, codes, levels } : null;
+}
+
+const percent = (share: number) => {
+  const value = 100 * share;
+  return `${value >= 10 ? Math.round(value) : Number(value.toFixed(value < 1 ? 2 : 1))}%`;
+};
+
+function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] {
+  const warnings: ProfileWarning[] = [];
+  const { name } = profile;
+  if (rows > 0 && profile.missing / rows > 0.5) {
+    const share = profile.missing / rows;
+    warnings.push({
+      code: 'missing',
+      message: `Column “${name}” is ${percent(share)} missing.`,
+      column: name,
+      value: share,
+    });
+  }
+  if (profile.count > 0 && profile.distinct === 1) {
+    const value = profile.top[0]?.value;
+    warnings.push({
+      code: 'constant',
+      message: `Column “${name}” has a single value${value === undefined ? '' : ` (${String(value)})`}: it cannot help a model.`,
+      column: name,
+      value: 1,
+    });
+  }
+  const idLike =
+    rows >= 20 &&
+    profile.missing === 0 &&
+    profile.distinct === rows &&
+    (profile.type === 'integer' || profile.type === 'categorical');
+  if (idLike) {
+    warnings.push({
+      code: 'id-like',
+      message: `Column “${name}” has a different value in every row: it looks like an ID, which a model would only memorise.`,
+      column: name,
+      value: profile.distinct,
+    });
+  } else if (profile.type === 'categorical' && profile.distinct > 50) {
+    warnings.push({
+      code: 'high-cardinality',
+      message: `Column “${name}” has ${profile.distinct.toLocaleString('en-US')} categories; one-hot encoding would add a column for each.`,
+      column: name,
+      value: profile.distinct,
+    });
+  }
+  return warnings;
+}
+
+function imbalanceWarning(profile: ColumnProfile): ProfileWarning | null {
+  const classTypes = ['categorical', 'boolean', 'integer'];
+  if (!classTypes.includes(profile.type) || profile.count === 0) return null;
+  if (profile.distinct < 2 || profile.distinct > 50 || !profile.distinctExact) return null;
+  // Top values hold every class when there are no more classes than kept top values.
+  const classes = profile.top;
+  if (classes.length < profile.distinct) return null;
+  const minority = classes[classes.length - 1] as { value: string | number; count: number };
+  const share = minority.count / profile.count;
+  if (share >= 0.1) return null;
+  return {
+    code: 'imbalance',
+    message: `Class “${String(minority.value)}” of target “${profile.name}” is only ${percent(share)} of rows: use a stratified split, and class weights or a metric such as balanced accuracy.`,
+    column: profile.name,
+    value: share,
+  };
+}
+
+/**
+ * The profile, computed in steps: each column, then duplicates, then each correlation family.
+ * `profileTable` runs the steps back to back; `profileTableAsync` lets the event loop (progress,
+ * cancellation) in between them.
+ */
+function* profileSteps(
+  table: Table,
+  options: ProfileOptions,
+): Generator<{ done: number; total: number }, DatasetProfile> {
+  const settings: Settings = { ...DEFAULT_PROFILE_OPTIONS, ...options };
+  const random = seededRandom(settings.seed);
+  const columns: ColumnProfile[] = [];
+  const warnings: ProfileWarning[] = [];
+  const rows = table.rowCount;
+  const total = table.columns.length + 4;
+  let done = 0;
+  for (const column of table.columns) {
+    const profile = profileColumn(column, settings, random);
+    columns.push(profile);
+    warnings.push(...columnWarnings(profile, rows));
+    if (settings.target === column.name) {
+      const imbalance = imbalanceWarning(
+        profile.top.length >= profile.distinct
+          ? profile
+          : profileColumn(column, { ...settings, topValues: 51 }, random),
+      );
+      if (imbalance) warnings.push(imbalance);
+    }
+    yield { done: ++done, total };
+  }
+
+  const duplicateRows = countDuplicateRows(table);
+  if (duplicateRows > 0) {
+    const share = duplicateRows / rows;
+    warnings.push({
+      code: 'duplicates',
+      message: `${duplicateRows.toLocaleString('en-US')} row${duplicateRows === 1 ? '' : 's'} (${percent(share)}) repeat an earlier row.`,
+      value: duplicateRows,
+    });
+  }
+  yield { done: ++done, total };
+
+  const limit = settings.maxCorrelationColumns;
+  const numeric: NumericInput[] = [];
+  const categorical: CategoricalInput[] = [];
+  for (const column of table.columns) {
+    if (isNumberColumn(column) && column.type !== 'datetime' && numeric.length < limit) {
+      numeric.push({ name: column.name, values: column.values });
+    }
+    if (categorical.length < limit) {
+      const input = categoricalInput(column, settings.maxCategories);
+      if (input) categorical.push(input);
+    }
+  }
+  const pearson = pearsonMatrix(numeric);
+  yield { done: ++done, total };
+  const cramers = cramersVMatrix(categorical);
+  yield { done: ++done, total };
+  const ratio = numeric.map((x) => {
+    const center = presentMean(x.values);
+    return categorical.map((group) => correlationRatio(x.values, group, center));
+  });
+  yield { done: ++done, total };
+  const correlations: Correlations = {
+    pearson: { columns: numeric.map((c) => c.name), matrix: pearson },
+    cramersV: { columns: categorical.map((c) => c.name), matrix: cramers },
+    correlationRatio: {
+      numeric: numeric.map((c) => c.name),
+      categorical: categorical.map((c) => c.name),
+      matrix: ratio,
+    },
+  };
+  return { rows, columns, correlations, duplicateRows, warnings };
+}
+
+/** Profiles a table in one go. Pure: the page runs it in a worker. */
+export function profileTable(table: Table, options: ProfileOptions = {}): DatasetProfile {
+  const steps = profileSteps(table, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    options.onProgress?.(step.value);
+  }
+}
+
+/**
+ * Profiles a table, yielding to the event loop between steps so progress messages and
+ * cancellation get through; rejects with a `cancelled` TrainingError when the signal aborts.
+ */
+export async function profileTableAsync(
+  table: Table,
+  options: ProfileOptions = {},
+): Promise<DatasetProfile> {
+  const steps = profileSteps(table, options);
+  for (;;) {
+    checkCancelled(options.signal);
+    const step = steps.next();
+    if (step.done) return step.value;
+    options.onProgress?.(step.value);
+    await yieldToEventLoop();
+  }
+}

@@ -1,0 +1,126 @@
+import type { LogicalType } from '../../table';
+
+export interface Histogram {
+  /** `counts.length + 1` bin edges; every bin holds [edge, next edge), the last one also its end. */
+  readonly edges: number[];
+  readonly counts: number[];
+}
+
+export interface TopValue {
+  /** The value: a number for number columns (1/0 for booleans, epoch ms for datetimes). */
+  readonly value: string | number;
+  readonly count: number;
+}
+
+export interface Quantiles {
+  readonly p5: number;
+  readonly p25: number;
+  readonly p50: number;
+  readonly p75: number;
+  readonly p95: number;
+}
+
+export interface LengthStats {
+  readonly min: number;
+  readonly mean: number;
+  readonly max: number;
+}
+
+export interface ColumnProfile {
+  readonly name: string;
+  readonly type: LogicalType;
+  /** Present (non-missing) values. */
+  readonly count: number;
+  readonly missing: number;
+  readonly distinct: number;
+  /** False above `exactLimit` values, where `distinct` is a HyperLogLog estimate (±1%). */
+  readonly distinctExact: boolean;
+  /** For number columns (numeric, integer, boolean, datetime); null otherwise or when empty. */
+  readonly min: number | null;
+  readonly max: number | null;
+  readonly mean: number | null;
+  /** Sample standard deviation (n − 1), as pandas reports it. */
+  readonly std: number | null;
+  /** Linear interpolation between order statistics (numpy's default). */
+  readonly quantiles: Quantiles | null;
+  /** False above `exactLimit` values: quantiles and top values then come from a seeded sample. */
+  readonly quantilesExact: boolean;
+  readonly histogram: Histogram | null;
+  /** The most frequent values, most frequent first (ties: smaller value, or first seen, first). */
+  readonly top: TopValue[];
+  /** Lengths of the present values of string columns, in UTF-16 code units. */
+  readonly length: LengthStats | null;
+}
+
+export interface CorrelationMatrix {
+  readonly columns: string[];
+  /** Symmetric; null where undefined (a constant column, or no rows where both are present). */
+  readonly matrix: (number | null)[][];
+}
+
+export interface Correlations {
+  /** Pearson's r over numeric, integer and boolean columns, pairwise-complete rows. */
+  readonly pearson: CorrelationMatrix;
+  /** Bias-corrected Cramér's V (Bergsma 2013) over categorical and boolean columns. */
+  readonly cramersV: CorrelationMatrix;
+  /** Correlation ratio η of each numeric column (rows) by each categorical column (columns). */
+  readonly correlationRatio: {
+    readonly numeric: string[];
+    readonly categorical: string[];
+    readonly matrix: (number | null)[][];
+  };
+}
+
+export type ProfileWarningCode =
+  'constant' | 'high-cardinality' | 'missing' | 'duplicates' | 'id-like' | 'imbalance';
+
+export interface ProfileWarning {
+  readonly code: ProfileWarningCode;
+  readonly message: string;
+  readonly column?: string;
+  /** The figure behind the warning: a share, a count or a number of categories. */
+  readonly value?: number;
+}
+
+/** A dataset's profile: plain JSON (no NaN, no typed arrays), ready to store or send. */
+export interface DatasetProfile {
+  readonly rows: number;
+  readonly columns: ColumnProfile[];
+  readonly correlations: Correlations;
+  /** Rows equal to an earlier row in every column. */
+  readonly duplicateRows: number;
+  readonly warnings: ProfileWarning[];
+}
+
+export interface ProfileOptions {
+  /** A target column, checked for class imbalance. */
+  readonly target?: string;
+  /** Columns with more present values than this get sampled quantiles and estimated distinct counts. */
+  readonly exactLimit?: number;
+  readonly topValues?: number;
+  readonly maxBins?: number;
+  /** The first this many numeric (and categorical) columns enter the correlation matrices. */
+  readonly maxCorrelationColumns?: number;
+  /** Categorical columns with more categories than this are left out of associations. */
+  readonly maxCategories?: number;
+  /** Seeds the sample taken above `exactLimit`. */
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
+}
+
+export type ProfileSettings = Required<
+  Pick<
+    ProfileOptions,
+    'exactLimit' | 'topValues' | 'maxBins' | 'maxCorrelationColumns' | 'maxCategories' | 'seed'
+  >
+>;
+
+export const DEFAULT_PROFILE_OPTIONS: ProfileSettings = {
+  exactLimit: 4_000_000,
+  topValues: 10,
+  maxBins: 50,
+  maxCorrelationColumns: 100,
+  maxCategories: 100,
+  seed: 0,
+};

@@ -1,0 +1,3 @@
+export * from './model';
+export * from './evaluate';
+export { detectTask, buildTarget, labelledRows, balancedWeights } from './target';

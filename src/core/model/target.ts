@@ -1,0 +1,108 @@
+import { TrainingError } from '../errors/training-error';
+import { isNumberColumn, type Column } from '../table';
+import type { Target, Task } from '../learners/types';
+
+const MAX_CLASSES_FROM_NUMBERS = 10;
+
+/**
+ * Classification for text, categorical and boolean targets, and for numbers that are whole and
+ * take at most ten distinct values (ratings, codes, 0/1); regression for other numbers.
+ */
+export function detectTask(column: Column): Task {
+  if (!isNumberColumn(column)) return 'classification';
+  if (column.type === 'boolean') return 'classification';
+  const distinct = new Set<number>();
+  for (const value of column.values) {
+    if (Number.isNaN(value)) continue;
+    if (!Number.isInteger(value)) return 'regression';
+    distinct.add(value);
+    if (distinct.size > MAX_CLASSES_FROM_NUMBERS) return 'regression';
+  }
+  return distinct.size >= 2 ? 'classification' : 'regression';
+}
+
+const labelOf = (column: Column, row: number): string | null => {
+  if (isNumberColumn(column)) {
+    const value = column.values[row] as number;
+    return Number.isNaN(value) ? null : String(value);
+  }
+  const code = column.codes[row] as number;
+  return code < 0 ? null : (column.dictionary[code] as string);
+};
+
+const compareLabels = (a: string, b: string) => {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a < b ? -1 : a > b ? 1 : 0;
+};
+
+/** Rows with a target value; training ignores rows whose target is missing. */
+export function labelledRows(column: Column): Int32Array {
+  const rows: number[] = [];
+  const length = isNumberColumn(column) ? column.values.length : column.codes.length;
+  for (let row = 0; row < length; row++) if (labelOf(column, row) !== null) rows.push(row);
+  return Int32Array.from(rows);
+}
+
+/**
+ * Builds the learner's target from a column with no missing values. Classes are sorted (numbers
+ * numerically, text in code-point order) so that class indices do not depend on row order.
+ */
+export function buildTarget(column: Column, task: Task, classes?: readonly string[]): Target {
+  const length = isNumberColumn(column) ? column.values.length : column.codes.length;
+  if (task === 'regression') {
+    if (!isNumberColumn(column)) {
+      throw new TrainingError(
+        'invalid-input',
+        `Regression needs a numeric target, but “${column.name}” holds text.`,
+        column.name,
+      );
+    }
+    for (let row = 0; row < length; row++) {
+      if (!Number.isFinite(column.values[row])) {
+        throw new TrainingError(
+          'non-finite',
+          `The target “${column.name}” is not a finite number in row ${row + 1}.`,
+          `${column.name}:${row + 1}`,
+        );
+      }
+    }
+    return { task, y: Float64Array.from(column.values) };
+  }
+  const labels = Array.from({ length }, (_, row) => labelOf(column, row) as string);
+  const known = classes ?? [...new Set(labels)].sort(compareLabels);
+  const index = new Map(known.map((label, i) => [label, i]));
+  const y = new Int32Array(length);
+  for (let row = 0; row < length; row++) {
+    const code = index.get(labels[row] as string);
+    if (code === undefined) {
+      throw new TrainingError(
+        'invalid-input',
+        `Row ${row + 1} has the class “${labels[row]}”, which the model does not know.`,
+        `${column.name}:${row + 1}`,
+      );
+    }
+    y[row] = code;
+  }
+  if (!classes && known.length < 2) {
+    throw new TrainingError(
+      'single-class',
+      `The target “${column.name}” has only one class (“${known[0] ?? ''}”): a classifier needs at least two.`,
+      column.name,
+    );
+  }
+  return { task, classes: known, y };
+}
+
+/** sklearn's class_weight='balanced': n_samples / (n_classes * count(class)). */
+export function balancedWeights(target: Target): Float64Array | undefined {
+  if (target.task !== 'classification') return undefined;
+  const counts = new Float64Array(target.classes.length);
+  for (const label of target.y) counts[label] = (counts[label] as number) + 1;
+  const weights = new Float64Array(target.y.length);
+  const scale = target.y.length / target.classes.length;
+  for (let row = 0; row < target.y.length; row++) {
+    weights[row] = scale / (counts[target.y[row] as number] as number);
+  }
+  return weights;
+}

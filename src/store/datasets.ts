@@ -1,0 +1,254 @@
+import type { DatasetProfile, ImportFormat } from '../core/data';
+import {
+  Table,
+  isNumberColumn,
+  type Column,
+  type LogicalType,
+  type NumberType,
+  type StringType,
+} from '../core/table';
+import { StoreError } from './errors';
+import { sha256 } from './hash';
+import type { EntityRecord, Json } from './schema';
+import { validName, type BlobInput, type WorkspaceStore } from './workspace-store';
+
+export interface SchemaField {
+  name: string;
+  type: LogicalType;
+}
+
+/** One column of a version: its values in one blob, and for strings the dictionary in another. */
+export interface StoredColumn extends SchemaField {
+  blob: string;
+  dictionaryBlob?: string;
+}
+
+export interface ImportTransform {
+  kind: 'import';
+  fileName: string;
+  format: ImportFormat;
+  options: { [key: string]: Json };
+}
+
+export type DatasetTransform = ImportTransform;
+
+export interface DatasetRecord extends EntityRecord {
+  name: string;
+  description: string;
+  tags: string[];
+}
+
+export interface DatasetVersionRecord extends EntityRecord {
+  datasetId: string;
+  version: number;
+  parentId: string | null;
+  transform: DatasetTransform & { [key: string]: Json };
+  schema: (SchemaField & { [key: string]: Json })[];
+  rows: number;
+  bytes: number;
+  contentHash: string;
+  columns: (StoredColumn & { [key: string]: Json })[];
+  profile: Json;
+}
+
+export interface DatasetSummary {
+  dataset: DatasetRecord;
+  latest: DatasetVersionRecord | undefined;
+  versions: number;
+}
+
+export interface NewDataset {
+  name: string;
+  description?: string;
+  tags?: string[];
+  table: Table;
+  transform: DatasetTransform;
+  profile: DatasetProfile;
+}
+
+const FLOAT64_TYPE = 'application/x-bunsen-float64';
+const CODES_TYPE = 'application/x-bunsen-int32';
+const DICTIONARY_TYPE = 'application/json';
+
+const bytesOf = (array: Float64Array | Int32Array) =>
+  new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+
+interface EncodedTable {
+  schema: SchemaField[];
+  columns: StoredColumn[];
+  blobs: BlobInput[];
+  bytes: number;
+  contentHash: string;
+}
+
+/** Splits a table into content-addressed column blobs and the hash that names the whole. */
+export async function encodeTable(table: Table): Promise<EncodedTable> {
+  const columns: StoredColumn[] = [];
+  const blobs: BlobInput[] = [];
+  for (const column of table.columns) {
+    if (isNumberColumn(column)) {
+      const data = bytesOf(column.values);
+      blobs.push({ data, type: FLOAT64_TYPE });
+      columns.push({ name: column.name, type: column.type, blob: await sha256(data) });
+    } else {
+      const codes = bytesOf(column.codes);
+      const dictionary = new TextEncoder().encode(JSON.stringify(column.dictionary));
+      blobs.push({ data: codes, type: CODES_TYPE }, { data: dictionary, type: DICTIONARY_TYPE });
+      columns.push({
+        name: column.name,
+        type: column.type,
+        blob: await sha256(codes),
+        dictionaryBlob: await sha256(dictionary),
+      });
+    }
+  }
+  const schema = columns.map(({ name, type }) => ({ name, type }));
+  const identity = JSON.stringify({
+    schema,
+    columns: columns.map((column) => [column.blob, column.dictionaryBlob ?? null]),
+  });
+  return {
+    schema,
+    columns,
+    blobs,
+    bytes: blobs.reduce((sum, blob) => sum + blob.data.byteLength, 0),
+    contentHash: await sha256(new TextEncoder().encode(identity)),
+  };
+}
+
+/** Profiles of extreme data can hold ±Infinity (a variance that overflows): stored as null. */
+function finiteJson(value: unknown): Json {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (Array.isArray(value)) return value.map(finiteJson);
+  if (value !== null && typeof value === 'object') {
+    const out: { [key: string]: Json } = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) out[key] = finiteJson(item);
+    }
+    return out;
+  }
+  return value as Json;
+}
+
+const cleanTags = (tags: readonly string[] = []) => [
+  ...new Set(tags.map((tag) => tag.trim()).filter(Boolean)),
+];
+
+/**
+ * Stores a new dataset and its first version. The store writes one record per transaction, so
+ * the dataset is written first and removed again when its version cannot be written: either
+ * both remain or neither does.
+ */
+export async function createDataset(
+  store: WorkspaceStore,
+  workspaceId: string,
+  input: NewDataset,
+): Promise<{ dataset: DatasetRecord; version: DatasetVersionRecord }> {
+  const name = validName(input.name, 'A dataset name');
+  const encoded = await encodeTable(input.table);
+  const dataset = (await store.create('datasets', workspaceId, {
+    name,
+    description: input.description?.trim() ?? '',
+    tags: cleanTags(input.tags),
+  })) as DatasetRecord;
+  try {
+    const version = await store.create(
+      'datasetVersions',
+      workspaceId,
+      {
+        datasetId: dataset.id,
+        version: 1,
+        parentId: null,
+        transform: input.transform as unknown as Json,
+        schema: encoded.schema as unknown as Json,
+        rows: input.table.rowCount,
+        bytes: encoded.bytes,
+        contentHash: encoded.contentHash,
+        columns: encoded.columns as unknown as Json,
+        profile: finiteJson(input.profile),
+      },
+      {
+        blobs: encoded.blobs,
+        summary: `Imported ${input.transform.fileName} as version 1 of “${name}”`,
+      },
+    );
+    return { dataset, version: version as DatasetVersionRecord };
+  } catch (error) {
+    await store.remove('datasets', dataset.id).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function listVersions(
+  store: WorkspaceStore,
+  datasetId: string,
+): Promise<DatasetVersionRecord[]> {
+  const versions = (await store.listChildren(
+    'datasetVersions',
+    datasetId,
+  )) as DatasetVersionRecord[];
+  return versions.sort((a, b) => a.version - b.version);
+}
+
+export async function listDatasets(
+  store: WorkspaceStore,
+  workspaceId: string,
+): Promise<DatasetSummary[]> {
+  const datasets = (await store.list('datasets', workspaceId)) as DatasetRecord[];
+  return Promise.all(
+    datasets.map(async (dataset) => {
+      const versions = await listVersions(store, dataset.id);
+      return { dataset, latest: versions.at(-1), versions: versions.length };
+    }),
+  );
+}
+
+export async function renameDataset(store: WorkspaceStore, datasetId: string, name: string) {
+  return (await store.update('datasets', datasetId, {
+    name: validName(name, 'A dataset name'),
+  })) as DatasetRecord;
+}
+
+/** Deletes the versions first, so a dataset never outlives its name while versions linger unseen. */
+export async function deleteDataset(store: WorkspaceStore, datasetId: string) {
+  for (const version of await listVersions(store, datasetId)) {
+    await store.remove('datasetVersions', version.id);
+  }
+  await store.remove('datasets', datasetId);
+}
+
+async function readBlob(store: WorkspaceStore, hash: string, column: string): Promise<ArrayBuffer> {
+  const blob = await store.getBlob(hash);
+  if (!blob) {
+    throw new StoreError('not-found', `The data of column “${column}” is missing (${hash}).`);
+  }
+  return blob.data;
+}
+
+/** Rebuilds the table of a stored version exactly: same columns, types, values and codes. */
+export async function loadTable(store: WorkspaceStore, versionId: string): Promise<Table> {
+  const version = (await store.get('datasetVersions', versionId)) as
+    DatasetVersionRecord | undefined;
+  if (!version) throw new StoreError('not-found', `There is no dataset version ${versionId}.`);
+  const columns: Column[] = [];
+  for (const stored of version.columns) {
+    const data = await readBlob(store, stored.blob, stored.name);
+    if (stored.dictionaryBlob === undefined) {
+      columns.push({
+        name: stored.name,
+        type: stored.type as NumberType,
+        values: new Float64Array(data),
+      });
+    } else {
+      const dictionaryBytes = await readBlob(store, stored.dictionaryBlob, stored.name);
+      const dictionary = JSON.parse(new TextDecoder().decode(dictionaryBytes)) as string[];
+      columns.push({
+        name: stored.name,
+        type: stored.type as StringType,
+        codes: new Int32Array(data),
+        dictionary,
+      });
+    }
+  }
+  return new Table(columns);
+}

@@ -1,0 +1,54 @@
+import { isNumberColumn, type Column, type LogicalType } from '../../core/table';
+
+const compact = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 6 });
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (value !== 0 && (Math.abs(value) >= 1e9 || Math.abs(value) < 1e-4)) {
+    return value.toExponential(3);
+  }
+  return compact.format(value);
+}
+
+const DAY_MS = 86_400_000;
+
+const isoDate = (ms: number) => {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return String(ms);
+  const iso = date.toISOString();
+  return ms % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
+};
+
+/** A span of time in milliseconds, in the largest unit that keeps it above 1. */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || Number.isNaN(ms)) return '—';
+  const units: [number, string][] = [
+    [DAY_MS, 'days'],
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  const [size, unit] = units.find(([size]) => Math.abs(ms) >= size) ?? [1, 'ms'];
+  return `${formatNumber(ms / size)} ${unit}`;
+}
+
+/** A value of a number column as the user reads it: booleans as true/false, dates as ISO. */
+export function formatValue(type: LogicalType, value: number | string): string {
+  if (typeof value === 'string') return value;
+  if (type === 'boolean') return value ? 'true' : 'false';
+  if (type === 'datetime') return isoDate(value);
+  if (type === 'integer') return String(value);
+  return formatNumber(value);
+}
+
+/** The text of one cell; missing cells are empty. */
+export function cellText(column: Column, row: number): string {
+  if (isNumberColumn(column)) {
+    const value = column.values[row] as number;
+    return Number.isNaN(value) ? '' : formatValue(column.type, value);
+  }
+  const code = column.codes[row] as number;
+  return code < 0 ? '' : (column.dictionary[code] as string);
+}
+
+export const formatCount = (count: number) => count.toLocaleString();

@@ -1,0 +1,170 @@
+import { test, expect, openLab } from './fixtures';
+import type { Page } from '@playwright/test';
+
+const CSV = [
+  'height,species,when',
+  '1.5,setosa,2024-01-01',
+  '2.5,versicolor,2024-01-02',
+  '3.5,setosa,2024-01-03',
+  ',virginica,2024-01-04',
+  '4.5,setosa,2024-01-05',
+].join('\n');
+
+async function openData(page: Page) {
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await expect(page.getByRole('heading', { name: 'Data', level: 1 })).toBeVisible();
+}
+
+async function choose(page: Page, name: string, text: string) {
+  await page.getByTestId('import-file').setInputFiles({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(text),
+  });
+}
+
+test('imports a CSV, shows its profile and rows, keeps it across reloads, deletes it', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  await expect(page.getByTestId('no-datasets')).toBeVisible();
+
+  await choose(page, 'plants.csv', CSV);
+  await expect(page.getByTestId('notice')).toContainText('Imported plants.csv: 5 rows, 3 columns');
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+
+  const row = page.getByTestId('dataset-row').filter({ hasText: 'plants' });
+  await expect(row.getByTestId('dataset-rows')).toHaveText('5');
+  await expect(row.getByTestId('dataset-columns')).toHaveText('3');
+
+  const view = page.getByTestId('dataset-view');
+  const height = view.locator('[data-testid="profile-row"][data-column="height"]');
+  await expect(height.getByTestId('profile-mean')).toHaveText('3');
+  await expect(height.locator('td').nth(1)).toHaveText('1');
+  await expect(height.getByTestId('histogram')).toBeVisible();
+  await expect(
+    view.locator('[data-testid="profile-row"][data-column="species"] [data-testid="bar-chart"]'),
+  ).toBeVisible();
+  await expect(view.getByTestId('data-row')).toHaveCount(5);
+  await expect(view.getByTestId('data-row').first()).toContainText('setosa');
+
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await expect(page.getByTestId('dataset-row').filter({ hasText: 'plants' })).toBeVisible();
+  await expect(page.getByTestId('data-row')).toHaveCount(5);
+
+  await page.getByTestId('dataset-row').getByTestId('dataset-rename').click();
+  await page.getByTestId('rename-input').fill('flowers');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('dataset-row').filter({ hasText: 'flowers' })).toBeVisible();
+
+  await page.getByTestId('dataset-delete').click();
+  const dialog = page.getByTestId('confirm-dialog');
+  const confirm = dialog.getByRole('button', { name: 'Delete dataset' });
+  await expect(confirm).toBeDisabled();
+  await dialog.getByTestId('confirm-text').fill('flowers');
+  await confirm.click();
+  await expect(page.getByTestId('no-datasets')).toBeVisible();
+  await expect(page.getByTestId('dataset-view')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a malformed file shows where it is wrong and stores nothing', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  await choose(page, 'broken.csv', 'a,b\n1,2\n3,"4\n5,6\n');
+  const error = page.getByTestId('import-error');
+  await expect(error).toHaveAttribute('role', 'alert');
+  await expect(error).toContainText('broken.csv could not be imported');
+  await expect(error).toContainText('line 3');
+  await expect(page.getByTestId('no-datasets')).toBeVisible();
+  const stored = await page.evaluate(async () => {
+    const lab = window.bunsen!;
+    const [workspace] = await lab.workspaces();
+    return lab.store.countByKind(workspace!.id);
+  });
+  expect(stored.datasets).toBe(0);
+  expect(stored.datasetVersions).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('the table renders only the visible rows of a large dataset', async ({ page }) => {
+  await openLab(page);
+  await openData(page);
+  const lines = ['id,value'];
+  for (let i = 0; i < 100_000; i++) lines.push(`${i},${(i * 7) % 13}`);
+  await choose(page, 'large.csv', lines.join('\n'));
+  await expect(page.getByTestId('notice')).toContainText('100,000 rows');
+  const table = page.getByTestId('data-table');
+  const rendered = await table.getByTestId('data-row').count();
+  expect(rendered).toBeLessThan(60);
+  await table.evaluate((element) => (element.scrollTop = 28 * 50_000));
+  await expect(table.getByTestId('data-row').filter({ hasText: '50,001' })).toBeVisible();
+  expect(await table.getByTestId('data-row').count()).toBeLessThan(60);
+});
+
+test('a dropped file imports, and Cancel stops a long import without storing it', async ({
+  page,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const drop = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x,label\n1,<b>bold</b>\n2,plain\n'], 'dropped.csv'));
+    return transfer;
+  });
+  await page.getByTestId('import-panel').dispatchEvent('drop', { dataTransfer: drop });
+  await expect(page.getByTestId('dataset-row').filter({ hasText: 'dropped' })).toBeVisible();
+  await expect(page.getByTestId('data-row').first()).toContainText('<b>bold</b>');
+  await expect(page.getByTestId('data-table').locator('b')).toHaveCount(0);
+
+  const long = await page.evaluateHandle(() => {
+    const lines = ['a,b,c,d'];
+    for (let i = 0; i < 1_500_000; i++) lines.push(`${i},${i % 7}.5,x${i % 11},${i * 3}`);
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([lines.join('\n')], 'long.csv'));
+    return transfer;
+  });
+  await page.getByTestId('import-panel').dispatchEvent('drop', { dataTransfer: long });
+  await page.getByTestId('import-cancel').click();
+  await expect(page.getByTestId('notice')).toContainText('cancelled');
+  await expect(page.getByTestId('import-progress')).toHaveCount(0);
+  await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
+
+test('a chosen delimiter overrides detection and is recorded with the version', async ({
+  page,
+}) => {
+  await openLab(page);
+  await openData(page);
+  await page.getByTestId('import-delimiter').selectOption(',');
+  await choose(page, 'semi.csv', 'a;b\n1;2\n3;4\n');
+  const row = page.getByTestId('dataset-row').filter({ hasText: 'semi' });
+  await expect(row.getByTestId('dataset-columns')).toHaveText('1');
+  await page.getByTestId('import-delimiter').selectOption('auto');
+  await choose(page, 'semi-detected.csv', 'a;b\n1;2\n3;4\n');
+  const detected = page.getByTestId('dataset-row').filter({ hasText: 'semi-detected' });
+  await expect(detected.getByTestId('dataset-columns')).toHaveText('2');
+  const transforms = await page.evaluate(async () => {
+    const lab = window.bunsen!;
+    const [workspace] = await lab.workspaces();
+    const listed = await lab.datasets.list(workspace!.id);
+    return listed.map((summary) => summary.latest?.transform);
+  });
+  expect(transforms).toEqual([
+    expect.objectContaining({
+      fileName: 'semi.csv',
+      options: expect.objectContaining({ delimiter: ',' }),
+    }),
+    expect.objectContaining({
+      fileName: 'semi-detected.csv',
+      options: expect.objectContaining({ detectedDelimiter: ';' }),
+    }),
+  ]);
+});

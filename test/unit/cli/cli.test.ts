@@ -1,0 +1,169 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main';
+import { seededRandom, randomNormal } from '../../../src/core/random';
+
+let dir = '';
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  let clock = 0;
+  const code = await main(
+    argv,
+    { out: (text) => (stdout += text), err: (text) => (stderr += text) },
+    () => (clock += 250),
+  );
+  return { code, stdout, stderr, last: stdout.trim().split('\n').at(-1) ?? '' };
+}
+
+function csv(rows: number, seed: number) {
+  const rng = seededRandom(seed);
+  const lines = ['a,b,kind,label,value'];
+  for (let i = 0; i < rows; i++) {
+    const a = randomNormal(rng);
+    const b = randomNormal(rng);
+    const kind = rng() < 0.5 ? 'x' : 'y';
+    const score = a - 0.5 * b + (kind === 'x' ? 0.7 : -0.7);
+    lines.push(
+      `${a.toFixed(4)},${b.toFixed(4)},${kind},${score > 0 ? 'up' : 'down'},${(2 * score + 1).toFixed(4)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bunsen-cli-'));
+  await writeFile(join(dir, 'train.csv'), csv(300, 1));
+  await writeFile(join(dir, 'test.csv'), csv(100, 2));
+  await writeFile(join(dir, 'empty.csv'), '');
+  await writeFile(join(dir, 'one-class.csv'), 'a,label\n1,up\n2,up\n3,up\n');
+});
+
+describe('bunsen train / predict', () => {
+  it('trains, reports held-out metrics as the last JSON line, and writes a model', async () => {
+    const out = join(dir, 'model');
+    const result = await run(
+      'train',
+      join(dir, 'train.csv'),
+      '--target',
+      'label',
+      '--learner',
+      'gbdt',
+      '--test',
+      join(dir, 'test.csv'),
+      '--out',
+      out,
+      '--json',
+      '--seed',
+      '3',
+      '--params',
+      '{"max_iter": 50}',
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.last);
+    expect(Object.keys(summary)).toEqual(
+      expect.arrayContaining(['learner', 'params', 'fit_s', 'test']),
+    );
+    expect(summary.learner).toBe('gbdt');
+    expect(summary.params).toEqual({ max_iter: 50 });
+    expect(Object.keys(summary.test)).toEqual([
+      'accuracy',
+      'balanced_accuracy',
+      'f1_macro',
+      'roc_auc',
+      'log_loss',
+    ]);
+    expect(summary.test.accuracy).toBeGreaterThan(0.8);
+    expect(result.stderr).toContain('Training gbdt on 300 rows');
+
+    const predictions = await run('predict', out, '--data', join(dir, 'test.csv'));
+    expect(predictions.code).toBe(0);
+    const lines = predictions.stdout.trim().split('\n');
+    expect(lines[0]).toBe('prediction,proba:down,proba:up');
+    expect(lines).toHaveLength(101);
+    const [label, down, up] = (lines[1] as string).split(',');
+    expect(label).toBe(Number(up) > Number(down) ? 'up' : 'down');
+    expect(Number(down) + Number(up)).toBeCloseTo(1, 9);
+
+    const file = join(dir, 'pred.csv');
+    expect((await run('predict', out, '--data', join(dir, 'test.csv'), '--out', file)).code).toBe(
+      0,
+    );
+    expect(await readFile(file, 'utf8')).toBe(predictions.stdout);
+  });
+
+  it('reports regression metrics for a numeric target', async () => {
+    const result = await run(
+      'train',
+      join(dir, 'train.csv'),
+      '--target',
+      'value',
+      '--learner',
+      'linear',
+      '--test',
+      join(dir, 'test.csv'),
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    const { test } = JSON.parse(result.last);
+    expect(Object.keys(test)).toEqual(['rmse', 'mae', 'r2']);
+    expect(test.r2).toBeGreaterThan(0.9);
+  });
+
+  it('fails with a clear message and a non-zero exit on bad input', async () => {
+    const train = join(dir, 'train.csv');
+    const cases: [string[], number, RegExp][] = [
+      [['train', train, '--target', 'nope', '--learner', 'gbdt'], 1, /has no column “nope”/],
+      [['train', train, '--target', 'label', '--learner', 'svm'], 2, /Unknown learner “svm”/],
+      [['train', train, '--target', 'label'], 2, /Usage: bunsen train/],
+      [
+        ['train', train, '--target', 'label', '--learner', 'gbdt', '--params', '{oops'],
+        2,
+        /--params is not valid JSON/,
+      ],
+      [['train', join(dir, 'empty.csv'), '--target', 'label', '--learner', 'gbdt'], 2, /is empty/],
+      [
+        ['train', join(dir, 'missing.csv'), '--target', 'label', '--learner', 'gbdt'],
+        2,
+        /no such file/,
+      ],
+      [
+        ['train', join(dir, 'one-class.csv'), '--target', 'label', '--learner', 'gbdt'],
+        1,
+        /only one class/,
+      ],
+      [['predict', dir, '--data', train], 1, /holds no model\.json/],
+      [['frobnicate'], 2, /Unknown command/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const result = await run(...argv);
+      expect(result.code, argv.join(' ')).toBe(code);
+      expect(result.stderr, argv.join(' ')).toMatch(message);
+    }
+  });
+});
+
+describe('bunsen profile', () => {
+  it('prints the schema and per-column profile as JSON', async () => {
+    const result = await run('profile', join(dir, 'train.csv'), '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.last);
+    expect(report.rows).toBe(300);
+    expect(
+      report.columns.map((column: { name: string; type: string }) => [column.name, column.type]),
+    ).toEqual([
+      ['a', 'numeric'],
+      ['b', 'numeric'],
+      ['kind', 'categorical'],
+      ['label', 'categorical'],
+      ['value', 'numeric'],
+    ]);
+    expect(Object.keys(report.columns[0])).toEqual(
+      expect.arrayContaining(['name', 'type', 'missing', 'distinct', 'mean', 'std', 'min', 'max']),
+    );
+    expect(Array.isArray(report.warnings)).toBe(true);
+  });
+});

@@ -1,0 +1,261 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  parseCsv,
+  profileTable,
+  profileTableAsync,
+  type ColumnProfile,
+  type DatasetProfile,
+} from '../../../../src/core/data';
+import { HyperLogLog, mix32 } from '../../../../src/core/data/profile/hyperloglog';
+import { summarizeNumbers } from '../../../../src/core/data/profile/numeric';
+import { TrainingError } from '../../../../src/core/errors/training-error';
+import { randomNormal, seededRandom } from '../../../../src/core/random';
+import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
+
+const read = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../fixtures/data/${name}`, import.meta.url)));
+
+interface PandasColumn {
+  count: number;
+  missing: number;
+  distinct: number;
+  mean?: number;
+  std?: number;
+  min?: number;
+  max?: number;
+  quantiles?: Record<string, number>;
+  top?: [string, number][];
+}
+interface PandasFile {
+  rows: number;
+  duplicateRows: number;
+  columns: Record<string, PandasColumn>;
+  pearson: { columns: string[]; matrix: (number | null)[][] };
+  cramersV: Record<string, Record<string, number>>;
+  correlationRatio: Record<string, Record<string, number>>;
+}
+const pandas = JSON.parse(new TextDecoder().decode(read('profile-pandas.json'))) as {
+  files: Record<string, PandasFile>;
+};
+
+const TOLERANCE = 1e-9;
+const close = (actual: number | null | undefined, expected: number) => {
+  expect(actual).not.toBeNull();
+  expect(Math.abs((actual as number) - expected)).toBeLessThanOrEqual(
+    TOLERANCE * Math.max(1, Math.abs(expected)),
+  );
+};
+
+function profileOf(name: string, target?: string): DatasetProfile {
+  const result = parseCsv(read(name));
+  if (!result.ok) throw new Error(result.error.message);
+  return profileTable(result.table, target ? { target } : {});
+}
+
+const byName = (profile: DatasetProfile) =>
+  new Map(profile.columns.map((column) => [column.name, column]));
+
+describe.each(['iris.csv', 'mixed.csv'])('profile of %s against pandas', (file) => {
+  const reference = pandas.files[file] as PandasFile;
+  const profile = profileOf(file);
+  const columns = byName(profile);
+
+  it('counts rows, missing, distinct values and duplicated rows', () => {
+    expect(profile.rows).toBe(reference.rows);
+    expect(profile.duplicateRows).toBe(reference.duplicateRows);
+    for (const [name, expected] of Object.entries(reference.columns)) {
+      const column = columns.get(name) as ColumnProfile;
+      expect({
+        name,
+        count: column.count,
+        missing: column.missing,
+        distinct: column.distinct,
+      }).toEqual({
+        name,
+        count: expected.count,
+        missing: expected.missing,
+        distinct: expected.distinct,
+      });
+    }
+  });
+
+  it('matches describe() and quantile() within 1e-9', () => {
+    for (const [name, expected] of Object.entries(reference.columns)) {
+      if (expected.mean === undefined) continue;
+      const column = columns.get(name) as ColumnProfile;
+      close(column.mean, expected.mean);
+      close(column.std, expected.std as number);
+      close(column.min, expected.min as number);
+      close(column.max, expected.max as number);
+      for (const [key, value] of Object.entries(expected.quantiles ?? {})) {
+        close(column.quantiles?.[key as 'p5'] ?? null, value);
+      }
+    }
+  });
+
+  it('matches value_counts() for categories', () => {
+    for (const [name, expected] of Object.entries(reference.columns)) {
+      if (!expected.top) continue;
+      const column = columns.get(name) as ColumnProfile;
+      const top = column.top.slice(0, expected.top.length).map((entry) => entry.count);
+      expect(top).toEqual(expected.top.map(([, count]) => count));
+      if (column.type !== 'categorical') continue;
+      const counts = new Map(column.top.map((entry) => [String(entry.value), entry.count]));
+      for (const [value, count] of expected.top) expect(counts.get(value)).toBe(count);
+    }
+  });
+
+  it('matches corr() (Pearson, pairwise complete) within 1e-9', () => {
+    const ours = profile.correlations.pearson;
+    expect(ours.columns).toEqual(reference.pearson.columns);
+    reference.pearson.matrix.forEach((row, i) =>
+      row.forEach((value, j) => {
+        const actual = (ours.matrix[i] as (number | null)[])[j];
+        if (value === null) expect(actual).toBeNull();
+        else close(actual, value);
+      }),
+    );
+  });
+
+  it("matches bias-corrected Cramér's V and correlation ratios computed with pandas", () => {
+    const cramers = profile.correlations.cramersV;
+    for (const [a, row] of Object.entries(reference.cramersV)) {
+      for (const [b, value] of Object.entries(row)) {
+        const i = cramers.columns.indexOf(a);
+        const j = cramers.columns.indexOf(b);
+        close((cramers.matrix[i] as (number | null)[])[j], value);
+      }
+    }
+    const ratio = profile.correlations.correlationRatio;
+    for (const [x, row] of Object.entries(reference.correlationRatio)) {
+      for (const [group, value] of Object.entries(row)) {
+        const i = ratio.numeric.indexOf(x);
+        const j = ratio.categorical.indexOf(group);
+        close((ratio.matrix[i] as (number | null)[])[j], value);
+      }
+    }
+  });
+
+  it('is plain JSON', () => {
+    expect(JSON.parse(JSON.stringify(profile))).toEqual(profile);
+  });
+});
+
+describe('profile details', () => {
+  const mixed = profileOf('mixed.csv', 'churned');
+  const columns = byName(mixed);
+
+  it('raises the expected warnings', () => {
+    const warnings = mixed.warnings.map((warning) => [warning.code, warning.column ?? null]);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        ['constant', 'constant'],
+        ['missing', 'mostly_missing'],
+        ['duplicates', null],
+        ['imbalance', 'churned'],
+      ]),
+    );
+    const duplicates = mixed.warnings.find((warning) => warning.code === 'duplicates');
+    expect(duplicates?.message).toBe('3 rows (0.99%) repeat an earlier row.');
+  });
+
+  it('reports string lengths for text and histograms for numbers and dates', () => {
+    const note = columns.get('note') as ColumnProfile;
+    expect(note.type).toBe('text');
+    expect(note.length?.min).toBeGreaterThan(20);
+    const score = columns.get('score') as ColumnProfile;
+    const histogram = score.histogram as { edges: number[]; counts: number[] };
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(score.count);
+    expect(histogram.counts.length).toBeLessThanOrEqual(50);
+    expect(histogram.edges[0]).toBe(score.min);
+    expect(histogram.edges.at(-1)).toBe(score.max);
+    const signup = columns.get('signup') as ColumnProfile;
+    expect(signup.type).toBe('datetime');
+    expect(signup.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(signup.count);
+    const visits = columns.get('visits') as ColumnProfile;
+    expect(visits.histogram?.edges[0]).toBe((visits.min as number) - 0.5);
+  });
+
+  it('flags ID-like and high-cardinality columns', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => i * 3);
+    const codes = Array.from({ length: 100 }, (_, i) => `code ${i % 60}`);
+    const table = new Table([numberColumn('id', ids, 'integer'), stringColumn('code', codes)]);
+    const warnings = profileTable(table).warnings.map((warning) => [warning.code, warning.column]);
+    expect(warnings).toEqual([
+      ['id-like', 'id'],
+      ['high-cardinality', 'code'],
+    ]);
+  });
+
+  it('copes with empty tables and all-missing columns', () => {
+    const empty = profileTable(new Table([numberColumn('x', []), stringColumn('s', [])]));
+    expect(empty.rows).toBe(0);
+    expect(empty.columns[0]).toMatchObject({ count: 0, mean: null, histogram: null });
+    const missing = profileTable(new Table([numberColumn('x', [null, null])]));
+    expect(missing.columns[0]).toMatchObject({ count: 0, missing: 2, distinct: 0 });
+    expect(missing.correlations.pearson.matrix).toEqual([[null]]);
+  });
+
+  it('tallies narrow whole-number columns exactly like the sorted path', () => {
+    const random = seededRandom(3);
+    const values = Float64Array.from({ length: 20_000 }, () =>
+      random() < 0.05 ? NaN : Math.round(randomNormal(random) * 40),
+    );
+    const options = { exactLimit: 1e9, topValues: 10, maxBins: 50, random };
+    const tallied = summarizeNumbers(values, 'integer', options);
+    const sorted = summarizeNumbers(values, 'numeric', options);
+    expect(tallied.quantiles).toEqual(sorted.quantiles);
+    expect(tallied.distinct).toBe(sorted.distinct);
+    expect(tallied.top).toEqual(sorted.top);
+    expect(tallied.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(tallied.count);
+  });
+
+  it('samples quantiles and estimates distinct counts above the exact limit', () => {
+    const random = seededRandom(11);
+    const values = Float64Array.from({ length: 50_000 }, () => randomNormal(random));
+    const exact = summarizeNumbers(values, 'numeric', {
+      exactLimit: 1e9,
+      topValues: 5,
+      maxBins: 50,
+      random: seededRandom(1),
+    });
+    const sketched = summarizeNumbers(values, 'numeric', {
+      exactLimit: 10_000,
+      topValues: 5,
+      maxBins: 50,
+      random: seededRandom(1),
+    });
+    expect(sketched.quantilesExact).toBe(false);
+    expect(sketched.distinctExact).toBe(false);
+    expect(sketched.mean).toBe(exact.mean);
+    expect(sketched.histogram?.counts).toEqual(exact.histogram?.counts);
+    expect(
+      Math.abs((sketched.quantiles?.p50 as number) - (exact.quantiles?.p50 as number)),
+    ).toBeLessThan(0.05);
+    expect(Math.abs(sketched.distinct - exact.distinct) / exact.distinct).toBeLessThan(0.03);
+  });
+
+  it('estimates distinct counts with HyperLogLog within 3%', () => {
+    for (const n of [100, 10_000, 300_000]) {
+      const sketch = new HyperLogLog();
+      for (let i = 0; i < n; i++) sketch.addHash(mix32(i * 2654435761));
+      expect(Math.abs(sketch.estimate() - n) / n).toBeLessThan(0.03);
+    }
+  });
+
+  it('reports progress and stops when cancelled', async () => {
+    const table = new Table([numberColumn('x', [1, 2, 3]), numberColumn('y', [3, 1, 2])]);
+    const progress: number[] = [];
+    const profile = await profileTableAsync(table, {
+      onProgress: ({ done }) => progress.push(done),
+    });
+    expect(profile.correlations.pearson.matrix[0]?.[1]).toBeCloseTo(-0.5, 12);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(profileTableAsync(table, { signal: controller.signal })).rejects.toBeInstanceOf(
+      TrainingError,
+    );
+  });
+});

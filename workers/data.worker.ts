@@ -1,0 +1,4 @@
+import { expose, transfer } from 'comlink';
+import { createDataService } from '../src/compute/data-service';
+
+expose(createDataService({ transfer }));
