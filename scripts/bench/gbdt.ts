@@ -248,13 +248,13 @@ try {
     };
     results.push(row);
     const line = (name: string, score: Score) =>
-      `  ${name.padEnd(8)}fit ${score.fit_seconds.toFixed(3)} s (cpu ${score.fit_cpu_seconds.toFixed(3)} s)` +
+      `  ${name.padEnd(12)}fit ${score.fit_seconds.toFixed(3)} s (cpu ${score.fit_cpu_seconds.toFixed(3)} s)` +
       `  ${metric} ${score[metric]?.toFixed(4)}`;
     console.log(
       [
         line('ours', mine),
-        line('sklearn', reference),
-        line('sklearn1', singleThread),
+        line('sklearn (2)', reference),
+        line('sklearn (1)', singleThread),
         `  ratio ${row.fit_time_ratio.toFixed(2)}× wall, ${row.fit_cpu_ratio.toFixed(2)}× cpu` +
           ` (${row.fit_time_ratio_single_thread.toFixed(2)}× wall against one thread)`,
       ].join('\n'),

@@ -26,6 +26,7 @@ test('first load shows the lab with a workspace, under the CSP, without loading 
   await expect(nav.getByRole('link')).toHaveText([
     /Overview/,
     /Data/,
+    /Train/,
     /Activity/,
     /Compute/,
     /Storage/,

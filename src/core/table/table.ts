@@ -88,8 +88,9 @@ export class Table {
     return new Table(this.columns.map((column) => takeColumn(column, rows)));
   }
 
+  /** A row as an object without a prototype, so a column named `__proto__` is just a key. */
   row(index: number): Record<string, number | string | null> {
-    const out: Record<string, number | string | null> = {};
+    const out: Record<string, number | string | null> = Object.create(null);
     for (const column of this.columns) out[column.name] = valueAt(column, index);
     return out;
   }

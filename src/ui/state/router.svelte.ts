@@ -7,6 +7,7 @@ export interface Route {
 export const ROUTES: readonly Route[] = [
   { path: '/', title: 'Overview', description: 'The workspace at a glance' },
   { path: '/data', title: 'Data', description: 'Import, profile and explore datasets' },
+  { path: '/train', title: 'Train', description: 'Fit a model and evaluate it' },
   { path: '/activity', title: 'Activity', description: 'Audit trail of every change' },
   { path: '/compute', title: 'Compute', description: 'What this device can run, and how fast' },
   { path: '/storage', title: 'Storage & backup', description: 'Space used, backups, your name' },

@@ -61,3 +61,12 @@ describe('Table', () => {
     });
   });
 });
+
+describe('Table rows', () => {
+  it('keep a column named __proto__ as an ordinary key', () => {
+    const table = new Table([numberColumn('__proto__', [1]), numberColumn('constructor', [2])]);
+    const [row] = table.toRows();
+    expect(Object.keys(row ?? {})).toEqual(['__proto__', 'constructor']);
+    expect(row?.['__proto__']).toBe(1);
+  });
+});

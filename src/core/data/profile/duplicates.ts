@@ -12,15 +12,14 @@ function sameCell(column: Column, a: number, b: number): boolean {
 
 /**
  * Counts rows equal to an earlier row in every column (pandas' `duplicated().sum()`). Rows are
- * hashed into two 32-bit lanes column by column, an open-addressing table finds candidates, and
+ * hashed column by column, an open-addressing table finds candidates with the same hash, and
  * candidates are compared cell by cell, so the count is exact whatever the hashes collide on. Relies on each
  * dictionary holding distinct strings, so equal strings have equal codes.
  */
 export function countDuplicateRows(table: Table): number {
   const n = table.rowCount;
   if (n < 2 || table.columns.length === 0) return 0;
-  const first = new Uint32Array(n).fill(0x9e3779b9);
-  const second = new Uint32Array(n).fill(0x85ebca6b);
+  const hashes = new Uint32Array(n).fill(0x9e3779b9);
   for (const column of table.columns) {
     if (isNumberColumn(column)) {
       const values = column.values;
@@ -31,25 +30,19 @@ export function countDuplicateRows(table: Table): number {
         const plain = value === value && value !== 0;
         const low = plain ? (words[2 * i] as number) : value === 0 ? 0 : 1;
         const high = plain ? (words[2 * i + 1] as number) : 0x7ff80000;
-        let a = Math.imul((first[i] as number) ^ low, 0x9e3779b1);
-        a = Math.imul(a ^ high, 0x85ebca77);
-        first[i] = a ^ (a >>> 15);
-        let b = Math.imul((second[i] as number) ^ high, 0xc2b2ae3d);
-        b = Math.imul(b ^ low, 0x27d4eb2f);
-        second[i] = b ^ (b >>> 13);
+        let h = Math.imul((hashes[i] as number) ^ low, 0x9e3779b1);
+        h = Math.imul(h ^ high, 0x85ebca77);
+        hashes[i] = h ^ (h >>> 15);
       }
     } else {
       const codes = column.codes;
       for (let i = 0; i < n; i++) {
-        const code = codes[i] as number;
-        const a = Math.imul((first[i] as number) ^ code, 0x9e3779b1);
-        first[i] = a ^ (a >>> 15);
-        const b = Math.imul((second[i] as number) ^ code, 0xc2b2ae3d);
-        second[i] = b ^ (b >>> 13);
+        const h = Math.imul((hashes[i] as number) ^ (codes[i] as number), 0x9e3779b1);
+        hashes[i] = h ^ (h >>> 15);
       }
     }
   }
-  for (let i = 0; i < n; i++) first[i] = mix32(first[i] as number);
+  for (let i = 0; i < n; i++) hashes[i] = mix32(hashes[i] as number);
   let size = 1;
   while (size < 2 * n) size <<= 1;
   const mask = size - 1;
@@ -57,7 +50,7 @@ export function countDuplicateRows(table: Table): number {
   const columns = table.columns;
   let duplicates = 0;
   for (let row = 0; row < n; row++) {
-    const hash = first[row] as number;
+    const hash = hashes[row] as number;
     let slot = hash & mask;
     for (;;) {
       const other = slots[slot] as number;
@@ -65,7 +58,7 @@ export function countDuplicateRows(table: Table): number {
         slots[slot] = row;
         break;
       }
-      if (first[other] === hash && second[other] === second[row]) {
+      if (hashes[other] === hash) {
         let equal = true;
         for (let c = 0; c < columns.length && equal; c++) {
           equal = sameCell(columns[c] as Column, other, row);

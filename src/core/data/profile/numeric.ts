@@ -121,34 +121,68 @@ function histogramByScan(values: Float64Array, edges: number[]): Histogram {
 }
 
 const DAY_MS = 86_400_000;
-/** Whole-number columns spanning at most this many units (or twice their count) are tallied. */
+/** Columns on a grid spanning at most this many steps (or twice their count) are tallied. */
 const COUNTING_RANGE = 65_536;
 const MAX_COUNTING_RANGE = 1 << 24;
+const MAX_DECIMALS = 4;
+
+/** Values of the form `step × unit / divisor` for integer steps: 7, 2.25, whole days. */
+interface Grid {
+  readonly unit: number;
+  readonly divisor: number;
+}
 
 /**
- * The exact summary of a column of whole units (integers, booleans, whole days) over a narrow
- * range, from a tally per unit instead of a sort: one pass over the values, one over the tally.
+ * The coarsest grid every value sits on: whole days, seconds or milliseconds for datetimes,
+ * else whole numbers or up to four decimals; null when there is none.
+ */
+function gridOf(present: Float64Array, type: NumberType, magnitude: number): Grid | null {
+  if (type === 'datetime') {
+    for (const unit of [DAY_MS, 1000, 1]) {
+      let on = true;
+      for (let i = 0; i < present.length && on; i++) on = (present[i] as number) % unit === 0;
+      if (on) return { unit, divisor: 1 };
+    }
+    return null;
+  }
+  let divisor = 1;
+  for (let decimals = 0; ;) {
+    if (magnitude * divisor >= 2 ** 52) return null;
+    let i = 0;
+    for (; i < present.length; i++) {
+      const value = present[i] as number;
+      if (Math.round(value * divisor) / divisor !== value) break;
+    }
+    if (i === present.length) return { unit: 1, divisor };
+    if (++decimals > MAX_DECIMALS) return null;
+    divisor *= 10;
+  }
+}
+
+/**
+ * The exact summary of a column on a narrow grid (integers, booleans, whole days, prices in
+ * cents), from a tally per grid step instead of a sort: one pass over the values, one over the
+ * tally. Every value is rebuilt as `step × unit / divisor`, the same double the text parsed to.
  */
 function summarizeByCounting(
   values: Float64Array,
-  min: number,
-  unit: number,
+  grid: Grid,
+  base: number,
   range: number,
-  count: number,
   integral: boolean,
   options: NumberSummaryOptions,
 ): Pick<
   NumberSummary,
   'distinct' | 'distinctExact' | 'quantiles' | 'quantilesExact' | 'histogram' | 'top'
 > {
+  const { unit, divisor } = grid;
+  const count = values.length;
   const tally = new Int32Array(range);
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number;
-    if (value === value) {
-      const k = Math.round((value - min) / unit);
-      tally[k] = (tally[k] as number) + 1;
-    }
+  for (let i = 0; i < count; i++) {
+    const k = Math.round(((values[i] as number) * divisor) / unit) - base;
+    tally[k] = (tally[k] as number) + 1;
   }
+  const valueAt = (k: number) => ((base + k) * unit) / divisor;
   const probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
   const ranks = probabilities.flatMap((p) => {
     const h = (count - 1) * p;
@@ -163,7 +197,7 @@ function summarizeByCounting(
   for (let k = 0; k < range; k++) {
     const times = tally[k] as number;
     if (times === 0) continue;
-    const value = min + k * unit;
+    const value = valueAt(k);
     distinct++;
     top.offer(value, times);
     seen += times;
@@ -183,21 +217,16 @@ function summarizeByCounting(
     p75: at(3, 0.75),
     p95: at(4, 0.95),
   };
-  const max = min + (range - 1) * unit;
-  const edges = histogramEdges(
-    min,
-    max,
-    count,
-    quantiles.p75 - quantiles.p25,
-    integral,
-    options.maxBins,
-  );
+  const min = valueAt(0);
+  const max = valueAt(range - 1);
+  const iqr = quantiles.p75 - quantiles.p25;
+  const edges = histogramEdges(min, max, count, iqr, integral, options.maxBins);
   const counts = new Array<number>(edges.length - 1).fill(0);
   let bin = 0;
   for (let k = 0; k < range; k++) {
     const times = tally[k] as number;
     if (times === 0) continue;
-    const value = min + k * unit;
+    const value = valueAt(k);
     while (bin < counts.length - 1 && value >= (edges[bin + 1] as number)) bin++;
     counts[bin] = (counts[bin] as number) + times;
   }
@@ -219,25 +248,24 @@ function hashNumber(value: number): number {
   return mix32((FLOAT_WORDS[0] as number) ^ mix32(FLOAT_WORDS[1] as number));
 }
 
+interface Moments {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  /** Sum of squared deviations from the mean. */
+  readonly squares: number;
+}
+
 /**
- * Summarises a number column. Up to `exactLimit` present values everything is exact (one sorted
- * copy gives quantiles, distinct count, top values and histogram). Above it, min/max/mean/std and
- * histogram counts stay exact; quantiles and top values come from a seeded uniform sample of
- * `exactLimit` values, and the distinct count from a HyperLogLog sketch.
+ * Copies the present values into `copy` and measures them. Each long loop has a function of its
+ * own, so the engine optimises it on its own type feedback, column after column.
  */
-export function summarizeNumbers(
-  values: Float64Array,
-  type: NumberType,
-  options: NumberSummaryOptions,
-): NumberSummary {
+function gather(values: Float64Array, copy: Float64Array) {
   let count = 0;
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  const unit = type === 'datetime' ? DAY_MS : 1;
-  let whole = type !== 'numeric';
-  // The present values, copied once: every later pass and the sort work on this copy.
-  const copy = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i] as number;
     if (value !== value) continue;
@@ -245,27 +273,17 @@ export function summarizeNumbers(
     sum += value;
     if (value < min) min = value;
     if (value > max) max = value;
-    if (whole && value % unit !== 0) whole = false;
   }
-  const missing = values.length - count;
-  if (count === 0) {
-    return {
-      count,
-      missing,
-      distinct: 0,
-      distinctExact: true,
-      min: null,
-      max: null,
-      mean: null,
-      std: null,
-      quantiles: null,
-      quantilesExact: true,
-      histogram: null,
-      top: [],
-    };
-  }
-  const present = count === values.length ? copy : copy.subarray(0, count);
-  let mean = sum / count;
+  return { count, sum, min, max };
+}
+
+/**
+ * Mean and squared deviations in two passes with a compensation term: exact to rounding even
+ * when the mean is far from zero.
+ */
+function deviations(present: Float64Array, sum: number): { mean: number; squares: number } {
+  const count = present.length;
+  const mean = sum / count;
   let correction = 0;
   let squares = 0;
   for (let i = 0; i < count; i++) {
@@ -273,16 +291,80 @@ export function summarizeNumbers(
     correction += deviation;
     squares += deviation * deviation;
   }
-  // Two-pass with a compensation term: exact to rounding even when the mean is far from zero.
-  squares -= (correction * correction) / count;
-  mean += correction / count;
-  const std = count > 1 ? Math.sqrt(Math.max(0, squares) / (count - 1)) : null;
+  return { mean: mean + correction / count, squares: squares - (correction * correction) / count };
+}
 
+function moments(values: Float64Array, copy: Float64Array): Moments {
+  const gathered = gather(values, copy);
+  const { count, min, max } = gathered;
+  if (count === 0) return { count, min, max, mean: NaN, squares: 0 };
+  const { mean, squares } = deviations(copy.subarray(0, count), gathered.sum);
+  return { count, min, max, mean, squares };
+}
+
+/** Distinct values and the most frequent ones, from runs of a sorted array. */
+function runs(sorted: Float64Array, top: TopCounts): number {
+  let distinct = 0;
+  for (let i = 0; i < sorted.length;) {
+    const value = sorted[i] as number;
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === value) j++;
+    distinct++;
+    top.offer(value, j - i);
+    i = j;
+  }
+  return distinct;
+}
+
+function sketchDistinct(values: Float64Array): number {
+  const sketch = new HyperLogLog();
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value === value) sketch.addHash(hashNumber(value));
+  }
+  return sketch.estimate();
+}
+
+const EMPTY_SUMMARY = {
+  distinct: 0,
+  distinctExact: true,
+  min: null,
+  max: null,
+  mean: null,
+  std: null,
+  quantiles: null,
+  quantilesExact: true,
+  histogram: null,
+  top: [],
+} as const;
+
+/**
+ * Summarises a number column. Up to `exactLimit` present values everything is exact (one sorted
+ * copy gives quantiles, distinct count, top values and histogram; values on a narrow grid are
+ * tallied instead of sorted). Above it, min/max/mean/std and histogram counts stay
+ * exact; quantiles and top values come from a seeded uniform sample of `exactLimit` values, and
+ * the distinct count from a HyperLogLog sketch.
+ */
+export function summarizeNumbers(
+  values: Float64Array,
+  type: NumberType,
+  options: NumberSummaryOptions,
+): NumberSummary {
+  const copy = new Float64Array(values.length);
+  const { count, min, max, mean, squares } = moments(values, copy);
+  const missing = values.length - count;
+  if (count === 0) return { count, missing, ...EMPTY_SUMMARY, top: [] };
+  const present = count === values.length ? copy : copy.subarray(0, count);
+  const std = count > 1 ? Math.sqrt(Math.max(0, squares) / (count - 1)) : null;
   const integral = type === 'integer' || type === 'boolean';
-  const range = (max - min) / unit + 1;
-  if (whole && range <= Math.max(COUNTING_RANGE, 2 * count) && range <= MAX_COUNTING_RANGE) {
-    const counted = summarizeByCounting(present, min, unit, range, count, integral, options);
-    return { count, missing, min, max, mean, std, ...counted };
+  const grid = gridOf(present, type, Math.max(Math.abs(min), Math.abs(max)));
+  if (grid) {
+    const base = Math.round((min * grid.divisor) / grid.unit);
+    const range = Math.round((max * grid.divisor) / grid.unit) - base + 1;
+    if (range <= Math.max(COUNTING_RANGE, 2 * count) && range <= MAX_COUNTING_RANGE) {
+      const counted = summarizeByCounting(present, grid, base, range, integral, options);
+      return { count, missing, min, max, mean, std, ...counted };
+    }
   }
   const exact = count <= options.exactLimit;
   const sample = exact ? present : sampleValues(present, options);
@@ -295,33 +377,12 @@ export function summarizeNumbers(
     p95: quantileSorted(sample, 0.95),
   };
   const top = new TopCounts(options.topValues);
-  let distinct = 0;
-  for (let i = 0; i < sample.length;) {
-    const value = sample[i] as number;
-    let j = i + 1;
-    while (j < sample.length && sample[j] === value) j++;
-    distinct++;
-    top.offer(value, j - i);
-    i = j;
-  }
-  const scale = exact ? 1 : count / sample.length;
-  const edges = histogramEdges(
-    min,
-    max,
-    count,
-    quantiles.p75 - quantiles.p25,
-    integral,
-    options.maxBins,
-  );
+  const sampledDistinct = runs(sample, top);
+  const iqr = quantiles.p75 - quantiles.p25;
+  const edges = histogramEdges(min, max, count, iqr, integral, options.maxBins);
   const histogram = exact ? histogramFromSorted(sample, edges) : histogramByScan(values, edges);
-  if (!exact) {
-    const sketch = new HyperLogLog();
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i] as number;
-      if (value === value) sketch.addHash(hashNumber(value));
-    }
-    distinct = Math.max(distinct, sketch.estimate());
-  }
+  const distinct = exact ? sampledDistinct : Math.max(sampledDistinct, sketchDistinct(values));
+  const scale = exact ? 1 : count / sample.length;
   return {
     count,
     missing,

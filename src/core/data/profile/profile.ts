@@ -1,6 +1,6 @@
 import { checkCancelled, yieldToEventLoop } from '../../errors/training-error';
-import { seededRandom } from '../../random';
-import { isNumberColumn, type Column, type StringColumn, type Table } from '../../table';
+import { randomInt, seededRandom } from '../../random';
+import { isNumberColumn, type Column, type Table } from '../../table';
 import {
   cramersVMatrix,
   correlationRatio,
@@ -74,13 +74,21 @@ function profileColumn(column: Column, settings: Settings, random: () => number)
   };
 }
 
-/** Dense level codes for an association measure, or null for too many (or no) categories. */
-function categoricalInput(column: Column, maxCategories: number): CategoricalInput | null {
+/**
+ * Dense level codes for an association measure (of the sampled rows, when given), or null for
+ * a column with too many categories, or fewer than two.
+ */
+function categoricalInput(
+  column: Column,
+  maxCategories: number,
+  sample: Int32Array | null,
+): CategoricalInput | null {
   if (isNumberColumn(column)) {
     if (column.type !== 'boolean') return null;
-    const codes = new Int32Array(column.values.length);
+    const values = sample ? takeValues(column.values, sample) : column.values;
+    const codes = new Int32Array(values.length);
     for (let i = 0; i < codes.length; i++) {
-      const value = column.values[i] as number;
+      const value = values[i] as number;
       codes[i] = value !== value ? -1 : value === 0 ? 0 : 1;
     }
     return { name: column.name, codes, levels: 2 };
@@ -88,7 +96,7 @@ function categoricalInput(column: Column, maxCategories: number): CategoricalInp
   if (column.type !== 'categorical') return null;
   const dense = new Int32Array(column.dictionary.length).fill(-1);
   let levels = 0;
-  const source = (column as StringColumn).codes;
+  const source = sample ? takeCodes(column.codes, sample) : column.codes;
   const codes = new Int32Array(source.length);
   for (let i = 0; i < source.length; i++) {
     const code = source[i] as number;
@@ -174,6 +182,31 @@ function imbalanceWarning(profile: ColumnProfile): ProfileWarning | null {
   };
 }
 
+/** `size` distinct row indices out of `rows`, uniformly at random, ascending (Floyd's method). */
+function sampleRows(rows: number, size: number, random: () => number): Int32Array {
+  const chosen = new Uint8Array(rows);
+  for (let j = rows - size; j < rows; j++) {
+    const pick = randomInt(random, j + 1);
+    chosen[chosen[pick] ? j : pick] = 1;
+  }
+  const indices = new Int32Array(size);
+  let k = 0;
+  for (let row = 0; row < rows; row++) if (chosen[row]) indices[k++] = row;
+  return indices;
+}
+
+function takeValues(values: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i] as number] as number;
+  return out;
+}
+
+function takeCodes(codes: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = codes[rows[i] as number] as number;
+  return out;
+}
+
 /**
  * The profile, computed in steps: each column, then duplicates, then each correlation family.
  * `profileTable` runs the steps back to back; `profileTableAsync` lets the event loop (progress,
@@ -219,12 +252,17 @@ function* profileSteps(
   const limit = settings.maxCorrelationColumns;
   const numeric: NumericInput[] = [];
   const categorical: CategoricalInput[] = [];
+  const sample =
+    rows > settings.correlationRows ? sampleRows(rows, settings.correlationRows, random) : null;
   for (const column of table.columns) {
     if (isNumberColumn(column) && column.type !== 'datetime' && numeric.length < limit) {
-      numeric.push({ name: column.name, values: column.values });
+      numeric.push({
+        name: column.name,
+        values: sample ? takeValues(column.values, sample) : column.values,
+      });
     }
     if (categorical.length < limit) {
-      const input = categoricalInput(column, settings.maxCategories);
+      const input = categoricalInput(column, settings.maxCategories, sample);
       if (input) categorical.push(input);
     }
   }
@@ -238,6 +276,8 @@ function* profileSteps(
   });
   yield { done: ++done, total };
   const correlations: Correlations = {
+    rows: sample ? sample.length : rows,
+    sampled: sample !== null,
     pearson: { columns: numeric.map((c) => c.name), matrix: pearson },
     cramersV: { columns: categorical.map((c) => c.name), matrix: cramers },
     correlationRatio: {

@@ -59,6 +59,9 @@ export interface CorrelationMatrix {
 }
 
 export interface Correlations {
+  /** Rows the measures below were computed on: all, or a seeded sample above `correlationRows`. */
+  readonly rows: number;
+  readonly sampled: boolean;
   /** Pearson's r over numeric, integer and boolean columns, pairwise-complete rows. */
   readonly pearson: CorrelationMatrix;
   /** Bias-corrected Cramér's V (Bergsma 2013) over categorical and boolean columns. */
@@ -103,6 +106,11 @@ export interface ProfileOptions {
   readonly maxCorrelationColumns?: number;
   /** Categorical columns with more categories than this are left out of associations. */
   readonly maxCategories?: number;
+  /**
+   * Correlations and associations of larger tables are computed on a seeded uniform sample of
+   * this many rows (their sampling error, about 1/√rows, is far below what a heatmap shows).
+   */
+  readonly correlationRows?: number;
   /** Seeds the sample taken above `exactLimit`. */
   readonly seed?: number;
   readonly signal?: AbortSignal;
@@ -112,7 +120,13 @@ export interface ProfileOptions {
 export type ProfileSettings = Required<
   Pick<
     ProfileOptions,
-    'exactLimit' | 'topValues' | 'maxBins' | 'maxCorrelationColumns' | 'maxCategories' | 'seed'
+    | 'exactLimit'
+    | 'topValues'
+    | 'maxBins'
+    | 'maxCorrelationColumns'
+    | 'maxCategories'
+    | 'correlationRows'
+    | 'seed'
   >
 >;
 
@@ -122,5 +136,6 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileSettings = {
   maxBins: 50,
   maxCorrelationColumns: 100,
   maxCategories: 100,
+  correlationRows: 250_000,
   seed: 0,
 };

@@ -177,6 +177,16 @@ describe('profile details', () => {
     expect(visits.histogram?.edges[0]).toBe((visits.min as number) - 0.5);
   });
 
+  it('counts duplicated rows exactly: −0 equals 0, missing equals missing', () => {
+    const table = new Table([
+      numberColumn('x', [-0, 0, 1, null, null, 1]),
+      stringColumn('s', ['a', 'a', 'b', null, null, 'c']),
+    ]);
+    expect(profileTable(table).duplicateRows).toBe(2);
+    const many = Array.from({ length: 30_000 }, (_, i) => i % 10_007);
+    expect(profileTable(new Table([numberColumn('k', many)])).duplicateRows).toBe(30_000 - 10_007);
+  });
+
   it('flags ID-like and high-cardinality columns', () => {
     const ids = Array.from({ length: 100 }, (_, i) => i * 3);
     const codes = Array.from({ length: 100 }, (_, i) => `code ${i % 60}`);
@@ -197,18 +207,48 @@ describe('profile details', () => {
     expect(missing.correlations.pearson.matrix).toEqual([[null]]);
   });
 
-  it('tallies narrow whole-number columns exactly like the sorted path', () => {
+  it('tallies values on a grid (integers, cents, whole days) exactly like a plain sort', () => {
     const random = seededRandom(3);
-    const values = Float64Array.from({ length: 20_000 }, () =>
-      random() < 0.05 ? NaN : Math.round(randomNormal(random) * 40),
-    );
-    const options = { exactLimit: 1e9, topValues: 10, maxBins: 50, random };
-    const tallied = summarizeNumbers(values, 'integer', options);
-    const sorted = summarizeNumbers(values, 'numeric', options);
-    expect(tallied.quantiles).toEqual(sorted.quantiles);
-    expect(tallied.distinct).toBe(sorted.distinct);
-    expect(tallied.top).toEqual(sorted.top);
-    expect(tallied.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(tallied.count);
+    const reference = (values: Float64Array) => {
+      const sorted = Float64Array.from(values.filter((value) => !Number.isNaN(value))).sort();
+      const quantile = (p: number) => {
+        const h = (sorted.length - 1) * p;
+        const low = sorted[Math.floor(h)] as number;
+        const high = sorted[Math.min(sorted.length - 1, Math.floor(h) + 1)] as number;
+        return low + (h - Math.floor(h)) * (high - low);
+      };
+      const counts = new Map<number, number>();
+      for (const value of sorted) counts.set(value, (counts.get(value) ?? 0) + 1);
+      const top = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 10);
+      return {
+        quantiles: {
+          p5: quantile(0.05),
+          p25: quantile(0.25),
+          p50: quantile(0.5),
+          p75: quantile(0.75),
+          p95: quantile(0.95),
+        },
+        distinct: counts.size,
+        top: top.map(([value, count]) => ({ value, count })),
+      };
+    };
+    const columns: [string, () => number, 'integer' | 'numeric' | 'datetime'][] = [
+      ['integers', () => Math.round(randomNormal(random) * 40), 'integer'],
+      ['cents', () => Math.round(randomNormal(random) * 5000) / 100, 'numeric'],
+      ['tenths of a mm', () => Math.round(1e4 + randomNormal(random) * 300) / 1e4, 'numeric'],
+      ['days', () => Date.UTC(2020, 0, 1 + Math.floor(random() * 900)), 'datetime'],
+    ];
+    for (const [, draw, type] of columns) {
+      const values = Float64Array.from({ length: 20_000 }, () => (random() < 0.05 ? NaN : draw()));
+      const options = { exactLimit: 1e9, topValues: 10, maxBins: 50, random };
+      const summary = summarizeNumbers(values, type, options);
+      expect({
+        quantiles: summary.quantiles,
+        distinct: summary.distinct,
+        top: summary.top,
+      }).toEqual(reference(values));
+      expect(summary.histogram?.counts.reduce((a, b) => a + b, 0)).toBe(summary.count);
+    }
   });
 
   it('samples quantiles and estimates distinct counts above the exact limit', () => {
@@ -234,6 +274,29 @@ describe('profile details', () => {
       Math.abs((sketched.quantiles?.p50 as number) - (exact.quantiles?.p50 as number)),
     ).toBeLessThan(0.05);
     expect(Math.abs(sketched.distinct - exact.distinct) / exact.distinct).toBeLessThan(0.03);
+  });
+
+  it('computes correlations of large tables on a seeded sample of rows', () => {
+    const random = seededRandom(8);
+    const x = Array.from({ length: 4000 }, () => randomNormal(random));
+    const y = x.map((value) => value + 0.5 * randomNormal(random));
+    const group = x.map((value) => (value > 0 ? 'high' : 'low'));
+    const table = new Table([numberColumn('x', x), numberColumn('y', y), stringColumn('g', group)]);
+    const full = profileTable(table).correlations;
+    const sampled = profileTable(table, { correlationRows: 1000 }).correlations;
+    expect([full.rows, full.sampled, sampled.rows, sampled.sampled]).toEqual([
+      4000,
+      false,
+      1000,
+      true,
+    ]);
+    const r = (c: typeof full) => c.pearson.matrix[0]?.[1] as number;
+    expect(Math.abs(r(sampled) - r(full))).toBeLessThan(0.05);
+    const eta = (c: typeof full) => c.correlationRatio.matrix[0]?.[0] as number;
+    expect(Math.abs(eta(sampled) - eta(full))).toBeLessThan(0.05);
+    expect(profileTable(table, { correlationRows: 1000 })).toEqual(
+      profileTable(table, { correlationRows: 1000 }),
+    );
   });
 
   it('estimates distinct counts with HyperLogLog within 3%', () => {

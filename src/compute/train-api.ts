@@ -1,0 +1,61 @@
+import type { TrainingErrorKind } from '../core/errors/training-error';
+import type { TrainingProgress } from '../core/learners/types';
+import type { EvaluationReport, ModelJSON, ModelSpec } from '../core/model';
+import type { Column } from '../core/table';
+import type { JobEventSink } from './events';
+import type { Cancellable } from './pool';
+
+export interface HoldoutValidation {
+  kind: 'holdout';
+  /** A fraction in (0, 1) of the rows. */
+  testSize: number;
+}
+
+/** The rows to train on: columns sent by the page, or a stored dataset version the worker reads. */
+export type TrainSource =
+  { kind: 'columns'; columns: Column[] } | { kind: 'version'; versionId: string };
+
+export interface TrainRequest {
+  /** Columns' typed arrays are transferred to the worker. */
+  source: TrainSource;
+  spec: ModelSpec;
+  seed: number;
+  validation: HoldoutValidation;
+}
+
+export interface FeatureImportance {
+  feature: string;
+  mean: number;
+  std: number;
+}
+
+export type TrainProgress =
+  | ({ phase: 'fit' } & TrainingProgress)
+  | { phase: 'evaluate' }
+  | { phase: 'importance'; done: number; total: number };
+
+export interface TrainResult {
+  report: EvaluationReport;
+  importance: FeatureImportance[];
+  /** The metric the importance is measured with: accuracy or r2. */
+  importanceMetric: string;
+  model: ModelJSON;
+  fitSeconds: number;
+  backend: string;
+  trainRows: number;
+  testRows: number;
+}
+
+export type TrainOutcome =
+  | ({ ok: true } & TrainResult)
+  | { ok: false; error: { kind: TrainingErrorKind; message: string; where?: string } };
+
+/** The trainer worker, as the page sees it through comlink. */
+export interface TrainApi extends Cancellable {
+  train(
+    jobId: string,
+    request: TrainRequest,
+    events: JobEventSink<TrainProgress>,
+  ): Promise<TrainOutcome>;
+  cancel(jobId: string): void;
+}

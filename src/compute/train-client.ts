@@ -1,0 +1,89 @@
+import { proxy, transfer } from 'comlink';
+import type { ModelSpec } from '../core/model';
+import type { Column, Table } from '../core/table';
+import { workerEndpoint } from './endpoint';
+import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
+import { createPool, type Pool } from './pool';
+import type {
+  HoldoutValidation,
+  TrainApi,
+  TrainOutcome,
+  TrainProgress,
+  TrainSource,
+} from './train-api';
+
+export interface TrainJob extends JobEventHandlers<TrainProgress> {
+  /** A table, whose columns are copied to the worker so that it stays usable, or a stored
+   * dataset version for the worker to read. */
+  data: Table | { versionId: string };
+  spec: ModelSpec;
+  seed: number;
+  validation: HoldoutValidation;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface TrainClient {
+  train(job: TrainJob): Promise<TrainOutcome>;
+  close(): void;
+}
+
+const TRAIN_TIMEOUT_MS = 60 * 60_000;
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** Copies of the columns, whose buffers can be moved to the worker without emptying the table. */
+function copySource(table: Table): { source: TrainSource; buffers: ArrayBuffer[] } {
+  const buffers: ArrayBuffer[] = [];
+  const columns = table.columns.map((column): Column => {
+    if ('values' in column) {
+      const values = column.values.slice();
+      buffers.push(values.buffer);
+      return { ...column, values };
+    }
+    const codes = column.codes.slice();
+    buffers.push(codes.buffer);
+    return { ...column, codes };
+  });
+  return { source: { kind: 'columns', columns }, buffers };
+}
+
+export function createTrainClient(pool: Pool<TrainApi>): TrainClient {
+  return {
+    train(job) {
+      const { spec, seed, validation, signal, timeoutMs = TRAIN_TIMEOUT_MS } = job;
+      const { source, buffers } =
+        'versionId' in job.data
+          ? { source: { kind: 'version', versionId: job.data.versionId } as const, buffers: [] }
+          : copySource(job.data);
+      const events = proxy((event: JobEvent<TrainProgress>) => dispatchJobEvent(job, event));
+      return pool.run(
+        async (api, jobId): Promise<TrainOutcome> =>
+          (await api.train(
+            jobId,
+            transfer({ source, spec, seed, validation }, buffers),
+            events,
+          )) as TrainOutcome,
+        { signal, timeoutMs },
+      );
+    },
+    close: () => pool.close(),
+  };
+}
+
+function spawnTrainWorker() {
+  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'bunsen-train',
+  });
+  return workerEndpoint(worker);
+}
+
+let shared: TrainClient | undefined;
+
+/** The page's trainer: one worker, created on first use. */
+export function getTrainClient(): TrainClient {
+  shared ??= createTrainClient(
+    createPool<TrainApi>({ spawn: spawnTrainWorker, size: 1, idleTimeoutMs: IDLE_TIMEOUT_MS }),
+  );
+  return shared;
+}

@@ -1,0 +1,97 @@
+import { test, expect, openLab } from './fixtures';
+import type { Page } from '@playwright/test';
+
+/** 200 rows: two informative numbers, a label that follows their sum and an amount they predict. */
+function trainingCsv(): string {
+  let state = 12345;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const lines = ['x1,x2,label,amount'];
+  for (let i = 0; i < 200; i++) {
+    const x1 = next() * 4 - 2;
+    const x2 = next() * 4 - 2;
+    const label = x1 + x2 > 0.3 ? 'high' : 'low';
+    const amount = 3 * x1 - 2 * x2 + 0.1 * (next() - 0.5);
+    lines.push(`${x1.toFixed(4)},${x2.toFixed(4)},${label},${amount.toFixed(4)}`);
+  }
+  return lines.join('\n');
+}
+
+async function importCsv(page: Page) {
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'points.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(trainingCsv()),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported points.csv: 200 rows');
+}
+
+async function openTrain(page: Page) {
+  await page
+    .getByRole('navigation', { name: 'Lab' })
+    .getByRole('link', { name: /^Train/ })
+    .click();
+  await expect(page.getByRole('heading', { name: 'Train', level: 1 })).toBeVisible();
+}
+
+async function metric(page: Page, name: string): Promise<number> {
+  const cell = page.locator(`dd[data-metric="${name}"]`);
+  await expect(cell).toHaveText(/\d/, { timeout: 45_000 });
+  return Number((await cell.textContent())?.replace(/[^\d.\-e]/g, ''));
+}
+
+test('trains a classifier and a regression, and cancels a long training', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(180_000);
+  await openLab(page);
+  await importCsv(page);
+  await openTrain(page);
+
+  const form = page.getByRole('form', { name: 'Training settings' });
+  await expect(form.getByLabel('Dataset')).toHaveValue(/.+/);
+  await form.getByLabel('Target column').selectOption('label');
+  await expect(form.getByLabel('Task')).toContainText('Detected: classification');
+  await form.getByLabel('Learner').selectOption('gbdt');
+  await expect(form.getByLabel('max_iter', { exact: true })).toHaveValue('100');
+  await form.getByLabel('max_iter', { exact: true }).fill('30');
+  await expect(form.getByLabel('Test size')).toHaveValue('0.2');
+  await form.getByRole('button', { name: 'Train' }).click();
+
+  expect(await metric(page, 'accuracy')).toBeGreaterThan(0.8);
+  await expect(page.getByRole('table', { name: /Confusion matrix/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /ROC curve/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Permutation importance/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Training curve/ })).toBeVisible();
+
+  await form.getByLabel('Target column').selectOption('amount');
+  await expect(form.getByLabel('Task')).toContainText('Detected: regression');
+  await form.getByLabel('Learner').selectOption('linear');
+  await form.getByRole('button', { name: 'Train' }).click();
+  expect(await metric(page, 'r2')).toBeGreaterThan(0.9);
+  await expect(page.getByRole('img', { name: /predicted against actual/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Histogram of residuals' })).toBeVisible();
+
+  await form.getByLabel('Target column').selectOption('label');
+  await form.getByLabel('Learner').selectOption('mlp');
+  await form.getByLabel('max_iter', { exact: true }).fill('1000');
+  await form.getByLabel('batch_size', { exact: true }).fill('16');
+  await form.getByLabel('early_stopping', { exact: true }).uncheck();
+  await form.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /step \d+ of 1000/ })).toBeVisible({
+    timeout: 45_000,
+  });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Training cancelled' })).toBeVisible();
+  await expect(form.getByRole('button', { name: 'Train' })).toBeEnabled();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  await form.getByLabel('Learner').selectOption('nb');
+  await form.getByRole('button', { name: 'Train' }).click();
+  expect(await metric(page, 'accuracy')).toBeGreaterThan(0.8);
+  expect(pageErrors).toEqual([]);
+});
