@@ -209,6 +209,7 @@ function loadDumped(dir: string, name: string, rows: number, cols: number): Data
   return { name, task, x, rows, cols, y };
 }
 
+const loadAtStart = loadavg();
 const dir = mkdtempSync(join(tmpdir(), 'bunsen-gbdt-bench-'));
 try {
   const dumped = execFileSync(python, ['-c', dumpScript, dir], { encoding: 'utf8' });
@@ -276,7 +277,7 @@ try {
         params: { ...shared, early_stopping: false },
         sklearn: { version: sklearnVersion, omp_num_threads: 2, single_thread_too: true },
         node: process.version,
-        load_average: loadavg(),
+        load_average: { start: loadAtStart, end: loadavg() },
         repeats,
         results,
       },
