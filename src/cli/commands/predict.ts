@@ -2,25 +2,25 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
-import { Model } from '../../core/model';
+import { loadPredictor, type Predictor } from '../../core/model';
 import { valueAt } from '../../core/table';
 import { CliError } from '../errors';
 import { readTable, type Output } from '../io';
 
 export const PREDICT_USAGE = 'bunsen predict MODEL_DIR --data FILE.csv [--out PRED.csv]';
 
-async function loadModel(dir: string): Promise<Model> {
+async function loadModel(dir: string): Promise<Predictor> {
   let text: string;
   try {
     text = await readFile(join(dir, 'model.json'), 'utf8');
   } catch {
     throw new CliError(
-      `${dir} holds no model.json: pass the folder given to “bunsen train --out”.`,
+      `${dir} holds no model.json: pass the folder given to “bunsen train --out” or “bunsen automl --out”.`,
       1,
     );
   }
   try {
-    return Model.fromJSON(JSON.parse(text));
+    return loadPredictor(JSON.parse(text));
   } catch (error) {
     throw new CliError(`${join(dir, 'model.json')}: ${(error as Error).message}`, 1);
   }

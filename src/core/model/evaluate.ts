@@ -6,7 +6,7 @@ import {
   type RegressionReport,
 } from '../metrics';
 import type { Table } from '../table';
-import type { Model } from './model';
+import type { Predictor } from './model';
 import { buildTarget, labelledRows } from './target';
 
 export type EvaluationReport = ClassificationReport | RegressionReport;
@@ -18,7 +18,7 @@ export const HEADLINE_METRICS = {
 } as const;
 
 /** Scores a fitted model on a table that holds the target column. */
-export function evaluate(model: Model, table: Table): EvaluationReport {
+export function evaluate(model: Predictor, table: Table): EvaluationReport {
   if (!table.has(model.target)) {
     throw new TrainingError(
       'invalid-input',
@@ -35,15 +35,13 @@ export function evaluate(model: Model, table: Table): EvaluationReport {
     );
   }
   const labelled = rows.length === table.rowCount ? table : table.take(rows);
-  const x = model.pipeline.transform(labelled.select(model.features)).matrix;
-  const predicted = model.estimator.predict(x);
+  const { predicted, proba } = model.predictRaw(labelled);
   if (model.task === 'regression') {
     const target = buildTarget(labelled.column(model.target), 'regression');
     return evaluateRegression(target.y, predicted);
   }
   const classes = model.classes as readonly string[];
   const target = buildTarget(labelled.column(model.target), 'classification', classes);
-  const proba = model.estimator.predictProba?.(x) ?? null;
   return evaluateClassification(target.y, predicted, proba, classes);
 }
 

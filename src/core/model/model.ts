@@ -56,8 +56,43 @@ export interface Probabilities {
   readonly proba: Float64Array;
 }
 
+/** Raw outputs for rows: class indices (classifiers) or values, and class probabilities. */
+export interface RawPrediction {
+  readonly predicted: Float64Array;
+  /** Row-major `rows × classes`; null for regressors and learners without probabilities. */
+  readonly proba: Float64Array | null;
+}
+
+/**
+ * What every fitted model offers, whether one learner ({@link Model}) or several
+ * ({@link EnsembleModel}): evaluation, prediction commands and export work through this.
+ */
+export interface Predictor {
+  readonly target: string;
+  readonly task: Task;
+  readonly classes: readonly string[] | null;
+  /** The raw input columns it reads. */
+  readonly features: readonly string[];
+  readonly trainingRows: number;
+  predict(table: Table): Column;
+  predictProba(table: Table): Probabilities;
+  predictRaw(table: Table): RawPrediction;
+  toJSON(): ModelJSON | EnsembleJSON;
+}
+
+export interface EnsembleJSON {
+  readonly format: 'bunsen-ensemble';
+  readonly version: 1;
+  readonly target: string;
+  readonly task: Task;
+  readonly classes: readonly string[] | null;
+  readonly method: string;
+  readonly weights: readonly number[];
+  readonly members: readonly ModelJSON[];
+}
+
 /** A fitted model: the featurization it learned and the learner on top, as one unit. */
-export class Model {
+export class Model implements Predictor {
   constructor(
     readonly spec: ModelSpec,
     readonly task: Task,
@@ -91,6 +126,14 @@ export class Model {
     }
     const x = this.pipeline.transform(table.select(this.features)).matrix;
     return { classes: this.classes as string[], proba: this.estimator.predictProba(x) };
+  }
+
+  predictRaw(table: Table): RawPrediction {
+    const x = this.pipeline.transform(table.select(this.features)).matrix;
+    const predicted = this.estimator.predict(x);
+    const proba =
+      this.task === 'classification' ? (this.estimator.predictProba?.(x) ?? null) : null;
+    return { predicted, proba };
   }
 
   toJSON(): ModelJSON {
