@@ -46,7 +46,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm,webmanifest}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm,webmanifest}', 'samples/*.{csv,json}'],
         // The WebAssembly runtimes are large; they are precached so the lab works offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -9,7 +9,8 @@ export const contentSecurityPolicy = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
-  "connect-src 'self' blob: data:",
+  // https: lets a user import a dataset from a web address (the server must allow CORS).
+  "connect-src 'self' blob: data: https:",
   "frame-src 'self' blob:",
   "object-src 'none'",
   "base-uri 'self'",

@@ -168,3 +168,32 @@ test('a chosen delimiter overrides detection and is recorded with the version', 
     }),
   ]);
 });
+
+test('a shipped sample and pasted text import; an unreachable address says why', async ({
+  page,
+}) => {
+  await openLab(page);
+  await openData(page);
+
+  await page.getByTestId('import-source-sample').click();
+  await page.getByTestId('import-sample').selectOption('penguins');
+  await expect(page.getByTestId('import-panel')).toContainText('CC0');
+  await page.getByTestId('import-sample-go').click();
+  await expect(page.getByTestId('notice')).toContainText(
+    'Imported penguins.csv: 344 rows, 7 columns',
+  );
+
+  await page.getByTestId('import-source-paste').click();
+  await page.getByTestId('import-paste-name').fill('scores');
+  await page.getByTestId('import-paste').fill('name\tscore\nada\t3\nbob\t4\n');
+  await page.getByTestId('import-paste-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported scores.csv: 2 rows, 2 columns');
+  await expect(page.getByTestId('import-paste')).toHaveValue('');
+
+  await page.getByTestId('import-source-url').click();
+  await page.getByTestId('import-url').fill('https://data.invalid/missing.csv');
+  await page.getByTestId('import-url-go').click();
+  await expect(page.getByTestId('import-error')).toContainText('missing.csv could not be imported');
+  await expect(page.getByTestId('import-error')).toContainText('CORS');
+  await expect(page.getByTestId('dataset-row')).toHaveCount(2);
+});

@@ -15,6 +15,8 @@ export type ImportErrorCode =
   | 'invalid-json'
   | 'invalid-parquet'
   | 'invalid-options'
+  /** The bytes could not be fetched or read (network, CORS, a file that went away). */
+  | 'unreadable'
   | 'cancelled';
 
 /** What is wrong with an input, and where. */
