@@ -1,24 +1,13 @@
-import type { LearnerName, ParamInfo, Task } from '../../core/learners/types';
+import { LEARNER_CATALOG, type LearnerInfo } from '../../core/learners/catalog';
 
-export interface LearnerInfo {
-  name: LearnerName;
-  label: string;
-  tasks: readonly Task[];
-  params: readonly ParamInfo[];
-}
+export type { LearnerInfo };
 
 /**
- * The learners' names, tasks and hyperparameters. The registry is loaded on demand because it
- * brings the learners' code, TensorFlow.js included, which the page itself never runs.
+ * The learners' names, tasks and hyperparameters: descriptions only, so the page never loads the
+ * learners' code (TensorFlow.js included), which runs in the training worker.
  */
 export async function loadLearnerCatalogue(): Promise<LearnerInfo[]> {
-  const { LEARNERS } = await import('../../core/learners/registry');
-  return Object.values(LEARNERS).map(({ name, label, tasks, params }) => ({
-    name,
-    label,
-    tasks,
-    params,
-  }));
+  return Object.values(LEARNER_CATALOG);
 }
 
 export type ParamValues = Record<string, number | string | boolean>;

@@ -1,7 +1,8 @@
+import { LEARNER_CATALOG } from '../catalog';
 import type { Learner } from '../types';
 import { fitForest } from './fit';
 import { forestFromJSON } from './model';
-import { forestParamInfo, type ForestParams } from './params';
+import type { ForestParams } from './params';
 
 export type { ForestParams, ForestCriterion, MaxFeatures } from './params';
 export type { ForestEstimator } from './model';
@@ -10,22 +11,14 @@ export type { TreeArrays } from './tree';
 
 /** Random forest: bootstrapped trees, each split the best among a random subset of features. */
 export const forest: Learner<ForestParams> = {
-  name: 'forest',
-  label: 'Random forest',
-  tasks: ['classification', 'regression'],
-  handlesMissing: false,
-  params: forestParamInfo(true),
+  ...LEARNER_CATALOG.forest,
   fit: (x, target, params, context) => fitForest('forest', x, target, params, context),
   fromJSON: (json) => forestFromJSON(json, 'forest'),
 };
 
 /** Extra trees: like a random forest, but each candidate split uses one random threshold. */
 export const extraTrees: Learner<ForestParams> = {
-  name: 'extratrees',
-  label: 'Extra trees',
-  tasks: ['classification', 'regression'],
-  handlesMissing: false,
-  params: forestParamInfo(false),
+  ...LEARNER_CATALOG.extratrees,
   fit: (x, target, params, context) => fitForest('extratrees', x, target, params, context),
   fromJSON: (json) => forestFromJSON(json, 'extratrees'),
 };

@@ -1,6 +1,7 @@
+import { LEARNER_CATALOG } from '../catalog';
 import type { Estimator, Learner } from '../types';
 import { GbdtEstimator, parseGbdtJSON, type GbdtTrees } from './model';
-import { gbdtParamInfo, type GbdtParams } from './params';
+import type { GbdtParams } from './params';
 import { fitGbdt } from './train';
 
 export type { GbdtParams, EarlyStopping } from './params';
@@ -14,11 +15,7 @@ export type { TreeArrays } from './forest';
  * log-loss or softmax objectives.
  */
 export const gbdt: Learner<GbdtParams> = {
-  name: 'gbdt',
-  label: 'Gradient-boosted trees',
-  tasks: ['classification', 'regression'],
-  handlesMissing: true,
-  params: gbdtParamInfo,
+  ...LEARNER_CATALOG.gbdt,
   fit: fitGbdt,
   fromJSON: parseGbdtJSON,
 };

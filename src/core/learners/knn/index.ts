@@ -1,3 +1,4 @@
+import { LEARNER_CATALOG } from '../catalog';
 import { checkCancelled, TrainingError } from '../../errors/training-error';
 import {
   checkMatrix,
@@ -9,7 +10,7 @@ import {
 } from '../forest/checks';
 import type { Estimator, EstimatorJSON, Learner, Matrix, Task } from '../types';
 import { nearestNeighbours, prepareRows, type Neighbours } from './neighbours';
-import { knnParamInfo, type KnnMetric, type KnnParams, type KnnWeights } from './params';
+import { type KnnMetric, type KnnParams, type KnnWeights } from './params';
 
 export type { KnnMetric, KnnParams, KnnWeights } from './params';
 export { nearestNeighbours, prepareRows, type Neighbours } from './neighbours';
@@ -195,11 +196,7 @@ function knnFromJSON(json: EstimatorJSON): KnnEstimator {
 
 /** k-nearest neighbours by brute force: predictions are the (weighted) vote or mean of the k closest training rows. */
 export const knn: Learner<KnnParams> = {
-  name: 'knn',
-  label: 'k-nearest neighbours',
-  tasks: ['classification', 'regression'],
-  handlesMissing: false,
-  params: knnParamInfo,
+  ...LEARNER_CATALOG.knn,
   async fit(x, target, params, context) {
     checkCancelled(context.signal);
     checkMatrix(x);

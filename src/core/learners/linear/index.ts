@@ -1,7 +1,8 @@
+import { LEARNER_CATALOG } from '../catalog';
 import type { Learner } from '../types';
 import { fitLinear } from './fit';
 import { linearFromJSON } from './model';
-import { LINEAR_PARAMS, resolveLinearParams, type LinearParams } from './params';
+import { resolveLinearParams, type LinearParams } from './params';
 
 export { LinearModel, linearFromJSON, type LinearState } from './model';
 export { LINEAR_DEFAULTS, LINEAR_PARAMS, type LinearParams, type Penalty } from './params';
@@ -12,11 +13,7 @@ export { LINEAR_DEFAULTS, LINEAR_PARAMS, type LinearParams, type Penalty } from 
  * thresholding when there is an L1 part, so that lasso solutions hold exact zeros.
  */
 export const linear: Learner<LinearParams> = {
-  name: 'linear',
-  label: 'Linear model',
-  tasks: ['classification', 'regression'],
-  handlesMissing: false,
-  params: LINEAR_PARAMS,
+  ...LEARNER_CATALOG.linear,
   fit: async (x, target, params, context) =>
     fitLinear(x, target, resolveLinearParams(params), context),
   fromJSON: linearFromJSON,

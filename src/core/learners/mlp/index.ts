@@ -1,6 +1,7 @@
+import { LEARNER_CATALOG } from '../catalog';
 import type { Learner } from '../types';
 import { mlpFromJSON } from './network';
-import { MLP_PARAMS, resolveMlpParams, type MlpParams } from './params';
+import { resolveMlpParams, type MlpParams } from './params';
 import { fitMlp } from './train';
 
 export { MlpModel, mlpFromJSON, type DenseLayer, type MlpState, type Activation } from './network';
@@ -12,11 +13,7 @@ export { MLP_DEFAULTS, MLP_PARAMS, type MlpParams } from './params';
  * decay, class weights and early stopping. The fitted network predicts in plain JS.
  */
 export const mlp: Learner<MlpParams> = {
-  name: 'mlp',
-  label: 'Neural network (MLP)',
-  tasks: ['classification', 'regression'],
-  handlesMissing: false,
-  params: MLP_PARAMS,
+  ...LEARNER_CATALOG.mlp,
   fit: async (x, target, params, context) => fitMlp(x, target, resolveMlpParams(params), context),
   fromJSON: mlpFromJSON,
 };

@@ -1,3 +1,4 @@
+import { LEARNER_CATALOG } from '../catalog';
 import { checkCancelled, TrainingError } from '../../errors/training-error';
 import {
   checkMatrix,
@@ -15,7 +16,7 @@ import {
   multinomialLogLikelihood,
   type MultinomialCounts,
 } from './multinomial';
-import { MIN_ALPHA, nbParamInfo, type NbParams, type NbVariant } from './params';
+import { MIN_ALPHA, type NbParams, type NbVariant } from './params';
 
 export type { NbParams, NbVariant } from './params';
 
@@ -161,11 +162,7 @@ function nbFromJSON(json: EstimatorJSON): NbEstimator {
 
 /** Naive Bayes: Gaussian for continuous features or multinomial for counts. */
 export const nb: Learner<NbParams> = {
-  name: 'nb',
-  label: 'Naive Bayes',
-  tasks: ['classification'],
-  handlesMissing: false,
-  params: nbParamInfo,
+  ...LEARNER_CATALOG.nb,
   async fit(x, target, params, context) {
     checkCancelled(context.signal);
     checkMatrix(x);
