@@ -11,6 +11,14 @@ export interface HoldoutValidation {
   testSize: number;
 }
 
+export interface CrossValidation {
+  kind: 'cv';
+  /** 2 to 20 folds, stratified for classification. */
+  folds: number;
+}
+
+export type Validation = HoldoutValidation | CrossValidation;
+
 /** The rows to train on: columns sent by the page, or a stored dataset version the worker reads. */
 export type TrainSource =
   { kind: 'columns'; columns: Column[] } | { kind: 'version'; versionId: string };
@@ -20,7 +28,15 @@ export interface TrainRequest {
   source: TrainSource;
   spec: ModelSpec;
   seed: number;
-  validation: HoldoutValidation;
+  validation: Validation;
+}
+
+/** Per-fold scores of a cross-validated training; the report is on the out-of-fold predictions. */
+export interface CrossValidationSummary {
+  folds: number;
+  perFold: Record<string, number | null>[];
+  mean: Record<string, number | null>;
+  std: Record<string, number | null>;
 }
 
 export interface FeatureImportance {
@@ -31,6 +47,7 @@ export interface FeatureImportance {
 
 export type TrainProgress =
   | ({ phase: 'fit' } & TrainingProgress)
+  | { phase: 'fold'; fold: number; folds: number }
   | { phase: 'evaluate' }
   | { phase: 'importance'; done: number; total: number };
 
@@ -43,7 +60,9 @@ export interface TrainResult {
   fitSeconds: number;
   backend: string;
   trainRows: number;
+  /** Held-out rows: the test split, or every row (out of fold) under cross-validation. */
   testRows: number;
+  cv?: CrossValidationSummary;
 }
 
 export type TrainOutcome =

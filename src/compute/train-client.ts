@@ -5,7 +5,7 @@ import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
 import type {
-  HoldoutValidation,
+  Validation,
   TrainApi,
   TrainOutcome,
   TrainProgress,
@@ -18,7 +18,7 @@ export interface TrainJob extends JobEventHandlers<TrainProgress> {
   data: Table | { versionId: string };
   spec: ModelSpec;
   seed: number;
-  validation: HoldoutValidation;
+  validation: Validation;
   signal?: AbortSignal;
   timeoutMs?: number;
 }

@@ -1,19 +1,30 @@
 import { configureTfjs, initTfjs, type WasmPaths } from '../core/backend/tfjs';
 import { TrainingError } from '../core/errors/training-error';
-import { holdout, permutationImportance, stratifiedHoldout, type Split } from '../core/evaluation';
+import {
+  holdout,
+  kFold,
+  permutationImportance,
+  stratifiedHoldout,
+  stratifiedKFold,
+  type Split,
+} from '../core/evaluation';
+import { evaluateClassification, evaluateRegression } from '../core/metrics';
 import type { LearnerName, Target, TrainingProgress } from '../core/learners/types';
 import {
   buildTarget,
   detectTask,
   evaluate,
   fit,
+  headline,
   labelledRows,
+  type EvaluationReport,
   type Model,
   type ModelSpec,
 } from '../core/model';
 import { seededRandom, type Random } from '../core/random';
 import { Table } from '../core/table';
 import type {
+  CrossValidationSummary,
   FeatureImportance,
   TrainApi,
   TrainOutcome,
@@ -62,6 +73,40 @@ function splitRows(target: Target, testSize: number, rng: Random): Split {
       ? stratifiedHoldout(target.y, target.classes, { testSize, rng })
       : holdout(target.y.length, { testSize, rng });
   return split;
+}
+
+function foldsOf(target: Target, folds: number, rng: Random): Split[] {
+  if (!Number.isInteger(folds) || folds < 2 || folds > 20) {
+    throw new TrainingError(
+      'invalid-params',
+      `Cross-validation takes 2 to 20 folds, not ${folds}.`,
+      'folds',
+    );
+  }
+  return target.task === 'classification'
+    ? stratifiedKFold(target.y, target.classes, { folds, rng })
+    : kFold(target.y.length, { folds, rng });
+}
+
+function summarize(perFold: Record<string, number | null>[]): CrossValidationSummary {
+  const names = Object.keys(perFold[0] ?? {});
+  const mean: Record<string, number | null> = {};
+  const std: Record<string, number | null> = {};
+  for (const name of names) {
+    const values = perFold.map((scores) => scores[name]);
+    if (values.some((value) => value === null || value === undefined || !Number.isFinite(value))) {
+      mean[name] = null;
+      std[name] = null;
+      continue;
+    }
+    const numbers = values as number[];
+    const average = numbers.reduce((sum, value) => sum + value, 0) / numbers.length;
+    mean[name] = average;
+    std[name] = Math.sqrt(
+      numbers.reduce((sum, value) => sum + (value - average) ** 2, 0) / numbers.length,
+    );
+  }
+  return { folds: perFold.length, perFold, mean, std };
 }
 
 /** Up to IMPORTANCE_ROWS held-out rows, drawn at random so a sorted table is still sampled fairly. */
@@ -142,33 +187,95 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
           );
         }
         const target = buildTarget(labelled.column(spec.target), task);
-        const split = splitRows(target, request.validation.testSize, rng);
-        const train = labelled.take(split.train);
-        const test = labelled.take(split.test);
-
         let backend = 'typed arrays';
         if (TFJS_LEARNERS.has(spec.learner)) {
           const setup = await initTfjs();
           if (!setup.ok) throw new TrainingError('device-lost', setup.reason);
           backend = setup.backend;
         }
+        const fitOn = async (rows: Table) => {
+          const throttled = throttle(now, (fitProgress) =>
+            progress({ phase: 'fit', ...fitProgress }),
+          );
+          const fitted = await fit(rows, spec, {
+            rng,
+            signal,
+            onProgress: (fitProgress) => throttled.report(fitProgress),
+          });
+          throttled.flush();
+          return fitted;
+        };
 
-        const throttled = throttle(now, (fitProgress) =>
-          progress({ phase: 'fit', ...fitProgress }),
-        );
+        const validation = request.validation;
+        let model: Model;
+        let report: EvaluationReport;
+        let importanceModel: Model;
+        let importanceTable: Table;
+        let trainRows: number;
+        let testRows: number;
+        let cv: CrossValidationSummary | undefined;
         const started = now();
-        const model = await fit(train, spec, {
+        let fitSeconds: number;
+        if (validation.kind === 'cv') {
+          const splits = foldsOf(target, validation.folds, rng);
+          const oofPredicted = new Float64Array(labelled.rowCount);
+          const classCount = target.task === 'classification' ? target.classes.length : 0;
+          let oofProba: Float64Array | null =
+            target.task === 'classification'
+              ? new Float64Array(labelled.rowCount * classCount)
+              : null;
+          const perFold: Record<string, number | null>[] = [];
+          let last: { model: Model; test: Table } | undefined;
+          for (const [fold, split] of splits.entries()) {
+            progress({ phase: 'fold', fold: fold + 1, folds: splits.length });
+            const foldModel = await fitOn(labelled.take(split.train));
+            const foldTest = labelled.take(split.test);
+            perFold.push(headline(evaluate(foldModel, foldTest)));
+            const raw = foldModel.predictRaw(foldTest);
+            split.test.forEach((row, i) => {
+              oofPredicted[row] = raw.predicted[i] as number;
+              if (oofProba) {
+                if (!raw.proba) oofProba = null;
+                else
+                  for (let c = 0; c < classCount; c++)
+                    oofProba[row * classCount + c] = raw.proba[i * classCount + c] as number;
+              }
+            });
+            last = { model: foldModel, test: foldTest };
+          }
+          progress({ phase: 'fold', fold: splits.length + 1, folds: splits.length });
+          model = await fitOn(labelled);
+          fitSeconds = (now() - started) / 1000;
+          progress({ phase: 'evaluate' });
+          report =
+            target.task === 'classification'
+              ? evaluateClassification(target.y, oofPredicted, oofProba, target.classes)
+              : evaluateRegression(target.y, oofPredicted);
+          cv = summarize(perFold);
+          const lastFold = last as { model: Model; test: Table };
+          importanceModel = lastFold.model;
+          importanceTable = lastFold.test;
+          trainRows = labelled.rowCount;
+          testRows = labelled.rowCount;
+        } else {
+          const split = splitRows(target, validation.testSize, rng);
+          const train = labelled.take(split.train);
+          const test = labelled.take(split.test);
+          model = await fitOn(train);
+          fitSeconds = (now() - started) / 1000;
+          progress({ phase: 'evaluate' });
+          report = evaluate(model, test);
+          importanceModel = model;
+          importanceTable = test;
+          trainRows = train.rowCount;
+          testRows = test.rowCount;
+        }
+        const importance = await importanceOf(
+          importanceModel,
+          importanceTable,
           rng,
           signal,
-          onProgress: (fitProgress) => throttled.report(fitProgress),
-        });
-        const fitSeconds = (now() - started) / 1000;
-        throttled.flush();
-
-        progress({ phase: 'evaluate' });
-        const report = evaluate(model, test);
-        const importance = await importanceOf(model, test, rng, signal, (done, total) =>
-          progress({ phase: 'importance', done, total }),
+          (done, total) => progress({ phase: 'importance', done, total }),
         );
         return {
           ok: true,
@@ -178,8 +285,9 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
           model: model.toJSON(),
           fitSeconds,
           backend,
-          trainRows: train.rowCount,
-          testRows: test.rowCount,
+          trainRows,
+          testRows,
+          ...(cv ? { cv } : {}),
         };
       } catch (error) {
         if (error instanceof TrainingError) {

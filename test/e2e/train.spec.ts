@@ -95,3 +95,31 @@ test('trains a classifier and a regression, and cancels a long training', async 
   expect(await metric(page, 'accuracy')).toBeGreaterThan(0.8);
   expect(pageErrors).toEqual([]);
 });
+
+test('cross-validates on a chosen dataset version and reports every fold', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  await openLab(page);
+  await importCsv(page);
+  await openTrain(page);
+
+  const form = page.getByRole('form', { name: 'Training settings' });
+  await expect(page.getByTestId('train-version')).toContainText('v1 · 200 rows (latest)');
+  await form.getByLabel('Target column').selectOption('label');
+  await form.getByLabel('Learner').selectOption('nb');
+  await page.getByTestId('train-validation').selectOption('cv');
+  await expect(form.getByLabel('Test size')).toHaveCount(0);
+  await page.getByTestId('train-folds').fill('4');
+  await form.getByRole('button', { name: 'Train' }).click();
+
+  await expect(page.getByRole('heading', { name: /4-fold cross-validation/ })).toBeVisible({
+    timeout: 45_000,
+  });
+  await expect(page.getByTestId('cv-fold')).toHaveCount(4);
+  await expect(page.locator('[data-cv-mean="accuracy"]')).toHaveText(/0\.\d+ ± 0\.\d+/);
+  expect(await metric(page, 'accuracy')).toBeGreaterThan(0.8);
+  await expect(page.getByText('refitted on all 200 rows')).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});

@@ -94,6 +94,59 @@ describe('trainer service over an in-process worker', () => {
     expect(['wasm', 'cpu']).toContain(outcome.backend);
   });
 
+  it('cross-validates: per-fold scores, an out-of-fold report over every row, a final model', async () => {
+    const progress: TrainProgress[] = [];
+    const table = blobs(150).select(['a', 'b', 'label']);
+    const outcome = await trainClient().train({
+      data: table,
+      spec: { target: 'label', learner: 'nb' },
+      seed: 3,
+      validation: { kind: 'cv', folds: 5 },
+      onProgress: (event) => progress.push(event),
+    });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    expect(outcome.report.rows).toBe(150);
+    expect(outcome.testRows).toBe(150);
+    expect(outcome.trainRows).toBe(150);
+    expect(outcome.model.trainingRows).toBe(150);
+    const cv = outcome.cv;
+    if (!cv) throw new Error('no cross-validation summary');
+    expect(cv.folds).toBe(5);
+    expect(cv.perFold).toHaveLength(5);
+    const accuracies = cv.perFold.map((scores) => scores.accuracy as number);
+    const mean = accuracies.reduce((sum, value) => sum + value, 0) / 5;
+    expect(cv.mean.accuracy).toBeCloseTo(mean, 12);
+    expect(cv.std.accuracy).toBeGreaterThanOrEqual(0);
+    // Folds of 30 rows each: the pooled out-of-fold accuracy equals the mean of the folds'.
+    expect(outcome.report.metrics.accuracy).toBeCloseTo(mean, 12);
+    expect(progress.filter((event) => event.phase === 'fold').map((event) => event.fold)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
+
+    const regression = await trainClient().train({
+      data: blobs(100).select(['a', 'b', 'amount']),
+      spec: { target: 'amount', learner: 'knn' },
+      seed: 3,
+      validation: { kind: 'cv', folds: 4 },
+    });
+    if (!regression.ok) throw new Error(regression.error.message);
+    expect(regression.report.task).toBe('regression');
+    expect(regression.cv?.perFold.map((scores) => Object.keys(scores))).toEqual(
+      Array(4).fill(['rmse', 'mae', 'r2']),
+    );
+  });
+
+  it('refuses a fold count cross-validation cannot use', async () => {
+    const outcome = await trainClient().train({
+      data: blobs(40).select(['a', 'b', 'label']),
+      spec: { target: 'label', learner: 'nb' },
+      seed: 0,
+      validation: { kind: 'cv', folds: 1 },
+    });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.message).toContain('2 to 20 folds');
+  });
+
   it('reads a stored dataset version when asked for one', async () => {
     stored.set('version-1', blobs(120).select(['a', 'b', 'label']));
     const outcome = await trainClient().train({
