@@ -63,6 +63,8 @@ export interface TrainResult {
   /** Held-out rows: the test split, or every row (out of fold) under cross-validation. */
   testRows: number;
   cv?: CrossValidationSummary;
+  /** What the user should know about how it ran, e.g. a GPU lost and the fallback used. */
+  notes?: string[];
 }
 
 export type TrainOutcome =

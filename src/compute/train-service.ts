@@ -1,4 +1,5 @@
-import { configureTfjs, initTfjs, type WasmPaths } from '../core/backend/tfjs';
+import { withDeviceFallback } from '../core/backend/device-fallback';
+import { configureTfjs, initTfjs, useBackend, type WasmPaths } from '../core/backend/tfjs';
 import { TrainingError } from '../core/errors/training-error';
 import {
   holdout,
@@ -193,17 +194,29 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
           if (!setup.ok) throw new TrainingError('device-lost', setup.reason);
           backend = setup.backend;
         }
+        const notes: string[] = [];
         const fitOn = async (rows: Table) => {
-          const throttled = throttle(now, (fitProgress) =>
-            progress({ phase: 'fit', ...fitProgress }),
-          );
-          const fitted = await fit(rows, spec, {
-            rng,
-            signal,
-            onProgress: (fitProgress) => throttled.report(fitProgress),
+          const attempt = async () => {
+            const throttled = throttle(now, (fitProgress) =>
+              progress({ phase: 'fit', ...fitProgress }),
+            );
+            const fitted = await fit(rows, spec, {
+              rng,
+              signal,
+              onProgress: (fitProgress) => throttled.report(fitProgress),
+            });
+            throttled.flush();
+            return fitted;
+          };
+          const outcome = await withDeviceFallback(backend, attempt, async () => {
+            for (const fallback of ['wasm', 'cpu'] as const) {
+              if ((await useBackend(fallback)).available) return fallback;
+            }
+            throw new TrainingError('device-lost', 'Neither WASM nor CPU could start.');
           });
-          throttled.flush();
-          return fitted;
+          if (outcome.note) notes.push(outcome.note);
+          backend = outcome.backend;
+          return outcome.value;
         };
 
         const validation = request.validation;
@@ -288,6 +301,7 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
           trainRows,
           testRows,
           ...(cv ? { cv } : {}),
+          ...(notes.length ? { notes } : {}),
         };
       } catch (error) {
         if (error instanceof TrainingError) {
