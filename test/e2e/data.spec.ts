@@ -183,6 +183,21 @@ test('a shipped sample and pasted text import; an unreachable address says why',
     'Imported penguins.csv: 344 rows, 7 columns',
   );
 
+  const csvDownload = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const csv = await csvDownload;
+  expect(csv.suggestedFilename()).toBe('penguins-v1.csv');
+  const text = await (
+    await import('node:fs/promises')
+  ).readFile((await csv.path()) as string, 'utf8');
+  expect(text.split('\n')[0]).toBe(
+    'island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,species',
+  );
+  expect(text.trim().split('\n')).toHaveLength(345);
+  const parquetDownload = page.waitForEvent('download');
+  await page.getByTestId('export-parquet').click();
+  expect((await parquetDownload).suggestedFilename()).toBe('penguins-v1.parquet');
+
   await page.getByTestId('import-source-paste').click();
   await page.getByTestId('import-paste-name').fill('scores');
   await page.getByTestId('import-paste').fill('name\tscore\nada\t3\nbob\t4\n');
