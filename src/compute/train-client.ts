@@ -4,13 +4,7 @@ import type { Column, Table } from '../core/table';
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
-import type {
-  Validation,
-  TrainApi,
-  TrainOutcome,
-  TrainProgress,
-  TrainSource,
-} from './train-api';
+import type { Validation, TrainApi, TrainOutcome, TrainProgress, TrainSource } from './train-api';
 
 export interface TrainJob extends JobEventHandlers<TrainProgress> {
   /** A table, whose columns are copied to the worker so that it stays usable, or a stored

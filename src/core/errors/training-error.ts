@@ -6,6 +6,7 @@ export type TrainingErrorKind =
   | 'too-large'
   | 'invalid-params'
   | 'device-lost'
+  | 'unsupported'
   | 'cancelled';
 
 /** A failure the user can act on; `where` names the column, row, parameter or class at fault. */
