@@ -1,9 +1,16 @@
 import type { DatasetProfile, ImportError, ImportWarning } from '../core/data';
+import type { PrepareFailure, PrepareStep } from '../core/data/prepare';
 import { Table } from '../core/table';
-import type { DataImportOptions, DataImportOutcome } from '../compute/data-api';
-import type { DataImportJob } from '../compute/data-client';
+import type {
+  DataImportOptions,
+  DataImportOutcome,
+  DataPrepareOutcome,
+  DataPrepareProgress,
+} from '../compute/data-api';
+import type { DataImportJob, DataPrepareJob } from '../compute/data-client';
 import {
   createDataset,
+  createVersion,
   deleteDataset,
   listDatasets,
   listVersions,
@@ -12,11 +19,18 @@ import {
   type DatasetRecord,
   type DatasetSummary,
   type DatasetVersionRecord,
+  type PrepareTransform,
 } from '../store/datasets';
+import { StoreError } from '../store/errors';
+import type { Json } from '../store/schema';
 import type { WorkspaceStore } from '../store/workspace-store';
 
-export type { DatasetRecord, DatasetSummary, DatasetVersionRecord };
-export type { DataImportOptions, DataImportProgress } from '../compute/data-api';
+export type { DatasetRecord, DatasetSummary, DatasetVersionRecord, PrepareTransform };
+export type {
+  DataImportOptions,
+  DataImportProgress,
+  DataPrepareProgress,
+} from '../compute/data-api';
 
 /** Runs one import off the page's thread: the data worker in the browser. */
 export type DataImporter = (job: DataImportJob) => Promise<DataImportOutcome>;
@@ -43,6 +57,63 @@ export type ImportFileResult =
 const browserImporter: DataImporter = async (job) =>
   (await import('../compute/data-client')).getDataClient().importFile(job);
 
+/** Runs one preparation step and profiles its outputs off the page's thread. */
+export type DataPreparer = (job: DataPrepareJob) => Promise<DataPrepareOutcome>;
+
+const browserPreparer: DataPreparer = async (job) =>
+  (await import('../compute/data-client')).getDataClient().prepare(job);
+
+/** Runs steps in this thread: for Node (scripts, the command line, tests), where there is no worker. */
+export function inProcessPreparer(): DataPreparer {
+  let jobs = 0;
+  const service = import('../compute/data-service').then((module) => module.createDataService());
+  return async (job) =>
+    (await service).prepare(
+      `prepare-${++jobs}`,
+      {
+        columns: [...job.columns],
+        step: job.step,
+        inputs: (job.inputs ?? []).map((input) => ({
+          versionId: input.versionId,
+          columns: [...input.columns],
+        })),
+      },
+      (event) => {
+        if (event.type === 'progress') job.onProgress?.(event.progress);
+      },
+    );
+}
+
+export interface PrepareOptions {
+  /** The input version's table when the caller already holds it (saves reading it again). */
+  table?: Table;
+  signal?: AbortSignal;
+  onProgress?: (progress: DataPrepareProgress) => void;
+}
+
+/** What a step made: one new version, or for a split two new datasets (train and test). */
+export type PrepareResult =
+  | {
+      ok: true;
+      outputs: {
+        role: PrepareTransform['role'];
+        dataset: DatasetRecord;
+        version: DatasetVersionRecord;
+        table: Table;
+        profile: DatasetProfile;
+      }[];
+    }
+  | { ok: false; error: PrepareFailure };
+
+/** A dataset's versions, and the versions of other datasets that came from it or it came from. */
+export interface DatasetLineage {
+  versions: DatasetVersionRecord[];
+  /** Where version 1 came from when it was made from another dataset (a split's source). */
+  origin: { dataset: DatasetRecord; version: DatasetVersionRecord } | null;
+  /** Versions of other datasets made from this one's versions (split outputs). */
+  derived: { dataset: DatasetRecord; version: DatasetVersionRecord }[];
+}
+
 export const datasetNameFromFile = (fileName: string) =>
   fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') || fileName || 'Dataset';
 
@@ -51,6 +122,7 @@ export class Datasets {
   constructor(
     private readonly store: WorkspaceStore,
     private readonly importer: DataImporter = browserImporter,
+    private readonly preparer: DataPreparer = browserPreparer,
   ) {}
 
   list(workspaceId: string): Promise<DatasetSummary[]> {
@@ -71,6 +143,119 @@ export class Datasets {
 
   profile(version: DatasetVersionRecord): DatasetProfile {
     return version.profile as unknown as DatasetProfile;
+  }
+
+  async version(versionId: string): Promise<DatasetVersionRecord> {
+    const version = (await this.store.get('datasetVersions', versionId)) as
+      DatasetVersionRecord | undefined;
+    if (!version) throw new StoreError('not-found', `There is no dataset version ${versionId}.`);
+    return version;
+  }
+
+  private async dataset(datasetId: string): Promise<DatasetRecord> {
+    const dataset = (await this.store.get('datasets', datasetId)) as DatasetRecord | undefined;
+    if (!dataset) throw new StoreError('not-found', `There is no dataset ${datasetId}.`);
+    return dataset;
+  }
+
+  /**
+   * Applies a preparation step to a version in the data worker and stores what it made: a new
+   * version of the same dataset (parent: the input version; transform: the step), or for a
+   * split two new datasets “<name> · train” and “<name> · test” whose first versions have the
+   * input version as parent. Nothing is stored when the step fails; the error says what and
+   * where (column, row and value, or the span of an expression).
+   */
+  async prepare(
+    versionId: string,
+    step: PrepareStep,
+    options: PrepareOptions = {},
+  ): Promise<PrepareResult> {
+    // Loaded on first use: the page's first paint needs none of the preparation code.
+    const { describeStep, stepInputs } = await import('../core/data/prepare');
+    const source = await this.version(versionId);
+    const dataset = await this.dataset(source.datasetId);
+    const table = options.table ?? (await this.table(versionId));
+    const inputIds = stepInputs(step);
+    const inputs = await Promise.all(
+      inputIds.map(async (id) => ({ versionId: id, columns: (await this.table(id)).columns })),
+    );
+    const outcome = await this.preparer({
+      columns: table.columns,
+      step,
+      inputs,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    if (!outcome.ok) return outcome;
+    options.signal?.throwIfAborted();
+    const description = describeStep(step);
+    const outputs = [];
+    const taken = new Set((await this.list(dataset.workspaceId)).map((s) => s.dataset.name));
+    for (const output of outcome.outputs) {
+      const produced = new Table(output.columns);
+      const transform: PrepareTransform = {
+        kind: 'prepare',
+        step: step as unknown as { [key: string]: Json },
+        description,
+        role: output.role,
+        inputVersionIds: inputIds,
+        rowsBefore: table.rowCount,
+      };
+      if (output.role === 'result') {
+        const version = await createVersion(this.store, dataset.workspaceId, {
+          datasetId: dataset.id,
+          parentId: versionId,
+          table: produced,
+          transform,
+          profile: output.profile,
+        });
+        outputs.push({ role: output.role, dataset, version, table: produced, profile: output.profile });
+        continue;
+      }
+      const name = uniqueDatasetName(taken, `${dataset.name} · ${output.role}`);
+      taken.add(name);
+      const created = await createDataset(this.store, dataset.workspaceId, {
+        name,
+        description: `The ${output.role} part of “${dataset.name}” v${source.version}: ${description}.`,
+        tags: [output.role],
+        table: produced,
+        transform,
+        profile: output.profile,
+        parentId: versionId,
+      });
+      outputs.push({ role: output.role, ...created, table: produced, profile: output.profile });
+    }
+    return { ok: true, outputs };
+  }
+
+  /** The versions of a dataset with the lineage that crosses into other datasets. */
+  async lineage(datasetId: string): Promise<DatasetLineage> {
+    const dataset = await this.dataset(datasetId);
+    const versions = await this.versions(datasetId);
+    const all = (await this.store.list(
+      'datasetVersions',
+      dataset.workspaceId,
+    )) as DatasetVersionRecord[];
+    const byId = new Map(all.map((version) => [version.id, version]));
+    const own = new Set(versions.map((version) => version.id));
+    const datasets = new Map(
+      ((await this.store.list('datasets', dataset.workspaceId)) as DatasetRecord[]).map((d) => [
+        d.id,
+        d,
+      ]),
+    );
+    const withDataset = (version: DatasetVersionRecord) => {
+      const owner = datasets.get(version.datasetId);
+      return owner ? { dataset: owner, version } : null;
+    };
+    const first = versions[0];
+    const parent = first?.parentId ? byId.get(first.parentId) : undefined;
+    const origin = parent && !own.has(parent.id) ? withDataset(parent) : null;
+    const derived = all
+      .filter((version) => !own.has(version.id) && version.parentId && own.has(version.parentId))
+      .map(withDataset)
+      .filter((entry) => entry !== null);
+    return { versions, origin, derived };
   }
 
   rename(datasetId: string, name: string): Promise<DatasetRecord> {
@@ -113,6 +298,13 @@ export class Datasets {
     });
     return { ok: true, dataset, version, warnings: outcome.warnings };
   }
+}
+
+function uniqueDatasetName(taken: ReadonlySet<string>, base: string): string {
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base} ${n}`)) n++;
+  return `${base} ${n}`;
 }
 
 function stripUndefined(options: DataImportOptions): Record<string, string | boolean | string[]> {

@@ -1,16 +1,19 @@
 import { strFromU8, strToU8, unzipSync, zipSync, type UnzipFileInfo } from 'fflate';
 import { z } from './zod';
+import { verifyAuditEvents, type ChainVerification } from '../core/tracking/audit-chain';
 import { withLock } from './channel';
 import { StoreError, toStoreError } from './errors';
 import { sha256 } from './hash';
 import { migrateSnapshot, SCHEMA_VERSION } from './migrations';
 import {
+  AUDIT_ACTIONS,
   ENTITY_KINDS,
   isEntityKind,
   type AuditEvent,
   type BlobRecord,
   type EntityKind,
   type EntityRecord,
+  type Json,
   type Workspace,
 } from './schema';
 import { storeBlob, type WorkspaceStore } from './workspace-store';
@@ -50,16 +53,34 @@ const recordSchema = z.looseObject({
   blobRefs: z.array(hashSchema).optional(),
 });
 
-const auditSchema = z.object({
+const jsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number(),
+    z.string(),
+    z.array(jsonSchema),
+    z.record(z.string(), jsonSchema),
+  ]),
+);
+
+// Strict: the hash covers every field, so an unknown field would be dropped here and then fail
+// verification with a misleading reason; it is better named as what it is.
+const auditSchema = z.strictObject({
   id: z.string().min(1),
   workspaceId: z.string().min(1),
   seq: z.number().int().positive(),
   at: z.number(),
   actor: z.object({ id: z.string(), name: z.string() }),
-  action: z.enum(['create', 'update', 'delete', 'import']),
+  action: z.enum(AUDIT_ACTIONS),
   entityKind: z.string(),
   entityId: z.string(),
   summary: z.string(),
+  changes: z
+    .array(z.object({ field: z.string(), before: jsonSchema, after: jsonSchema }))
+    .optional(),
+  prevHash: hashSchema,
+  hash: hashSchema,
 });
 
 const workspaceSchema = z.object({
@@ -79,6 +100,8 @@ export interface Backup {
   audit: AuditEvent[];
   blobs: Map<string, { type: string; data: Uint8Array }>;
   schemaVersion: number;
+  /** Whether the audit trail's hash chain holds, checked before anything is written. */
+  auditChain: ChainVerification;
 }
 
 const invalid = (message: string, where: string) =>
@@ -245,10 +268,22 @@ export async function readBackup(bytes: Uint8Array): Promise<Backup> {
       `${MANIFEST}.workspace.auditSeq`,
     );
   }
-  return { workspace, records, audit, blobs, schemaVersion: manifest.schemaVersion };
+  const auditChain = verifyAuditEvents(audit, workspace.auditSeq);
+  return { workspace, records, audit, blobs, schemaVersion: manifest.schemaVersion, auditChain };
 }
 
 export type ImportMode = 'new' | 'replace';
+
+export interface ImportOptions {
+  mode?: ImportMode;
+  fileName?: string;
+  /**
+   * Restore a backup whose audit trail fails verification (it was edited, or events are
+   * missing). Refused by default; when allowed, the import event says so and the broken trail
+   * keeps failing verification, as it should.
+   */
+  acceptBrokenAuditTrail?: boolean;
+}
 
 /**
  * Restores a backup as one transaction: either the whole workspace is written or nothing is.
@@ -257,10 +292,20 @@ export type ImportMode = 'new' | 'replace';
 export async function importWorkspace(
   store: WorkspaceStore,
   bytes: Uint8Array,
-  options: { mode?: ImportMode; fileName?: string } = {},
+  options: ImportOptions = {},
 ): Promise<Workspace> {
   const backup = await readBackup(bytes);
-  const { workspace } = backup;
+  const { workspace, auditChain } = backup;
+  if (!auditChain.ok && !options.acceptBrokenAuditTrail) {
+    const index = backup.audit.findIndex((event) => event.seq >= auditChain.firstBadSeq);
+    throw invalid(
+      `its audit trail fails verification at event ${auditChain.firstBadSeq}: ${auditChain.reason}`,
+      index < 0 ? `${MANIFEST}.workspace.auditSeq` : `${MANIFEST}.audit[${index}]`,
+    );
+  }
+  const brokenNote = auditChain.ok
+    ? ''
+    : ` (its audit trail failed verification at event ${auditChain.firstBadSeq})`;
   const existing = await store.getWorkspace(workspace.id);
   if (existing && options.mode !== 'replace') {
     throw new StoreError(
@@ -301,7 +346,7 @@ export async function importWorkspace(
           action: 'import',
           entityKind: 'workspaces',
           entityId: workspace.id,
-          summary: `Imported workspace “${name}” from ${options.fileName ?? 'a backup'}${existing ? ', replacing the copy that was here' : ''}`,
+          summary: `Imported workspace “${name}” from ${options.fileName ?? 'a backup'}${existing ? ', replacing the copy that was here' : ''}${brokenNote}`,
         },
       ],
       bytesToWrite,

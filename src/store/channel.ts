@@ -1,5 +1,8 @@
 export type Change =
-  { type: 'workspaces' } | { type: 'entities'; workspaceId: string; kinds: string[] };
+  | { type: 'workspaces' }
+  | { type: 'entities'; workspaceId: string; kinds: string[] }
+  /** New metric points or log lines of an active run: for live charts, not for reloading lists. */
+  | { type: 'telemetry'; workspaceId: string; runId: string };
 
 /** Tells other tabs (and this one) what changed, so every open view can refresh. */
 export interface ChangeChannel {

@@ -30,7 +30,20 @@ export interface ImportTransform {
   options: { [key: string]: Json };
 }
 
-export type DatasetTransform = ImportTransform;
+/** A version made from another by a preparation step (lineage: its parent and the step). */
+export interface PrepareTransform {
+  kind: 'prepare';
+  /** The step as plain JSON (a PrepareStep), so it can be replayed. */
+  step: { [key: string]: Json };
+  description: string;
+  /** `result` for most steps; a split makes a `train` and a `test` version. */
+  role: 'result' | 'train' | 'test';
+  /** Other versions the step read (the right side of a join). */
+  inputVersionIds: string[];
+  rowsBefore: number;
+}
+
+export type DatasetTransform = ImportTransform | PrepareTransform;
 
 export interface DatasetRecord extends EntityRecord {
   name: string;
@@ -63,6 +76,16 @@ export interface NewDataset {
   tags?: string[];
   table: Table;
   transform: DatasetTransform;
+  profile: DatasetProfile;
+  /** The version this dataset was made from (a split's source), when not imported. */
+  parentId?: string;
+}
+
+export interface NewVersion {
+  datasetId: string;
+  parentId: string;
+  table: Table;
+  transform: PrepareTransform;
   profile: DatasetProfile;
 }
 
@@ -158,7 +181,7 @@ export async function createDataset(
       {
         datasetId: dataset.id,
         version: 1,
-        parentId: null,
+        parentId: input.parentId ?? null,
         transform: input.transform as unknown as Json,
         schema: encoded.schema as unknown as Json,
         rows: input.table.rowCount,
@@ -169,7 +192,10 @@ export async function createDataset(
       },
       {
         blobs: encoded.blobs,
-        summary: `Imported ${input.transform.fileName} as version 1 of “${name}”`,
+        summary:
+          input.transform.kind === 'import'
+            ? `Imported ${input.transform.fileName} as version 1 of “${name}”`
+            : `Created “${name}” (${input.transform.role}): ${input.transform.description}`,
       },
     );
     return { dataset, version: version as DatasetVersionRecord };
@@ -177,6 +203,47 @@ export async function createDataset(
     await store.remove('datasets', dataset.id).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Stores a new immutable version of a dataset, made from `parentId` by a preparation step. Its
+ * number follows the highest so far, whichever version it was made from (versions form a tree;
+ * the numbers order them in time).
+ */
+export async function createVersion(
+  store: WorkspaceStore,
+  workspaceId: string,
+  input: NewVersion,
+): Promise<DatasetVersionRecord> {
+  const parent = (await store.get('datasetVersions', input.parentId)) as
+    DatasetVersionRecord | undefined;
+  if (!parent) throw new StoreError('not-found', `There is no dataset version ${input.parentId}.`);
+  const dataset = (await store.get('datasets', input.datasetId)) as DatasetRecord | undefined;
+  if (!dataset) throw new StoreError('not-found', `There is no dataset ${input.datasetId}.`);
+  const encoded = await encodeTable(input.table);
+  const existing = await listVersions(store, input.datasetId);
+  const number = Math.max(0, ...existing.map((version) => version.version)) + 1;
+  const version = await store.create(
+    'datasetVersions',
+    workspaceId,
+    {
+      datasetId: input.datasetId,
+      version: number,
+      parentId: input.parentId,
+      transform: input.transform as unknown as Json,
+      schema: encoded.schema as unknown as Json,
+      rows: input.table.rowCount,
+      bytes: encoded.bytes,
+      contentHash: encoded.contentHash,
+      columns: encoded.columns as unknown as Json,
+      profile: finiteJson(input.profile),
+    },
+    {
+      blobs: encoded.blobs,
+      summary: `Version ${number} of “${dataset.name}” from version ${parent.version}: ${input.transform.description}`,
+    },
+  );
+  return version as DatasetVersionRecord;
 }
 
 export async function listVersions(

@@ -1,3 +1,4 @@
+import { chainAuditEvents } from '../core/tracking/audit-chain';
 import { ENTITY_KINDS, PARENT_INDEX, type EntityKind } from './schema';
 
 /** A snapshot of some object stores: store name → its records. */
@@ -71,6 +72,22 @@ function migrateAuditToV2(snapshot: StoreSnapshot): StoreSnapshot {
   return { audit, workspaces };
 }
 
+/**
+ * Seals the events written before the chain existed: per workspace, in seq order, each gets the
+ * hash of the one before it. From here on a changed, removed or reordered event shows.
+ */
+function chainAuditForV3(snapshot: StoreSnapshot): StoreSnapshot {
+  const events = (snapshot.audit ?? []) as { workspaceId: string; seq: number }[];
+  const byWorkspace = new Map<string, { workspaceId: string; seq: number }[]>();
+  for (const event of events) {
+    byWorkspace.set(event.workspaceId, [...(byWorkspace.get(event.workspaceId) ?? []), event]);
+  }
+  const audit = [...byWorkspace.values()].flatMap((trail) =>
+    chainAuditEvents([...trail].sort((a, b) => a.seq - b.seq)),
+  );
+  return { audit };
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -98,15 +115,38 @@ export const MIGRATIONS: readonly Migration[] = [
     },
     migrate: migrateAuditToV2,
   },
+  {
+    version: 3,
+    description:
+      'Tamper-evident audit trail (each event carries the hash of the one before); indexes for metric series by run and name, events by record, model versions by number and deployments by model version.',
+    touches: ['audit'],
+    schema(_db, tx) {
+      tx.objectStore('audit').createIndex('byEntity', 'entityId');
+      tx.objectStore('metrics').createIndex('byRunKey', ['runId', 'key']);
+      tx.objectStore('logs').createIndex('byRunChunk', ['runId', 'chunk']);
+      // Not unique: a v2 database may hold hand-made versions; the registry keeps numbers unique.
+      tx.objectStore('modelVersions').createIndex('byModelVersion', ['modelId', 'version']);
+      tx.objectStore('deployments').createIndex('by_modelVersionId', 'modelVersionId');
+    },
+    migrate: chainAuditForV3,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Applies the record migrations after `fromVersion` to a snapshot; used for old backups. */
-export function migrateSnapshot(snapshot: StoreSnapshot, fromVersion: number): StoreSnapshot {
+/**
+ * Applies the record migrations after `fromVersion` (up to `toVersion`, by default the newest)
+ * to a snapshot; used for old backups.
+ */
+export function migrateSnapshot(
+  snapshot: StoreSnapshot,
+  fromVersion: number,
+  toVersion = SCHEMA_VERSION,
+): StoreSnapshot {
   let current = snapshot;
   for (const migration of MIGRATIONS) {
-    if (migration.version <= fromVersion || !migration.migrate) continue;
+    if (migration.version <= fromVersion || migration.version > toVersion || !migration.migrate)
+      continue;
     const touched: StoreSnapshot = {};
     for (const store of migration.touches) touched[store] = current[store] ?? [];
     current = { ...current, ...migration.migrate(touched) };

@@ -65,7 +65,25 @@ export interface Actor {
   name: string;
 }
 
-export type AuditAction = 'create' | 'update' | 'delete' | 'import';
+export const AUDIT_ACTIONS = [
+  'create',
+  'update',
+  'delete',
+  'import',
+  'export',
+  'register',
+  'alias',
+  'archive',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One changed field of an update: values are kept whole when small, else as a shortened preview. */
+export interface AuditChange {
+  field: string;
+  before: Json;
+  after: Json;
+}
 
 export interface AuditEvent {
   id: string;
@@ -77,6 +95,12 @@ export interface AuditEvent {
   entityKind: EntityKind | 'workspaces';
   entityId: string;
   summary: string;
+  /** What an update changed, field by field. */
+  changes?: AuditChange[];
+  /** `hash` of the event before (seq − 1), or 64 zeros for the first: the chain's link. */
+  prevHash: string;
+  /** sha-256 over the canonical JSON of every other field of this event. */
+  hash: string;
 }
 
 export interface BlobRecord {
@@ -106,12 +130,29 @@ export const MUTABILITY: Record<EntityKind, Mutability> = {
   experiments: { fields: ['name', 'description', 'tags'] },
   runs: {
     fields: ['name', 'tags', 'notes'],
-    whileActive: ['status', 'endedAt', 'error', 'summary', 'outputs', 'blobRefs', 'backend'],
+    whileActive: [
+      'status',
+      'startedAt',
+      'endedAt',
+      'durationMs',
+      'heartbeatAt',
+      'error',
+      'params',
+      'summary',
+      'counts',
+      'artifacts',
+      'outputs',
+      'blobRefs',
+      'backend',
+      'device',
+    ],
   },
   metrics: { fields: [] },
   logs: { fields: [] },
-  models: { fields: ['name', 'description', 'tags'] },
-  modelVersions: { fields: ['aliases', 'stage', 'tags', 'description'] },
+  models: {
+    fields: ['name', 'description', 'tags', 'aliases', 'aliasHistory', 'latestVersion', 'archived'],
+  },
+  modelVersions: { fields: ['aliases', 'stage', 'tags', 'description', 'card'] },
   deployments: { fields: ['name', 'notes', 'tags'] },
   pipelines: 'draft',
   notebooks: 'draft',
@@ -120,4 +161,25 @@ export const MUTABILITY: Record<EntityKind, Mutability> = {
   events: { fields: [] },
 };
 
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'finished',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
+
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
 export const ACTIVE_RUN_STATUSES: readonly string[] = ['queued', 'running'];
+
+/** The run lifecycle: a finished, failed, cancelled or interrupted run never changes status again. */
+export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
+  queued: ['running', 'failed', 'cancelled', 'interrupted'],
+  running: ['finished', 'failed', 'cancelled', 'interrupted'],
+  finished: [],
+  failed: [],
+  cancelled: [],
+  interrupted: [],
+};

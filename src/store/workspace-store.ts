@@ -1,4 +1,6 @@
 import type { IDBPTransaction } from 'idb';
+import { GENESIS_HASH, hashAuditEvent } from '../core/tracking/audit-chain';
+import { canonicalJson } from '../core/tracking/canonical-json';
 import { broadcastChannel, withLock, type Change, type ChangeChannel } from './channel';
 import { openDatabase, type Database } from './db';
 import { StoreError, toStoreError } from './errors';
@@ -9,13 +11,16 @@ import {
   ENTITY_KINDS,
   MUTABILITY,
   PARENT_INDEX,
+  RUN_TRANSITIONS,
   type Actor,
   type AuditAction,
+  type AuditChange,
   type AuditEvent,
   type BlobRecord,
   type EntityKind,
   type EntityRecord,
   type Json,
+  type RunStatus,
   type Workspace,
 } from './schema';
 
@@ -42,9 +47,15 @@ export interface AuditEntry {
   entityKind: AuditEvent['entityKind'];
   entityId: string;
   summary: string;
+  changes?: AuditChange[];
 }
 
-type WriteTx = IDBPTransaction<unknown, string[], 'readwrite'>;
+export interface UpdateOptions {
+  summary?: string;
+  action?: AuditAction;
+}
+
+export type WriteTx = IDBPTransaction<unknown, string[], 'readwrite'>;
 
 const MAX_NAME_LENGTH = 120;
 
@@ -335,33 +346,54 @@ export class WorkspaceStore {
     return record;
   }
 
-  async update(kind: EntityKind, id: string, patch: Record<string, Json>, summary?: string) {
+  /**
+   * Changes the mutable fields of a record. The record is read again inside the write
+   * transaction, so two tabs changing it at once cannot lose each other's change; the audit
+   * event lists each changed field with its value before and after.
+   */
+  async update(
+    kind: EntityKind,
+    id: string,
+    patch: Record<string, Json>,
+    options: string | UpdateOptions = {},
+  ) {
     this.ensureWritable();
-    const current = await this.get(kind, id);
-    if (!current) throw new StoreError('not-found', `There is no ${kind} record with id ${id}.`);
-    assertMutable(kind, current, Object.keys(patch));
-    const next = { ...current, ...patch, updatedAt: this.now() } as EntityRecord;
-    assertJson(next, kind);
+    const { summary, action = 'update' } =
+      typeof options === 'string' ? { summary: options } : options;
+    const found = await this.get(kind, id);
+    if (!found) throw new StoreError('not-found', `There is no ${kind} record with id ${id}.`);
+    assertMutable(kind, found, Object.keys(patch));
+    let next = found;
+    let changes: AuditChange[] = [];
     await this.write(
       [kind, 'blobs'],
       async (tx) => {
+        const current = (await tx.objectStore(kind).get(id)) as EntityRecord | undefined;
+        if (!current)
+          throw new StoreError('not-found', `There is no ${kind} record with id ${id}.`);
+        assertMutable(kind, current, Object.keys(patch));
+        assertTransition(kind, current, patch);
+        next = { ...current, ...patch, updatedAt: this.now() } as EntityRecord;
+        assertJson(next, kind);
         const added = (next.blobRefs ?? []).filter((hash) => !current.blobRefs?.includes(hash));
         const dropped = (current.blobRefs ?? []).filter((hash) => !next.blobRefs?.includes(hash));
         for (const hash of added) await retainBlob(tx, hash);
         await releaseBlobs(tx, dropped);
         await tx.objectStore(kind).put(next);
+        changes = describeChanges(current, patch);
       },
-      current.workspaceId,
-      [
+      found.workspaceId,
+      () => [
         {
-          action: 'update',
+          action,
           entityKind: kind,
           entityId: id,
           summary: summary ?? `Updated ${describe(kind, next)}: ${Object.keys(patch).join(', ')}`,
+          ...(changes.length ? { changes } : {}),
         },
       ],
     );
-    this.channel.post({ type: 'entities', workspaceId: current.workspaceId, kinds: [kind] });
+    this.channel.post({ type: 'entities', workspaceId: found.workspaceId, kinds: [kind] });
     return next;
   }
 
@@ -431,6 +463,19 @@ export class WorkspaceStore {
 
   // ── audit ─────────────────────────────────────────────────────────────────────────────────
 
+  /** Appends an event for an action that changes no record, such as an export. */
+  async recordEvent(workspaceId: string, entry: AuditEntry) {
+    await this.write([], async () => undefined, workspaceId, [entry]);
+    this.channel.post({ type: 'entities', workspaceId, kinds: [] });
+  }
+
+  /** The events about one record (a run, a model …), newest first. */
+  async auditOf(entityId: string, options: { limit?: number } = {}): Promise<AuditEvent[]> {
+    this.ensureReadable();
+    const events = (await this.db.getAllFromIndex('audit', 'byEntity', entityId)) as AuditEvent[];
+    return events.sort((a, b) => b.seq - a.seq).slice(0, options.limit ?? 200);
+  }
+
   /** The audit trail of a workspace, newest first. */
   async audit(workspaceId: string, options: { limit?: number; beforeSeq?: number } = {}) {
     this.ensureReadable();
@@ -458,7 +503,7 @@ export class WorkspaceStore {
     stores: string[],
     work: (tx: WriteTx) => Promise<void>,
     workspaceId: string,
-    entries: AuditEntry[],
+    entries: AuditEntry[] | (() => AuditEntry[]),
     bytes = 0,
   ) {
     this.ensureWritable();
@@ -471,7 +516,7 @@ export class WorkspaceStore {
     }
     try {
       await work(tx);
-      await this.appendAudit(tx, workspaceId, entries);
+      await this.appendAudit(tx, workspaceId, typeof entries === 'function' ? entries() : entries);
     } catch (error) {
       abortQuietly(tx);
       await tx.done.catch(() => undefined);
@@ -480,24 +525,39 @@ export class WorkspaceStore {
     await this.commit(tx, bytes);
   }
 
+  /**
+   * Appends events to the workspace's hash chain: each one carries the hash of the event before
+   * it (read here, inside the same transaction, so concurrent writers cannot fork the chain).
+   * An empty list writes nothing: telemetry of an active run (metric points, log lines,
+   * heartbeats) is accounted for by the run's own events instead of one event per batch.
+   */
   async appendAudit(tx: WriteTx, workspaceId: string, entries: AuditEntry[]) {
     const workspaces = tx.objectStore('workspaces');
     const workspace = (await workspaces.get(workspaceId)) as Workspace | undefined;
     if (!workspace)
       throw new StoreError('not-found', `There is no workspace with id ${workspaceId}.`);
+    if (!entries.length) return;
+    const audit = tx.objectStore('audit');
     let seq = workspace.auditSeq;
+    const last = seq
+      ? ((await audit.index('byWorkspaceSeq').get([workspaceId, seq])) as AuditEvent | undefined)
+      : undefined;
+    let prevHash = last?.hash ?? GENESIS_HASH;
     const at = this.now();
     for (const entry of entries) {
       seq += 1;
-      const event: AuditEvent = {
+      const sealed = {
         id: this.newId(),
         workspaceId,
         seq,
         at,
         actor: { ...this.actorRecord },
         ...entry,
+        prevHash,
       };
-      await tx.objectStore('audit').add(event);
+      const event: AuditEvent = { ...sealed, hash: hashAuditEvent(sealed) };
+      await audit.add(event);
+      prevHash = event.hash;
     }
     await workspaces.put({ ...workspace, auditSeq: seq });
   }
@@ -564,7 +624,48 @@ function assertJson(record: EntityRecord, kind: EntityKind) {
   }
 }
 
-function assertMutable(kind: EntityKind, current: EntityRecord, fields: string[]) {
+const PREVIEW_CHARACTERS = 200;
+
+/** A value for an audit event: whole when short, else the start of its JSON and its length. */
+export function previewValue(value: Json | undefined): Json {
+  if (value === undefined) return null;
+  const text = JSON.stringify(value);
+  if (text.length <= PREVIEW_CHARACTERS) return value;
+  return `${text.slice(0, PREVIEW_CHARACTERS)}… (${text.length} characters)`;
+}
+
+export function describeChanges(
+  before: Record<string, Json | undefined>,
+  patch: Record<string, Json | undefined>,
+): AuditChange[] {
+  const changes: AuditChange[] = [];
+  for (const [field, after] of Object.entries(patch)) {
+    const previous = before[field];
+    const same =
+      previous === after ||
+      (previous !== undefined &&
+        after !== undefined &&
+        canonicalJson(previous) === canonicalJson(after));
+    if (!same) changes.push({ field, before: previewValue(previous), after: previewValue(after) });
+  }
+  return changes;
+}
+
+function assertTransition(kind: EntityKind, current: EntityRecord, patch: Record<string, Json>) {
+  if (kind !== 'runs' || patch.status === undefined || patch.status === current.status) return;
+  const from = current.status as RunStatus;
+  const to = patch.status;
+  const allowed = RUN_TRANSITIONS[from] as readonly Json[] | undefined;
+  if (allowed && !allowed.includes(to)) {
+    throw new StoreError(
+      'immutable',
+      `A ${from} run cannot become ${String(to)}: runs go queued → running → finished, failed, cancelled or interrupted.`,
+      'runs.status',
+    );
+  }
+}
+
+export function assertMutable(kind: EntityKind, current: EntityRecord, fields: string[]) {
   const rule = MUTABILITY[kind];
   if (rule === 'draft') {
     const fixed = fields.filter((field) =>
@@ -609,7 +710,7 @@ async function storeBlob(
   await blobs.add(record);
 }
 
-async function retainBlob(tx: WriteTx, hash: string) {
+export async function retainBlob(tx: WriteTx, hash: string) {
   const blobs = tx.objectStore('blobs');
   const existing = (await blobs.get(hash)) as BlobRecord | undefined;
   if (!existing)
@@ -621,14 +722,22 @@ async function retainBlob(tx: WriteTx, hash: string) {
   await blobs.put({ ...existing, refs: existing.refs + 1 });
 }
 
-export async function releaseBlobs(tx: WriteTx, hashes: readonly string[] | undefined) {
+/** Drops one reference to each blob; returns the bytes of the blobs no record uses any more. */
+export async function releaseBlobs(
+  tx: WriteTx,
+  hashes: readonly string[] | undefined,
+): Promise<number> {
   const blobs = tx.objectStore('blobs');
+  let freed = 0;
   for (const hash of hashes ?? []) {
     const existing = (await blobs.get(hash)) as BlobRecord | undefined;
     if (!existing) continue;
-    if (existing.refs <= 1) await blobs.delete(hash);
-    else await blobs.put({ ...existing, refs: existing.refs - 1 });
+    if (existing.refs <= 1) {
+      await blobs.delete(hash);
+      freed += existing.size;
+    } else await blobs.put({ ...existing, refs: existing.refs - 1 });
   }
+  return freed;
 }
 
 export { storeBlob };

@@ -16,6 +16,8 @@ class AppState {
   current = $derived(this.workspaces.find((workspace) => workspace.id === this.currentId) ?? null);
   /** Bumped whenever records of the open workspace change, here or in another tab. */
   revision = $state(0);
+  /** Bumped when a run of the current workspace logs metrics or lines: live views watch it. */
+  telemetry = $state(0);
   error = $state<string | null>(null);
   fatal = $state<string | null>(null);
   stale = $state(false);
@@ -30,9 +32,15 @@ class AppState {
       lab.store.onStale(() => (this.stale = true));
       lab.store.onChange((change) => {
         if (change.type === 'workspaces') void this.refresh();
-        else if (change.workspaceId === this.currentId) this.revision += 1;
+        else if (change.workspaceId !== this.currentId) return;
+        // Metric points stream in every second while something trains; only live views
+        // follow them, so that lists and pages are not reloaded each time.
+        else if (change.type === 'telemetry') this.telemetry += 1;
+        else this.revision += 1;
       });
       const first = await lab.initialWorkspace(localStorage.getItem(CURRENT_KEY));
+      // A run left "running" by a tab that closed mid-training is marked interrupted.
+      void lab.recoverInterruptedRuns().catch(() => undefined);
       await this.refresh();
       this.open(first.id);
       // Ask once per load: browsers that grant it silently do so now; the Storage page shows the

@@ -37,7 +37,7 @@ describe('migrations', () => {
       workspaces: [{ id: 'w', name: 'W', createdAt: 1, updatedAt: 1 }],
     };
     const input = structuredClone(snapshot);
-    const result = migrateSnapshot(snapshot, 1);
+    const result = migrateSnapshot(snapshot, 1, 2);
     expect(snapshot).toEqual(input);
     expect(result.audit).toEqual([
       {
