@@ -1,15 +1,21 @@
 import { TrainingError } from '../core/errors/training-error';
 import { CliError } from './errors';
 import { processOutput, type Output } from './io';
+import { automl, AUTOML_USAGE } from './commands/automl';
 import { profile, PROFILE_USAGE } from './commands/profile';
 import { predict, PREDICT_USAGE } from './commands/predict';
 import { train, TRAIN_USAGE } from './commands/train';
+import { exportModel, EXPORT_USAGE } from './commands/export';
+import { forecast, FORECAST_USAGE } from './commands/forecast';
 
 const USAGE = `Bunsen — the lab's machine learning from the command line.
 
   ${PROFILE_USAGE}
   ${TRAIN_USAGE}
+  ${AUTOML_USAGE}
   ${PREDICT_USAGE}
+  ${EXPORT_USAGE}
+  ${FORECAST_USAGE}
 `;
 
 export async function main(
@@ -24,8 +30,14 @@ export async function main(
         return await profile(rest, io);
       case 'train':
         return await train(rest, io, now);
+      case 'automl':
+        return await automl(rest, io, now);
       case 'predict':
         return await predict(rest, io);
+      case 'export':
+        return await exportModel(rest, io);
+      case 'forecast':
+        return await forecast(rest, io, now);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,363 @@
+// Forecast accuracy against R's forecast package, in the same run on the same splits: on the
+// shipped series and generated ones, the last 12 and the last 24 values are held out and
+// forecast by our command line (`bunsen forecast --budget 30`) and by R's ets, auto.arima, stlf
+// and seasonal naive (scripts/bench/forecast.R). Every method's MASE is computed here, from its
+// point forecasts, scaled by the in-sample seasonal naive error of the training part with the
+// series' calendar period (Hyndman & Koehler 2006). Writes bench/results/forecast.json.
+//   npx tsx scripts/bench/forecast.ts [--budget 30] [--holdouts 12,24] [--only airline,co2] [--dump DIR]
+// --dump keeps every split's train and test CSV in DIR, to rerun one by hand.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCsv } from '../../src/core/data';
+import { accuracy, maseScale } from '../../src/core/forecast/accuracy';
+import { buildSeries } from '../../src/core/forecast/series';
+import { randomNormal, seededRandom, type Random } from '../../src/core/random';
+
+const option = (name: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
+};
+const budget = Number(option('budget') ?? 30);
+const holdouts = (option('holdouts') ?? '12,24').split(',').map(Number);
+const only = option('only')?.split(',');
+const dump = option('dump');
+
+interface Series {
+  readonly name: string;
+  readonly source: string;
+  /** The calendar period: R's ts frequency, and the MASE lag for every method. */
+  readonly period: number;
+  readonly times: readonly (string | number)[];
+  readonly values: readonly number[];
+}
+
+/**
+ * A shipped sample on its regular grid (gaps interpolated, as the command line does), so that R
+ * sees the same series as we do: R's ts() would silently close the gaps and shift the season.
+ */
+function readSample(
+  file: string,
+  time: string,
+  target: string,
+): { times: (string | number)[]; values: number[] } {
+  const parsed = parseCsv(new Uint8Array(readFileSync(file)));
+  if (!parsed.ok) throw new Error(`${file}: ${parsed.error.message}`);
+  const { axis, series } = buildSeries(parsed.table, { time, target });
+  const [only] = series;
+  return {
+    times: Array.from(only!.times, (value) => axis.format(value)),
+    values: Array.from(only!.values),
+  };
+}
+
+const monthLabel = (start: number, i: number) =>
+  `${Math.floor((start + i) / 12)}-${String(((start + i) % 12) + 1).padStart(2, '0')}`;
+const dayLabel = (i: number) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
+const quarterLabel = (i: number) =>
+  `${1990 + Math.floor(i / 4)}-${String((i % 4) * 3 + 1).padStart(2, '0')}-01`;
+
+/** M3/M4-like monthly or quarterly series: a damped local trend, a drifting season, noise. */
+function mLike(random: Random, n: number, period: number, level: number, noise: number): number[] {
+  const pattern = Array.from(
+    { length: period },
+    (_, k) =>
+      0.15 * Math.sin((2 * Math.PI * k) / period + random() * 6) + 0.05 * randomNormal(random),
+  );
+  let trend = level * (0.002 + 0.006 * random());
+  let current = level;
+  const values: number[] = [];
+  for (let t = 0; t < n; t++) {
+    trend = 0.98 * trend + level * 0.001 * randomNormal(random);
+    current += trend;
+    pattern[t % period] = pattern[t % period]! + 0.01 * randomNormal(random);
+    values.push(
+      Math.max(1, current * (1 + pattern[t % period]!) * (1 + noise * randomNormal(random))),
+    );
+  }
+  return values;
+}
+
+function generated(): Series[] {
+  const random = seededRandom(2024);
+  const series: Series[] = [];
+  series.push({
+    name: 'seasonal-multiplicative',
+    source: 'generated: monthly, growing trend × seasonal ±30%, 4% noise',
+    period: 12,
+    times: Array.from({ length: 144 }, (_, i) => monthLabel(2000 * 12, i)),
+    values: Array.from(
+      { length: 144 },
+      (_, t) =>
+        (200 + 3 * t) *
+        (1 + 0.3 * Math.sin((2 * Math.PI * t) / 12)) *
+        (1 + 0.04 * randomNormal(random)),
+    ),
+  });
+  series.push({
+    name: 'trend-noise',
+    source: 'generated: yearly, linear trend plus noise',
+    period: 1,
+    times: Array.from({ length: 80 }, (_, i) => 1940 + i),
+    values: Array.from({ length: 80 }, (_, t) => 50 + 0.8 * t + 4 * randomNormal(random)),
+  });
+  let walk = 100;
+  series.push({
+    name: 'random-walk',
+    source: 'generated: steps 1…200, Gaussian random walk',
+    period: 1,
+    times: Array.from({ length: 200 }, (_, i) => i + 1),
+    values: Array.from({ length: 200 }, () => (walk += 2 * randomNormal(random))),
+  });
+  series.push({
+    name: 'intermittent',
+    source: 'generated: monthly counts, 60% zeros, higher in winter',
+    period: 12,
+    times: Array.from({ length: 120 }, (_, i) => monthLabel(2005 * 12, i)),
+    values: Array.from({ length: 120 }, (_, t) => {
+      const winter = t % 12 < 2 || t % 12 === 11;
+      return random() < (winter ? 0.7 : 0.3) ? Math.round(3 + 4 * random()) : 0;
+    }),
+  });
+  series.push({
+    name: 'daily-weekly',
+    source: 'generated: daily, weekly pattern, slow trend, noise',
+    period: 7,
+    times: Array.from({ length: 400 }, (_, i) => dayLabel(i)),
+    values: Array.from(
+      { length: 400 },
+      (_, t) => 500 + 0.3 * t + [40, 35, 30, 32, 45, -60, -80][t % 7]! + 12 * randomNormal(random),
+    ),
+  });
+  for (const [k, n] of [126, 144, 108].entries()) {
+    series.push({
+      name: `m-monthly-${k + 1}`,
+      source: 'generated: M3/M4-like monthly',
+      period: 12,
+      times: Array.from({ length: n }, (_, i) => monthLabel(1990 * 12, i)),
+      values: mLike(random, n, 12, 3000 + 1500 * k, 0.03 + 0.02 * k),
+    });
+  }
+  for (const [k, n] of [48, 64].entries()) {
+    series.push({
+      name: `m-quarterly-${k + 1}`,
+      source: 'generated: M3/M4-like quarterly',
+      period: 4,
+      times: Array.from({ length: n }, (_, i) => quarterLabel(i)),
+      values: mLike(random, n, 4, 5000 + 2000 * k, 0.03),
+    });
+  }
+  series.push({
+    name: 'm-yearly',
+    source: 'generated: M3-like yearly, damped trend',
+    period: 1,
+    times: Array.from({ length: 44 }, (_, i) => 1975 + i),
+    values: mLike(random, 44, 1, 4000, 0.04),
+  });
+  return series;
+}
+
+function shipped(): Series[] {
+  const airline = readSample('public/samples/airline-passengers.csv', 'month', 'passengers');
+  const co2 = readSample('public/samples/co2-concentration.csv', 'Date', 'CO2');
+  const seattle = readSample('public/samples/seattle-weather.csv', 'date', 'temp_max');
+  return [
+    { name: 'airline', source: 'public/samples/airline-passengers.csv', period: 12, ...airline },
+    { name: 'co2', source: 'public/samples/co2-concentration.csv (CO2)', period: 12, ...co2 },
+    {
+      name: 'seattle-temp-max',
+      source: 'public/samples/seattle-weather.csv (temp_max)',
+      period: 7,
+      ...seattle,
+    },
+  ];
+}
+
+interface Task {
+  readonly id: string;
+  readonly series: Series;
+  readonly h: number;
+  readonly train: number[];
+  readonly test: number[];
+}
+
+const all = [...shipped(), ...generated()].filter((series) => !only || only.includes(series.name));
+const tasks: Task[] = [];
+for (const series of all) {
+  for (const h of holdouts) {
+    const n = series.values.length - h;
+    if (n < Math.max(2 * series.period + 2, 12)) continue;
+    tasks.push({
+      id: `${series.name}/h${h}`,
+      series,
+      h,
+      train: series.values.slice(0, n) as number[],
+      test: series.values.slice(n) as number[],
+    });
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'bunsen-forecast-bench-'));
+const load = { start: loadavg().map((value) => Number(value.toFixed(2))) };
+
+console.log(`R: ets, auto.arima, stlf, snaive on ${tasks.length} splits…`);
+const manifest = join(work, 'manifest.json');
+writeFileSync(
+  manifest,
+  JSON.stringify(
+    tasks.map((task) => ({
+      id: task.id,
+      train: task.train,
+      period: task.series.period,
+      h: task.h,
+    })),
+  ),
+);
+const rOutput = join(work, 'r.json');
+const r = spawnSync('Rscript', ['scripts/bench/forecast.R', manifest, rOutput], {
+  stdio: 'inherit',
+});
+if (r.status !== 0) throw new Error('Rscript failed; is r-cran-forecast installed?');
+const reference = JSON.parse(readFileSync(rOutput, 'utf8')) as {
+  r: string;
+  forecast: string;
+  results: { id: string; [method: string]: unknown }[];
+};
+
+type Method = 'ets' | 'arima' | 'stlf' | 'snaive';
+const R_METHODS: Method[] = ['ets', 'arima', 'stlf', 'snaive'];
+
+const rows = tasks.map((task) => {
+  const { series, h } = task;
+  const trainCsv = join(work, 'train.csv');
+  const testCsv = join(work, 'test.csv');
+  const csv = (from: number, to: number) =>
+    `time,value\n${series.times
+      .slice(from, to)
+      .map((time, i) => `${time},${series.values[from + i]}`)
+      .join('\n')}\n`;
+  writeFileSync(trainCsv, csv(0, task.train.length));
+  writeFileSync(testCsv, csv(task.train.length, series.values.length));
+  if (dump) {
+    mkdirSync(dump, { recursive: true });
+    const stem = join(dump, task.id.replace('/', '-'));
+    writeFileSync(`${stem}-train.csv`, csv(0, task.train.length));
+    writeFileSync(`${stem}-test.csv`, csv(task.train.length, series.values.length));
+  }
+  const started = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    [
+      'bin/bunsen.mjs',
+      'forecast',
+      trainCsv,
+      '--time',
+      'time',
+      '--target',
+      'value',
+      '--horizon',
+      String(h),
+      '--budget',
+      String(budget),
+      '--seed',
+      '0',
+      '--test',
+      testCsv,
+      '--json',
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) throw new Error(`${task.id}: bunsen forecast failed:\n${run.stderr}`);
+  const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+  const scale = maseScale(Float64Array.from(task.train), series.period);
+  const score = (forecast: ArrayLike<number>) => accuracy(task.test, forecast, scale);
+  const ours = score(summary.forecast.map((item: { value: number }) => item.value));
+  const inside80 = summary.forecast.filter(
+    (item: { lo: number; hi: number }, i: number) =>
+      task.test[i]! >= item.lo && task.test[i]! <= item.hi,
+  ).length;
+  const found = reference.results.find((result) => result.id === task.id)!;
+  const theirs = Object.fromEntries(
+    R_METHODS.map((method) => {
+      const entry = found[method] as { mean: number[] | null; seconds: number };
+      const scores = entry.mean ? score(entry.mean) : null;
+      return [
+        method,
+        scores ? { mase: scores.mase, smape: scores.smape, seconds: entry.seconds } : null,
+      ];
+    }),
+  ) as Record<Method, { mase: number; smape: number; seconds: number } | null>;
+  const row = {
+    id: task.id,
+    series: series.name,
+    source: series.source,
+    h,
+    train_length: task.train.length,
+    period: series.period,
+    ours: {
+      mase: ours.mase,
+      smape: ours.smape,
+      seconds,
+      model: summary.best.label,
+      period_used: summary.period,
+      coverage80: inside80 / h,
+    },
+    ...theirs,
+  };
+  const fmt = (value: number | undefined) =>
+    value === undefined ? '   —  ' : value.toFixed(3).padStart(6);
+  console.log(
+    `${task.id.padEnd(26)} ours ${fmt(ours.mase)}  ets ${fmt(theirs.ets?.mase)}  arima ${fmt(theirs.arima?.mase)}  stlf ${fmt(theirs.stlf?.mase)}  snaive ${fmt(theirs.snaive?.mase)}  (${seconds.toFixed(1)} s, ${summary.best.label})`,
+  );
+  return row;
+});
+rmSync(work, { recursive: true, force: true });
+
+const meanOf = (pick: (row: (typeof rows)[number]) => number | undefined) => {
+  const values = rows
+    .map(pick)
+    .filter((value): value is number => value !== undefined && Number.isFinite(value));
+  return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : null;
+};
+const meanMase = {
+  ours: meanOf((row) => row.ours.mase),
+  ets: meanOf((row) => row.ets?.mase),
+  arima: meanOf((row) => row.arima?.mase),
+  snaive: meanOf((row) => row.snaive?.mase),
+  // stlf needs a seasonal series; on the others R's stlf is not defined, so its mean is over
+  // the seasonal splits only, and so is ours beside it.
+  stlf_seasonal_only: meanOf((row) => row.stlf?.mase),
+  ours_seasonal_only: meanOf((row) => (row.stlf ? row.ours.mase : undefined)),
+};
+const bestOfR = Math.min(meanMase.ets ?? Infinity, meanMase.arima ?? Infinity);
+const worseThanSnaive = rows
+  .filter((row) => row.snaive && row.ours.mase > row.snaive.mase + 1e-9)
+  .map((row) => ({ id: row.id, ours: row.ours.mase, snaive: row.snaive!.mase }));
+
+const result = {
+  budget_seconds: budget,
+  holdouts,
+  node: process.version,
+  r: reference.r,
+  r_forecast: reference.forecast,
+  load_average: { ...load, end: loadavg().map((value) => Number(value.toFixed(2))) },
+  mean_mase: meanMase,
+  targets: {
+    mean_mase_at_most_best_of_r: meanMase.ours !== null && meanMase.ours <= bestOfR,
+    best_of_r_over_all_splits: bestOfR,
+    stlf_beaten_on_seasonal_splits:
+      meanMase.ours_seasonal_only !== null &&
+      meanMase.stlf_seasonal_only !== null &&
+      meanMase.ours_seasonal_only <= meanMase.stlf_seasonal_only,
+    never_worse_than_snaive: worseThanSnaive.length === 0,
+    worse_than_snaive: worseThanSnaive,
+  },
+  rows,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/forecast.json', `${JSON.stringify(result, null, 2)}\n`);
+console.log('\nMean MASE:', JSON.stringify(meanMase));
+console.log('Targets:', JSON.stringify(result.targets));
+console.log('Wrote bench/results/forecast.json');

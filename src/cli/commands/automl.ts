@@ -1,0 +1,248 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  AUTOML_METRICS,
+  DEFAULT_BUDGET_SECONDS,
+  metricByName,
+  runAutoML,
+  type AutoMLEvent,
+  type AutoMLSummary,
+  type LeaderboardEntry,
+  type TrialRecord,
+} from '../../core/automl';
+import { initTfjs } from '../../core/backend/tfjs';
+import type { Task } from '../../core/learners/types';
+import { evaluate, headline, type EvaluationReport } from '../../core/model';
+import { CliError } from '../errors';
+import { parseSeed, readTable, type Output } from '../io';
+
+export const AUTOML_USAGE =
+  'bunsen automl TRAIN.csv --target COL [--task classification|regression] [--metric NAME] ' +
+  '[--budget SECONDS] [--seed N] [--max-trials N] [--test TEST.csv] [--out DIR] [--json]';
+
+/** Entries of the leaderboard printed in the JSON line; DIR/automl.json has every trial. */
+const LEADERBOARD_LINES = 25;
+
+function parseBudget(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_BUDGET_SECONDS;
+  const budget = Number(text);
+  if (!Number.isFinite(budget) || budget <= 0) {
+    throw new CliError(`--budget must be a number of seconds above 0, got “${text}”.`);
+  }
+  return budget;
+}
+
+function parseMaxTrials(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const trials = Number(text);
+  if (!Number.isInteger(trials) || trials < 1) {
+    throw new CliError(`--max-trials must be a whole number ≥ 1, got “${text}”.`);
+  }
+  return trials;
+}
+
+const score = (value: number | null) => (value === null ? '—' : value.toFixed(4));
+
+function describeTrial(trial: TrialRecord, metric: string): string {
+  const sample = trial.fullFidelity ? '' : ` on ${trial.rows.toLocaleString('en-US')} rows`;
+  const head = `  #${String(trial.id).padEnd(4)}${trial.learner.padEnd(11)}`;
+  if (trial.status !== 'ok') return `${head}${trial.status}${sample}: ${trial.error ?? ''}\n`;
+  return `${head}${metric} ${score(trial.score)}${sample}  (${trial.fitSeconds.toFixed(2)} s)\n`;
+}
+
+/** Progress lines on stderr, one per event worth a line. */
+function progressPrinter(io: Output) {
+  let metric = '';
+  return (event: AutoMLEvent) => {
+    switch (event.type) {
+      case 'setup': {
+        const { setup } = event;
+        metric = setup.metric;
+        const classes = setup.classes ? ` with ${setup.classes.length} classes` : '';
+        io.err(
+          `Task: ${setup.task}${classes}, ${setup.rows} rows. Metric: ${setup.metric}. ${setup.metricReason}\n`,
+        );
+        io.err(`Validation: ${setup.validation.reason}\n`);
+        for (const guardrail of setup.guardrails) {
+          io.err(`  [${guardrail.status}] ${guardrail.name}: ${guardrail.reason}\n`);
+        }
+        for (const learner of setup.learners) {
+          if (learner.status === 'skipped')
+            io.err(`  Skipping ${learner.learner}: ${learner.reason}.\n`);
+        }
+        break;
+      }
+      case 'trial-finished':
+        io.err(describeTrial(event.trial, metric));
+        break;
+      case 'learner-dropped':
+        io.err(`  Dropping ${event.learner}: ${event.reason}.\n`);
+        break;
+      case 'search-stopped':
+        io.err(
+          `Search stopped (${event.reason}) after ${event.trials} trials in ${event.elapsedSeconds.toFixed(1)} s.\n`,
+        );
+        break;
+      case 'ensemble':
+        io.err(`Ensemble ${event.ensemble.kept ? 'kept' : 'not kept'}: ${event.ensemble.reason}\n`);
+        break;
+      case 'refit-started':
+        io.err(
+          `Refitting ${event.members.map((member) => `${member.learner} #${member.trial}`).join(', ')} on ${event.rows} rows…\n`,
+        );
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+const leaderboardEntry = (entry: LeaderboardEntry) => ({
+  learner: entry.learner,
+  cv_score: entry.score,
+  fit_s: entry.fitSeconds,
+  trial: entry.trial,
+  params: entry.params,
+});
+
+function bestOf(summary: AutoMLSummary) {
+  const best = summary.best;
+  return best && { learner: best.learner, params: best.params, cv_score: best.score };
+}
+
+/** The full report written to DIR/automl.json. */
+function report(
+  summary: AutoMLSummary,
+  budget: number,
+  elapsed: number,
+  test: EvaluationReport | undefined,
+) {
+  const { setup } = summary;
+  return {
+    task: summary.task,
+    metric: summary.metric,
+    greater_is_better: summary.greaterIsBetter,
+    metric_reason: setup.metricReason,
+    budget_s: budget,
+    elapsed_s: elapsed,
+    search_s: summary.searchSeconds,
+    stop_reason: summary.stopReason,
+    best: bestOf(summary),
+    leaderboard: summary.leaderboard.map(leaderboardEntry),
+    ensemble: summary.ensemble,
+    validation: setup.validation,
+    guardrails: setup.guardrails,
+    dropped_columns: setup.dropped,
+    features: setup.features,
+    class_weight: setup.classWeight,
+    featurization: setup.featurization,
+    learners: setup.learners,
+    fidelities: setup.fidelities,
+    refit: { seconds: summary.refitSeconds, rows: summary.refitRows },
+    trials: summary.trials,
+    ...(test ? { test: headline(test) } : {}),
+  };
+}
+
+export async function automl(argv: string[], io: Output, now: () => number): Promise<number> {
+  const started = now();
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      task: { type: 'string' },
+      metric: { type: 'string' },
+      budget: { type: 'string' },
+      seed: { type: 'string' },
+      'max-trials': { type: 'string' },
+      test: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length || !values.target) throw new CliError(`Usage: ${AUTOML_USAGE}`);
+  const task = values.task as Task | undefined;
+  if (task !== undefined && task !== 'classification' && task !== 'regression') {
+    throw new CliError(`--task must be classification or regression, got “${values.task}”.`);
+  }
+  if (values.metric !== undefined && !metricByName(values.metric)) {
+    const names = [...AUTOML_METRICS.classification, ...AUTOML_METRICS.regression];
+    throw new CliError(
+      `Unknown metric “${values.metric}”. Choose one of: ${names.join(', ')} (auc_weighted is roc_auc).`,
+    );
+  }
+  const budget = parseBudget(values.budget);
+  const maxTrials = parseMaxTrials(values['max-trials']);
+  const seed = parseSeed(values.seed);
+
+  const table = await readTable(file);
+  if (!table.has(values.target)) {
+    throw new CliError(
+      `${file} has no column “${values.target}”. Columns: ${table.names.join(', ')}.`,
+      1,
+    );
+  }
+  const testTable = values.test ? await readTable(values.test) : undefined;
+  const setup = await initTfjs();
+  if (setup.ok) io.err(`Neural and linear learners run on the tfjs ${setup.backend} backend.\n`);
+
+  // Scoring the test rows and writing files come after the search; keep a little time for them.
+  const spent = (now() - started) / 1000 + (testTable || values.out ? 0.02 * budget : 0);
+  const { predictor, summary } = await runAutoML(table, {
+    target: values.target,
+    ...(task ? { task } : {}),
+    ...(values.metric ? { metric: values.metric } : {}),
+    seed,
+    ...(maxTrials !== undefined ? { maxTrials } : {}),
+    budgetSeconds: Math.max(budget - spent, 1e-3),
+    now,
+    onEvent: progressPrinter(io),
+  });
+  const test = testTable ? evaluate(predictor, testTable) : undefined;
+  const elapsed = (now() - started) / 1000;
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    await writeFile(join(values.out, 'model.json'), JSON.stringify(predictor.toJSON()));
+    await writeFile(
+      join(values.out, 'automl.json'),
+      `${JSON.stringify(report(summary, budget, elapsed, test), null, 2)}\n`,
+    );
+    io.err(
+      `Wrote the model to ${join(values.out, 'model.json')} and the report to ${join(values.out, 'automl.json')}.\n`,
+    );
+  }
+  if (values.json) {
+    const line = {
+      task: summary.task,
+      metric: summary.metric,
+      budget_s: budget,
+      elapsed_s: (now() - started) / 1000,
+      best: bestOf(summary),
+      leaderboard: summary.leaderboard.slice(0, LEADERBOARD_LINES).map(leaderboardEntry),
+      ...(test ? { test: headline(test) } : {}),
+    };
+    io.out(`${JSON.stringify(line)}\n`);
+    return 0;
+  }
+  const best = summary.best;
+  io.out(
+    `Best: ${best?.learner ?? '—'} with cross-validated ${summary.metric} ${score(best?.score ?? null)}\n`,
+  );
+  io.out(
+    `Leaderboard (${summary.metric}, ${summary.greaterIsBetter ? 'higher' : 'lower'} is better):\n`,
+  );
+  for (const entry of summary.leaderboard.slice(0, 10)) {
+    io.out(
+      `  ${(entry.trial === null ? '' : `#${entry.trial}`).padEnd(6)}${entry.learner.padEnd(11)}${score(entry.score)}  ${entry.fitSeconds.toFixed(2)} s\n`,
+    );
+  }
+  if (test) {
+    io.out('Held-out test scores:\n');
+    for (const [name, value] of Object.entries(headline(test)))
+      io.out(`  ${name.padEnd(18)} ${score(value)}\n`);
+  }
+  return 0;
+}

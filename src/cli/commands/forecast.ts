@@ -1,0 +1,392 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Papa from 'papaparse';
+import { initTfjs } from '../../core/backend/tfjs';
+import {
+  ACCURACY_METRICS,
+  AGGREGATE_METHODS,
+  FILL_METHODS,
+  forecastTable,
+  forecasterNames,
+  parseFrequency,
+  saveForecast,
+  scoreTest,
+  type Accuracy,
+  type AccuracyMetric,
+  type AggregateMethod,
+  type FillMethod,
+  type ForecastEvent,
+  type LeaderboardEntry,
+  type SeriesResult,
+  type TableForecast,
+  type TestScore,
+} from '../../core/forecast';
+import { TrainingError } from '../../core/errors/training-error';
+import { CliError } from '../errors';
+import { parseSeed, readTable, type Output } from '../io';
+
+export const FORECAST_USAGE =
+  'bunsen forecast TRAIN.csv --time COL --target COL --horizon H [--series COL] [--budget SECONDS] ' +
+  '[--seed N] [--test TEST.csv] [--out DIR] [--json] [--frequency F] [--period P] ' +
+  '[--fill interpolate|ffill|zero] [--aggregate sum|mean] [--level PCT] [--trials N] ' +
+  '[--metric mase|smape|rmse|mae] [--models LIST] [--folds N] [--step N]';
+
+export const FORECAST_HELP = `${FORECAST_USAGE}
+
+Forecasts H steps after the training data, choosing among naive, seasonal naive, drift, mean,
+theta, ETS, ARIMA, STL and regression learners on lags by rolling-origin backtesting (MASE by
+default), and averaging the best few when that backtests better.
+
+  --frequency   hourly, daily, weekly, monthly, quarterly, yearly, "15 minutes"…; detected if left out
+  --period      seasonal period in steps (12 for monthly data); detected if left out
+  --fill        how steps without a row are filled (default interpolate; zero with --aggregate sum)
+  --aggregate   combine several rows on one step; without it they are an error
+  --level       the interval lo/hi in the JSON (default 80); the CSV has 80 and 95 as well
+  --budget      seconds for the whole search (default 30), shared among the series
+  --trials      at most this many candidate models per series
+  --folds       rolling-origin backtest cut-offs (default 4)
+  --step        steps between cut-offs (default half the horizon)
+  --models      comma-separated families to try, e.g. ets,theta,stl (naive, snaive, drift,
+                mean, theta, ets, arima, stl, lagreg)
+
+With --json the last line of stdout is one JSON object:
+  {"horizon", "frequency", "period", "best": {"model", "label", "params", "backtest": {"mase",
+  "smape", "rmse", "mae"}}, "leaderboard": [{"model", "label", "params", "backtest", "fit_s"}],
+  "forecast": [{"time", "value", "lo", "hi"}], "test": {"mase", "smape", "rmse", "mae"}}
+With --series, every forecast item also has "series"; "best", "leaderboard" and "period" describe
+the first series, "series": {ID: {"period", "best", "leaderboard", "test"}} holds every series'
+own, and "test" is the mean over the series.
+--out DIR writes DIR/forecast.json (the fitted models, to forecast again) and DIR/forecast.csv.`;
+
+const DEFAULT_BUDGET = 30;
+
+function positiveInteger(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CliError(`${flag} must be a whole number ≥ 1, got “${text}”.`);
+  }
+  return value;
+}
+
+function choice<T extends string>(
+  text: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (text === undefined) return undefined;
+  if (!allowed.includes(text as T)) {
+    throw new CliError(`${flag} must be one of ${allowed.join(', ')}, got “${text}”.`);
+  }
+  return text as T;
+}
+
+const rounded = (value: number) => (Number.isFinite(value) ? Number(value.toPrecision(6)) : null);
+
+const scoresJSON = (scores: Accuracy) => ({
+  mase: rounded(scores.mase),
+  smape: rounded(scores.smape),
+  rmse: rounded(scores.rmse),
+  mae: rounded(scores.mae),
+});
+
+const entryJSON = (entry: LeaderboardEntry) => ({
+  model: entry.model,
+  label: entry.label,
+  params: entry.params,
+  backtest: scoresJSON(entry.backtest),
+  fit_s: Number(entry.fit_s.toFixed(3)),
+});
+
+function bestJSON(series: SeriesResult) {
+  return {
+    ...entryJSON(series.best),
+    fitted_label: series.model.label,
+  };
+}
+
+function intervalAt(series: SeriesResult, level: number) {
+  const interval = series.forecast.intervals.find((candidate) => candidate.level === level);
+  return interval ?? series.forecast.intervals[0]!;
+}
+
+function forecastRows(result: TableForecast, level: number) {
+  return result.series.flatMap((series) => {
+    const interval = intervalAt(series, level);
+    return Array.from(series.futureTimes, (time, i) => ({
+      ...(series.id !== null ? { series: series.id } : {}),
+      time: result.axis.format(time),
+      value: rounded(series.forecast.mean[i]!),
+      lo: rounded(interval.lo[i]!),
+      hi: rounded(interval.hi[i]!),
+    }));
+  });
+}
+
+function csvOf(result: TableForecast, multi: boolean): string {
+  const levels = result.series[0]!.forecast.intervals.map((interval) => interval.level);
+  const fields = [
+    ...(multi ? ['series'] : []),
+    'time',
+    'forecast',
+    ...levels.flatMap((level) => [`lo${level}`, `hi${level}`]),
+  ];
+  const data = result.series.flatMap((series) =>
+    Array.from(series.futureTimes, (time, i) => [
+      ...(multi ? [series.id] : []),
+      result.axis.format(time),
+      series.forecast.mean[i],
+      ...series.forecast.intervals.flatMap((interval) => [interval.lo[i], interval.hi[i]]),
+    ]),
+  );
+  return `${Papa.unparse({ fields, data }, { newline: '\n' })}\n`;
+}
+
+function progress(io: Output, multi: boolean) {
+  return (event: ForecastEvent) => {
+    const prefix = multi && event.series !== null ? `[${event.series}] ` : '';
+    switch (event.type) {
+      case 'series-started':
+        io.err(
+          `${prefix}${event.length} values, seasonal period ${event.period}, ${event.candidates} candidate models, ${event.folds.length} backtest folds.\n`,
+        );
+        break;
+      case 'candidate-finished': {
+        const { entry } = event;
+        io.err(
+          `${prefix}  ${String(entry.trial).padStart(2)}. ${entry.label.padEnd(48)} MASE ${entry.backtest.mase.toFixed(3)}  sMAPE ${entry.backtest.smape.toFixed(2)}  (${entry.fit_s.toFixed(2)} s)\n`,
+        );
+        break;
+      }
+      case 'candidate-failed':
+        io.err(
+          `${prefix}  ${String(event.trial).padStart(2)}. ${event.model} failed: ${event.reason}\n`,
+        );
+        break;
+      case 'ensemble':
+        io.err(
+          `${prefix}  Ensemble of ${event.entry.members?.length} models: MASE ${event.entry.backtest.mase.toFixed(3)}${event.kept ? ' (chosen)' : ''}.\n`,
+        );
+        break;
+      case 'series-finished':
+        io.err(
+          `${prefix}Best: ${event.best.label} (backtest MASE ${event.best.backtest.mase.toFixed(3)})${event.stopped === 'budget' ? '; the budget cut the search short' : ''}.\n`,
+        );
+        break;
+      default:
+        break;
+    }
+  };
+}
+
+export async function forecast(argv: string[], io: Output, now: () => number): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      time: { type: 'string' },
+      target: { type: 'string' },
+      horizon: { type: 'string' },
+      series: { type: 'string' },
+      budget: { type: 'string' },
+      seed: { type: 'string' },
+      test: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      frequency: { type: 'string' },
+      period: { type: 'string' },
+      fill: { type: 'string' },
+      aggregate: { type: 'string' },
+      level: { type: 'string' },
+      trials: { type: 'string' },
+      metric: { type: 'string' },
+      models: { type: 'string' },
+      folds: { type: 'string' },
+      step: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.out(`${FORECAST_HELP}\n`);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (!file || extra.length || !values.time || !values.target || values.horizon === undefined) {
+    throw new CliError(`Usage: ${FORECAST_USAGE}`);
+  }
+  const horizon = Number(values.horizon);
+  if (!Number.isInteger(horizon) || horizon < 1) {
+    throw new CliError(`--horizon must be a whole number ≥ 1, got “${values.horizon}”.`);
+  }
+  const budget = values.budget === undefined ? DEFAULT_BUDGET : Number(values.budget);
+  if (!(budget > 0))
+    throw new CliError(`--budget must be a number of seconds > 0, got “${values.budget}”.`);
+  const seed = parseSeed(values.seed);
+  const period = positiveInteger(values.period, '--period');
+  const trials = positiveInteger(values.trials, '--trials');
+  const folds = positiveInteger(values.folds, '--folds');
+  const step = positiveInteger(values.step, '--step');
+  const fill = choice<FillMethod>(values.fill, '--fill', FILL_METHODS);
+  const aggregate = choice<AggregateMethod>(values.aggregate, '--aggregate', AGGREGATE_METHODS);
+  const metric = choice<AccuracyMetric>(values.metric, '--metric', ACCURACY_METRICS);
+  const level = values.level === undefined ? 80 : Number(values.level);
+  if (!(level > 0 && level < 100)) {
+    throw new CliError(`--level must be a percentage between 0 and 100, got “${values.level}”.`);
+  }
+  const levels = [...new Set([80, 95, level])].sort((a, b) => a - b);
+  let frequency;
+  try {
+    frequency = values.frequency === undefined ? undefined : parseFrequency(values.frequency);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const families = values.models
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = families?.filter((name) => !forecasterNames().includes(name));
+  if (unknown?.length) {
+    throw new CliError(
+      `--models: unknown model${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Choose from ${forecasterNames().join(', ')}.`,
+    );
+  }
+  const seriesColumns = values.series ? [values.series] : undefined;
+
+  const table = await readTable(file);
+  for (const name of [values.time, values.target, ...(seriesColumns ?? [])]) {
+    if (!table.has(name)) {
+      throw new CliError(`${file} has no column “${name}”. Columns: ${table.names.join(', ')}.`, 1);
+    }
+  }
+  const testTable = values.test ? await readTable(values.test) : undefined;
+  if (!families || families.includes('lagreg')) {
+    // Ridge regression on lags trains with TensorFlow.js; pick its fastest backend up front.
+    await initTfjs();
+  }
+
+  const started = now();
+  const multi = seriesColumns !== undefined;
+  let result: TableForecast;
+  try {
+    result = await forecastTable(table, {
+      time: values.time,
+      target: values.target,
+      ...(seriesColumns ? { series: seriesColumns } : {}),
+      ...(frequency ? { frequency } : {}),
+      ...(fill ? { fill } : {}),
+      ...(aggregate ? { aggregate } : {}),
+      horizon,
+      ...(period !== undefined ? { period } : {}),
+      now,
+      budgetSeconds: budget,
+      seed,
+      ...(trials !== undefined ? { maxTrials: trials } : {}),
+      ...(folds !== undefined ? { folds } : {}),
+      ...(step !== undefined ? { step } : {}),
+      ...(metric ? { metric } : {}),
+      ...(families ? { families } : {}),
+      levels,
+      onEvent: progress(io, multi),
+    });
+  } catch (error) {
+    if (error instanceof TrainingError) {
+      throw new CliError(`${file}: ${error.message}`, 1);
+    }
+    throw error;
+  }
+  for (const warning of result.warnings) io.err(`Note: ${warning}\n`);
+  const seconds = (now() - started) / 1000;
+  io.err(`Searched in ${seconds.toFixed(1)} s.\n`);
+
+  let test: TestScore | undefined;
+  if (testTable) {
+    try {
+      test = scoreTest(result, testTable, {
+        time: values.time,
+        target: values.target,
+        ...(seriesColumns ? { series: seriesColumns } : {}),
+        ...(aggregate ? { aggregate } : {}),
+      });
+    } catch (error) {
+      if (error instanceof TrainingError) throw new CliError(`${values.test}: ${error.message}`, 1);
+      throw error;
+    }
+    if (test.unmatchedRows) {
+      io.err(
+        `Note: ${test.unmatchedRows} test rows fall outside the ${horizon} forecast steps and were not scored.\n`,
+      );
+    }
+  }
+
+  if (values.out) {
+    await mkdir(values.out, { recursive: true });
+    const saved = saveForecast(
+      result,
+      {
+        time: values.time,
+        target: values.target,
+        ...(seriesColumns ? { series: seriesColumns } : {}),
+      },
+      horizon,
+    );
+    await writeFile(join(values.out, 'forecast.json'), JSON.stringify(saved));
+    await writeFile(join(values.out, 'forecast.csv'), csvOf(result, multi));
+    io.err(`Wrote ${join(values.out, 'forecast.json')} and forecast.csv.\n`);
+  }
+
+  const first = result.series[0]!;
+  const summary = {
+    horizon,
+    frequency: result.axis.name,
+    period: first.period,
+    best: bestJSON(first),
+    leaderboard: first.leaderboard.map(entryJSON),
+    forecast: forecastRows(result, level),
+    ...(test ? { test: scoresJSON(test.accuracy) } : {}),
+    ...(multi
+      ? {
+          series: Object.fromEntries(
+            result.series.map((series) => [
+              series.id,
+              {
+                period: series.period,
+                best: bestJSON(series),
+                leaderboard: series.leaderboard.map(entryJSON),
+                ...(test
+                  ? {
+                      test: (() => {
+                        const score = test.series.find((entry) => entry.series === series.id);
+                        return score ? scoresJSON(score.accuracy) : null;
+                      })(),
+                    }
+                  : {}),
+              },
+            ]),
+          ),
+        }
+      : {}),
+    fit_s: Number(seconds.toFixed(3)),
+  };
+  if (values.json) io.out(`${JSON.stringify(summary)}\n`);
+  else {
+    for (const series of result.series) {
+      const interval = intervalAt(series, level);
+      io.out(
+        `${series.id !== null ? `${series.id}: ` : ''}${series.model.label} — backtest MASE ${series.best.backtest.mase.toFixed(3)}, sMAPE ${series.best.backtest.smape.toFixed(2)}\n`,
+      );
+      io.out(`  ${'time'.padEnd(22)} ${'forecast'.padStart(12)}   ${level}% interval\n`);
+      series.futureTimes.forEach((time, i) => {
+        io.out(
+          `  ${String(result.axis.format(time)).padEnd(22)} ${series.forecast.mean[i]!.toPrecision(6).padStart(12)}   [${interval.lo[i]!.toPrecision(6)}, ${interval.hi[i]!.toPrecision(6)}]\n`,
+        );
+      });
+    }
+    if (test) {
+      io.out(
+        `Test: MASE ${test.accuracy.mase.toFixed(4)}, sMAPE ${test.accuracy.smape.toFixed(3)}, RMSE ${test.accuracy.rmse.toPrecision(5)}\n`,
+      );
+    }
+  }
+  return 0;
+}

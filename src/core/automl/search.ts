@@ -1,0 +1,551 @@
+import { TrainingError } from '../errors/training-error';
+import type { LearnerName } from '../learners/types';
+import { EnsembleModel } from '../model/ensemble';
+import type { Model, Predictor } from '../model/model';
+import { seededRandom, type Random } from '../random';
+import type { Table } from '../table';
+import { fitCost } from './cost';
+import { chooseEnsemble } from './ensemble';
+import { featurizationOf } from './features';
+import { LearnerState, type Proposal } from './learner-state';
+import { lossOf } from './metric';
+import { refitTrial } from './refit';
+import { selectLearner } from './scheduler';
+import { deriveSeed } from './seeds';
+import { DEFAULT_BUDGET_SECONDS, prepare, type Prepared } from './setup';
+import { learnerSpace } from './space';
+import { summarize } from './summary';
+import {
+  runTrial,
+  trialControl,
+  type Interruption,
+  type TrialContext,
+  type TrialControl,
+} from './trial';
+import type {
+  AutoMLEvent,
+  AutoMLOptions,
+  AutoMLSetup,
+  AutoMLSummary,
+  BestSoFar,
+  EnsembleChoice,
+  StopReason,
+  TrialInfo,
+  TrialRecord,
+} from './types';
+
+export interface RunOptions {
+  /** Seconds of search for this run (pauses excluded); the search's planned budget by default. */
+  readonly budgetSeconds?: number;
+  /** Trials this run may start, at most. */
+  readonly maxTrials?: number;
+  /** Aborting stops the search at once; the trials so far are kept and `finish` still works. */
+  readonly signal?: AbortSignal;
+  /** Stop early enough, within the budget, for `finish` to refit the best model (default true). */
+  readonly reserveRefit?: boolean;
+}
+
+export interface RunResult {
+  readonly reason: StopReason;
+  readonly trials: number;
+  readonly elapsedSeconds: number;
+}
+
+export interface FinishOptions {
+  /** Seconds the refit may take; ensemble members beyond it are not considered. */
+  readonly budgetSeconds?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface AutoMLResult {
+  readonly predictor: Predictor;
+  readonly summary: AutoMLSummary;
+}
+
+/** Trials whose validation predictions are kept for ensemble selection, best first. */
+const KEPT_PREDICTIONS = 20;
+const ENSEMBLE_CANDIDATES = 15;
+/** Consecutive failed or timed-out trials after which a learner is dropped. */
+const MAX_FAILURES = 3;
+
+interface Pending {
+  readonly proposal: Proposal;
+  readonly id: number;
+}
+
+/**
+ * A budgeted search over learners and hyperparameters, in FLAML's manner: cheap strong starting
+ * points, learners chosen by estimated cost for improvement, FLOW2 local search, samples before
+ * all rows on large data. Every trial streams out as events; `pause`, `resume`, an abort signal
+ * and repeated `run` calls (continue for N more seconds) control it; `finish` builds the model.
+ */
+export class AutoMLSearch {
+  private readonly records: TrialRecord[] = [];
+  private readonly byId = new Map<number, TrialRecord>();
+  private readonly states: LearnerState[];
+  private readonly predictions = new Map<number, Float64Array>();
+  private readonly refitEstimates = new Map<number, number>();
+  private readonly refits = new Map<number, Model>();
+  private readonly ratios: number[] = [];
+  private readonly rng: Random;
+  private readonly context: TrialContext;
+  private control: TrialControl | null = null;
+  private pending: Pending | null = null;
+  private nextId = 1;
+  private running = false;
+  private runStart = 0;
+  private pausedAt: number | null = null;
+  private pausedTotal = 0;
+  private waiters: (() => void)[] = [];
+  private searchSeconds = 0;
+  private stopReason: StopReason | null = null;
+  private lastEnsemble: EnsembleChoice | null = null;
+  private lastRefit = { seconds: 0, rows: 0 };
+  private runAborted: () => boolean = () => false;
+
+  private constructor(
+    private readonly prepared: Prepared,
+    private readonly options: AutoMLOptions,
+  ) {
+    const { shape, fidelities, learners, seed } = prepared;
+    this.states = learners.map(
+      (learner) => new LearnerState(learner, learnerSpace(learner, shape), fidelities.length),
+    );
+    this.rng = seededRandom(deriveSeed(seed, 'search'));
+    this.context = {
+      store: prepared.store,
+      plan: prepared.plan,
+      metric: prepared.metric,
+      classes: shape.classes,
+      seed,
+      now: options.now,
+    };
+  }
+
+  /** Checks the data, applies the guardrails and plans validation; emits `setup`. */
+  static async create(table: Table, options: AutoMLOptions): Promise<AutoMLSearch> {
+    const search = new AutoMLSearch(await prepare(table, options), options);
+    search.emit({ type: 'setup', setup: search.setup });
+    return search;
+  }
+
+  get setup(): AutoMLSetup {
+    return this.prepared.setup;
+  }
+
+  get trials(): readonly TrialRecord[] {
+    return this.records;
+  }
+
+  get paused(): boolean {
+    return this.pausedAt !== null;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The best trial so far. */
+  get best(): BestSoFar | null {
+    const record = this.bestRecord();
+    return record && { trial: record.id, learner: record.learner, score: record.score as number };
+  }
+
+  /** Search seconds over every run, pauses excluded. */
+  get elapsedSeconds(): number {
+    return this.searchSeconds + (this.running ? (this.clock() - this.runStart) / 1000 : 0);
+  }
+
+  /** Stops the running trial (it runs again, unchanged, on `resume`) and holds the search. */
+  pause(): void {
+    if (this.pausedAt !== null) return;
+    this.pausedAt = this.options.now();
+    this.control?.interrupt('paused');
+    this.emit({ type: 'paused', elapsedSeconds: this.elapsedSeconds });
+  }
+
+  resume(): void {
+    if (this.pausedAt === null) return;
+    this.pausedTotal += this.options.now() - this.pausedAt;
+    this.pausedAt = null;
+    for (const wake of this.waiters.splice(0)) wake();
+    this.emit({ type: 'resumed', elapsedSeconds: this.elapsedSeconds });
+  }
+
+  /**
+   * Searches until the budget, the trial cap, the score threshold or the signal stops it. Call it
+   * again to continue where it stopped, with a new budget.
+   */
+  async run(options: RunOptions = {}): Promise<RunResult> {
+    if (this.running) throw new TrainingError('invalid-params', 'The search is already running.');
+    const budget = options.budgetSeconds ?? this.options.budgetSeconds ?? DEFAULT_BUDGET_SECONDS;
+    if (!(budget > 0)) {
+      throw new TrainingError(
+        'invalid-params',
+        `The budget must be above 0 seconds, got ${budget}.`,
+        'budget',
+      );
+    }
+    const { maxTrials } = options;
+    if (maxTrials !== undefined && !(Number.isInteger(maxTrials) && maxTrials >= 1)) {
+      throw new TrainingError(
+        'invalid-params',
+        `maxTrials must be a whole number ≥ 1, got ${maxTrials}.`,
+        'maxTrials',
+      );
+    }
+    const signals = [options.signal, this.options.signal].filter((s): s is AbortSignal => !!s);
+    const aborted = () => signals.some((signal) => signal.aborted);
+    this.runAborted = aborted;
+    const onAbort = () => {
+      this.control?.interrupt('cancelled');
+      for (const wake of this.waiters.splice(0)) wake();
+    };
+    for (const signal of signals) signal.addEventListener('abort', onAbort);
+    this.running = true;
+    this.runStart = this.clock();
+    const end = this.runStart + budget * 1000;
+    let ran = 0;
+    let elapsed = 0;
+    let reason: StopReason;
+    try {
+      for (;;) {
+        if (aborted()) {
+          reason = 'cancelled';
+          break;
+        }
+        if (this.pausedAt !== null) {
+          await new Promise<void>((wake) => this.waiters.push(wake));
+          continue;
+        }
+        if (maxTrials !== undefined && ran >= maxTrials) {
+          reason = 'max-trials';
+          break;
+        }
+        if (this.reachedThreshold()) {
+          reason = 'threshold';
+          break;
+        }
+        const reserve = options.reserveRefit === false ? 0 : this.refitReserve();
+        const stopAt = end - reserve * 1000;
+        // The first trial of a search always runs: without one there is no model at all.
+        const first = this.records.length === 0;
+        const left = first ? Infinity : (stopAt - this.clock()) / 1000;
+        if (left <= 0) {
+          reason = 'budget';
+          break;
+        }
+        const next = this.pending ?? this.propose(left);
+        if (next === 'exhausted' || next === 'budget') {
+          reason = next;
+          break;
+        }
+        this.pending = null;
+        const outcome = await this.execute(next, first ? Infinity : stopAt, budget);
+        if (outcome === 'paused' || outcome === 'cancelled') this.pending = next;
+        else ran++;
+        if (outcome === 'cancelled' || outcome === 'out-of-time') {
+          reason = outcome === 'cancelled' ? 'cancelled' : 'budget';
+          break;
+        }
+      }
+    } finally {
+      for (const signal of signals) signal.removeEventListener('abort', onAbort);
+      elapsed = (this.clock() - this.runStart) / 1000;
+      this.searchSeconds += elapsed;
+      this.running = false;
+    }
+    this.stopReason = reason;
+    this.emit({
+      type: 'search-stopped',
+      reason,
+      elapsedSeconds: this.searchSeconds,
+      trials: this.records.length,
+    });
+    return { reason, trials: ran, elapsedSeconds: elapsed };
+  }
+
+  /**
+   * Builds the final model: greedy ensemble selection over the best trials' validation
+   * predictions, kept only when it beats the best single model, then a refit of the chosen
+   * members on all training rows. Can be called again after more search.
+   */
+  async finish(options: FinishOptions = {}): Promise<AutoMLResult> {
+    if (this.running) {
+      throw new TrainingError('invalid-params', 'Stop or wait for the search before finishing it.');
+    }
+    const best = this.bestRecord();
+    if (!best) {
+      const errors = [...new Set(this.records.map((record) => record.error).filter(Boolean))];
+      throw new TrainingError(
+        'invalid-input',
+        `No trial finished${errors.length ? `: ${errors.slice(0, 3).join('; ')}` : ''}. Give the search more time.`,
+      );
+    }
+    const started = this.options.now();
+    const ensemble = this.chooseEnsemble(best, options.budgetSeconds);
+    this.lastEnsemble = ensemble;
+    const members = ensemble?.kept
+      ? ensemble.members.map((member) => ({
+          record: this.byId.get(member.trial) as TrialRecord,
+          weight: member.weight,
+        }))
+      : [{ record: best, weight: 1 }];
+    const rows = this.prepared.target.y.length;
+    this.emit({
+      type: 'refit-started',
+      members: members.map(({ record }) => ({ trial: record.id, learner: record.learner })),
+      rows,
+    });
+    const models: Model[] = [];
+    for (const { record } of members) {
+      let model = this.refits.get(record.id);
+      if (!model) {
+        model = await refitTrial(this.prepared, this.options.target, record, options.signal);
+        this.refits.set(record.id, model);
+      }
+      models.push(model);
+    }
+    const predictor: Predictor =
+      models.length > 1
+        ? new EnsembleModel(
+            models,
+            members.map((member) => member.weight),
+          )
+        : (models[0] as Model);
+    const seconds = (this.options.now() - started) / 1000;
+    this.lastRefit = { seconds, rows };
+    this.emit({ type: 'refit-finished', seconds });
+    return { predictor, summary: this.summary() };
+  }
+
+  /** The search so far, as plain data (the CLI's and the lab's report). */
+  summary(): AutoMLSummary {
+    return summarize({
+      setup: this.setup,
+      records: this.records,
+      best: this.bestRecord(),
+      ensemble: this.lastEnsemble,
+      searchSeconds: this.elapsedSeconds,
+      stopReason: this.stopReason,
+      refit: this.lastRefit,
+    });
+  }
+
+  private emit(event: AutoMLEvent) {
+    this.options.onEvent?.(event);
+  }
+
+  /** The search clock in milliseconds: the caller's clock less the time spent paused. */
+  private clock(): number {
+    const now = this.options.now();
+    return now - this.pausedTotal - (this.pausedAt === null ? 0 : now - this.pausedAt);
+  }
+
+  private lossOf(record: TrialRecord): number {
+    return record.status === 'ok' ? lossOf(this.prepared.metric, record.score as number) : Infinity;
+  }
+
+  /**
+   * The trial with the lowest loss; ties go to the one on more rows, then the earlier. A score on
+   * a sample rarely beats the same configuration on all rows, so the best of any fidelity is
+   * refitted on all of them.
+   */
+  private bestRecord(): TrialRecord | null {
+    let best: TrialRecord | null = null;
+    for (const record of this.records) {
+      if (record.status !== 'ok') continue;
+      const loss = this.lossOf(record);
+      if (
+        !best ||
+        loss < this.lossOf(best) ||
+        (loss === this.lossOf(best) && record.rows > best.rows)
+      ) {
+        best = record;
+      }
+    }
+    return best;
+  }
+
+  private reachedThreshold(): boolean {
+    const target = this.options.stopScore;
+    const best = this.bestRecord();
+    if (target === undefined || !best) return false;
+    return this.lossOf(best) <= lossOf(this.prepared.metric, target);
+  }
+
+  /** Seconds to hold back for the refit of the best model, with a quarter to spare. */
+  private refitReserve(): number {
+    const best = this.bestRecord();
+    return best ? 1.25 * (this.refitEstimates.get(best.id) ?? 0) : 0;
+  }
+
+  /** Cost-model seconds of a trial: one fit and prediction per fold. */
+  private trialCost(learner: LearnerName, params: TrialInfo['params'], fidelity: number): number {
+    const { shape, fidelities, plan } = this.prepared;
+    const shapeAt = {
+      rows: fidelities[fidelity] as number,
+      cols: shape.cols,
+      classes: shape.classes,
+      predictRows: plan.y.length / plan.folds.length,
+    };
+    return fitCost(learner, params, shapeAt) * plan.folds.length;
+  }
+
+  /** Measured seconds per cost-model second on this machine so far (1 before any trial). */
+  private speed(): number {
+    if (!this.ratios.length) return 1;
+    const sorted = [...this.ratios].sort((a, b) => a - b);
+    return sorted[sorted.length >> 1] as number;
+  }
+
+  private propose(left: number): Pending | 'exhausted' | 'budget' {
+    const active = this.states.filter((state) => !state.dropped && !state.exhausted);
+    if (!active.length) return 'exhausted';
+    // FLAML skips a learner whose next trial is expected to outlast the time left.
+    const affordable = active.filter((state) => {
+      const expected =
+        state.trials > 0
+          ? state.lastSeconds
+          : this.trialCost(state.learner, state.firstParams, 0) * this.speed();
+      return expected <= left;
+    });
+    const state = selectLearner(affordable, this.rng, (candidate) =>
+      this.trialCost(candidate.learner, candidate.firstParams, 0),
+    );
+    if (!state) return 'budget';
+    return { proposal: state.propose(this.rng), id: this.nextId++ };
+  }
+
+  private async execute(
+    next: Pending,
+    stopAt: number,
+    budget: number,
+  ): Promise<'done' | 'out-of-time' | Interruption> {
+    const { proposal, id } = next;
+    const { learner, params, fidelity } = proposal;
+    const state = this.states.find((candidate) => candidate.learner === learner) as LearnerState;
+    const { fidelities } = this.prepared;
+    const folds = this.prepared.plan.folds.length;
+    const info: TrialInfo = {
+      id,
+      learner,
+      params,
+      source: proposal.source,
+      rows: fidelities[fidelity] as number,
+      fullFidelity: fidelity === fidelities.length - 1,
+      featurization: featurizationOf(learner).name,
+    };
+    const startedAt = this.elapsedSeconds;
+    const cost = this.trialCost(learner, params, fidelity);
+    // A trial may use the time left, but no more than its share: a quarter of the budget, or
+    // three times what it is expected to take when that is more.
+    const share = Math.max(0.25 * budget, 3 * cost * this.speed()) * 1000;
+    const limit = Math.min(stopAt, this.clock() + share);
+    const deadline = Number.isFinite(stopAt)
+      ? this.options.now() + (limit - this.clock())
+      : Infinity;
+    const control = trialControl(deadline);
+    this.control = control;
+    this.emit({ type: 'trial-started', trial: info, elapsedSeconds: startedAt });
+    if (this.pausedAt !== null) control.interrupt('paused');
+    else if (this.runAborted()) control.interrupt('cancelled');
+    const outcome = await runTrial(this.context, id, learner, params, info.rows, control);
+    this.control = null;
+    if (outcome.status === 'paused' || outcome.status === 'cancelled') {
+      this.emit({ type: 'trial-interrupted', trial: id, reason: outcome.status });
+      return outcome.status;
+    }
+    const record: TrialRecord = {
+      ...info,
+      status: outcome.status,
+      score: outcome.score,
+      foldScores: outcome.foldScores,
+      fitSeconds: outcome.seconds,
+      startedAt,
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+    this.records.push(record);
+    this.byId.set(id, record);
+    let ranOut = false;
+    state.report(proposal, this.lossOf(record), cost);
+    // A trial stopped part-way counts at the pace it was going, so that it is not retried
+    // while the time left is shorter.
+    const done = outcome.foldSeconds.length;
+    state.lastSeconds =
+      outcome.status === 'timeout' && done > 0
+        ? outcome.seconds + (outcome.foldSeconds[done - 1] as number) * (folds - done)
+        : outcome.seconds;
+    if (outcome.status === 'ok') {
+      state.consecutiveFailures = 0;
+      this.ratios.push(outcome.seconds / cost);
+      const meanFold =
+        outcome.foldSeconds.reduce((sum, value) => sum + value, 0) / outcome.foldSeconds.length;
+      // Fits grow a little slower than their rows (early stopping, shallower relative trees).
+      const growth = Math.pow(this.prepared.target.y.length / info.rows, 0.9);
+      this.refitEstimates.set(id, meanFold * growth);
+      if (outcome.predictions) this.keepPredictions(id, outcome.predictions);
+    } else if (outcome.status === 'timeout' && limit >= stopAt) {
+      // The end of the search, not the learner, stopped it. Once that end has come there is no
+      // time for more; before it (the trial was only projected to overrun), cheaper ones may fit.
+      ranOut = this.clock() >= stopAt;
+    } else {
+      state.consecutiveFailures++;
+      // A first trial that used up its whole share, not just the end of the search, shows the
+      // learner is too slow for this budget.
+      const tooSlow = outcome.status === 'timeout' && state.trials === 1;
+      if (tooSlow || state.consecutiveFailures >= MAX_FAILURES) {
+        state.dropped =
+          outcome.status === 'timeout'
+            ? 'its trials do not finish in the time they are given'
+            : `its trials fail: ${outcome.error ?? 'unknown error'}`;
+        this.emit({ type: 'learner-dropped', learner, reason: state.dropped });
+      }
+    }
+    this.emit({
+      type: 'trial-finished',
+      trial: record,
+      best: this.best,
+      elapsedSeconds: this.elapsedSeconds,
+    });
+    return ranOut ? 'out-of-time' : 'done';
+  }
+
+  /** Keeps the validation predictions of the best trials only, to bound memory. */
+  private keepPredictions(id: number, predictions: Float64Array) {
+    this.predictions.set(id, predictions);
+    if (this.predictions.size <= KEPT_PREDICTIONS) return;
+    let worst = id;
+    for (const trial of this.predictions.keys()) {
+      const record = this.byId.get(trial) as TrialRecord;
+      const current = this.byId.get(worst) as TrialRecord;
+      if (this.lossOf(record) > this.lossOf(current)) worst = trial;
+    }
+    this.predictions.delete(worst);
+  }
+
+  private chooseEnsemble(best: TrialRecord, budgetSeconds?: number): EnsembleChoice | null {
+    const { metric, plan, shape } = this.prepared;
+    const candidates = [...this.predictions.keys()]
+      .map((trial) => this.byId.get(trial) as TrialRecord)
+      .sort((a, b) => this.lossOf(a) - this.lossOf(b) || a.id - b.id)
+      .slice(0, ENSEMBLE_CANDIDATES)
+      .map((record) => ({
+        record,
+        predictions: this.predictions.get(record.id) as Float64Array,
+        refitSeconds: this.refitEstimates.get(record.id) ?? 0,
+      }));
+    const allowance = Math.max(budgetSeconds ?? Infinity, this.refitEstimates.get(best.id) ?? 0);
+    const choice = chooseEnsemble(
+      best,
+      candidates,
+      metric,
+      plan,
+      shape.classes,
+      allowance,
+      this.setup.classWeight,
+    );
+    if (choice) this.emit({ type: 'ensemble', ensemble: choice });
+    return choice;
+  }
+}

@@ -1,0 +1,535 @@
+import { checkCancelled, TrainingError } from '../errors/training-error';
+import { fit, Model } from '../model';
+import { seededRandom } from '../random';
+import { numberColumn, Table, type NumberColumn } from '../table';
+import { checkHorizon, checkLevels, DEFAULT_LEVELS, numbersField } from './intervals';
+import { normalQuantile } from './stats';
+import type {
+  FittedForecaster,
+  ForecastFitOptions,
+  Forecaster,
+  ForecasterJSON,
+  ForecastResult,
+} from './types';
+
+/**
+ * Forecasting as regression: a learner of the training engine (gradient-boosted trees, a random
+ * forest or a ridge-regularised linear model) predicts a future value from lagged values,
+ * rolling means, the position in the seasonal cycle and any known-in-advance regressors
+ * (calendar features among them).
+ *
+ * Every feature and the target are taken relative to the last observed value and divided by the
+ * recent mean absolute one-step change, so that trees — which cannot extrapolate — still follow a
+ * trend, and one model serves a series at any level. Two strategies: `recursive` learns one step
+ * ahead and feeds its own predictions back; `direct` learns one model per step ahead.
+ *
+ * Prediction intervals are split-conformal: the model is first fitted without the last part of
+ * the series, which then yields out-of-sample errors for each step ahead from many origins; the
+ * interval at step h is the matching quantile of the errors, normalised by a per-step scale that
+ * may only grow with h.
+ */
+
+export type LagLearner = 'gbdt' | 'forest' | 'linear';
+export type LagStrategy = 'recursive' | 'direct';
+
+export const LAG_LEARNERS: readonly LagLearner[] = ['gbdt', 'forest', 'linear'];
+
+export interface LagRegParams {
+  readonly learner: LagLearner;
+  readonly strategy: LagStrategy;
+  /** The furthest step ahead: direct models need it when fitted. */
+  readonly horizon: number;
+  /** Number of past values used as features; from the period when left out. */
+  readonly lags?: number;
+  readonly seed?: number;
+  /** Learner hyperparameters over the defaults below. */
+  readonly learnerParams?: Readonly<Record<string, unknown>>;
+}
+
+const LEARNER_DEFAULTS: Record<LagLearner, Record<string, unknown>> = {
+  gbdt: {
+    max_iter: 150,
+    learning_rate: 0.05,
+    max_leaf_nodes: 15,
+    min_samples_leaf: 5,
+    early_stopping: 'off',
+  },
+  forest: { n_estimators: 100, min_samples_leaf: 2, max_features: 0.5 },
+  linear: { penalty: 'l2', alpha: 1 },
+};
+
+interface Layout {
+  readonly lags: number;
+  readonly windows: readonly number[];
+  readonly period: number;
+  readonly harmonics: number;
+  readonly regressors: number;
+}
+
+const featureCount = (layout: Layout) =>
+  layout.lags - 1 + layout.windows.length + 2 * layout.harmonics + layout.regressors;
+
+/**
+ * A full cycle of lags for short periods; for long ones (365 days) two weeks of lags, leaving the
+ * cycle to the seasonal-position and calendar features.
+ */
+function defaultLags(period: number): number {
+  if (period <= 1) return 8;
+  return period <= 48 ? Math.max(period, 4) : 14;
+}
+
+function layoutFor(period: number, lags: number, regressors: number): Layout {
+  const windows = [3, period].filter((w, i, all) => w > 1 && w <= lags && all.indexOf(w) === i);
+  return {
+    lags,
+    windows,
+    period,
+    harmonics: period > 2 ? Math.min(2, Math.floor(period / 2)) : 0,
+    regressors,
+  };
+}
+
+/** The mean absolute one-step change over the window ending at t: the unit of every feature. */
+function localScale(y: Float64Array, t: number, lags: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let k = Math.max(1, t - lags + 1); k <= t; k++) {
+    sum += Math.abs(y[k]! - y[k - 1]!);
+    count++;
+  }
+  const scale = count ? sum / count : 0;
+  return scale > 1e-12 * (Math.abs(y[t]!) + 1) ? scale : Math.abs(y[t]!) * 1e-3 || 1;
+}
+
+/**
+ * Writes the features for predicting step `target` (an absolute index) from the history up to
+ * and including index t.
+ */
+function writeFeatures(
+  layout: Layout,
+  y: Float64Array,
+  t: number,
+  target: number,
+  regressors: Float64Array | undefined,
+  regressorRow: number,
+  out: Float64Array,
+  at: number,
+): void {
+  const level = y[t]!;
+  const scale = localScale(y, t, layout.lags);
+  let j = at;
+  for (let k = 1; k < layout.lags; k++) out[j++] = (y[t - k]! - level) / scale;
+  for (const window of layout.windows) {
+    let sum = 0;
+    for (let k = 0; k < window; k++) sum += y[t - k]!;
+    out[j++] = (sum / window - level) / scale;
+  }
+  for (let harmonic = 1; harmonic <= layout.harmonics; harmonic++) {
+    const phase = (2 * Math.PI * harmonic * (target % layout.period)) / layout.period;
+    out[j++] = Math.sin(phase);
+    out[j++] = Math.cos(phase);
+  }
+  for (let c = 0; c < layout.regressors; c++) {
+    out[j++] = regressors![regressorRow * layout.regressors + c]!;
+  }
+}
+
+function featureNames(layout: Layout): string[] {
+  const names: string[] = [];
+  for (let k = 1; k < layout.lags; k++) names.push(`lag_${k}`);
+  for (const window of layout.windows) names.push(`mean_${window}`);
+  for (let harmonic = 1; harmonic <= layout.harmonics; harmonic++) {
+    names.push(`season_sin_${harmonic}`, `season_cos_${harmonic}`);
+  }
+  for (let c = 0; c < layout.regressors; c++) names.push(`regressor_${c + 1}`);
+  return names;
+}
+
+function tableOf(names: readonly string[], x: Float64Array, rows: number, target?: Float64Array) {
+  const columns: NumberColumn[] = names.map((name, c) => {
+    const values = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) values[r] = x[r * names.length + c]!;
+    return numberColumn(name, values);
+  });
+  if (target) columns.push(numberColumn('target', target));
+  return new Table(columns);
+}
+
+interface TrainingSet {
+  readonly x: Float64Array;
+  readonly target: Float64Array;
+  readonly rows: number;
+}
+
+/** Rows for learning step h ahead from origins layout.lags − 1 … n − 1 − h. */
+function trainingSet(
+  layout: Layout,
+  y: Float64Array,
+  n: number,
+  h: number,
+  regressors: Float64Array | undefined,
+): TrainingSet {
+  const first = layout.lags - 1;
+  const rows = Math.max(0, n - h - first);
+  const width = featureCount(layout);
+  const x = new Float64Array(rows * width);
+  const target = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const t = first + r;
+    writeFeatures(layout, y, t, t + h, regressors, t + h, x, r * width);
+    target[r] = (y[t + h]! - y[t]!) / localScale(y, t, layout.lags);
+  }
+  return { x, target, rows };
+}
+
+interface Fitted {
+  readonly models: Model[];
+  readonly names: string[];
+}
+
+async function fitModels(
+  layout: Layout,
+  y: Float64Array,
+  n: number,
+  params: LagRegParams,
+  regressors: Float64Array | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Fitted> {
+  const names = featureNames(layout);
+  const steps = params.strategy === 'direct' ? params.horizon : 1;
+  const models: Model[] = [];
+  for (let h = 1; h <= steps; h++) {
+    checkCancelled(signal);
+    const set = trainingSet(layout, y, n, h, regressors);
+    if (set.rows < 5) {
+      throw new TrainingError(
+        'invalid-input',
+        `Lag regression needs at least ${layout.lags + h + 4} values to learn ${h} step${h > 1 ? 's' : ''} ahead; it has ${n}.`,
+        'series',
+      );
+    }
+    const model = await fit(
+      tableOf(names, set.x, set.rows, set.target),
+      {
+        target: 'target',
+        learner: params.learner,
+        task: 'regression',
+        params: { ...LEARNER_DEFAULTS[params.learner], ...(params.learnerParams ?? {}) },
+      },
+      { rng: seededRandom((params.seed ?? 0) * 1009 + h), signal },
+    );
+    models.push(model);
+  }
+  return { models, names };
+}
+
+/** Point forecasts for steps 1…h from the history y[0…n). */
+function predictPath(
+  fitted: Fitted,
+  layout: Layout,
+  strategy: LagStrategy,
+  y: Float64Array,
+  n: number,
+  h: number,
+  regressors: Float64Array | undefined,
+): Float64Array {
+  const width = featureCount(layout);
+  const out = new Float64Array(h);
+  if (strategy === 'direct') {
+    const row = new Float64Array(width);
+    for (let step = 1; step <= h; step++) {
+      writeFeatures(layout, y, n - 1, n - 1 + step, regressors, n - 1 + step, row, 0);
+      const model = fitted.models[step - 1]!;
+      const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
+      out[step - 1] = y[n - 1]! + predicted * localScale(y, n - 1, layout.lags);
+    }
+    return out;
+  }
+  const path = new Float64Array(n + h);
+  path.set(y.subarray(0, n));
+  const row = new Float64Array(width);
+  const model = fitted.models[0]!;
+  for (let step = 1; step <= h; step++) {
+    const t = n - 2 + step;
+    writeFeatures(layout, path, t, t + 1, regressors, t + 1, row, 0);
+    const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
+    path[t + 1] = path[t]! + predicted * localScale(path, t, layout.lags);
+    out[step - 1] = path[t + 1]!;
+  }
+  return out;
+}
+
+/**
+ * Out-of-sample errors for steps 1…horizon: fit on all but the last `holdout` values, then
+ * forecast from every origin inside the held-out stretch.
+ */
+async function calibrationErrors(
+  layout: Layout,
+  y: Float64Array,
+  params: LagRegParams,
+  regressors: Float64Array | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Float64Array[] | null> {
+  const n = y.length;
+  const horizon = params.horizon;
+  const origins = Math.min(20, Math.max(8, Math.floor(n / 10)));
+  const holdout = horizon + origins - 1;
+  const trainEnd = n - holdout;
+  if (trainEnd - layout.lags - horizon < Math.max(20, 2 * featureCount(layout))) return null;
+  const fitted = await fitModels(layout, y, trainEnd, params, regressors, signal);
+  const errors = Array.from({ length: horizon }, () => new Float64Array(origins));
+  for (let o = 0; o < origins; o++) {
+    checkCancelled(signal);
+    const end = trainEnd + o;
+    const path = predictPath(fitted, layout, params.strategy, y, end, horizon, regressors);
+    for (let step = 0; step < horizon; step++) errors[step]![o] = y[end + step]! - path[step]!;
+  }
+  return errors;
+}
+
+/** Per-step scales (root mean square error, never shrinking with h) and conformal multipliers. */
+function intervalModel(errors: Float64Array[]): { scales: Float64Array; normalized: Float64Array } {
+  const horizon = errors.length;
+  const scales = new Float64Array(horizon);
+  let running = 0;
+  for (let h = 0; h < horizon; h++) {
+    const e = errors[h]!;
+    let sum = 0;
+    for (const value of e) sum += value * value;
+    running = Math.max(running, Math.sqrt(sum / e.length));
+    scales[h] = running;
+  }
+  const pooled: number[] = [];
+  errors.forEach((e, h) => {
+    const scale = scales[h]!;
+    for (const value of e) pooled.push(scale > 0 ? Math.abs(value) / scale : 0);
+  });
+  return { scales, normalized: Float64Array.from(pooled).sort() };
+}
+
+/** The split-conformal quantile: the ⌈(m + 1)·level⌉-th smallest of m scores. */
+function conformalQuantile(sorted: Float64Array, level: number): number {
+  const m = sorted.length;
+  const rank = Math.ceil((m + 1) * (level / 100));
+  if (rank <= m) return sorted[rank - 1]!;
+  // Too few scores for this level: extrapolate with a normal tail fitted to the largest score.
+  const top = sorted[m - 1]!;
+  return top * (normalQuantile(0.5 + level / 200) / normalQuantile(1 - 0.5 / (m + 1)));
+}
+
+class LagRegression implements FittedForecaster {
+  readonly model = 'lagreg';
+
+  constructor(
+    private readonly settings: LagRegParams,
+    private readonly layout: Layout,
+    private readonly fittedModels: Fitted,
+    /**
+     * The last values of the series, the history every forecast starts from. It starts a whole
+     * number of periods into the series, so that seasonal positions stay where they were.
+     */
+    private readonly history: Float64Array,
+    private readonly scales: Float64Array,
+    private readonly normalized: Float64Array,
+    readonly fitted: Float64Array,
+  ) {}
+
+  get label() {
+    const learner = { gbdt: 'Boosted trees', forest: 'Random forest', linear: 'Ridge regression' }[
+      this.settings.learner
+    ];
+    return `${learner} on ${this.layout.lags} lags, ${this.settings.strategy}`;
+  }
+
+  get params(): Record<string, unknown> {
+    return {
+      learner: this.settings.learner,
+      strategy: this.settings.strategy,
+      lags: this.layout.lags,
+      ...(this.layout.regressors ? { regressors: this.layout.regressors } : {}),
+    };
+  }
+
+  forecast(
+    h: number,
+    levels: readonly number[] = DEFAULT_LEVELS,
+    futureRegressors?: Float64Array,
+  ): ForecastResult {
+    checkHorizon(h);
+    checkLevels(levels);
+    if (this.settings.strategy === 'direct' && h > this.settings.horizon) {
+      throw new TrainingError(
+        'invalid-params',
+        `This direct model was trained for ${this.settings.horizon} steps ahead, not ${h}.`,
+        'horizon',
+      );
+    }
+    const width = this.layout.regressors;
+    if (width && (!futureRegressors || futureRegressors.length < h * width)) {
+      throw new TrainingError(
+        'invalid-input',
+        `Forecasting ${h} steps needs ${h} future rows of the ${width} regressors.`,
+        'regressors',
+      );
+    }
+    const n = this.history.length;
+    // Regressor rows are indexed by step from the start of the history; only the future rows are
+    // ever read, so the past ones stay zero.
+    let rows: Float64Array | undefined;
+    if (width && futureRegressors) {
+      rows = new Float64Array((n + h) * width);
+      rows.set(futureRegressors.subarray(0, h * width), n * width);
+    }
+    const mean = predictPath(
+      this.fittedModels,
+      this.layout,
+      this.settings.strategy,
+      this.history,
+      n,
+      h,
+      rows,
+    );
+    const horizon = this.scales.length;
+    return {
+      mean,
+      intervals: levels.map((level) => {
+        const q = conformalQuantile(this.normalized, level);
+        const lo = new Float64Array(h);
+        const hi = new Float64Array(h);
+        for (let i = 0; i < h; i++) {
+          // Beyond the calibrated steps the width grows like a random walk's.
+          const scale =
+            i < horizon
+              ? this.scales[i]!
+              : this.scales[horizon - 1]! * Math.sqrt((i + 1) / horizon);
+          lo[i] = mean[i]! - q * scale;
+          hi[i] = mean[i]! + q * scale;
+        }
+        return { level, lo, hi };
+      }),
+    };
+  }
+
+  toJSON(): ForecasterJSON {
+    return {
+      model: 'lagreg',
+      settings: this.settings,
+      layout: this.layout,
+      history: Array.from(this.history),
+      scales: Array.from(this.scales),
+      normalized: Array.from(this.normalized),
+      names: this.fittedModels.names,
+      models: this.fittedModels.models.map((model) => model.toJSON()),
+    };
+  }
+
+  static restore(json: ForecasterJSON): LagRegression {
+    const layout = json.layout as Layout | undefined;
+    const settings = json.settings as LagRegParams | undefined;
+    const models = json.models;
+    if (!layout || !settings || !Array.isArray(models) || !Array.isArray(json.names)) {
+      throw new TrainingError(
+        'invalid-input',
+        'The saved lag regression model is malformed.',
+        'lagreg',
+      );
+    }
+    return new LagRegression(
+      settings,
+      layout,
+      { models: models.map((model) => Model.fromJSON(model)), names: json.names as string[] },
+      numbersField(json, 'history'),
+      numbersField(json, 'scales'),
+      numbersField(json, 'normalized'),
+      new Float64Array(0),
+    );
+  }
+}
+
+function readParams(
+  raw: Readonly<Record<string, unknown>> | undefined,
+  seed: number | undefined,
+): LagRegParams {
+  const learner = (raw?.learner ?? 'gbdt') as LagLearner;
+  const strategy = (raw?.strategy ?? 'recursive') as LagStrategy;
+  const horizon = Number(raw?.horizon ?? 1);
+  if (!LAG_LEARNERS.includes(learner)) {
+    throw new TrainingError(
+      'invalid-params',
+      `Lag regression learns with ${LAG_LEARNERS.join(', ')}, not “${String(raw?.learner)}”.`,
+      'learner',
+    );
+  }
+  if (strategy !== 'recursive' && strategy !== 'direct') {
+    throw new TrainingError(
+      'invalid-params',
+      `The strategy is recursive or direct, not “${String(raw?.strategy)}”.`,
+      'strategy',
+    );
+  }
+  checkHorizon(horizon);
+  return {
+    learner,
+    strategy,
+    horizon,
+    ...(raw?.lags !== undefined ? { lags: Number(raw.lags) } : {}),
+    seed: Number(raw?.seed ?? seed ?? 0),
+    ...(raw?.learnerParams ? { learnerParams: raw.learnerParams as Record<string, unknown> } : {}),
+  };
+}
+
+export async function fitLagRegression(
+  y: Float64Array,
+  options: ForecastFitOptions,
+  rawParams?: Readonly<Record<string, unknown>>,
+): Promise<FittedForecaster> {
+  const params = readParams(rawParams, options.seed);
+  const n = y.length;
+  const period = Math.max(1, Math.round(options.period));
+  const lags = Math.max(2, Math.min(params.lags ?? defaultLags(period), Math.floor(n / 3)));
+  const columns = options.regressors?.columns ?? 0;
+  const regressors = columns ? options.regressors!.x : undefined;
+  if (regressors && regressors.length < n * columns) {
+    throw new TrainingError(
+      'invalid-input',
+      `The regressors have ${regressors.length / columns} rows; the series has ${n}.`,
+      'regressors',
+    );
+  }
+  const layout = layoutFor(period, lags, columns);
+  const errors = await calibrationErrors(layout, y, params, regressors, options.signal);
+  const final = await fitModels(layout, y, n, params, regressors, options.signal);
+
+  const oneStep = trainingSet(layout, y, n, 1, regressors);
+  const predicted = final.models[0]!.predictRaw(
+    tableOf(final.names, oneStep.x, oneStep.rows),
+  ).predicted;
+  const fitted = new Float64Array(n).fill(NaN);
+  const residuals: number[] = [];
+  for (let r = 0; r < oneStep.rows; r++) {
+    const t = layout.lags - 1 + r;
+    fitted[t + 1] = y[t]! + predicted[r]! * localScale(y, t, layout.lags);
+    residuals.push(y[t + 1]! - fitted[t + 1]!);
+  }
+  let scales: Float64Array;
+  let normalized: Float64Array;
+  if (errors) ({ scales, normalized } = intervalModel(errors));
+  else {
+    // Too short to hold data out: in-sample one-step errors, widened like a random walk's.
+    const rmse = Math.sqrt(residuals.reduce((sum, e) => sum + e * e, 0) / residuals.length);
+    scales = Float64Array.from({ length: params.horizon }, (_, h) => rmse * Math.sqrt(h + 1));
+    normalized = Float64Array.from(residuals, (e) => (rmse > 0 ? Math.abs(e) / rmse : 0)).sort();
+  }
+  const needed = layout.lags + Math.max(0, ...layout.windows);
+  const keep = Math.min(n, period > 1 ? needed + ((n - needed) % period) : needed);
+  return new LagRegression(params, layout, final, y.slice(n - keep), scales, normalized, fitted);
+}
+
+export const lagreg: Forecaster = {
+  name: 'lagreg',
+  label: 'Regression on lags',
+  usesRegressors: true,
+  minLength: (period) => defaultLags(Math.max(1, period)) + 10,
+  fit: fitLagRegression,
+  restore: (json) => LagRegression.restore(json),
+};

@@ -1,0 +1,95 @@
+import { TrainingError } from '../errors/training-error';
+import { arima } from './arima';
+import { drift, meanForecaster, naive, snaive } from './baselines';
+import { EnsembleForecast } from './ensemble';
+import { ets } from './ets';
+import { lagreg } from './lagreg';
+import { createStlForecaster } from './stlf';
+import { theta } from './theta';
+import { resolveLambda, transformSeries, withBoxCox } from './transformed';
+import type { FittedForecaster, ForecastFitOptions, Forecaster, ForecasterJSON } from './types';
+
+const BASE: Record<string, Forecaster> = {
+  naive,
+  snaive,
+  drift,
+  mean: meanForecaster,
+  theta,
+  ets,
+  arima,
+  lagreg,
+};
+
+const stlForecaster = createStlForecaster((name) => BASE[name]);
+
+export const FORECASTERS: Readonly<Record<string, Forecaster>> = { ...BASE, stl: stlForecaster };
+
+/** Families that apply a Box–Cox `lambda` parameter themselves; the others get it wrapped. */
+const NATIVE_LAMBDA: ReadonlySet<string> = new Set(['ets', 'arima']);
+
+export function forecasterNames(): string[] {
+  return Object.keys(FORECASTERS);
+}
+
+export function getForecaster(name: string): Forecaster {
+  const forecaster = Object.hasOwn(FORECASTERS, name) ? FORECASTERS[name] : undefined;
+  if (!forecaster) {
+    throw new TrainingError(
+      'invalid-params',
+      `Unknown forecasting model “${name}”. Choose one of: ${forecasterNames().join(', ')}.`,
+      'model',
+    );
+  }
+  return forecaster;
+}
+
+/**
+ * Fits one model family with its parameters. A `lambda` parameter (a number, or "auto" for
+ * Guerrero's choice) fits on the Box–Cox scale: inside the model for ETS and ARIMA, around it for
+ * the others.
+ */
+export async function fitForecaster(
+  name: string,
+  y: Float64Array,
+  options: ForecastFitOptions,
+  params: Readonly<Record<string, unknown>> = {},
+): Promise<FittedForecaster> {
+  const forecaster = getForecaster(name);
+  if (params.lambda === undefined || params.lambda === null || NATIVE_LAMBDA.has(name)) {
+    return forecaster.fit(y, options, params);
+  }
+  const { lambda: raw, ...rest } = params;
+  const lambda = resolveLambda(y, options.period, raw);
+  const inner = await forecaster.fit(transformSeries(y, lambda), options, rest);
+  return withBoxCox(inner, lambda);
+}
+
+/** Rebuilds a saved model (any family, Box–Cox wrapped or an ensemble) from its JSON. */
+export function restoreForecaster(json: unknown): FittedForecaster {
+  const value = json as ForecasterJSON | null;
+  if (!value || typeof value !== 'object' || typeof value.model !== 'string') {
+    throw new TrainingError('invalid-input', 'This is not a saved forecasting model.', 'model');
+  }
+  if (value.model === 'ensemble') {
+    if (!Array.isArray(value.members)) {
+      throw new TrainingError('invalid-input', 'The saved ensemble lists no members.', 'members');
+    }
+    return new EnsembleForecast(value.members.map(restoreForecaster));
+  }
+  if (value.model === 'boxcox') {
+    const lambda = Number(value.lambda);
+    if (!Number.isFinite(lambda)) {
+      throw new TrainingError('invalid-input', 'The saved Box-Cox λ is not a number.', 'lambda');
+    }
+    return withBoxCox(restoreForecaster(value.inner), lambda);
+  }
+  const forecaster = getForecaster(value.model);
+  if (!forecaster.restore) {
+    throw new TrainingError(
+      'unsupported',
+      `Saved ${forecaster.label} models cannot be reloaded.`,
+      value.model,
+    );
+  }
+  return forecaster.restore(value);
+}

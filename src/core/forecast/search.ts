@@ -1,0 +1,569 @@
+import { checkCancelled, TrainingError } from '../errors/training-error';
+import { accuracy, maseScale, meanAccuracy, type Accuracy, type AccuracyMetric } from './accuracy';
+import { backtest, planFolds, scoreFold, type Fold, type FoldResult } from './backtest';
+import {
+  decomposeForChart,
+  residualDiagnostics,
+  type Decomposition,
+  type ResidualDiagnostics,
+} from './diagnostics';
+import { averageResults, EnsembleForecast } from './ensemble';
+import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
+import { fitForecaster, FORECASTERS, getForecaster } from './registry';
+import type { FittedForecaster, ForecastResult } from './types';
+
+/** A model family with fixed settings: one entry of the search. */
+export interface CandidateSpec {
+  readonly model: string;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface FoldForecast {
+  readonly origin: number;
+  readonly mean: Float64Array;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+}
+
+export interface LeaderboardEntry {
+  /** Order in which candidates were tried, from 1; the ensemble comes after them all. */
+  readonly trial: number;
+  readonly model: string;
+  /** The fitted form at the last cut-off, e.g. "ETS(M,Ad,M)". */
+  readonly label: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Mean over the backtest folds. */
+  readonly backtest: Accuracy;
+  /** Seconds spent fitting and forecasting all folds. */
+  readonly fit_s: number;
+  /** Each fold's forecast, with the interval at the first requested level (80% by default). */
+  readonly folds: readonly FoldForecast[];
+  /** For the ensemble: the trials it averages. */
+  readonly members?: readonly number[];
+}
+
+export type StopReason = 'complete' | 'budget' | 'trials';
+
+export type ForecastEvent =
+  | {
+      readonly type: 'series-started';
+      readonly series: string | null;
+      readonly index: number;
+      readonly count: number;
+      readonly length: number;
+      readonly period: number;
+      readonly candidates: number;
+      readonly folds: readonly Fold[];
+    }
+  | {
+      readonly type: 'candidate-started';
+      readonly series: string | null;
+      readonly trial: number;
+      readonly model: string;
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly elapsedSeconds: number;
+    }
+  | {
+      readonly type: 'candidate-finished';
+      readonly series: string | null;
+      readonly entry: LeaderboardEntry;
+      readonly elapsedSeconds: number;
+    }
+  | {
+      readonly type: 'candidate-failed';
+      readonly series: string | null;
+      readonly trial: number;
+      readonly model: string;
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly reason: string;
+      readonly elapsedSeconds: number;
+    }
+  | {
+      readonly type: 'candidate-skipped';
+      readonly series: string | null;
+      readonly model: string;
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly reason: 'budget' | 'trials' | 'too-short';
+    }
+  | {
+      readonly type: 'ensemble';
+      readonly series: string | null;
+      readonly entry: LeaderboardEntry;
+      /** Whether it backtested better than the best single model and so was chosen. */
+      readonly kept: boolean;
+    }
+  | {
+      readonly type: 'series-finished';
+      readonly series: string | null;
+      readonly best: LeaderboardEntry;
+      readonly stopped: StopReason;
+      readonly elapsedSeconds: number;
+    };
+
+export interface SearchOptions {
+  readonly horizon: number;
+  /** Seasonal period in steps; 1 for none. */
+  readonly period: number;
+  /** Milliseconds on a monotonic clock (`performance.now`, or a fake one in tests). */
+  readonly now: () => number;
+  /** Seconds for the whole search, refit included; unlimited when left out. */
+  readonly budgetSeconds?: number;
+  /** At most this many candidates are backtested. */
+  readonly maxTrials?: number;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+  readonly metric?: AccuracyMetric;
+  /** Backtest cut-offs; 4 by default. */
+  readonly folds?: number;
+  /** Steps between backtest cut-offs; half the horizon by default. */
+  readonly step?: number;
+  /** Interval levels in percent; [80, 95] by default. */
+  readonly levels?: readonly number[];
+  /** Families to try (naive, snaive, drift, mean, theta, ets, arima, stl, lagreg); all by default. */
+  readonly families?: readonly string[];
+  /** Also try Box–Cox transformed fits of positive series. On by default. */
+  readonly boxCox?: boolean;
+  /** Try averaging the best 2…k models; 3 by default, 0 or 1 turns it off. */
+  readonly ensemble?: number;
+  /**
+   * Known-in-advance regressors for every training step and the `horizon` steps after it
+   * (`(n + horizon) × columns`), read by the models that use them (lag regression).
+   */
+  readonly regressors?: { readonly columns: number; readonly x: Float64Array };
+  /** A name for the series in events and results. */
+  readonly series?: string | null;
+  /** Position and count of this series among several, for progress. */
+  readonly seriesIndex?: number;
+  readonly seriesCount?: number;
+  readonly onEvent?: (event: ForecastEvent) => void;
+}
+
+export interface SeriesForecast {
+  readonly series: string | null;
+  readonly horizon: number;
+  readonly period: number;
+  readonly metric: AccuracyMetric;
+  readonly folds: readonly Fold[];
+  /** Best first, by the metric; the ensemble is listed when one was built. */
+  readonly leaderboard: readonly LeaderboardEntry[];
+  readonly best: LeaderboardEntry;
+  /** The best model (or ensemble) refitted on the whole series. */
+  readonly model: FittedForecaster;
+  readonly forecast: ForecastResult;
+  readonly fitted: Float64Array;
+  readonly residuals: Float64Array;
+  readonly diagnostics: ResidualDiagnostics;
+  readonly decomposition: Decomposition;
+  readonly stopped: StopReason;
+  readonly elapsedSeconds: number;
+}
+
+const HAS_SEASON = (period: number) => period > 1;
+
+/**
+ * The candidates for a series, cheapest and most often best first, so that a short budget still
+ * covers the strong classical models: the benchmarks, theta, ETS and ARIMA with automatic
+ * selection, STL with a model for the adjusted series, Box–Cox variants for positive data, then
+ * regression learners on lags (direct ones, which fit one model per step, last).
+ */
+export function candidateSpecs(options: {
+  readonly period: number;
+  readonly horizon: number;
+  readonly positive: boolean;
+  readonly boxCox?: boolean;
+  readonly families?: readonly string[];
+  readonly seed?: number;
+}): CandidateSpec[] {
+  const { period, horizon, positive } = options;
+  const seasonal = HAS_SEASON(period);
+  const boxCox = (options.boxCox ?? true) && positive;
+  const has = (name: string) => Object.hasOwn(FORECASTERS, name);
+  const stlMethods = ['ets', 'arima'].filter(has);
+  const seed = options.seed ?? 0;
+  // Seasonal ARIMA over long cycles (365 days, 168 hours) is too slow to fit within a budget;
+  // STL carries those seasons instead, as ETS does not take periods above 24.
+  const arimaParams = period > 24 ? { seasonal: false } : {};
+  const specs: CandidateSpec[] = [
+    ...(seasonal ? [{ model: 'snaive', params: {} }] : []),
+    { model: 'naive', params: {} },
+    { model: 'drift', params: {} },
+    { model: 'mean', params: {} },
+    { model: 'theta', params: {} },
+    ...(boxCox ? [{ model: 'theta', params: { lambda: 0 } }] : []),
+    { model: 'ets', params: {} },
+    { model: 'ets', params: { damped: true } },
+    ...(seasonal ? [{ model: 'stl', params: { method: 'theta' } }] : []),
+    ...(seasonal ? stlMethods.map((method) => ({ model: 'stl', params: { method } })) : []),
+    { model: 'arima', params: arimaParams },
+    ...(boxCox
+      ? [
+          ...(seasonal ? [{ model: 'stl', params: { method: 'ets', lambda: 'auto' } }] : []),
+          { model: 'ets', params: { lambda: 'auto' } },
+          { model: 'arima', params: { ...arimaParams, lambda: 'auto' } },
+        ]
+      : []),
+    ...(seasonal ? [{ model: 'stl', params: { method: 'ets', robust: true } }] : []),
+    { model: 'lagreg', params: { learner: 'linear', strategy: 'recursive', horizon, seed } },
+    { model: 'lagreg', params: { learner: 'gbdt', strategy: 'recursive', horizon, seed } },
+    { model: 'lagreg', params: { learner: 'forest', strategy: 'recursive', horizon, seed } },
+    { model: 'lagreg', params: { learner: 'gbdt', strategy: 'direct', horizon, seed } },
+  ];
+  const families = options.families;
+  return specs.filter((spec) => has(spec.model) && (!families || families.includes(spec.model)));
+}
+
+const metricOf = (metric: AccuracyMetric) => (entry: LeaderboardEntry) => {
+  const value = entry.backtest[metric];
+  return Number.isFinite(value) ? value : Infinity;
+};
+
+function foldForecasts(folds: readonly FoldResult[]): FoldForecast[] {
+  return folds.map((fold) => ({
+    origin: fold.origin,
+    mean: fold.forecast.mean,
+    lo: fold.forecast.intervals[0]?.lo ?? fold.forecast.mean,
+    hi: fold.forecast.intervals[0]?.hi ?? fold.forecast.mean,
+  }));
+}
+
+/** The shortest training window the plan allows, dropping the most demanding candidates first. */
+function planFor(
+  n: number,
+  specs: CandidateSpec[],
+  options: SearchOptions,
+): { folds: Fold[]; eligible: CandidateSpec[]; dropped: CandidateSpec[] } {
+  const minimum = (spec: CandidateSpec) => getForecaster(spec.model).minLength(options.period);
+  const lengths = [...new Set(specs.map(minimum))].sort((a, b) => b - a);
+  for (const minTrain of lengths) {
+    if (n - minTrain < 1) continue;
+    const folds = planFolds(n, {
+      horizon: options.horizon,
+      folds: options.folds,
+      step: options.step,
+      minTrain,
+    });
+    if (!folds.length) continue;
+    return {
+      folds,
+      eligible: specs.filter((spec) => minimum(spec) <= minTrain),
+      dropped: specs.filter((spec) => minimum(spec) > minTrain),
+    };
+  }
+  const shortest = lengths.at(-1) ?? 2;
+  throw new TrainingError(
+    'invalid-input',
+    `The series${options.series ? ` “${options.series}”` : ''} has ${n} values; forecasting needs at least ${shortest + 1}.`,
+    'series',
+  );
+}
+
+/**
+ * The forecasting AutoML for one series: backtests every candidate over the same rolling-origin
+ * folds within the budget, ranks them by the metric (MASE by default), averages the best few when
+ * that backtests better, refits the winner on the whole series and forecasts.
+ */
+export async function searchForecast(
+  y: Float64Array,
+  options: SearchOptions,
+): Promise<SeriesForecast> {
+  checkHorizon(options.horizon);
+  const levels = options.levels ?? DEFAULT_LEVELS;
+  checkLevels(levels);
+  const n = y.length;
+  for (let t = 0; t < n; t++) {
+    if (!Number.isFinite(y[t]!)) {
+      throw new TrainingError(
+        'non-finite',
+        `The series has a missing or infinite value at step ${t + 1}; fill it first.`,
+        `step ${t + 1}`,
+      );
+    }
+  }
+  const { now, horizon, period, signal } = options;
+  const seriesName = options.series ?? null;
+  const metric = options.metric ?? 'mase';
+  const started = now();
+  const elapsed = () => (now() - started) / 1000;
+  const budget = options.budgetSeconds ?? Infinity;
+  const maxTrials = options.maxTrials ?? Infinity;
+  const emit = (event: ForecastEvent) => options.onEvent?.(event);
+  const positive = y.every((value) => value > 0);
+  const specs = candidateSpecs({ ...options, positive });
+  if (!specs.length) {
+    throw new TrainingError(
+      'invalid-params',
+      `None of the requested model families is available: ${(options.families ?? []).join(', ')}.`,
+      'families',
+    );
+  }
+  const { folds, eligible, dropped } = planFor(n, specs, options);
+  const trainingRegressors = options.regressors
+    ? {
+        columns: options.regressors.columns,
+        x: options.regressors.x.slice(0, n * options.regressors.columns),
+      }
+    : undefined;
+  emit({
+    type: 'series-started',
+    series: seriesName,
+    index: options.seriesIndex ?? 0,
+    count: options.seriesCount ?? 1,
+    length: n,
+    period,
+    candidates: eligible.length,
+    folds,
+  });
+  for (const spec of dropped) {
+    emit({ type: 'candidate-skipped', series: seriesName, ...spec, reason: 'too-short' });
+  }
+
+  const entries: LeaderboardEntry[] = [];
+  const foldResults = new Map<number, readonly FoldResult[]>();
+  const secondsByFamily = new Map<string, number>();
+  let stopped: StopReason = 'complete';
+  let trial = 0;
+  for (const spec of eligible) {
+    checkCancelled(signal);
+    if (trial >= maxTrials) {
+      stopped = 'trials';
+      emit({ type: 'candidate-skipped', series: seriesName, ...spec, reason: 'trials' });
+      continue;
+    }
+    // Keep back what refitting the best few will take: about one fold's fit each.
+    const best = [...entries].sort((a, b) => metricOf(metric)(a) - metricOf(metric)(b));
+    const reserve = best
+      .slice(0, Math.max(1, options.ensemble ?? 3))
+      .reduce((sum, entry) => sum + entry.fit_s / folds.length, 0);
+    const known = secondsByFamily.get(familyKey(spec));
+    const expected =
+      known ??
+      (spec.params.strategy === 'direct'
+        ? (secondsByFamily.get('lagreg:gbdt:recursive') ?? 0) * horizon
+        : 0);
+    // The first candidate always runs, so that even a spent budget yields a forecast.
+    if (entries.length && elapsed() + expected + reserve > budget) {
+      stopped = 'budget';
+      emit({ type: 'candidate-skipped', series: seriesName, ...spec, reason: 'budget' });
+      continue;
+    }
+    // A candidate still running when the budget (less the refit reserve) runs out is stopped.
+    const deadline = started + (budget - reserve) * 1000;
+    const candidateSignal =
+      entries.length && Number.isFinite(budget) ? withDeadline(signal, now, deadline) : signal;
+    trial++;
+    emit({
+      type: 'candidate-started',
+      series: seriesName,
+      trial,
+      ...spec,
+      elapsedSeconds: elapsed(),
+    });
+    const began = now();
+    try {
+      const result = await backtest(
+        spec.model,
+        y,
+        {
+          period,
+          folds,
+          levels,
+          signal: candidateSignal,
+          seed: options.seed,
+          ...(trainingRegressors ? { regressors: trainingRegressors } : {}),
+        },
+        spec.params,
+      );
+      const seconds = (now() - began) / 1000;
+      secondsByFamily.set(familyKey(spec), seconds);
+      const entry: LeaderboardEntry = {
+        trial,
+        model: spec.model,
+        label: result.label,
+        params: spec.params,
+        backtest: result.scores,
+        fit_s: seconds,
+        folds: foldForecasts(result.folds),
+      };
+      foldResults.set(trial, result.folds);
+      entries.push(entry);
+      emit({ type: 'candidate-finished', series: seriesName, entry, elapsedSeconds: elapsed() });
+    } catch (error) {
+      checkCancelled(signal);
+      const outOfTime = error instanceof TrainingError && error.kind === 'cancelled';
+      if (outOfTime) stopped = 'budget';
+      emit({
+        type: 'candidate-failed',
+        series: seriesName,
+        trial,
+        ...spec,
+        reason: outOfTime ? 'The time budget ran out.' : (error as Error).message,
+        elapsedSeconds: elapsed(),
+      });
+    }
+  }
+  if (!entries.length) {
+    throw new TrainingError(
+      'invalid-input',
+      `No model could be fitted to the series${seriesName ? ` “${seriesName}”` : ''}${stopped === 'budget' ? ' within the budget' : ''}.`,
+      'series',
+    );
+  }
+  const score = metricOf(metric);
+  const ranked = [...entries].sort((a, b) => score(a) - score(b) || a.trial - b.trial);
+  let best = ranked[0]!;
+  const leaderboard: LeaderboardEntry[] = [...ranked];
+  const ensembleSize = Math.min(options.ensemble ?? 3, ranked.length);
+  if (ensembleSize >= 2) {
+    const ensemble = bestEnsemble(ranked, ensembleSize, foldResults, y, folds, period, metric);
+    if (ensemble) {
+      const kept = score(ensemble) < score(best);
+      emit({ type: 'ensemble', series: seriesName, entry: ensemble, kept });
+      leaderboard.push(ensemble);
+      leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
+      if (kept) best = ensemble;
+    }
+  }
+
+  checkCancelled(signal);
+  const members = best.members
+    ? best.members.map((id) => entries.find((entry) => entry.trial === id)!)
+    : [best];
+  const futureRegressors = options.regressors
+    ? options.regressors.x.slice(
+        n * options.regressors.columns,
+        (n + horizon) * options.regressors.columns,
+      )
+    : undefined;
+  const fittedMembers: FittedForecaster[] = [];
+  for (const member of members) {
+    checkCancelled(signal);
+    const usesRegressors = getForecaster(member.model).usesRegressors;
+    fittedMembers.push(
+      await fitForecaster(
+        member.model,
+        y,
+        {
+          period,
+          signal,
+          seed: options.seed,
+          ...(usesRegressors && trainingRegressors ? { regressors: trainingRegressors } : {}),
+        },
+        member.params,
+      ),
+    );
+  }
+  const model =
+    fittedMembers.length === 1 ? fittedMembers[0]! : new EnsembleForecast(fittedMembers);
+  const forecast = model.forecast(horizon, levels, futureRegressors);
+  const fitted = model.fitted.length === n ? model.fitted : new Float64Array(n).fill(NaN);
+  const residuals = y.map((value, t) => value - fitted[t]!);
+  const result: SeriesForecast = {
+    series: seriesName,
+    horizon,
+    period,
+    metric,
+    folds,
+    leaderboard,
+    best,
+    model,
+    forecast,
+    fitted,
+    residuals,
+    diagnostics: residualDiagnostics(residuals, period),
+    decomposition: decomposeForChart(y, period),
+    stopped,
+    elapsedSeconds: elapsed(),
+  };
+  emit({
+    type: 'series-finished',
+    series: seriesName,
+    best,
+    stopped,
+    elapsedSeconds: result.elapsedSeconds,
+  });
+  return result;
+}
+
+/**
+ * A signal that also reads as aborted once the clock passes `deadline`. Models poll `aborted`
+ * between their inner fits (checkCancelled), so this stops a long candidate when the budget ends
+ * without timers, and with whatever clock the caller injected.
+ */
+function withDeadline(
+  parent: AbortSignal | undefined,
+  now: () => number,
+  deadline: number,
+): AbortSignal {
+  const { signal } = new AbortController();
+  Object.defineProperty(signal, 'aborted', {
+    get: () => parent?.aborted === true || now() >= deadline,
+  });
+  return signal;
+}
+
+function familyKey(spec: CandidateSpec): string {
+  return spec.model === 'lagreg'
+    ? `lagreg:${String(spec.params.learner)}:${String(spec.params.strategy)}`
+    : spec.model;
+}
+
+/**
+ * The best mean of the top 2…k candidates, scored on the folds they were backtested on (their
+ * stored forecasts; nothing is refitted). Only distinct forecasts are combined.
+ */
+function bestEnsemble(
+  ranked: readonly LeaderboardEntry[],
+  size: number,
+  foldResults: Map<number, readonly FoldResult[]>,
+  y: Float64Array,
+  folds: readonly Fold[],
+  period: number,
+  metric: AccuracyMetric,
+): LeaderboardEntry | null {
+  let best: LeaderboardEntry | null = null;
+  // Candidates that forecast exactly alike (e.g. ETS choosing the same form twice) add nothing.
+  const candidates: LeaderboardEntry[] = [];
+  for (const entry of ranked) {
+    if (!Number.isFinite(entry.backtest[metric])) continue;
+    const same = candidates.some((chosen) =>
+      chosen.folds.every((fold, f) =>
+        fold.mean.every(
+          (value, i) => Math.abs(value - entry.folds[f]!.mean[i]!) <= 1e-9 * (1 + Math.abs(value)),
+        ),
+      ),
+    );
+    if (!same) candidates.push(entry);
+  }
+  for (let k = 2; k <= Math.min(size, candidates.length); k++) {
+    const members = candidates.slice(0, k);
+    const results = folds.map((fold, f) => {
+      const forecasts = members.map((member) => foldResults.get(member.trial)![f]!.forecast);
+      return scoreFold(y, fold, averageResults(forecasts), period);
+    });
+    const scores = meanAccuracy(results.map((result) => result.scores));
+    const entry: LeaderboardEntry = {
+      trial: ranked.length + 1,
+      model: 'ensemble',
+      label: `Mean of ${members.map((member) => member.label).join(' · ')}`,
+      params: {
+        members: members.map((member) => ({ model: member.model, params: member.params })),
+      },
+      backtest: scores,
+      fit_s: members.reduce((sum, member) => sum + member.fit_s, 0),
+      folds: foldForecasts(results),
+      members: members.map((member) => member.trial),
+    };
+    if (!best || scores[metric] < best.backtest[metric]) best = entry;
+  }
+  return best;
+}
+
+/** Accuracy of a forecast against later actual values, MASE scaled by the training series. */
+export function testAccuracy(
+  train: Float64Array,
+  actual: ArrayLike<number>,
+  forecast: ArrayLike<number>,
+  period: number,
+): Accuracy {
+  return accuracy(actual, forecast, maseScale(train, period));
+}

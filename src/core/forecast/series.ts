@@ -1,0 +1,461 @@
+import { parseDictionaryDates } from '../data/datetime-text';
+import { TrainingError } from '../errors/training-error';
+import { isNumberColumn, valueAt, type Column, type Table } from '../table';
+import {
+  DAY_MS,
+  daysInMonthIndex,
+  FIXED_UNIT_MS,
+  frequencyName,
+  monthIndexToMs,
+  monthParts,
+  MONTHS_PER_UNIT,
+  WEEK_MS,
+  type Frequency,
+} from './frequency';
+import { TimeAxis, type TimeKind } from './time-axis';
+
+/** How the steps with no observation are filled. */
+export type FillMethod = 'interpolate' | 'ffill' | 'zero';
+/** How several rows that fall on one step are combined. */
+export type AggregateMethod = 'sum' | 'mean';
+
+export const FILL_METHODS: readonly FillMethod[] = ['interpolate', 'ffill', 'zero'];
+export const AGGREGATE_METHODS: readonly AggregateMethod[] = ['sum', 'mean'];
+
+export interface SeriesOptions {
+  readonly time: string;
+  readonly target: string;
+  /** Columns whose values name the series, for many series in one table. */
+  readonly series?: readonly string[];
+  /** Detected from the times when left out. */
+  readonly frequency?: Frequency;
+  /** Defaults to linear interpolation. */
+  readonly fill?: FillMethod;
+  /**
+   * Combine rows that fall on the same step. Without it such rows are an error, and the times
+   * must lie on a regular grid; with it, times are bucketed into calendar steps (days, months…).
+   */
+  readonly aggregate?: AggregateMethod;
+}
+
+export interface RegularSeries {
+  /** The series' name from the series columns ("north / retail"), or null for a single series. */
+  readonly id: string | null;
+  /** The grid step of the first value. */
+  readonly start: number;
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+  /** Table rows the series was built from. */
+  readonly rows: number;
+  /** Steps that had no observation and were filled. */
+  readonly filled: number;
+  /** Steps that combined several rows. */
+  readonly aggregated: number;
+}
+
+export interface SeriesSet {
+  readonly axis: TimeAxis;
+  readonly series: readonly RegularSeries[];
+  readonly warnings: readonly string[];
+}
+
+const QUARTER_FIRST = /^(\d{4})\s*[-/ ]?\s*Q([1-4])$/i;
+const QUARTER_LAST = /^Q([1-4])\s*[-/ ]?\s*(\d{4})$/i;
+const MONTH_YEAR = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/;
+const YEAR_MONTH = /^(\d{4})[ -]([A-Za-z]{3,9})$/;
+const MONTH_NAMES = [
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'may',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'oct',
+  'nov',
+  'dec',
+];
+
+function monthNumber(name: string): number {
+  const index = MONTH_NAMES.indexOf(name.slice(0, 3).toLowerCase());
+  return index < 0 ? -1 : index;
+}
+
+/** Quarters ("1990 Q1", "Q1-1990") and months by name ("Jan 1990", "1990 January"). */
+function parsePeriodText(text: string): number {
+  const trimmed = text.trim();
+  let m = QUARTER_FIRST.exec(trimmed);
+  if (m) return monthIndexToMs(Number(m[1]) * 12 + (Number(m[2]) - 1) * 3, 1);
+  m = QUARTER_LAST.exec(trimmed);
+  if (m) return monthIndexToMs(Number(m[2]) * 12 + (Number(m[1]) - 1) * 3, 1);
+  m = MONTH_YEAR.exec(trimmed);
+  if (m && monthNumber(m[1]!) >= 0)
+    return monthIndexToMs(Number(m[2]) * 12 + monthNumber(m[1]!), 1);
+  m = YEAR_MONTH.exec(trimmed);
+  if (m && monthNumber(m[2]!) >= 0)
+    return monthIndexToMs(Number(m[1]) * 12 + monthNumber(m[2]!), 1);
+  return NaN;
+}
+
+/** 20240131 → the date, or NaN when the number is not a valid YYYYMMDD. */
+function compactDate(value: number): number {
+  if (!Number.isInteger(value) || value < 10_000_101 || value > 30_001_231) return NaN;
+  const year = Math.floor(value / 10_000);
+  const month = Math.floor((value % 10_000) / 100);
+  const day = value % 100;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonthIndex(year * 12 + month - 1)) {
+    return NaN;
+  }
+  return monthIndexToMs(year * 12 + month - 1, day);
+}
+
+/**
+ * Reads a time column: dates and date-times (already typed by the importer, or text in ISO,
+ * common date layouts, quarters "1990 Q1" and months "Jan 1990"), compact YYYYMMDD numbers, years
+ * and plain step numbers. Fails naming the first row that cannot be read.
+ */
+export function readTimes(column: Column): { kind: TimeKind; values: Float64Array } {
+  const n = isNumberColumn(column) ? column.values.length : column.codes.length;
+  const missingRow = () => {
+    for (let row = 0; row < n; row++) if (valueAt(column, row) === null) return row;
+    return -1;
+  };
+  const missing = missingRow();
+  if (missing >= 0) {
+    throw new TrainingError(
+      'invalid-input',
+      `Row ${missing + 1} has no time in “${column.name}”.`,
+      `${missing + 1}:${column.name}`,
+    );
+  }
+  if (isNumberColumn(column)) {
+    if (column.type === 'datetime') return { kind: 'datetime', values: column.values };
+    if (column.type === 'boolean') {
+      throw new TrainingError(
+        'invalid-input',
+        `“${column.name}” holds true/false values, not times.`,
+        column.name,
+      );
+    }
+    const dates = column.values.map(compactDate);
+    if (n > 1 && dates.every((value) => Number.isFinite(value))) {
+      return { kind: 'datetime', values: dates };
+    }
+    return { kind: 'number', values: column.values };
+  }
+  const dictionary = column.dictionary;
+  let epochs: Float64Array | undefined;
+  const parsed = parseDictionaryDates(dictionary);
+  if (parsed.kind === 'dates') epochs = parsed.epochs;
+  else {
+    const periods = Float64Array.from(dictionary, parsePeriodText);
+    if (periods.every((value) => Number.isFinite(value))) epochs = periods;
+  }
+  if (!epochs) {
+    let failed = 0;
+    if (parsed.kind === 'ambiguous') {
+      throw new TrainingError(
+        'invalid-input',
+        `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; write them as YYYY-MM-DD.`,
+        column.name,
+      );
+    }
+    const bad = dictionary.findIndex(
+      (text) =>
+        Number.isNaN(parsePeriodText(text)) && parseDictionaryDates([text]).kind !== 'dates',
+    );
+    failed = Math.max(0, bad);
+    const row = column.codes.indexOf(failed);
+    throw new TrainingError(
+      'invalid-input',
+      `Row ${row + 1} of “${column.name}” is “${dictionary[failed]}”, which is not a date, a date-time, a quarter or a number.`,
+      `${row + 1}:${column.name}`,
+    );
+  }
+  const values = new Float64Array(n);
+  for (let row = 0; row < n; row++) values[row] = epochs[column.codes[row]!]!;
+  return { kind: 'datetime', values };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * The spacing of the times: the median gap between consecutive distinct times of each series,
+ * named as the calendar unit it is a whole multiple of (hourly, daily, 2 weeks, monthly,
+ * quarterly…). Monthly and coarser gaps are measured in calendar months, so that months of 28 to
+ * 31 days count alike. Plain numbers are years when they look like years, else steps.
+ */
+export function detectFrequency(kind: TimeKind, groups: readonly Float64Array[]): Frequency {
+  const gaps: number[] = [];
+  const monthGaps: number[] = [];
+  for (const times of groups) {
+    const sorted = Float64Array.from(times).sort();
+    for (let i = 1; i < sorted.length; i++) {
+      const gap = sorted[i]! - sorted[i - 1]!;
+      if (gap <= 0) continue;
+      gaps.push(gap);
+      if (kind === 'datetime') {
+        monthGaps.push(monthParts(sorted[i]!).month - monthParts(sorted[i - 1]!).month);
+      }
+    }
+  }
+  if (!gaps.length) {
+    throw new TrainingError(
+      'invalid-input',
+      'The series needs at least two distinct times to tell its frequency.',
+      'time',
+    );
+  }
+  const gap = median(gaps);
+  if (kind === 'number') {
+    const all = groups.flatMap((times) => Array.from(times));
+    const years = all.every((value) => Number.isInteger(value) && value >= 1600 && value <= 2400);
+    if (years && Number.isInteger(gap)) return { unit: 'year', every: gap };
+    return { unit: 'step', every: gap };
+  }
+  if (gap >= 27 * DAY_MS) {
+    const months = Math.max(1, median(monthGaps));
+    if (months % 12 === 0) return { unit: 'year', every: months / 12 };
+    if (months % 3 === 0) return { unit: 'quarter', every: months / 3 };
+    return { unit: 'month', every: months };
+  }
+  if (gap % WEEK_MS === 0) return { unit: 'week', every: gap / WEEK_MS };
+  for (const unit of ['day', 'hour', 'minute', 'second'] as const) {
+    const size = FIXED_UNIT_MS[unit]!;
+    if (gap >= size && gap % size === 0) return { unit, every: gap / size };
+  }
+  return { unit: 'second', every: gap / 1000 };
+}
+
+/** The start of the calendar unit a time falls in: midnight, the hour, the month's first day… */
+function floorToUnit(time: number, frequency: Frequency): number {
+  const months = MONTHS_PER_UNIT[frequency.unit];
+  if (months) {
+    const month = monthParts(time).month;
+    return monthIndexToMs(month - (((month % months) + months) % months), 1);
+  }
+  const size = frequency.unit === 'week' ? DAY_MS : (FIXED_UNIT_MS[frequency.unit] ?? 0);
+  return size ? Math.floor(time / size) * size : time;
+}
+
+function buildAxis(
+  kind: TimeKind,
+  frequency: Frequency,
+  times: Float64Array,
+  bucketed: boolean,
+): TimeAxis {
+  let first = Infinity;
+  for (const time of times) if (time < first) first = time;
+  if (kind === 'number') return new TimeAxis(kind, frequency, first);
+  if (bucketed) return new TimeAxis(kind, frequency, floorToUnit(first, frequency));
+  if (!MONTHS_PER_UNIT[frequency.unit]) return new TimeAxis(kind, frequency, first);
+  const anchor = monthParts(first);
+  const monthEnds = times.every((time) => {
+    const parts = monthParts(time);
+    return parts.day === daysInMonthIndex(parts.month);
+  });
+  return new TimeAxis(
+    kind,
+    frequency,
+    first,
+    monthEnds && anchor.day >= 28 ? 'end' : anchor.day,
+    anchor.timeOfDay,
+  );
+}
+
+/** Each row's series, named by its values in the series columns joined with " / ". */
+export function seriesKeys(
+  table: Table,
+  names: readonly string[],
+): { ids: string[]; byRow: Int32Array } {
+  const byRow = new Int32Array(table.rowCount);
+  const ids: string[] = [];
+  const index = new Map<string, number>();
+  const columns = names.map((name) => table.column(name));
+  for (let row = 0; row < table.rowCount; row++) {
+    const key = columns
+      .map((column) => {
+        const value = valueAt(column, row);
+        return value === null ? '(missing)' : String(value);
+      })
+      .join(' / ');
+    let at = index.get(key);
+    if (at === undefined) {
+      at = ids.length;
+      index.set(key, at);
+      ids.push(key);
+    }
+    byRow[row] = at;
+  }
+  return { ids, byRow };
+}
+
+function fillGaps(values: Float64Array, method: FillMethod): void {
+  const n = values.length;
+  let last = -1;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(values[i]!)) {
+      if (method === 'interpolate' && last >= 0 && i - last > 1) {
+        const from = values[last]!;
+        const step = (values[i]! - from) / (i - last);
+        for (let j = last + 1; j < i; j++) values[j] = from + step * (j - last);
+      }
+      last = i;
+    } else if (method === 'ffill') values[i] = values[i - 1]!;
+    else if (method === 'zero') values[i] = 0;
+  }
+}
+
+/** A spread of more steps than this many per row means the frequency is far too fine. */
+const MAX_STEPS_PER_ROW = 50;
+
+/**
+ * Builds regularly spaced series from a table: reads the time column, detects (or takes) the
+ * frequency, splits by the series columns, puts every row on its grid step — combining rows that
+ * share a step when `aggregate` is given, failing otherwise — and fills the steps without data.
+ * Missing targets count as missing steps. Each series spans its first to its last observed value.
+ */
+export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
+  for (const name of [options.time, options.target, ...(options.series ?? [])]) {
+    if (!table.has(name)) {
+      throw new TrainingError(
+        'invalid-input',
+        `There is no column “${name}”. Columns: ${table.names.join(', ')}.`,
+        name,
+      );
+    }
+  }
+  const targetColumn = table.column(options.target);
+  if (!isNumberColumn(targetColumn) || targetColumn.type === 'datetime') {
+    const example = targetColumn.name;
+    throw new TrainingError(
+      'invalid-input',
+      `The target “${example}” must hold numbers to forecast.`,
+      options.target,
+    );
+  }
+  const { kind, values: times } = readTimes(table.column(options.time));
+  const target = targetColumn.values;
+  const { ids, byRow } = options.series?.length
+    ? seriesKeys(table, options.series)
+    : { ids: [''], byRow: new Int32Array(table.rowCount) };
+  const groups: number[][] = ids.map(() => []);
+  for (let row = 0; row < table.rowCount; row++) groups[byRow[row]!]!.push(row);
+
+  const bucketed = options.aggregate !== undefined;
+  const frequency =
+    options.frequency ??
+    detectFrequency(
+      kind,
+      groups.map((rows) => Float64Array.from(rows, (row) => times[row]!)),
+    );
+  if (kind === 'number' && frequency.unit !== 'step' && frequency.unit !== 'year') {
+    throw new TrainingError(
+      'invalid-params',
+      `“${options.time}” holds plain numbers, so its frequency can only be steps or years, not ${frequencyName(frequency)}.`,
+      'frequency',
+    );
+  }
+  const axis = buildAxis(kind, frequency, times, bucketed);
+  const warnings: string[] = [];
+  const series: RegularSeries[] = [];
+  const where = (id: string) => (options.series?.length ? ` of series “${id}”` : '');
+
+  groups.forEach((rows, group) => {
+    const id = ids[group]!;
+    const slotOf = new Float64Array(rows.length);
+    rows.forEach((row, i) => {
+      const position = axis.position(times[row]!);
+      const slot = bucketed ? Math.floor(position + 1e-9) : Math.round(position);
+      if (!bucketed && Math.abs(position - slot) > 0.1) {
+        throw new TrainingError(
+          'invalid-input',
+          `Row ${row + 1}${where(id)}: the time ${String(axis.format(times[row]!))} in “${options.time}” is not on the ${axis.name} grid that starts at ${String(axis.format(axis.anchor))}. Choose another frequency, or aggregate (sum or mean) to bucket irregular times.`,
+          `${row + 1}:${options.time}`,
+        );
+      }
+      slotOf[i] = slot;
+    });
+    const order = rows.map((_, i) => i).sort((a, b) => slotOf[a]! - slotOf[b]! || a - b);
+    let first = Infinity;
+    let last = -Infinity;
+    for (const i of order) {
+      if (Number.isNaN(target[rows[i]!]!)) continue;
+      first = Math.min(first, slotOf[i]!);
+      last = Math.max(last, slotOf[i]!);
+    }
+    if (first === Infinity) {
+      throw new TrainingError(
+        'invalid-input',
+        `Every value of “${options.target}”${where(id)} is missing.`,
+        options.target,
+      );
+    }
+    const length = last - first + 1;
+    if (length > MAX_STEPS_PER_ROW * rows.length + 100) {
+      throw new TrainingError(
+        'invalid-input',
+        `At the ${axis.name} frequency${where(id)} the ${rows.length} rows spread over ${length} steps, so almost all would be filled in. Choose a coarser frequency or aggregate.`,
+        options.time,
+      );
+    }
+    const values = new Float64Array(length).fill(NaN);
+    const counts = new Int32Array(length);
+    const firstRow = new Int32Array(length).fill(-1);
+    for (const i of order) {
+      const row = rows[i]!;
+      const slot = slotOf[i]! - first;
+      if (slot < 0 || slot >= length) continue;
+      if (firstRow[slot]! >= 0 && !bucketed) {
+        throw new TrainingError(
+          'invalid-input',
+          `Rows ${firstRow[slot]! + 1} and ${row + 1}${where(id)} both fall on ${String(axis.format(axis.timeAt(slotOf[i]!)))} in “${options.time}” (${axis.name}). Remove the duplicates, or aggregate them (sum or mean).`,
+          `${row + 1}:${options.time}`,
+        );
+      }
+      if (firstRow[slot]! < 0) firstRow[slot] = row;
+      const value = target[row]!;
+      if (Number.isNaN(value)) continue;
+      values[slot] = counts[slot] ? values[slot]! + value : value;
+      counts[slot]! += 1;
+    }
+    let filled = 0;
+    let aggregated = 0;
+    for (let slot = 0; slot < length; slot++) {
+      if (!counts[slot]) filled++;
+      else if (counts[slot]! > 1) {
+        aggregated++;
+        if (options.aggregate === 'mean') values[slot] = values[slot]! / counts[slot]!;
+      }
+    }
+    const fill = options.fill ?? (options.aggregate === 'sum' ? 'zero' : 'interpolate');
+    if (filled) {
+      fillGaps(values, fill);
+      warnings.push(
+        `${filled} of ${length} ${axis.name} steps${where(id)} had no value and were filled (${fill}).`,
+      );
+    }
+    if (aggregated) {
+      warnings.push(
+        `${aggregated} ${axis.name} steps${where(id)} combined several rows (${options.aggregate}).`,
+      );
+    }
+    const stepTimes = new Float64Array(length);
+    for (let i = 0; i < length; i++) stepTimes[i] = axis.timeAt(first + i);
+    series.push({
+      id: options.series?.length ? id : null,
+      start: first,
+      times: stepTimes,
+      values,
+      rows: rows.length,
+      filled,
+      aggregated,
+    });
+  });
+  return { axis, series, warnings };
+}

@@ -1,0 +1,74 @@
+import { TrainingError } from '../errors/training-error';
+import { boxCox, boxCoxLambda, invBoxCox } from './boxcox';
+import { mapResult } from './intervals';
+import type { FittedForecaster, ForecasterJSON, ForecastResult } from './types';
+
+/**
+ * A model fitted on the Box–Cox transformed series, forecasting on the original scale: point
+ * forecasts are back-transformed medians (forecast's default, biasadj = FALSE) and interval
+ * bounds are back-transformed bounds, which keeps their coverage.
+ */
+export class BoxCoxForecast implements FittedForecaster {
+  constructor(
+    private readonly inner: FittedForecaster,
+    readonly lambda: number,
+    readonly fitted: Float64Array,
+  ) {}
+
+  get model() {
+    return this.inner.model;
+  }
+
+  get label() {
+    return `${this.inner.label}, Box-Cox λ=${Number(this.lambda.toFixed(3))}`;
+  }
+
+  get params() {
+    return { ...this.inner.params, lambda: this.lambda };
+  }
+
+  forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
+    const result = this.inner.forecast(h, levels, futureRegressors);
+    return mapResult(result, (value) => invBoxCox(value, this.lambda));
+  }
+
+  toJSON(): ForecasterJSON {
+    return { model: 'boxcox', lambda: this.lambda, inner: this.inner.toJSON() };
+  }
+}
+
+/** The λ to use: a number as given, or Guerrero's choice for "auto". */
+export function resolveLambda(y: Float64Array, period: number, lambda: unknown): number {
+  if (lambda === 'auto') return boxCoxLambda(y, Math.max(1, period));
+  const value = Number(lambda);
+  if (!Number.isFinite(value)) {
+    throw new TrainingError(
+      'invalid-params',
+      `The Box-Cox λ must be a number or "auto", got “${String(lambda)}”.`,
+      'lambda',
+    );
+  }
+  return value;
+}
+
+/** The series on the transformed scale, or an error naming the first value it cannot take. */
+export function transformSeries(y: Float64Array, lambda: number): Float64Array {
+  const out = boxCox(y, lambda);
+  const bad = out.findIndex((value) => !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new TrainingError(
+      'invalid-input',
+      `A Box-Cox transform with λ=${lambda} cannot take the value ${y[bad]} at step ${bad + 1}.`,
+      `step ${bad + 1}`,
+    );
+  }
+  return out;
+}
+
+export function withBoxCox(inner: FittedForecaster, lambda: number): BoxCoxForecast {
+  return new BoxCoxForecast(
+    inner,
+    lambda,
+    inner.fitted.map((value) => invBoxCox(value, lambda)),
+  );
+}

@@ -1,0 +1,60 @@
+import { test, expect, openLab } from './fixtures';
+
+test('AutoML on a shipped sample: guardrails, a live leaderboard, the best model explained', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(180_000);
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-sample').click();
+  await page.getByTestId('import-sample').selectOption('breast-cancer');
+  await page.getByTestId('import-sample-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported breast-cancer.csv');
+
+  await nav.getByRole('link', { name: /^AutoML/ }).click();
+  await expect(page.getByRole('heading', { name: 'AutoML', level: 1 })).toBeVisible();
+  await page.getByTestId('automl-target').selectOption('diagnosis');
+  await page.getByTestId('automl-budget').fill('20');
+  await page.getByTestId('automl-start').click();
+
+  await expect(page.getByTestId('guardrail').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('automl-setup')).toContainText('classification · 2 classes');
+  // The leaderboard fills while the search runs.
+  await expect(page.getByTestId('trial-row').nth(2)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('automl-status')).toContainText(/Searching|Building/);
+
+  await expect(page.getByTestId('automl-best-score')).toHaveText(/0\.9\d*/, { timeout: 60_000 });
+  await expect(page.getByTestId('automl-status')).toContainText('Finished');
+  await expect(page.getByRole('img', { name: /Permutation importance/ })).toBeVisible();
+  await expect(page.getByTestId('partial-dependence').first()).toBeVisible();
+
+  // The search is a run with every trial as a child; its best model registers in one click.
+  await expect(page.getByTestId('register-name')).toHaveValue('breast-cancer-diagnosis');
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('registered')).toContainText(
+    'Registered as breast-cancer-diagnosis v1',
+  );
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('automl-download').click();
+  expect((await download).suggestedFilename()).toBe('breast-cancer-diagnosis-automl.json');
+
+  await page.getByTestId('automl-extend').fill('5');
+  await page.getByTestId('automl-continue').click();
+  await expect(page.getByTestId('automl-status')).toContainText('Finished', { timeout: 90_000 });
+
+  // The continuation logs into a run of its own that names the search it continues.
+  await expect(page.getByTestId('register-submit')).toBeVisible();
+  await nav.getByRole('link', { name: /^Runs/ }).click();
+  const searches = page.locator('[data-testid="run-row"]:not(.child)');
+  await expect(searches).toHaveCount(2);
+  await expect(searches.filter({ hasText: 'AutoML search 1 (continued)' })).toHaveCount(1);
+  await searches
+    .filter({ hasText: /AutoML search 1$/ })
+    .getByTestId('run-fold')
+    .click();
+  await expect(page.locator('[data-testid="run-row"].child').first()).toContainText('Trial');
+  expect(pageErrors).toEqual([]);
+});

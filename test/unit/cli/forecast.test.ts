@@ -1,0 +1,216 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main';
+import { loadForecast } from '../../../src/core/forecast';
+import { rSeries } from '../core/forecast/helpers';
+
+let dir = '';
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  let clock = 0;
+  const code = await main(
+    argv,
+    { out: (text) => (stdout += text), err: (text) => (stderr += text) },
+    () => (clock += 250),
+  );
+  return { code, stdout, stderr, last: stdout.trim().split('\n').at(-1) ?? '' };
+}
+
+const month = (index: number) =>
+  `${1949 + Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+
+function airline(from: number, to: number) {
+  const values = rSeries('AirPassengers').x;
+  const lines = ['month,passengers'];
+  for (let i = from; i < to; i++) lines.push(`${month(i)},${values[i]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bunsen-forecast-'));
+  await writeFile(join(dir, 'train.csv'), airline(0, 132));
+  await writeFile(join(dir, 'test.csv'), airline(132, 144));
+  const stores = ['date,store,sales'];
+  for (let day = 0; day < 70; day++) {
+    const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+    stores.push(`${date},north,${100 + (day % 7) * 5 + day}`);
+    stores.push(`${date},south,${50 + (day % 7 === 5 ? 30 : 0)}`);
+  }
+  await writeFile(join(dir, 'stores.csv'), `${stores.join('\n')}\n`);
+  await writeFile(
+    join(dir, 'dupes.csv'),
+    'date,sales\n2024-01-01,1\n2024-01-02,2\n2024-01-02,3\n2024-01-03,4\n',
+  );
+  await writeFile(
+    join(dir, 'bad-time.csv'),
+    'date,sales\n2024-01-01,1\n2024-01-02,2\nnext week,3\n',
+  );
+  await writeFile(join(dir, 'short.csv'), 'date,sales\n2024-01-01,1\n2024-01-02,2\n');
+});
+
+const quick = ['--models', 'snaive,naive,drift,theta,stl'];
+
+describe('bunsen forecast', () => {
+  it('forecasts, scores the test file and saves a model that forecasts again', async () => {
+    const out = join(dir, 'model');
+    const result = await run(
+      'forecast',
+      join(dir, 'train.csv'),
+      '--time',
+      'month',
+      '--target',
+      'passengers',
+      '--horizon',
+      '12',
+      '--test',
+      join(dir, 'test.csv'),
+      '--out',
+      out,
+      '--json',
+      ...quick,
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.last);
+    expect(summary).toMatchObject({ horizon: 12, frequency: 'monthly', period: 12 });
+    expect(Object.keys(summary.best)).toEqual(
+      expect.arrayContaining(['model', 'params', 'backtest']),
+    );
+    expect(Object.keys(summary.best.backtest)).toEqual(['mase', 'smape', 'rmse', 'mae']);
+    for (const entry of summary.leaderboard) {
+      expect(Object.keys(entry)).toEqual(
+        expect.arrayContaining(['model', 'params', 'backtest', 'fit_s']),
+      );
+    }
+    expect(summary.forecast).toHaveLength(12);
+    expect(summary.forecast[0].time).toBe('1960-01-01');
+    expect(summary.forecast[11].time).toBe('1960-12-01');
+    for (const item of summary.forecast) {
+      expect(item.lo).toBeLessThan(item.value);
+      expect(item.hi).toBeGreaterThan(item.value);
+    }
+    // The seasonal pattern carries over: July above November.
+    expect(summary.forecast[6].value).toBeGreaterThan(summary.forecast[10].value);
+    expect(summary.test.mase).toBeGreaterThan(0);
+    expect(summary.test.mase).toBeLessThan(1.5);
+    expect(result.stderr).toContain('seasonal period 12');
+
+    const saved = JSON.parse(await readFile(join(out, 'forecast.json'), 'utf8'));
+    expect(saved).toMatchObject({ format: 'bunsen-forecast', frequency: 'monthly' });
+    expect(saved.series[0].lastTime).toBe('1959-12-01');
+    const loaded = loadForecast(saved).series[0]!.forecast(12);
+    summary.forecast.forEach((item: { value: number }, i: number) => {
+      expect(loaded.result.mean[i]).toBeCloseTo(item.value, 2);
+    });
+    const csv = (await readFile(join(out, 'forecast.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('time,forecast,lo80,hi80,lo95,hi95');
+    expect(csv).toHaveLength(13);
+  });
+
+  it('forecasts every series of a table', async () => {
+    const result = await run(
+      'forecast',
+      join(dir, 'stores.csv'),
+      '--time',
+      'date',
+      '--target',
+      'sales',
+      '--series',
+      'store',
+      '--horizon',
+      '7',
+      '--json',
+      ...quick,
+    );
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.last);
+    expect(summary.frequency).toBe('daily');
+    expect(summary.forecast).toHaveLength(14);
+    expect(summary.forecast.map((item: { series: string }) => item.series)).toEqual([
+      ...new Array(7).fill('north'),
+      ...new Array(7).fill('south'),
+    ]);
+    expect(summary.forecast[0].time).toBe('2024-03-11');
+    expect(Object.keys(summary.series)).toEqual(['north', 'south']);
+    expect(summary.series.south.period).toBe(7);
+    // The weekly spike of "south" lands on the Saturday of the forecast week.
+    const south = summary.forecast.filter((item: { series: string }) => item.series === 'south');
+    const spike = south.reduce((top: { value: number }, item: { value: number }) =>
+      item.value > top.value ? item : top,
+    );
+    expect(new Date(`${spike.time}T00:00:00Z`).getUTCDay()).toBe(6);
+  });
+
+  it('aggregates rows that share a day when asked to', async () => {
+    const result = await run(
+      'forecast',
+      join(dir, 'dupes.csv'),
+      '--time',
+      'date',
+      '--target',
+      'sales',
+      '--horizon',
+      '1',
+      '--aggregate',
+      'sum',
+      '--json',
+      '--models',
+      'naive',
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.last).forecast[0]).toMatchObject({ time: '2024-01-04', value: 4 });
+  });
+
+  it.each([
+    [
+      ['--target', 'sales', '--time', 'day', '--horizon', '3'],
+      'bad-time.csv',
+      1,
+      /no column “day”/,
+    ],
+    [
+      ['--target', 'sales', '--time', 'date', '--horizon', '3'],
+      'bad-time.csv',
+      1,
+      /Row 3 of “date” is “next week”/,
+    ],
+    [
+      ['--target', 'sales', '--time', 'date', '--horizon', '3'],
+      'dupes.csv',
+      1,
+      /Rows 2 and 3 both fall on 2024-01-02/,
+    ],
+    [
+      ['--target', 'sales', '--time', 'date', '--horizon', '3'],
+      'short.csv',
+      1,
+      /has 2 values; forecasting needs at least/,
+    ],
+    [
+      ['--target', 'sales', '--time', 'date', '--horizon', '0'],
+      'short.csv',
+      2,
+      /--horizon must be a whole number ≥ 1/,
+    ],
+    [['--target', 'sales', '--time', 'date'], 'short.csv', 2, /Usage: bunsen forecast/],
+    [
+      ['--target', 'sales', '--time', 'date', '--horizon', '2', '--fill', 'guess'],
+      'short.csv',
+      2,
+      /--fill must be one of/,
+    ],
+  ])('fails clearly: %j on %s', async (args, file, code, message) => {
+    const result = await run('forecast', join(dir, file), ...args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('documents the JSON shape in its help', async () => {
+    const result = await run('forecast', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"series": {ID:');
+  });
+});

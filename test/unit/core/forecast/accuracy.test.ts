@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { accuracy, maseScale } from '../../../../src/core/forecast/accuracy';
+import { detectSeasonality } from '../../../../src/core/forecast/seasonality';
+import { randomNormal, seededRandom } from '../../../../src/core/random';
+import { seasonalSeries } from './helpers';
+
+describe('accuracy measures', () => {
+  it('scales MASE by the in-sample seasonal naive MAE (Hyndman & Koehler)', () => {
+    const train = Float64Array.of(1, 2, 3, 5, 2, 4, 6, 8);
+    // Lag-4 differences: |2−1|, |4−2|, |6−3|, |8−5|.
+    expect(maseScale(train, 4)).toBeCloseTo((1 + 2 + 3 + 3) / 4, 12);
+    expect(maseScale(train, 1)).toBeCloseTo((1 + 1 + 2 + 3 + 2 + 2 + 2) / 7, 12);
+    // Too short for the period: the one-step scale.
+    expect(maseScale(Float64Array.of(1, 3, 4), 12)).toBeCloseTo(1.5, 12);
+    // Seasonal differences all zero: falls back to one-step differences.
+    expect(maseScale(Float64Array.of(1, 2, 1, 2, 1, 2), 2)).toBe(1);
+  });
+
+  it('computes sMAPE, RMSE and MAE by their definitions', () => {
+    const scores = accuracy(Float64Array.of(100, 0, 50), Float64Array.of(110, 0, 40), 5);
+    expect(scores.mae).toBeCloseTo(20 / 3, 12);
+    expect(scores.rmse).toBeCloseTo(Math.sqrt(200 / 3), 12);
+    expect(scores.mase).toBeCloseTo(20 / 3 / 5, 12);
+    // 200·10/210, 0 where both are zero, 200·10/90.
+    expect(scores.smape).toBeCloseTo((2000 / 210 + 0 + 2000 / 90) / 3, 10);
+  });
+
+  it('skips missing actual values and says when nothing is left', () => {
+    const scores = accuracy(Float64Array.of(NaN, 4), Float64Array.of(1, 2), 1);
+    expect(scores.mae).toBe(2);
+    expect(Number.isNaN(accuracy(Float64Array.of(NaN), Float64Array.of(1), 1).mase)).toBe(true);
+  });
+});
+
+describe('seasonality detection', () => {
+  const monthly = { unit: 'month', every: 1 } as const;
+
+  it('takes 12 for seasonal monthly data and reports the cycle as significant', () => {
+    const found = detectSeasonality(seasonalSeries(96, 1), monthly);
+    expect(found).toMatchObject({ period: 12, seasonal: true, source: 'calendar' });
+  });
+
+  it('keeps the calendar period for noise but says it is not significant', () => {
+    const rng = seededRandom(3);
+    const noise = Float64Array.from({ length: 96 }, () => randomNormal(rng));
+    expect(detectSeasonality(noise, monthly)).toMatchObject({ period: 12, seasonal: false });
+  });
+
+  it('prefers the weekly cycle of daily data, and has none when too short', () => {
+    const daily = seasonalSeries(120, 2, 7);
+    expect(detectSeasonality(daily, { unit: 'day', every: 1 }).period).toBe(7);
+    expect(detectSeasonality(daily.slice(0, 10), { unit: 'day', every: 1 }).period).toBe(1);
+  });
+
+  it('prefers the yearly cycle of daily weather to a faint weekly one', () => {
+    const rng = seededRandom(5);
+    let noise = 0;
+    const weather = Float64Array.from({ length: 1100 }, (_, t) => {
+      noise = 0.7 * noise + randomNormal(rng);
+      return (
+        15 + 8 * Math.sin((2 * Math.PI * t) / 365.25) + 0.3 * (t % 7 === 0 ? 1 : 0) + 2 * noise
+      );
+    });
+    expect(detectSeasonality(weather, { unit: 'day', every: 1 })).toMatchObject({
+      period: 365,
+      seasonal: true,
+    });
+  });
+
+  it('finds the period of plain-step data from the autocorrelation, and none in a random walk', () => {
+    const rng = seededRandom(4);
+    const y = Float64Array.from(
+      { length: 200 },
+      (_, t) => 10 * Math.sin((2 * Math.PI * t) / 5) + randomNormal(rng),
+    );
+    expect(detectSeasonality(y, { unit: 'step', every: 1 })).toMatchObject({
+      period: 5,
+      source: 'acf',
+    });
+    let level = 0;
+    const walk = Float64Array.from({ length: 200 }, () => (level += randomNormal(rng)));
+    expect(detectSeasonality(walk, { unit: 'step', every: 1 }).period).toBe(1);
+  });
+
+  it('obeys an override', () => {
+    expect(detectSeasonality(seasonalSeries(96, 1), monthly, 4)).toMatchObject({
+      period: 4,
+      source: 'override',
+    });
+  });
+});

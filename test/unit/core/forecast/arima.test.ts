@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { TrainingError } from '../../../../src/core/errors/training-error';
+import {
+  arima,
+  autoArima,
+  estimateArima,
+  kpssStatistic,
+  ndiffs,
+  nsdiffs,
+  seasonalStrength,
+} from '../../../../src/core/forecast/arima';
+import { normalArray, seededRandom } from '../../../../src/core/random';
+import {
+  expectForecastClose,
+  fixture,
+  maxRelative,
+  type RArima,
+  seriesNamed,
+} from '../../../fixtures/forecast/ets-arima';
+
+const H = fixture.horizon;
+const LEVELS = [80, 95];
+
+const fit = (values: number[] | Float64Array, period: number, params = {}) =>
+  arima.fit(Float64Array.from(values), { period }, params);
+
+const orderParams = (r: RArima) => {
+  const spec = r.spec!;
+  return {
+    p: spec.p,
+    d: spec.d,
+    q: spec.q,
+    P: spec.P,
+    D: spec.D,
+    Q: spec.Q,
+    constant: spec.constant,
+    ...(spec.lambda === null || spec.lambda === undefined ? {} : { lambda: spec.lambda }),
+  };
+};
+
+function expectCoefficients(r: RArima, coef: Record<string, number>, tolerance: number) {
+  expect(Object.keys(coef).sort()).toEqual(Object.keys(r.coef).sort());
+  for (const [name, value] of Object.entries(r.coef)) {
+    const scale = Math.max(1, Math.abs(value));
+    expect(Math.abs(coef[name]! - value) / scale, name).toBeLessThan(tolerance);
+  }
+}
+
+describe('differencing tests against R', () => {
+  for (const series of fixture.series) {
+    it(`chooses D = ${series.tests.nsdiffs}, d = ${series.tests.ndiffs} for ${series.name}`, () => {
+      const y = Float64Array.from(series.values);
+      const m = series.period;
+      const seasonal = m > 1 && y.length > 2 * m;
+      if (seasonal) {
+        expect(seasonalStrength(y, m)).toBeCloseTo(series.tests.seasonalStrength!, 10);
+      }
+      const D = seasonal ? nsdiffs(y, m) : 0;
+      expect(D).toBe(series.tests.nsdiffs);
+      const dx = D > 0 ? y.slice(m).map((v, i) => v - y[i]!) : y;
+      expect(kpssStatistic(dx)).toBeCloseTo(series.tests.kpss, 10);
+      expect(ndiffs(dx)).toBe(series.tests.ndiffs);
+    });
+  }
+});
+
+describe('ARIMA against R forecast::auto.arima', () => {
+  for (const series of fixture.series) {
+    const r = series.arima;
+    it(`picks ${r.label} for ${series.name} and forecasts as R does`, async () => {
+      const model = await fit(series.values, series.period);
+      if (model.label === r.label) {
+        expect(model.aicc!).toBeCloseTo(r.aicc, 2);
+        expectCoefficients(r, (model.params as { coef: Record<string, number> }).coef, 1e-3);
+        expectForecastClose(r, model.forecast(H, LEVELS), 1e-4, H, series.name);
+      } else {
+        // A different choice must still be at least as good by R's own criterion.
+        expect(model.aicc!).toBeLessThanOrEqual(r.aicc + 0.01);
+      }
+      // Every fixture series is currently chosen exactly as R chooses it.
+      expect(model.label).toBe(r.label);
+    });
+  }
+});
+
+describe('ARIMA with fixed orders against R forecast::Arima', () => {
+  for (const series of fixture.series) {
+    for (const r of series.arimaFixed) {
+      const name = `${series.name} ${r.label}${r.spec?.lambda === 0 ? ' on logs' : ''}`;
+      it(`estimates ${name} as R does`, async () => {
+        const model = await fit(series.values, series.period, orderParams(r));
+        expect(model.label).toBe(r.label);
+        const params = model.params as {
+          coef: Record<string, number>;
+          loglik: number;
+          sigma2: number;
+        };
+        expectCoefficients(r, params.coef, 1e-3);
+        expect(params.loglik).toBeCloseTo(r.loglik, 3);
+        expect(model.aicc!).toBeCloseTo(r.aicc, 2);
+        expect(Math.abs(params.sigma2 / r.sigma2 - 1)).toBeLessThan(1e-4);
+        expect(maxRelative(r.fitted, model.fitted)).toBeLessThan(1e-4);
+        expectForecastClose(r, model.forecast(H, LEVELS), 1e-4, H, name);
+      });
+    }
+  }
+});
+
+describe('ARIMA behaviour', () => {
+  const air = seriesNamed('AirPassengers');
+  const lynx = seriesNamed('lynx');
+
+  it('restores from JSON and forecasts identically', async () => {
+    for (const [series, params] of [
+      [air, { p: 2, d: 1, q: 1, P: 0, D: 1, Q: 0 }],
+      [seriesNamed('walk'), { p: 0, d: 1, q: 1, constant: true }],
+      [lynx, { p: 2, q: 0, constant: true, lambda: 0.5 }],
+    ] as const) {
+      const model = await fit(series.values, series.period, params);
+      const restored = arima.restore!(JSON.parse(JSON.stringify(model.toJSON())));
+      expect(restored.label).toBe(model.label);
+      expect(restored.forecast(H, LEVELS)).toEqual(model.forecast(H, LEVELS));
+    }
+  });
+
+  it('recovers the coefficients of a simulated ARMA(1,1)', () => {
+    const n = 2000;
+    const noise = normalArray(seededRandom(10), n);
+    const y = new Float64Array(n);
+    let previous = 0;
+    for (let t = 0; t < n; t++) {
+      previous = 0.6 * previous + noise[t]! + 0.3 * (t > 0 ? noise[t - 1]! : 0);
+      y[t] = 10 + previous;
+    }
+    const result = estimateArima(y, { p: 1, d: 0, q: 1, P: 0, D: 0, Q: 0, period: 1 });
+    expect(result.names).toEqual(['ar1', 'ma1', 'intercept']);
+    // Standard errors at n = 2000 are about 0.025 for both coefficients.
+    expect(Math.abs(result.coef[0]! - 0.6)).toBeLessThan(0.05);
+    expect(Math.abs(result.coef[1]! - 0.3)).toBeLessThan(0.05);
+    expect(Math.abs(result.coef[2]! - 10)).toBeLessThan(0.2);
+    expect(Math.abs(Math.sqrt(result.sigma2) - 1)).toBeLessThan(0.05);
+  });
+
+  it('forecasts a constant series as that constant', async () => {
+    const model = await fit(new Array(30).fill(7), 12);
+    const result = model.forecast(6);
+    expect(Array.from(result.mean)).toEqual(new Array(6).fill(7));
+    expect(Array.from(result.intervals[1]!.hi)).toEqual(new Array(6).fill(7));
+  });
+
+  it('follows a linear trend exactly', async () => {
+    const model = await fit(
+      Array.from({ length: 40 }, (_, t) => 3 + 2 * t),
+      1,
+    );
+    expect(model.label).toBe('ARIMA(0,1,0) with drift');
+    const result = model.forecast(3);
+    for (let h = 0; h < 3; h++) expect(result.mean[h]).toBeCloseTo(3 + 2 * (40 + h), 8);
+  });
+
+  it('rejects bad input with errors that name the problem', async () => {
+    const expectError = async (run: () => unknown, where: string, message: RegExp) => {
+      try {
+        await run();
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(TrainingError);
+        expect((error as TrainingError).where).toBe(where);
+        expect((error as Error).message).toMatch(message);
+      }
+    };
+    await expectError(() => fit(air.values, 12, { p: -1 }), 'p', /whole number/);
+    await expectError(() => fit(lynx.values, 1, { p: 1, P: 1 }), 'P', /seasonal period/);
+    await expectError(() => fit(air.values, 12, { method: 'OLS' }), 'method', /CSS-ML/);
+    await expectError(() => fit([1, 2, Infinity, 4], 1), 'series', /position 3/);
+    await expectError(() => fit([-1, 2, 3, 4, 5, 6], 1, { lambda: 0 }), 'lambda', /undefined/);
+  });
+
+  it('stops between candidate models when cancelled', () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const run = () =>
+      autoArima(Float64Array.from(air.values), 12, {
+        signal: controller.signal,
+        onCandidate: () => {
+          seen++;
+          if (seen === 3) controller.abort();
+        },
+      });
+    expect(run).toThrow(/cancelled/);
+    expect(seen).toBe(3);
+  });
+});

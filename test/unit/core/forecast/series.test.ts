@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { parseFrequency, frequencyName } from '../../../../src/core/forecast/frequency';
+import { buildSeries, detectFrequency, readTimes } from '../../../../src/core/forecast/series';
+import { TimeAxis } from '../../../../src/core/forecast/time-axis';
+import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
+
+const iso = (text: string) => Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+const dates = (...texts: string[]) => Float64Array.from(texts, iso);
+
+function table(
+  times: readonly (number | string)[],
+  values: readonly (number | null)[],
+  extra = {},
+) {
+  const timeColumn =
+    typeof times[0] === 'string'
+      ? stringColumn('when', times as string[])
+      : numberColumn('when', times as number[], 'datetime');
+  return new Table([
+    timeColumn,
+    numberColumn('y', values),
+    ...Object.entries(extra).map(([name, column]) => stringColumn(name, column as string[])),
+  ]);
+}
+
+describe('frequency detection', () => {
+  it.each([
+    [
+      'hourly',
+      dates('2024-01-01T00:00:00Z', '2024-01-01T01:00:00Z', '2024-01-01T02:00:00Z'),
+      'hourly',
+    ],
+    [
+      '15 minutes',
+      dates('2024-01-01T00:00:00Z', '2024-01-01T00:15:00Z', '2024-01-01T00:45:00Z'),
+      '15 minutes',
+    ],
+    ['daily', dates('2024-03-01', '2024-03-02', '2024-03-03', '2024-03-05'), 'daily'],
+    ['weekly', dates('2024-01-01', '2024-01-08', '2024-01-15'), 'weekly'],
+    ['monthly', dates('2024-01-01', '2024-02-01', '2024-03-01', '2024-05-01'), 'monthly'],
+    ['month ends', dates('2024-01-31', '2024-02-29', '2024-03-31'), 'monthly'],
+    ['quarterly', dates('2023-01-01', '2023-04-01', '2023-07-01', '2023-10-01'), 'quarterly'],
+    ['yearly dates', dates('2020-01-01', '2021-01-01', '2022-01-01'), 'yearly'],
+    [
+      'seconds',
+      dates('2024-01-01T00:00:00Z', '2024-01-01T00:00:01Z', '2024-01-01T00:00:02Z'),
+      'secondly',
+    ],
+  ])('%s', (_name, times, expected) => {
+    expect(frequencyName(detectFrequency('datetime', [times]))).toBe(expected);
+  });
+
+  it('reads plain years as yearly and other numbers as steps', () => {
+    expect(detectFrequency('number', [Float64Array.of(1990, 1991, 1992)])).toEqual({
+      unit: 'year',
+      every: 1,
+    });
+    expect(detectFrequency('number', [Float64Array.of(0, 5, 10, 15)])).toEqual({
+      unit: 'step',
+      every: 5,
+    });
+  });
+
+  it('parses frequency names and multiples', () => {
+    expect(parseFrequency('daily')).toEqual({ unit: 'day', every: 1 });
+    expect(parseFrequency('15min')).toEqual({ unit: 'minute', every: 15 });
+    expect(parseFrequency('2 weeks')).toEqual({ unit: 'week', every: 2 });
+    expect(parseFrequency('Q')).toEqual({ unit: 'quarter', every: 1 });
+    expect(() => parseFrequency('fortnightly')).toThrow(/Unknown frequency/);
+  });
+});
+
+describe('reading times', () => {
+  it('reads quarters, month names and compact dates', () => {
+    expect(readTimes(stringColumn('t', ['1990 Q1', '1990 Q2'])).values).toEqual(
+      dates('1990-01-01', '1990-04-01'),
+    );
+    expect(readTimes(stringColumn('t', ['Jan 1990', 'Feb 1990'])).values).toEqual(
+      dates('1990-01-01', '1990-02-01'),
+    );
+    expect(readTimes(numberColumn('t', [20240131, 20240201]))).toEqual({
+      kind: 'datetime',
+      values: dates('2024-01-31', '2024-02-01'),
+    });
+    expect(readTimes(numberColumn('t', [1, 2, 3])).kind).toBe('number');
+  });
+
+  it('names the row of an unreadable or missing time', () => {
+    expect(() => readTimes(stringColumn('t', ['2024-01-01', 'soon', '2024-01-03']))).toThrow(
+      /Row 2 of “t” is “soon”/,
+    );
+    expect(() => readTimes(numberColumn('t', [1, null, 3]))).toThrow(/Row 2 has no time in “t”/);
+  });
+});
+
+describe('building regular series', () => {
+  const days = dates('2024-01-01', '2024-01-02', '2024-01-04', '2024-01-05');
+
+  it('fills missing steps by interpolation, forward fill or zeros', () => {
+    const t = table(Array.from(days), [10, 20, 40, null]);
+    const interpolated = buildSeries(t, { time: 'when', target: 'y' });
+    // The last row has no value, so the series ends at the last observed one.
+    expect(Array.from(interpolated.series[0]!.values)).toEqual([10, 20, 30, 40]);
+    expect(interpolated.series[0]!.filled).toBe(1);
+    expect(interpolated.warnings[0]).toMatch(/1 of 4 daily steps had no value/);
+    expect(
+      Array.from(buildSeries(t, { time: 'when', target: 'y', fill: 'ffill' }).series[0]!.values),
+    ).toEqual([10, 20, 20, 40]);
+    expect(
+      Array.from(buildSeries(t, { time: 'when', target: 'y', fill: 'zero' }).series[0]!.values),
+    ).toEqual([10, 20, 0, 40]);
+    expect(interpolated.series[0]!.times).toEqual(
+      dates('2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'),
+    );
+  });
+
+  it('sums or averages rows into calendar months', () => {
+    const t = table(
+      Array.from(dates('2024-01-03', '2024-01-20', '2024-02-11', '2024-04-02', '2024-04-09')),
+      [1, 2, 5, 7, 9],
+    );
+    const options = { time: 'when', target: 'y', frequency: { unit: 'month', every: 1 } } as const;
+    const sum = buildSeries(t, { ...options, aggregate: 'sum' });
+    expect(Array.from(sum.series[0]!.values)).toEqual([3, 5, 0, 16]);
+    expect(sum.series[0]!.times).toEqual(
+      dates('2024-01-01', '2024-02-01', '2024-03-01', '2024-04-01'),
+    );
+    const mean = buildSeries(t, { ...options, aggregate: 'mean' });
+    expect(Array.from(mean.series[0]!.values)).toEqual([1.5, 5, 6.5, 8]);
+  });
+
+  it('refuses rows sharing a step unless told how to combine them', () => {
+    const t = table(Array.from(dates('2024-01-01', '2024-01-02', '2024-01-02')), [1, 2, 3]);
+    expect(() => buildSeries(t, { time: 'when', target: 'y' })).toThrow(
+      /Rows 2 and 3 both fall on 2024-01-02 in “when” \(daily\)/,
+    );
+  });
+
+  it('refuses times off the grid and a frequency far too fine', () => {
+    const t = table(
+      Array.from(dates('2024-01-01', '2024-01-02', '2024-01-03T12:00:00Z')),
+      [1, 2, 3],
+    );
+    expect(() =>
+      buildSeries(t, { time: 'when', target: 'y', frequency: { unit: 'day', every: 1 } }),
+    ).toThrow(/Row 3: the time 2024-01-03T12:00:00Z in “when” is not on the daily grid/);
+    const sparse = table(Array.from(dates('2020-01-01', '2024-01-01')), [1, 2]);
+    expect(() =>
+      buildSeries(sparse, { time: 'when', target: 'y', frequency: { unit: 'hour', every: 1 } }),
+    ).toThrow(/almost all would be filled in/);
+  });
+
+  it('names a missing column and a non-numeric target', () => {
+    const t = table(Array.from(days), [1, 2, 3, 4], { label: ['a', 'b', 'c', 'd'] });
+    expect(() => buildSeries(t, { time: 'date', target: 'y' })).toThrow(/no column “date”/);
+    expect(() => buildSeries(t, { time: 'when', target: 'label' })).toThrow(/must hold numbers/);
+  });
+
+  it('splits by series columns and keeps month ends on month ends', () => {
+    const times = dates('2024-01-31', '2024-02-29', '2024-03-31', '2024-01-31', '2024-02-29');
+    const t = table(Array.from(times), [1, 2, 3, 10, 20], { store: ['a', 'a', 'a', 'b', 'b'] });
+    const { axis, series } = buildSeries(t, { time: 'when', target: 'y', series: ['store'] });
+    expect(series.map((s) => s.id)).toEqual(['a', 'b']);
+    expect(Array.from(series[1]!.values)).toEqual([10, 20]);
+    expect(axis.timeAt(4)).toBe(iso('2024-05-31'));
+    expect(axis.format(axis.timeAt(5))).toBe('2024-06-30');
+  });
+
+  it('reads years as numbers and keeps them numbers', () => {
+    const t = new Table([numberColumn('year', [2001, 2002, 2004]), numberColumn('y', [1, 2, 4])]);
+    const { axis, series } = buildSeries(t, { time: 'year', target: 'y' });
+    expect(axis.name).toBe('yearly');
+    expect(Array.from(series[0]!.values)).toEqual([1, 2, 3, 4]);
+    expect(axis.format(axis.timeAt(4))).toBe(2005);
+  });
+});
+
+describe('time axis', () => {
+  it('formats daily and coarser dates as YYYY-MM-DD and finer ones as ISO date-times', () => {
+    const daily = new TimeAxis('datetime', { unit: 'day', every: 1 }, iso('2024-01-01'));
+    expect(daily.format(daily.timeAt(31))).toBe('2024-02-01');
+    const hourly = new TimeAxis('datetime', { unit: 'hour', every: 1 }, iso('2024-01-01'));
+    expect(hourly.format(hourly.timeAt(25))).toBe('2024-01-02T01:00:00Z');
+  });
+
+  it('round-trips through JSON', () => {
+    const axis = new TimeAxis('datetime', { unit: 'month', every: 3 }, iso('2023-01-31'), 'end');
+    const copy = TimeAxis.fromJSON(JSON.parse(JSON.stringify(axis.toJSON())));
+    expect(copy.timeAt(1)).toBe(iso('2023-04-30'));
+    expect(() => TimeAxis.fromJSON({ kind: 'datetime' })).toThrow(/malformed/);
+  });
+});
