@@ -234,9 +234,11 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
   io.out(
     `Leaderboard (${summary.metric}, ${summary.greaterIsBetter ? 'higher' : 'lower'} is better):\n`,
   );
+  const allRows = summary.setup.fidelities[summary.setup.fidelities.length - 1] as number;
   for (const entry of summary.leaderboard.slice(0, 10)) {
+    const sample = entry.rows < allRows ? `  on ${entry.rows.toLocaleString('en-US')} rows` : '';
     io.out(
-      `  ${(entry.trial === null ? '' : `#${entry.trial}`).padEnd(6)}${entry.learner.padEnd(11)}${score(entry.score)}  ${entry.fitSeconds.toFixed(2)} s\n`,
+      `  ${(entry.trial === null ? '' : `#${entry.trial}`).padEnd(6)}${entry.learner.padEnd(11)}${score(entry.score)}  ${entry.fitSeconds.toFixed(2)} s${sample}\n`,
     );
   }
   if (test) {

@@ -183,10 +183,15 @@ export function rowLosses(
   return losses;
 }
 
+/** Standard errors the ensemble's mean gain per row must exceed (a one-sided test at ~98 %). */
+const SIGNIFICANCE = 2;
+
 /**
  * Whether the ensemble's better score is more than noise: on metrics that are a mean over rows,
- * its mean gain per row must exceed one standard error of that gain (rows where both models
- * agree add nothing); on the others the gain must be worth at least one validation row.
+ * its mean gain per row must exceed two standard errors of that gain (a paired test: rows where
+ * both models do the same add nothing); on the others the gain must be worth at least one
+ * validation row. Ensembles of many trials fit the validation rows they were chosen on, so a
+ * small gain there often vanishes on new rows, where the simpler single model does as well.
  */
 export function clearlyBetter(
   metric: MetricSpec,
@@ -210,7 +215,7 @@ export function clearlyBetter(
   }
   const mean = sum / rows;
   const variance = Math.max(0, squares / rows - mean * mean);
-  return mean > Math.sqrt(variance / rows);
+  return mean > SIGNIFICANCE * Math.sqrt(variance / rows);
 }
 
 /**

@@ -24,7 +24,6 @@ const MAX_DUPLICATES = 20;
 export class LearnerState {
   private readonly queue: Params[];
   private local: LocalSearch | null = null;
-  private restarting = false;
   private incumbent: { params: Params; loss: number } | null = null;
   private readonly evaluated = new Map<string, number>();
   private trialsAtFidelity = 0;
@@ -106,7 +105,6 @@ export class LearnerState {
       this.local.report(params, known);
     }
     // Converged, or every nearby point was tried: restart FLOW2 from a distant point (CFO).
-    this.restarting = true;
     return make(restartPoint(this.space, this.incumbent.params, rng), 'restart');
   }
 
@@ -121,8 +119,7 @@ export class LearnerState {
       this.sinceImprovement = 0;
       this.local = null;
       this.incumbent = Number.isFinite(loss) ? { params: proposal.params, loss } : this.incumbent;
-    } else if (proposal.source === 'restart' || this.restarting) {
-      this.restarting = false;
+    } else if (proposal.source === 'restart') {
       this.local = Number.isFinite(loss)
         ? new LocalSearch(this.space, proposal.params, loss)
         : null;

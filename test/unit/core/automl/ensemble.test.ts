@@ -157,19 +157,15 @@ describe('greedy ensemble selection', () => {
 
   it('needs a gain beyond the noise of the validation rows', () => {
     const plan = planFor(y);
-    const single = model(y, (i) => i > 2);
-    const oneMoreRight = model(y, (i) => i !== 0);
-    const twoRightOneWrong = model(y, (i) => i !== 0 && i !== 5);
-    const gain = (predictions: Float64Array) =>
-      predictions === oneMoreRight ? 2 / y.length : 1 / y.length;
-    // Two rows more right and none worse: a clear gain.
-    expect(clearlyBetter(METRICS.accuracy, plan, 2, single, oneMoreRight, gain(oneMoreRight))).toBe(
-      true,
+    const single = model(y, (i) => i > 5);
+    const sixMoreRight = model(y, () => true);
+    const fourRightOneWrong = model(y, (i) => i > 1 && i !== 9);
+    // Six rows more right and none worse: a clear gain.
+    expect(clearlyBetter(METRICS.accuracy, plan, 2, single, sixMoreRight, 6 / y.length)).toBe(true);
+    // Four more right, one more wrong: a gain of three rows, within the noise of 40.
+    expect(clearlyBetter(METRICS.accuracy, plan, 2, single, fourRightOneWrong, 3 / y.length)).toBe(
+      false,
     );
-    // Two more right, one more wrong: within the noise.
-    expect(
-      clearlyBetter(METRICS.accuracy, plan, 2, single, twoRightOneWrong, gain(twoRightOneWrong)),
-    ).toBe(false);
-    expect(clearlyBetter(METRICS.accuracy, plan, 2, single, oneMoreRight, 0)).toBe(false);
+    expect(clearlyBetter(METRICS.accuracy, plan, 2, single, sixMoreRight, 0)).toBe(false);
   });
 });
