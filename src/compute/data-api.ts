@@ -6,6 +6,7 @@ import type {
   ImportMeta,
   ImportWarning,
 } from '../core/data';
+import type { OutputRole, PrepareFailure, PrepareStep } from '../core/data/prepare';
 import type { Column } from '../core/table';
 import type { JobEventSink } from './events';
 import type { Cancellable } from './pool';
@@ -45,6 +46,29 @@ export type DataImportOutcome =
     }
   | { ok: false; error: ImportError };
 
+export interface DataPrepareRequest {
+  /** The input table's columns; copied to the worker, so the page keeps its own. */
+  columns: Column[];
+  step: PrepareStep;
+  /** Other versions the step reads (the right side of a join), by version id. */
+  inputs: { versionId: string; columns: Column[] }[];
+}
+
+export type DataPrepareProgress =
+  | { phase: 'prepare' }
+  | { phase: 'profile'; output: number; outputs: number; done: number; total: number };
+
+export interface DataPrepareOutput {
+  role: OutputRole;
+  /** Transferred back to the page. */
+  columns: Column[];
+  rows: number;
+  profile: DatasetProfile;
+}
+
+export type DataPrepareOutcome =
+  { ok: true; outputs: DataPrepareOutput[] } | { ok: false; error: PrepareFailure };
+
 /** The data worker, as the page sees it through comlink. */
 export interface DataApi extends Cancellable {
   importFile(
@@ -52,5 +76,11 @@ export interface DataApi extends Cancellable {
     request: DataImportRequest,
     events: JobEventSink<DataImportProgress>,
   ): Promise<DataImportOutcome>;
+  /** Runs one preparation step and profiles what it made. */
+  prepare(
+    jobId: string,
+    request: DataPrepareRequest,
+    events: JobEventSink<DataPrepareProgress>,
+  ): Promise<DataPrepareOutcome>;
   cancel(jobId: string): void;
 }

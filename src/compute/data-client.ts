@@ -1,5 +1,14 @@
 import { proxy, transfer } from 'comlink';
-import type { DataApi, DataImportOptions, DataImportOutcome, DataImportProgress } from './data-api';
+import type { PrepareStep } from '../core/data/prepare';
+import type { Column } from '../core/table';
+import type {
+  DataApi,
+  DataImportOptions,
+  DataImportOutcome,
+  DataImportProgress,
+  DataPrepareOutcome,
+  DataPrepareProgress,
+} from './data-api';
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
@@ -13,8 +22,18 @@ export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
   timeoutMs?: number;
 }
 
+export interface DataPrepareJob extends JobEventHandlers<DataPrepareProgress> {
+  /** Copied to the worker: the caller keeps its table. */
+  columns: readonly Column[];
+  step: PrepareStep;
+  inputs?: { versionId: string; columns: readonly Column[] }[];
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
 export interface DataClient {
   importFile(job: DataImportJob): Promise<DataImportOutcome>;
+  prepare(job: DataPrepareJob): Promise<DataPrepareOutcome>;
   close(): void;
 }
 
@@ -38,6 +57,23 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
             transfer({ bytes, fileName, options }, [bytes.buffer as ArrayBuffer]),
             events,
           )) as DataImportOutcome,
+        { signal, timeoutMs },
+      );
+    },
+    prepare(job) {
+      const { signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
+      const events = proxy((event: JobEvent<DataPrepareProgress>) => dispatchJobEvent(job, event));
+      const request = {
+        columns: [...job.columns],
+        step: job.step,
+        inputs: (job.inputs ?? []).map((input) => ({
+          versionId: input.versionId,
+          columns: [...input.columns],
+        })),
+      };
+      return pool.run(
+        async (api, jobId): Promise<DataPrepareOutcome> =>
+          (await api.prepare(jobId, request, events)) as DataPrepareOutcome,
         { signal, timeoutMs },
       );
     },

@@ -9,14 +9,18 @@ import {
   type ImportFormat,
   type ImportResult,
 } from '../core/data';
+import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
 import { TrainingError } from '../core/errors/training-error';
-import type { Column } from '../core/table';
+import { Table, TableError, type Column } from '../core/table';
 import type {
   DataApi,
   DataImportOptions,
   DataImportOutcome,
   DataImportProgress,
   DataImportRequest,
+  DataPrepareOutcome,
+  DataPrepareOutput,
+  DataPrepareRequest,
 } from './data-api';
 import { createJobRegistry } from './jobs';
 import { yieldToEventLoop } from './yield';
@@ -138,5 +142,47 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
     });
   }
 
-  return { importFile, cancel: (jobId) => jobs.cancel(jobId) };
+  async function prepare(
+    jobId: string,
+    request: DataPrepareRequest,
+    events: Parameters<DataApi['prepare']>[2],
+  ): Promise<DataPrepareOutcome> {
+    return jobs.run(jobId, events, async ({ signal, progress }) => {
+      progress({ phase: 'prepare' });
+      let produced;
+      try {
+        const tables = new Map(
+          request.inputs.map((input) => [input.versionId, new Table(input.columns)] as const),
+        );
+        produced = applyStep(new Table(request.columns), request.step, { tables });
+      } catch (error) {
+        if (error instanceof PrepareError) return { ok: false, error: toFailure(error) };
+        if (error instanceof TableError) {
+          return { ok: false, error: { code: 'invalid-step', message: error.message } };
+        }
+        throw error;
+      }
+      const outputs: DataPrepareOutput[] = [];
+      try {
+        for (const [index, { role, table }] of produced.entries()) {
+          await yieldToEventLoop();
+          const profile = await profileTableAsync(table, {
+            signal,
+            onProgress: ({ done, total }) =>
+              progress({ phase: 'profile', output: index, outputs: produced.length, done, total }),
+          });
+          outputs.push({ role, columns: [...table.columns], rows: table.rowCount, profile });
+        }
+      } catch (error) {
+        if (error instanceof TrainingError && error.kind === 'cancelled') {
+          return { ok: false, error: { code: 'cancelled', message: 'Preparing was cancelled.' } };
+        }
+        throw error;
+      }
+      const outcome: DataPrepareOutcome = { ok: true, outputs };
+      return transfer(outcome, buffersOf(outputs.flatMap((output) => output.columns)));
+    });
+  }
+
+  return { importFile, prepare, cancel: (jobId) => jobs.cancel(jobId) };
 }

@@ -209,7 +209,13 @@ export class Datasets {
           transform,
           profile: output.profile,
         });
-        outputs.push({ role: output.role, dataset, version, table: produced, profile: output.profile });
+        outputs.push({
+          role: output.role,
+          dataset,
+          version,
+          table: produced,
+          profile: output.profile,
+        });
         continue;
       }
       const name = uniqueDatasetName(taken, `${dataset.name} · ${output.role}`);

@@ -72,9 +72,7 @@ describe('createVersion', () => {
     expect(third).toMatchObject({ version: 3, parentId: version.id });
     expect((await listVersions(store, dataset.id)).map((v) => v.version)).toEqual([1, 2, 3]);
     const [latest] = await store.audit(workspaceId, { limit: 1 });
-    expect(latest?.summary).toBe(
-      'Version 3 of “plants” from version 1: again, from version 1',
-    );
+    expect(latest?.summary).toBe('Version 3 of “plants” from version 1: again, from version 1');
   });
 
   it('refuses an unknown parent', async () => {
@@ -160,7 +158,9 @@ describe('Datasets.prepare', () => {
       column: 'species',
     });
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.outputs.map((output) => [output.role, output.dataset.name, output.table.rowCount])).toEqual([
+    expect(
+      result.outputs.map((output) => [output.role, output.dataset.name, output.table.rowCount]),
+    ).toEqual([
       ['train', 'plants · train', 6],
       ['test', 'plants · test', 2],
     ]);

@@ -1,0 +1,171 @@
+import { isNumberColumn, type Column, type Table } from '../table';
+import { sampleOf } from './chart-data';
+import {
+  correlationRatio,
+  cramersV,
+  pearsonMatrix,
+  presentMean,
+  type CategoricalInput,
+} from './profile/correlation';
+import { allRows } from './query';
+
+export type AssociationKind = 'numeric' | 'categorical';
+
+/**
+ * How a pair is measured: Pearson's r (−1…1) for two numeric columns, bias-corrected Cramér's V
+ * (0…1) for two categorical ones, and the correlation ratio η (0…1) for a numeric column by a
+ * categorical one.
+ */
+export type AssociationMeasure = 'pearson' | 'cramers-v' | 'correlation-ratio';
+
+export interface AssociationColumn {
+  readonly name: string;
+  readonly kind: AssociationKind;
+}
+
+export interface AssociationMatrix {
+  readonly columns: AssociationColumn[];
+  /** Symmetric; null where a measure is undefined (a constant column, fewer than 2 rows). */
+  readonly values: (number | null)[][];
+  readonly measures: AssociationMeasure[][];
+  /** Rows the measures were computed on. */
+  readonly rows: number;
+  /** True when `rows` is a seeded sample of the rows asked for. */
+  readonly sampled: boolean;
+}
+
+export interface AssociationOptions {
+  /** The rows to measure (a selection); all rows by default. */
+  readonly rows?: Int32Array;
+  /** Larger row sets are measured on a seeded uniform sample of this many rows. */
+  readonly maxRows?: number;
+  /** Categorical columns with more categories than this (among the rows) are left out. */
+  readonly maxCategories?: number;
+  /** The columns to consider (all by default), in table order. */
+  readonly columns?: readonly string[];
+  /** At most this many columns, in table order. */
+  readonly maxColumns?: number;
+  readonly seed?: number;
+}
+
+export const measureOf = (a: AssociationKind, b: AssociationKind): AssociationMeasure =>
+  a === 'numeric' && b === 'numeric'
+    ? 'pearson'
+    : a === 'categorical' && b === 'categorical'
+      ? 'cramers-v'
+      : 'correlation-ratio';
+
+function numericValues(column: Column, rows: Int32Array): Float64Array | null {
+  if (!isNumberColumn(column) || column.type === 'boolean' || column.type === 'datetime') {
+    return null;
+  }
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = column.values[rows[i] as number] as number;
+  return out;
+}
+
+/** Dense level codes of a categorical or boolean column over `rows`; null when unsuitable. */
+function levelCodes(
+  column: Column,
+  rows: Int32Array,
+  maxCategories: number,
+): CategoricalInput | null {
+  const codes = new Int32Array(rows.length);
+  let levels = 0;
+  if (isNumberColumn(column)) {
+    if (column.type !== 'boolean') return null;
+    const seen = [false, false];
+    for (let i = 0; i < rows.length; i++) {
+      const value = column.values[rows[i] as number] as number;
+      if (value !== value) codes[i] = -1;
+      else {
+        const level = value === 0 ? 0 : 1;
+        codes[i] = level;
+        seen[level] = true;
+      }
+    }
+    levels = 2;
+    return seen[0] && seen[1] ? { name: column.name, codes, levels } : null;
+  }
+  if (column.type !== 'categorical') return null;
+  const dense = new Int32Array(column.dictionary.length).fill(-1);
+  for (let i = 0; i < rows.length; i++) {
+    const code = column.codes[rows[i] as number] as number;
+    if (code < 0) {
+      codes[i] = -1;
+      continue;
+    }
+    let level = dense[code] as number;
+    if (level < 0) {
+      if (levels === maxCategories) return null;
+      level = levels++;
+      dense[code] = level;
+    }
+    codes[i] = level;
+  }
+  return levels >= 2 ? { name: column.name, codes, levels } : null;
+}
+
+/**
+ * One matrix of pairwise associations over numeric and categorical columns together, for a
+ * heatmap: each pair gets the measure that fits its kinds. Datetime and text columns are left
+ * out, as are categorical columns with a single category or too many. Computed over the given
+ * rows, so a selection in a linked view shows its own associations.
+ */
+export function associationMatrix(
+  table: Table,
+  options: AssociationOptions = {},
+): AssociationMatrix {
+  const maxRows = options.maxRows ?? 100_000;
+  const maxCategories = options.maxCategories ?? 50;
+  const maxColumns = options.maxColumns ?? 30;
+  const asked = options.rows ?? allRows(table.rowCount);
+  const rows = sampleOf(asked, maxRows, options.seed ?? 0);
+  const columns: AssociationColumn[] = [];
+  const numeric: { index: number; values: Float64Array }[] = [];
+  const categorical: { index: number; input: CategoricalInput }[] = [];
+  const considered = options.columns ? new Set(options.columns) : null;
+  for (const column of table.columns) {
+    if (columns.length === maxColumns) break;
+    if (considered && !considered.has(column.name)) continue;
+    const values = numericValues(column, rows);
+    if (values) {
+      numeric.push({ index: columns.length, values });
+      columns.push({ name: column.name, kind: 'numeric' });
+      continue;
+    }
+    const input = levelCodes(column, rows, maxCategories);
+    if (input) {
+      categorical.push({ index: columns.length, input });
+      columns.push({ name: column.name, kind: 'categorical' });
+    }
+  }
+  const size = columns.length;
+  const values: (number | null)[][] = Array.from({ length: size }, () =>
+    Array.from({ length: size }, () => null),
+  );
+  const measures = columns.map((a) => columns.map((b) => measureOf(a.kind, b.kind)));
+  const set = (i: number, j: number, value: number | null) => {
+    (values[i] as (number | null)[])[j] = value;
+    (values[j] as (number | null)[])[i] = value;
+  };
+  const pearson = pearsonMatrix(
+    numeric.map((entry) => ({ name: String(entry.index), values: entry.values })),
+  );
+  numeric.forEach((a, i) =>
+    numeric.forEach((b, j) => set(a.index, b.index, (pearson[i] as (number | null)[])[j] ?? null)),
+  );
+  categorical.forEach((a, i) => {
+    for (let j = i; j < categorical.length; j++) {
+      const b = categorical[j] as (typeof categorical)[number];
+      set(a.index, b.index, cramersV(a.input, b.input));
+    }
+  });
+  for (const x of numeric) {
+    const center = presentMean(x.values);
+    for (const group of categorical) {
+      set(x.index, group.index, correlationRatio(x.values, group.input, center));
+    }
+  }
+  return { columns, values, measures, rows: rows.length, sampled: rows.length < asked.length };
+}

@@ -1,0 +1,217 @@
+import type { Page } from '@playwright/test';
+import { test, expect, openLab } from './fixtures';
+
+/**
+ * 60 flowers: three species of different sizes, a height missing in every tenth row, a rating
+ * that is a number except for the word “unknown”, and one measurement per day.
+ */
+function flowersCsv(): string {
+  const species = ['setosa', 'versicolor', 'virginica'];
+  const lines = ['id,height,weight,species,rating,when'];
+  for (let i = 0; i < 60; i++) {
+    const kind = i % 3;
+    const height = i % 10 === 4 ? '' : (20 + kind * 15 + (i % 7)).toFixed(1);
+    const weight = (2 + kind * 3 + ((i * 13) % 11) / 4).toFixed(2);
+    const rating = i % 12 === 5 ? 'unknown' : String(1 + (i % 5));
+    const day = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+    lines.push([i + 1, height, weight, species[kind], rating, day].join(','));
+  }
+  return lines.join('\n');
+}
+
+async function openData(page: Page) {
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await expect(page.getByRole('heading', { name: 'Data', level: 1 })).toBeVisible();
+}
+
+const view = (page: Page) => page.getByTestId('dataset-view');
+const tableCount = (page: Page) => view(page).getByTestId('table-count');
+const firstRow = (page: Page) => view(page).getByTestId('data-row').first();
+const profileRow = (page: Page, column: string) =>
+  view(page).locator(`[data-testid="profile-row"][data-column="${column}"]`);
+
+async function apply(page: Page) {
+  await view(page).getByTestId('prepare-apply').click();
+}
+
+test('sort, filter, brush, change types, derive, clean, split, see lineage, reload', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  await openLab(page);
+  await openData(page);
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'flowers.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(flowersCsv()),
+  });
+  await expect(page.getByTestId('notice')).toContainText(
+    'Imported flowers.csv: 60 rows, 6 columns',
+  );
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 1');
+  await expect(profileRow(page, 'rating').locator('td').first()).toHaveText('categorical');
+
+  // Sort: ascending, descending (missing heights last both ways), then back to file order.
+  const sortHeight = view(page).locator('[data-testid="sort-button"][data-column="height"]');
+  await sortHeight.click();
+  await expect(firstRow(page)).toContainText('20');
+  await expect(firstRow(page).getByRole('rowheader')).toHaveText('1');
+  await sortHeight.click();
+  await expect(firstRow(page)).toContainText('56');
+  await expect(view(page).locator('[aria-sort="descending"]')).toHaveCount(1);
+  await view(page)
+    .getByTestId('data-table')
+    .evaluate((element) => (element.scrollTop = 10_000));
+  await expect(view(page).getByTestId('data-row').last().getByRole('gridcell').nth(1)).toHaveText(
+    '',
+  );
+  await sortHeight.click();
+  await expect(view(page).locator('[aria-sort="ascending"], [aria-sort="descending"]')).toHaveCount(
+    0,
+  );
+
+  // Filter: pick a category, then a numeric range on top of it.
+  const speciesFilter = view(page).locator('.filter[data-column="species"] select');
+  await speciesFilter.selectOption('virginica');
+  await expect(tableCount(page)).toHaveText('20');
+  await view(page).locator('.filter[data-column="weight"] [data-testid="filter-min"]').fill('9');
+  await expect(tableCount(page)).not.toHaveText('20');
+  const narrowed = Number(await tableCount(page).textContent());
+  expect(narrowed).toBeGreaterThan(0);
+  expect(narrowed).toBeLessThan(20);
+  await view(page).getByTestId('clear-filters').click();
+  await expect(tableCount(page)).toHaveText('60');
+
+  // Brush a rectangle in the scatter plot: the selection filters the table.
+  const scatter = view(page).getByTestId('scatter-plot');
+  await scatter.getByTestId('scatter-x').selectOption('height');
+  await scatter.getByTestId('scatter-y').selectOption('weight');
+  await scatter.locator('svg').scrollIntoViewIfNeeded();
+  const box = (await scatter.locator('svg').boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.05);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.88, { steps: 8 });
+  await page.mouse.up();
+  const selected = view(page).getByTestId('selection-count');
+  await expect(selected).toBeVisible();
+  const count = Number(await selected.textContent());
+  expect(count).toBeGreaterThan(0);
+  expect(count).toBeLessThan(54);
+  await expect(tableCount(page)).toHaveText(String(count));
+  await expect(view(page).getByTestId('table-status')).toContainText('in the selection');
+  // Heights in the brushed rectangle are all among the smaller ones.
+  await sortHeight.click();
+  await sortHeight.click();
+  const tallest = Number(await firstRow(page).getByRole('gridcell').nth(1).textContent());
+  expect(tallest).toBeLessThan(50);
+  await view(page).getByTestId('selection-clear').click();
+  await expect(selected).toHaveCount(0);
+  await expect(tableCount(page)).toHaveText('60');
+
+  // Change a type: the word “unknown” stops it, with the column, row and value named …
+  await view(page).getByTestId('step-change-type').click();
+  await view(page).getByTestId('type-column').selectOption('rating');
+  await view(page).getByTestId('type-target').selectOption('integer');
+  await apply(page);
+  await expect(view(page).getByTestId('prepare-error')).toHaveText(
+    'Column “rating”: “unknown” (row 6) is not a whole number.',
+  );
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 1');
+  // … and counting it as missing makes version 2.
+  await view(page).getByTestId('type-tokens').fill('unknown');
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(profileRow(page, 'rating').locator('td').first()).toHaveText('integer');
+  await expect(profileRow(page, 'rating').locator('td').nth(1)).toHaveText('5');
+
+  // Derive a column: a typo is pointed at, then the right expression makes version 3.
+  await view(page).getByTestId('step-derive').click();
+  await view(page).getByTestId('derive-name').fill('bmi');
+  await view(page).getByTestId('derive-expression').fill('weight / (heigth / 100) ^ 2');
+  await apply(page);
+  await expect(view(page).getByTestId('prepare-error')).toContainText(
+    'There is no column “heigth”',
+  );
+  await expect(view(page).getByTestId('prepare-error').locator('mark')).toHaveText('heigth');
+  await view(page).getByTestId('derive-expression').fill('round(weight / (height / 100) ^ 2, 1)');
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 3');
+  await expect(profileRow(page, 'bmi')).toBeVisible();
+  await expect(profileRow(page, 'bmi').locator('td').nth(1)).toHaveText('6');
+
+  // Drop the rows with a missing height: version 4 has 54 rows.
+  await view(page).getByTestId('step-clean-missing').click();
+  await view(page).getByTestId('missing-strategy').selectOption('drop');
+  const cleanColumns = view(page).getByRole('group', { name: 'Columns' });
+  for (const name of ['rating', 'bmi']) {
+    await cleanColumns.getByRole('checkbox', { name }).uncheck();
+  }
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 4');
+  await expect(tableCount(page)).toHaveText('54');
+  await expect(profileRow(page, 'height').locator('td').nth(1)).toHaveText('0');
+
+  // Split train/test, stratified by species: two new datasets made from version 4.
+  await view(page).getByTestId('step-split').click();
+  await view(page).getByTestId('split-method').selectOption('stratified');
+  await view(page).getByTestId('split-column').selectOption('species');
+  await view(page).getByTestId('split-size').fill('0.25');
+  await apply(page);
+  await expect(page.getByTestId('notice')).toContainText(
+    'Split into “flowers · train” (40 rows) and “flowers · test” (14 rows)',
+  );
+  await expect(page.getByTestId('dataset-row')).toHaveCount(3);
+  await expect(page.getByTestId('dataset-row').filter({ hasText: 'flowers · test' })).toBeVisible();
+  await expect(view(page).getByTestId('version-origin')).toContainText('made from flowers v4');
+  await expect(tableCount(page)).toHaveText('40');
+
+  // The timeline of the source: every step, and the datasets the split made.
+  await view(page).getByTestId('lineage-origin').click();
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 4');
+  const items = view(page).getByTestId('version-item');
+  await expect(items).toHaveCount(4);
+  await expect(items.nth(0)).toContainText('Imported flowers.csv');
+  await expect(items.nth(1)).toContainText('Changed “rating” to integer');
+  await expect(items.nth(2)).toContainText('Derived “bmi”');
+  await expect(items.nth(3)).toContainText('Dropped rows with missing “height”');
+  await expect(items.nth(3).getByTestId('lineage-derived')).toHaveText([
+    'flowers · train',
+    'flowers · test',
+  ]);
+  await items.nth(0).getByTestId('version-view').click();
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 1');
+  await expect(tableCount(page)).toHaveText('60');
+
+  await page.screenshot({ path: '/tmp/data-prepare-page.png', fullPage: true });
+  await view(page).screenshot({ path: '/tmp/data-prepare-view.png' });
+
+  // A reload keeps the datasets, the versions and their lineage, and what was on screen.
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await expect(page.getByTestId('dataset-row')).toHaveCount(3);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 1');
+  await expect(view(page).getByTestId('version-item')).toHaveCount(4);
+  await expect(
+    view(page).getByTestId('version-item').nth(3).getByTestId('lineage-derived'),
+  ).toHaveCount(2);
+  await view(page).getByTestId('version-item').nth(2).getByTestId('version-view').click();
+  await expect(profileRow(page, 'bmi')).toBeVisible();
+  const stored = await page.evaluate(async () => {
+    const lab = window.bunsen!;
+    const [workspace] = await lab.workspaces();
+    const summaries = await lab.datasets.list(workspace!.id);
+    return summaries.map((summary) => ({
+      name: summary.dataset.name,
+      versions: summary.versions,
+      parent: summary.latest?.parentId ?? null,
+      transform: summary.latest?.transform.kind,
+    }));
+  });
+  expect(stored.map((entry) => [entry.name, entry.versions, entry.transform])).toEqual([
+    ['flowers', 4, 'prepare'],
+    ['flowers · train', 1, 'prepare'],
+    ['flowers · test', 1, 'prepare'],
+  ]);
+  expect(pageErrors).toEqual([]);
+});

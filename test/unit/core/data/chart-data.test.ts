@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  binCounts,
+  boxStats,
+  categoryCounts,
+  equalWidthEdges,
+  numberExtent,
+  presentRows,
+  rowMask,
+  sampleOf,
+  timeSeries,
+} from '../../../../src/core/data/chart-data';
+import { allRows } from '../../../../src/core/data/query';
+import { numberColumn, stringColumn, type NumberColumn } from '../../../../src/core/table';
+
+describe('chart data', () => {
+  it('samples rows uniformly with a seed, keeping their order', () => {
+    const rows = allRows(1000);
+    const sample = sampleOf(rows, 100, 5);
+    expect(sample).toHaveLength(100);
+    expect(new Set(sample).size).toBe(100);
+    expect(Array.from(sample)).toEqual([...sample].sort((a, b) => a - b));
+    expect(sampleOf(rows, 100, 5)).toEqual(sample);
+    expect(sampleOf(rows, 100, 6)).not.toEqual(sample);
+    expect(sampleOf(rows, 2000, 5)).toBe(rows);
+    expect(Array.from(rowMask(5, Int32Array.from([1, 3])))).toEqual([0, 1, 0, 1, 0]);
+  });
+
+  it('counts selected rows in the profile’s bins, the last bin closed', () => {
+    const column = numberColumn('v', [0, 1, 2, 2.5, 3, 4, NaN, 5, 6]);
+    const edges = equalWidthEdges(0, 4, 4);
+    expect(edges).toEqual([0, 1, 2, 3, 4]);
+    expect(binCounts(column, allRows(9), edges)).toEqual([1, 1, 2, 2]);
+    expect(binCounts(column, Int32Array.from([2, 3, 6]), edges)).toEqual([0, 0, 2, 0]);
+    expect(numberExtent(column, allRows(9))).toEqual([0, 6]);
+    expect(numberExtent(column, Int32Array.from([6]))).toBeNull();
+    expect(equalWidthEdges(3, 3, 10)).toEqual([3, 3]);
+  });
+
+  it('counts categories, booleans and missing values among the rows', () => {
+    const city = stringColumn('city', ['a', 'b', 'a', null, 'c', 'a', 'b']);
+    expect(categoryCounts(city, allRows(7), 2)).toEqual({
+      categories: [
+        { value: 'a', label: 'a', count: 3 },
+        { value: 'b', label: 'b', count: 2 },
+      ],
+      other: 1,
+      missing: 1,
+    });
+    const flag = numberColumn('flag', [1, 0, 1, null], 'boolean');
+    expect(categoryCounts(flag, allRows(4)).categories.map((c) => c.label)).toEqual([
+      'true',
+      'false',
+    ]);
+  });
+
+  it('computes box plots per class like numpy (linear quartiles, Tukey whiskers)', () => {
+    const values = numberColumn('v', [1, 2, 3, 4, 100, 10, 20, 30, NaN, 5]);
+    const group = stringColumn('g', ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', null]);
+    const [a, b] = boxStats(values, group, allRows(10));
+    // numpy.percentile([1, 2, 3, 4, 100], [25, 50, 75]) = 2, 3, 4; IQR 2 → whiskers within [-1, 7].
+    expect(a).toMatchObject({
+      label: 'a',
+      count: 5,
+      q1: 2,
+      median: 3,
+      q3: 4,
+      min: 1,
+      max: 100,
+      lowWhisker: 1,
+      highWhisker: 4,
+      outliers: [100],
+      outlierCount: 1,
+      mean: 22,
+    });
+    expect(b).toMatchObject({ label: 'b', count: 3, q1: 15, median: 20, q3: 25 });
+    const selected = boxStats(values, group, Int32Array.from([5, 6]));
+    expect(selected.map((box) => box.label)).toEqual(['b']);
+  });
+
+  it('draws few points as they are and many as min/max/mean buckets', () => {
+    const time = numberColumn('t', [5, 1, 3, NaN, 2], 'datetime') as NumberColumn;
+    const value = numberColumn('v', [50, 10, 30, 40, NaN]) as NumberColumn;
+    const few = timeSeries(time, value, allRows(5), 10);
+    expect(few.kind).toBe('points');
+    if (few.kind === 'points') {
+      expect(Array.from(few.time)).toEqual([1, 3, 5]);
+      expect(Array.from(few.value)).toEqual([10, 30, 50]);
+    }
+    const n = 10_000;
+    const t = numberColumn(
+      't',
+      Array.from({ length: n }, (_, i) => i),
+      'datetime',
+    ) as NumberColumn;
+    const v = numberColumn(
+      'v',
+      Array.from({ length: n }, (_, i) => (i === 7777 ? 1e6 : i % 10)),
+    ) as NumberColumn;
+    const many = timeSeries(t, v, allRows(n), 100);
+    expect(many.kind).toBe('buckets');
+    if (many.kind === 'buckets') {
+      expect(many.rows).toBe(n);
+      expect(Array.from(many.count).reduce((s, x) => s + x, 0)).toBe(n);
+      expect(Math.max(...many.max)).toBe(1e6);
+      expect(many.min[0]).toBe(0);
+      expect(many.mean[0]).toBeCloseTo(4.5, 10);
+    }
+    const counts = timeSeries(t, null, allRows(n), 100);
+    expect(counts.kind === 'buckets' && counts.mean[0]).toBe(100);
+  });
+
+  it('keeps rows where every column is present', () => {
+    const a = numberColumn('a', [1, NaN, 3, 4]) as NumberColumn;
+    const b = numberColumn('b', [1, 2, NaN, 4]) as NumberColumn;
+    expect(Array.from(presentRows([a, b], allRows(4)))).toEqual([0, 3]);
+  });
+});
