@@ -2,6 +2,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './scripts/csp.mjs';
+import { embedRuntime } from './scripts/embed-runtime.mjs';
 
 const cspMeta = (): Plugin => ({
   name: 'bunsen-csp-meta',
@@ -19,6 +20,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     cspMeta(),
+    embedRuntime(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -46,7 +48,10 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm,webmanifest}', 'samples/*.{csv,json}'],
+        globPatterns: [
+          '**/*.{js,mjs,css,html,svg,png,ico,wasm,webmanifest}',
+          'samples/*.{csv,json}',
+        ],
         // The WebAssembly runtimes are large; they are precached so the lab works offline.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -45,8 +45,14 @@ export interface FeatureImportance {
   std: number;
 }
 
+/** A fit report the throttle held back: kept so a run can record every step of its curves. */
+export interface FitPoint {
+  step: number;
+  metrics: Readonly<Record<string, number>>;
+}
+
 export type TrainProgress =
-  | ({ phase: 'fit' } & TrainingProgress)
+  | ({ phase: 'fit'; earlier?: FitPoint[] } & TrainingProgress)
   | { phase: 'fold'; fold: number; folds: number }
   | { phase: 'evaluate' }
   | { phase: 'importance'; done: number; total: number };

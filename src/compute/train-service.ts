@@ -27,6 +27,7 @@ import { Table } from '../core/table';
 import type {
   CrossValidationSummary,
   FeatureImportance,
+  FitPoint,
   TrainApi,
   TrainOutcome,
   TrainRequest,
@@ -48,22 +49,33 @@ export interface TrainServiceOptions {
   loadVersion?: (versionId: string) => Promise<Table>;
 }
 
-/** Passes on the first progress report and then at most one per interval; `flush` sends the last. */
-function throttle(now: () => number, send: (progress: TrainingProgress) => void) {
+/**
+ * Passes on the first progress report and then at most one per interval; `flush` sends the last.
+ * The reports held back in between travel with the next one sent (as `earlier`), so the page
+ * repaints rarely but can still record every step of a curve.
+ */
+function throttle(
+  now: () => number,
+  send: (progress: TrainingProgress, earlier: FitPoint[]) => void,
+) {
   let lastSent = -Infinity;
-  let pending: TrainingProgress | undefined;
+  let held: TrainingProgress[] = [];
+  const points = (reports: TrainingProgress[]) =>
+    reports.map(({ step, metrics }): FitPoint => ({ step, metrics }));
   return {
     report(progress: TrainingProgress) {
       const time = now();
       if (time - lastSent >= PROGRESS_INTERVAL_MS) {
         lastSent = time;
-        pending = undefined;
-        send(progress);
-      } else pending = progress;
+        const earlier = points(held);
+        held = [];
+        send(progress, earlier);
+      } else held.push(progress);
     },
     flush() {
-      if (pending) send(pending);
-      pending = undefined;
+      const last = held.pop();
+      if (last) send(last, points(held));
+      held = [];
     },
   };
 }
@@ -197,8 +209,8 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
         const notes: string[] = [];
         const fitOn = async (rows: Table) => {
           const attempt = async () => {
-            const throttled = throttle(now, (fitProgress) =>
-              progress({ phase: 'fit', ...fitProgress }),
+            const throttled = throttle(now, (fitProgress, earlier) =>
+              progress({ phase: 'fit', ...fitProgress, ...(earlier.length ? { earlier } : {}) }),
             );
             const fitted = await fit(rows, spec, {
               rng,

@@ -1,14 +1,17 @@
 import type { EmbedError } from './errors';
 import type { OnnxRuntimeSource } from './load';
 import type { readColumns } from './rows';
-import type { OnnxModel, Signature } from './types';
+import type { ColumnValues, OnnxModel, Signature } from './types';
 
 /**
  * The ONNX path, loaded only when a model is ONNX: it imports onnxruntime-web at run time and
- * follows the lab's export conventions: one `[N, 1]` input per column (numbers as the model
- * declares them, float32 unless it says otherwise, dates as float64 epoch milliseconds; text
- * for categories and text; missing numbers are NaN, missing text ''), classifiers
- * output `label` `[N]` and `probabilities` `[N, C]`, regressors `variable` `[N, 1]`.
+ * follows the lab's export conventions, which scikit-learn's converters share: one `[N, 1]` (or
+ * `[N]`) input per column, fed in the element type the session declares (float32, float64 —
+ * dates are float64 epoch milliseconds in the lab's export —, integers, booleans or text;
+ * missing numbers are NaN, missing text ''); classifiers output `label` `[N]` and
+ * `probabilities` `[N, C]`, regressors `variable` `[N, 1]`. Models converted elsewhere may name
+ * their outputs differently (`output_label`): then the first tensor of the right kind and size
+ * is read, and outputs that are not tensors (ZipMap) are never fetched.
  *
  * It imports no values from the rest of the runtime, which hands it what it shares: a bundler
  * would otherwise split the shared modules into a third file.
@@ -20,20 +23,96 @@ export interface OnnxKit {
 }
 
 interface Tensor {
+  readonly type?: string;
   readonly data: ArrayLike<unknown>;
+}
+
+/** What onnxruntime-web (1.21 and later) says about an input or output. */
+interface ValueMetadata {
+  readonly name: string;
+  readonly isTensor?: boolean;
+  readonly type?: string;
+  readonly shape?: readonly (number | string)[];
 }
 
 interface Session {
   readonly inputNames: readonly string[];
-  /** Element types of the inputs (onnxruntime-web 1.21 and later). */
-  readonly inputMetadata?: readonly { readonly name: string; readonly type?: string }[];
+  readonly inputMetadata?: readonly ValueMetadata[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  readonly outputMetadata?: readonly ValueMetadata[];
+  run(feeds: Record<string, Tensor>, fetches?: readonly string[]): Promise<Record<string, Tensor>>;
 }
 
 interface Runtime {
   Tensor: new (type: string, data: unknown, dims: readonly number[]) => Tensor;
   InferenceSession: { create(model: Uint8Array): Promise<Session> };
+}
+
+const INTEGER_ARRAYS = {
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+} as const;
+
+const cell = (row: number, column: string) => `Row ${row + 1} (rows[${row}]), column “${column}”`;
+
+/**
+ * The tensor data for one input, in the element type the model declares: float32 or float64
+ * (NaN for a missing number; dates are float64 milliseconds in the lab's export), integers and
+ * booleans (which have no missing value), or text ('' for a missing value).
+ */
+function tensorData(
+  element: string,
+  values: ColumnValues,
+  name: string,
+  EmbedError: OnnxKit['EmbedError'],
+): unknown {
+  if (element === 'string') {
+    return Array.from(values as ArrayLike<unknown>, (value) =>
+      value === null || (typeof value === 'number' && Number.isNaN(value)) ? '' : String(value),
+    );
+  }
+  if (!(values instanceof Float64Array)) {
+    const index = values.findIndex((value) => value !== null && !Number.isFinite(Number(value)));
+    // Text that the signature calls categorical but the model reads as numbers.
+    if (index >= 0) {
+      throw new EmbedError(
+        `${cell(index, name)}: the model reads numbers (${element}), got the text “${values[index]}”.`,
+        name,
+        index,
+      );
+    }
+    return tensorData(
+      element,
+      Float64Array.from(values, (value) => (value === null ? NaN : Number(value))),
+      name,
+      EmbedError,
+    );
+  }
+  if (element === 'float32') return Float32Array.from(values);
+  if (element === 'float64') return values;
+  const whole = (value: number, index: number) => {
+    if (Number.isInteger(value)) return value;
+    throw new EmbedError(
+      `${cell(index, name)}: the model reads whole numbers (${element}) and has no missing value, ` +
+        `got ${Number.isNaN(value) ? 'a missing value' : value}.`,
+      name,
+      index,
+    );
+  };
+  if (element === 'bool') return Uint8Array.from(values, (value, i) => (whole(value, i) ? 1 : 0));
+  if (element === 'int64') return BigInt64Array.from(values, (value, i) => BigInt(whole(value, i)));
+  if (element === 'uint64') {
+    return BigUint64Array.from(values, (value, i) => BigInt(whole(value, i)));
+  }
+  const Integers = INTEGER_ARRAYS[element as keyof typeof INTEGER_ARRAYS];
+  if (!Integers) {
+    throw new EmbedError(`Input “${name}” takes ${element} values, which cannot be fed.`);
+  }
+  return (Integers as typeof Int32Array).from(values, whole);
 }
 
 async function importRuntime(
@@ -79,12 +158,33 @@ export async function createOnnxModel(
   if (lacking.length) {
     throw new EmbedError(`The ONNX model reads ${lacking.join(', ')}, which its signature lacks.`);
   }
-  const output = (name: string, result: Record<string, Tensor>, length: number) => {
-    const tensor = result[name];
-    if (!tensor || tensor.data.length !== length) {
-      throw new EmbedError(`The ONNX model gave no “${name}” output of ${length} values.`);
-    }
-    return tensor.data;
+  const metadataOf = (name: string) => session.inputMetadata?.find((meta) => meta.name === name);
+  // Outputs that are not tensors (a ZipMap's sequence of maps) cannot be read from JavaScript:
+  // fetching one fails the whole run, so only tensors are fetched.
+  const fetches = session.outputNames.filter(
+    (name) => session.outputMetadata?.find((meta) => meta.name === name)?.isTensor !== false,
+  );
+  if (!fetches.length) {
+    throw new EmbedError('The ONNX model has no tensor output that JavaScript can read.');
+  }
+  const isText = (tensor: Tensor) => tensor.type === 'string' || typeof tensor.data[0] === 'string';
+  const isInteger = (tensor: Tensor) =>
+    tensor.type
+      ? /^u?int/.test(tensor.type)
+      : tensor.data instanceof BigInt64Array || tensor.data instanceof Int32Array;
+  /** By the export's names first, else the first tensor of the right kind and size. */
+  const pick = (
+    result: Record<string, Tensor>,
+    name: string,
+    length: number,
+    fits: (tensor: Tensor) => boolean,
+  ): ArrayLike<unknown> | null => {
+    const named = result[name];
+    if (named?.data.length === length) return named.data;
+    const found = fetches
+      .map((fetched) => result[fetched])
+      .find((tensor) => tensor && tensor.data.length === length && fits(tensor));
+    return found?.data ?? null;
   };
   return {
     kind: 'onnx',
@@ -95,45 +195,54 @@ export async function createOnnxModel(
       if (!n) return [];
       const feeds: Record<string, Tensor> = {};
       for (const { name, type } of inputs) {
-        const values = columns.get(name)!;
-        const declared = session.inputMetadata?.find((meta) => meta.name === name)?.type;
-        const element = declared ?? (type === 'datetime' ? 'float64' : 'float32');
-        feeds[name] =
-          values instanceof Float64Array
-            ? new ort.Tensor(element, element === 'float64' ? values : Float32Array.from(values), [
-                n,
-                1,
-              ])
-            : new ort.Tensor(
-                'string',
-                values.map((value) => value ?? ''),
-                [n, 1],
-              );
+        const metadata = metadataOf(name);
+        const numeric = columns.get(name) instanceof Float64Array;
+        const element =
+          metadata?.type ?? (numeric ? (type === 'datetime' ? 'float64' : 'float32') : 'string');
+        const dims = metadata?.shape?.length === 1 ? [n] : [n, 1];
+        feeds[name] = new ort.Tensor(
+          element,
+          tensorData(element, columns.get(name)!, name, EmbedError),
+          dims,
+        );
       }
-      const result = await session.run(feeds);
+      const result = await session.run(feeds, fetches);
+      const number = (tensor: Tensor) => !isText(tensor) && !isInteger(tensor);
       if (!classes) {
-        const values = output('variable', result, n);
+        const values = pick(result, 'variable', n, number);
+        if (!values) throw new EmbedError(`The ONNX model gave no numeric output of ${n} values.`);
         return Array.from({ length: n }, (_, i) => ({ value: Number(values[i]) }));
       }
       const k = classes.length;
-      const proba = output('probabilities', result, n * k);
-      const labels = result.label ? output('label', result, n) : null;
+      const proba = pick(result, 'probabilities', n * k, number);
+      const labels = pick(result, 'label', n, (tensor) => isText(tensor) || isInteger(tensor));
+      if (!proba && !labels) {
+        throw new EmbedError(
+          `The ONNX model gave neither a label nor ${k} probabilities for each of ${n} rows.`,
+        );
+      }
       return Array.from({ length: n }, (_, i) => {
         const probabilities: Record<string, number> = Object.create(null);
         let best = 0;
-        classes.forEach((label, c) => {
-          probabilities[label] = Number(proba[i * k + c]);
-          if (Number(proba[i * k + c]) > Number(proba[i * k + best])) best = c;
-        });
-        const value = labels?.[i];
-        const label =
-          typeof value === 'string'
-            ? value
-            : value === undefined
-              ? classes[best]!
-              : classes[Number(value)]!;
-        return { label, probabilities };
+        if (proba) {
+          classes.forEach((label, c) => {
+            probabilities[label] = Number(proba[i * k + c]);
+            if (Number(proba[i * k + c]) > Number(proba[i * k + best])) best = c;
+          });
+        }
+        return { label: labels ? labelOf(labels[i], classes) : classes[best]!, probabilities };
       });
     },
   };
+}
+
+/**
+ * A label output holds class names (the lab's export, converters' string labels) or integer
+ * labels (converters' integer classes, whose names are the numbers as text).
+ */
+function labelOf(value: unknown, classes: readonly string[]): string {
+  if (typeof value === 'string') return value;
+  const text = String(value);
+  if (classes.includes(text)) return text;
+  return classes[Number(value)] ?? text;
 }

@@ -52,7 +52,7 @@ test('AutoML on a shipped sample: guardrails, a live leaderboard, the best model
   await expect(searches).toHaveCount(2);
   await expect(searches.filter({ hasText: 'AutoML search 1 (continued)' })).toHaveCount(1);
   await searches
-    .filter({ hasText: /AutoML search 1$/ })
+    .filter({ has: page.getByRole('link', { name: 'AutoML search 1', exact: true }) })
     .getByTestId('run-fold')
     .click();
   await expect(page.locator('[data-testid="run-row"].child').first()).toContainText('Trial');

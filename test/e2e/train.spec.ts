@@ -68,6 +68,12 @@ test('trains a classifier and a regression, and cancels a long training', async 
   await expect(page.getByRole('img', { name: /Permutation importance/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /Training curve/ })).toBeVisible();
 
+  // Each training is a run; its model is registered in one click under a name from the data.
+  await expect(page.getByTestId('train-run-link')).toHaveText('Open Run 1');
+  await expect(page.getByTestId('register-name')).toHaveValue('points-label');
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('registered')).toContainText('Registered as points-label v1');
+
   await form.getByLabel('Target column').selectOption('amount');
   await expect(form.getByLabel('Task')).toContainText('Detected: regression');
   await form.getByLabel('Learner').selectOption('linear');

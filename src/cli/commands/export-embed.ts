@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnsembleJSON, ModelJSON } from '../../core/model';
+import { demoPage, inlineJson, RUNTIME_FILES } from '../../embed/deploy';
 import { compileModel } from '../../embed/model';
 import type { EmbedFile, Signature } from '../../embed/types';
 import { CliError } from '../errors';
 import type { Output } from '../io';
 
-/** The runtime files a deployment needs, as the embed build names them. */
-export const RUNTIME_FILES = ['bunsen-embed.js', 'bunsen-embed-onnx.js', 'bunsen-embed.iife.js'];
+export { inlineJson, RUNTIME_FILES };
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -63,93 +63,6 @@ async function buildRuntime(): Promise<{ dir: string; cleanup: () => Promise<voi
     build: { outDir: dir, emptyOutDir: true },
   });
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ENTITIES[char]!);
-
-/**
- * JSON that can sit inside a `<script type="application/json">` element: `<` is escaped so that
- * no text in the model (a category, a term) can close the element or open a comment.
- */
-export const inlineJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
-
-function describeModel(model: ModelJSON | EnsembleJSON): string {
-  if (model.format === 'bunsen-ensemble') {
-    return `An ensemble of ${model.members.map((member) => member.spec.learner).join(', ')}`;
-  }
-  return `A ${model.spec.learner} model trained on ${model.trainingRows.toLocaleString('en-US')} rows`;
-}
-
-/**
- * The demo page: the model inlined as JSON (so no fetch, which file:// pages cannot do) and the
- * runtime as a classic script (module scripts do not load from file://). No inline script code,
- * no inline styles, no event handler attributes: it runs under a strict Content Security Policy.
- */
-export function demoPage(file: EmbedFile): string {
-  const { signature } = file;
-  const model = file.model as ModelJSON | EnsembleJSON;
-  const task =
-    signature.task === 'classification'
-      ? `classifies “${signature.target}” (${signature.classes!.join(', ')})`
-      : `predicts “${signature.target}”`;
-  const snippet = [
-    '<script type="module">',
-    "  import { load } from './bunsen-embed.js';",
-    "  const model = await load('model.bunsen.json');",
-    `  const [prediction] = model.predict([${JSON.stringify(exampleRow(signature))}]);`,
-    '</script>',
-    '',
-    '<script type="module" src="bunsen-embed.js"></script>',
-    '<bunsen-model src="model.bunsen.json"></bunsen-model>',
-  ].join('\n');
-  return `<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta name="generator" content="Bunsen" />
-    <title>${escapeHtml(signature.target)} · Bunsen model</title>
-  </head>
-  <body>
-    <main id="demo">
-      <h1>Predict ${escapeHtml(signature.target)}</h1>
-      <p id="summary">${escapeHtml(`${describeModel(model)}; it ${task}.`)} Leave a field empty when the value is unknown.</p>
-      <bunsen-model id="model">
-        <script type="application/json" id="model-data">${inlineJson(file)}</script>
-      </bunsen-model>
-      <noscript>This page needs JavaScript to run the model.</noscript>
-      <h2>Use it in your own page</h2>
-      <pre id="snippet"><code>${escapeHtml(snippet)}</code></pre>
-    </main>
-    <script src="bunsen-embed.iife.js"></script>
-  </body>
-</html>
-`;
-}
-
-/** A row of plausible values for the snippet: the first category, 0, or a date. */
-function exampleRow(signature: Signature): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (const input of signature.inputs) {
-    row[input.name] =
-      input.type === 'categorical'
-        ? (input.categories?.[0] ?? null)
-        : input.type === 'text'
-          ? 'some text'
-          : input.type === 'datetime'
-            ? '2024-01-31'
-            : input.type === 'boolean'
-              ? true
-              : 0;
-  }
-  return row;
 }
 
 /**

@@ -35,7 +35,7 @@ export const FORECAST_USAGE =
 export const FORECAST_HELP = `${FORECAST_USAGE}
 
 Forecasts H steps after the training data, choosing among naive, seasonal naive, drift, mean,
-theta, ETS, ARIMA, STL and regression learners on lags by rolling-origin backtesting (MASE by
+theta, linear trend, ETS, ARIMA, STL and regression learners on lags by rolling-origin backtesting (MASE by
 default), and averaging the best few when that backtests better.
 
   --frequency   hourly, daily, weekly, monthly, quarterly, yearly, "15 minutes"…; detected if left out
@@ -45,10 +45,10 @@ default), and averaging the best few when that backtests better.
   --level       the interval lo/hi in the JSON (default 80); the CSV has 80 and 95 as well
   --budget      seconds for the whole search (default 30), shared among the series
   --trials      at most this many candidate models per series
-  --folds       rolling-origin backtest cut-offs (default 4)
-  --step        steps between cut-offs (default half the horizon)
+  --folds       rolling-origin backtest cut-offs (default 8)
+  --step        steps between cut-offs (default a quarter of the horizon)
   --models      comma-separated families to try, e.g. ets,theta,stl (naive, snaive, drift,
-                mean, theta, ets, arima, stl, lagreg)
+                mean, theta, trend, ets, arima, stl, lagreg)
 
 With --json the last line of stdout is one JSON object:
   {"horizon", "frequency", "period", "best": {"model", "label", "params", "backtest": {"mase",

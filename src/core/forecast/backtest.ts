@@ -14,16 +14,21 @@ export interface Fold {
 
 export interface FoldPlanOptions {
   readonly horizon: number;
-  /** Number of cut-offs; 4 by default. */
+  /** Number of cut-offs; 8 by default. */
   readonly folds?: number;
-  /** Steps between consecutive cut-offs; half the horizon (at least 1) by default. */
+  /** Steps between consecutive cut-offs; a quarter of the horizon (at least 1) by default. */
   readonly step?: number;
   /** The fewest values a model may be trained on. */
   readonly minTrain: number;
 }
 
-export const DEFAULT_FOLDS = 4;
-export const defaultStep = (horizon: number) => Math.max(1, Math.ceil(horizon / 2));
+/**
+ * Many cut-offs a quarter horizon apart: the evaluation then spans nearly three horizons, and
+ * on the benchmark series choosing by 8 such folds forecast better than by 3 or 4 folds half a
+ * horizon apart (the noise of a few windows picks the wrong model more often than refits cost).
+ */
+export const DEFAULT_FOLDS = 8;
+export const defaultStep = (horizon: number) => Math.max(1, Math.ceil(horizon / 4));
 
 /**
  * Rolling-origin cut-offs, latest last: the last fold tests the final `horizon` values and each

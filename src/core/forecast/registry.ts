@@ -6,6 +6,7 @@ import { ets } from './ets';
 import { lagreg } from './lagreg';
 import { createStlForecaster } from './stlf';
 import { theta } from './theta';
+import { trend } from './trend';
 import { resolveLambda, transformSeries, withBoxCox } from './transformed';
 import type { FittedForecaster, ForecastFitOptions, Forecaster, ForecasterJSON } from './types';
 
@@ -15,6 +16,7 @@ const BASE: Record<string, Forecaster> = {
   drift,
   mean: meanForecaster,
   theta,
+  trend,
   ets,
   arima,
   lagreg,

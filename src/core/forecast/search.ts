@@ -113,13 +113,16 @@ export interface SearchOptions {
   readonly seed?: number;
   readonly signal?: AbortSignal;
   readonly metric?: AccuracyMetric;
-  /** Backtest cut-offs; 4 by default. */
+  /** Backtest cut-offs; 8 by default. */
   readonly folds?: number;
-  /** Steps between backtest cut-offs; half the horizon by default. */
+  /** Steps between backtest cut-offs; a quarter of the horizon by default. */
   readonly step?: number;
   /** Interval levels in percent; [80, 95] by default. */
   readonly levels?: readonly number[];
-  /** Families to try (naive, snaive, drift, mean, theta, ets, arima, stl, lagreg); all by default. */
+  /**
+   * Families to try (naive, snaive, drift, mean, theta, trend, ets, arima, stl, lagreg); all by
+   * default.
+   */
   readonly families?: readonly string[];
   /** Also try Box–Cox transformed fits of positive series. On by default. */
   readonly boxCox?: boolean;
@@ -162,7 +165,7 @@ const HAS_SEASON = (period: number) => period > 1;
 
 /**
  * The candidates for a series, cheapest and most often best first, so that a short budget still
- * covers the strong classical models: the benchmarks, theta, ETS and ARIMA with automatic
+ * covers the strong classical models: the benchmarks, theta, a linear trend, ETS and ARIMA with automatic
  * selection, STL with a model for the adjusted series, Box–Cox variants for positive data, then
  * regression learners on lags (direct ones, which fit one model per step, last).
  */
@@ -190,6 +193,7 @@ export function candidateSpecs(options: {
     { model: 'mean', params: {} },
     { model: 'theta', params: {} },
     ...(boxCox ? [{ model: 'theta', params: { lambda: 0 } }] : []),
+    { model: 'trend', params: {} },
     { model: 'ets', params: {} },
     { model: 'ets', params: { damped: true } },
     ...(seasonal ? [{ model: 'stl', params: { method: 'theta' } }] : []),

@@ -154,7 +154,6 @@ export function readTimes(column: Column): { kind: TimeKind; values: Float64Arra
     if (periods.every((value) => Number.isFinite(value))) epochs = periods;
   }
   if (!epochs) {
-    let failed = 0;
     if (parsed.kind === 'ambiguous') {
       throw new TrainingError(
         'invalid-input',
@@ -162,11 +161,13 @@ export function readTimes(column: Column): { kind: TimeKind; values: Float64Arra
         column.name,
       );
     }
-    const bad = dictionary.findIndex(
-      (text) =>
-        Number.isNaN(parsePeriodText(text)) && parseDictionaryDates([text]).kind !== 'dates',
+    const failed = Math.max(
+      0,
+      dictionary.findIndex(
+        (text) =>
+          Number.isNaN(parsePeriodText(text)) && parseDictionaryDates([text]).kind !== 'dates',
+      ),
     );
-    failed = Math.max(0, bad);
     const row = column.codes.indexOf(failed);
     throw new TrainingError(
       'invalid-input',

@@ -77,6 +77,13 @@ describe('trainer service over an in-process worker', () => {
     const fitSteps = progress.filter((event) => event.phase === 'fit');
     expect(fitSteps.length).toBeGreaterThan(0);
     expect(fitSteps.at(-1)).toMatchObject({ step: 20, total: 20 });
+    // Throttled reports travel with the next one sent, so every step reaches the page.
+    const steps = fitSteps.flatMap((event) =>
+      event.phase === 'fit'
+        ? [...(event.earlier ?? []).map((point) => point.step), event.step]
+        : [],
+    );
+    expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(table.rowCount).toBe(200);
   });
 

@@ -8,9 +8,9 @@ describe('rolling-origin folds', () => {
       { origin: 82, horizon: 12 },
       { origin: 88, horizon: 12 },
     ]);
-    // Four cut-offs by default, half the horizon apart.
+    // Eight cut-offs by default, a quarter of the horizon apart.
     expect(planFolds(100, { horizon: 10, minTrain: 20 }).map((fold) => fold.origin)).toEqual([
-      75, 80, 85, 90,
+      69, 72, 75, 78, 81, 84, 87, 90,
     ]);
   });
 

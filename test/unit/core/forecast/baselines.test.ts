@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { drift, meanForecaster, naive, snaive } from '../../../../src/core/forecast/baselines';
 import { fitSes } from '../../../../src/core/forecast/ses';
 import { fitTheta, theta } from '../../../../src/core/forecast/theta';
+import { fitTrend, trend } from '../../../../src/core/forecast/trend';
 import { decompose } from '../../../../src/core/forecast/decompose';
 import type { Forecaster, ForecastResult } from '../../../../src/core/forecast/types';
 import { maxRelativeError, R_SERIES, type Bands } from './helpers';
@@ -41,6 +42,18 @@ describe.each(R_SERIES.map((series) => [series.name, series] as const))(
       expect(fitted.params.drift).toBeCloseTo(expected.drift, 3);
     });
 
+    it('a linear trend matches tslm(y ~ trend), and with seasons tslm(y ~ trend + season)', () => {
+      expectBands(
+        fitTrend(y, series.period, false).forecast(series.h),
+        series.trend as Bands,
+        1e-9,
+      );
+      if (series.trend_season) {
+        const seasonal = fitTrend(y, series.period).forecast(series.h);
+        expectBands(seasonal, series.trend_season as Bands, 1e-9);
+      }
+    });
+
     it('simple exponential smoothing matches ses()', () => {
       const fit = fitSes(y);
       const expected = series.ses as Bands & { alpha: number };
@@ -63,16 +76,17 @@ describe('classical decomposition', () => {
 });
 
 describe('saved benchmark models', () => {
-  it.each([...BASELINES, ['theta', theta] as [string, Forecaster]])(
-    '%s forecasts the same after a JSON round trip',
-    async (_name, forecaster) => {
-      const series = R_SERIES[0]!;
-      const fitted = await forecaster.fit(Float64Array.from(series.x), { period: series.period });
-      const restored = forecaster.restore!(JSON.parse(JSON.stringify(fitted.toJSON())));
-      expect(restored.forecast(7).mean).toEqual(fitted.forecast(7).mean);
-      expect(restored.forecast(7).intervals).toEqual(fitted.forecast(7).intervals);
-    },
-  );
+  it.each([
+    ...BASELINES,
+    ['theta', theta] as [string, Forecaster],
+    ['trend', trend] as [string, Forecaster],
+  ])('%s forecasts the same after a JSON round trip', async (_name, forecaster) => {
+    const series = R_SERIES[0]!;
+    const fitted = await forecaster.fit(Float64Array.from(series.x), { period: series.period });
+    const restored = forecaster.restore!(JSON.parse(JSON.stringify(fitted.toJSON())));
+    expect(restored.forecast(7).mean).toEqual(fitted.forecast(7).mean);
+    expect(restored.forecast(7).intervals).toEqual(fitted.forecast(7).intervals);
+  });
 
   it('rejects series too short for the method', () => {
     expect(() => snaive.fit(new Float64Array([1, 2, 3]), { period: 12 })).toThrow(/at least 13/);

@@ -61,8 +61,8 @@ describe('forecast search', () => {
       expect(result.forecast.mean[i]).toBeLessThanOrEqual(i80!.hi[i]!);
       expect(i80!.hi[i]).toBeLessThanOrEqual(i95!.hi[i]!);
     }
-    expect(result.folds.length).toBe(4);
-    expect(result.best.folds.length).toBe(4);
+    expect(result.folds.length).toBe(8);
+    expect(result.best.folds.length).toBe(8);
     expect(result.decomposition.method).toBe('stl');
     expect(result.decomposition.trend.length).toBe(y.length);
     // Lags up to 2m, at most a fifth of the residuals.

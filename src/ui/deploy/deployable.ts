@@ -1,0 +1,113 @@
+/**
+ * A registered model version made ready to deploy: its embed file, its signature, and the ONNX
+ * file that goes with it (exported from a lab model, or the imported file itself).
+ */
+import type { EnsembleJSON, ModelJSON } from '../../core/model/model';
+import { inspectOnnx, onnxSignature } from '../../core/export/onnx-import';
+import { checkSignature } from '../../core/tracking/signature';
+import type { Lab, ModelVersionRecord } from '../../sdk';
+import { embedSignature } from '../../embed/deploy';
+import { load, fromJSON } from '../../embed/load';
+import { compileModel } from '../../embed/model';
+import type { EmbeddedModel, EmbedFile, Signature } from '../../embed/types';
+import { onnxRuntimeUrl } from './runtime';
+
+export interface Deployable {
+  readonly modelName: string;
+  readonly record: ModelVersionRecord;
+  /** `bunsen`: the lab's own model format; `onnx`: an imported ONNX file. */
+  readonly kind: 'bunsen' | 'onnx';
+  readonly signature: Signature;
+  /** The lab's model (kind `bunsen`). */
+  readonly model: ModelJSON | EnsembleJSON | null;
+  /** The imported file (kind `onnx`). */
+  readonly onnx: Uint8Array | null;
+}
+
+export type OnnxExport =
+  | { readonly ok: true; readonly bytes: Uint8Array }
+  | { readonly ok: false; readonly reason: string };
+
+/** The file name the zip and the embed file use for the ONNX model. */
+export const ONNX_FILE = 'model.onnx';
+
+/** Reads a version's artifact and checks that the runtime can evaluate it. */
+export async function loadDeployable(lab: Lab, versionId: string): Promise<Deployable> {
+  const { record } = await lab.models.version(versionId);
+  const model = await lab.models.get(record.modelId);
+  const { bytes } = await lab.models.artifact(versionId);
+  const base = { modelName: model.name, record };
+  if (record.source === 'onnx') {
+    return {
+      ...base,
+      kind: 'onnx',
+      signature: onnxVersionSignature(record, bytes),
+      model: null,
+      onnx: bytes,
+    };
+  }
+  let json: ModelJSON | EnsembleJSON;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes)) as ModelJSON | EnsembleJSON;
+  } catch (error) {
+    throw new Error(
+      `Version ${record.version} of “${model.name}” holds ${record.artifact.name}, which is not a model file: ${(error as Error).message}`,
+    );
+  }
+  // Compiling checks that the runtime can read every part of the model.
+  const { signature } = compileModel(json);
+  return { ...base, kind: 'bunsen', signature, model: json, onnx: null };
+}
+
+/** An imported model's signature as registered, else as the file itself describes it. */
+function onnxVersionSignature(record: ModelVersionRecord, bytes: Uint8Array): Signature {
+  const recorded = checkSignature(record.signature);
+  if (recorded.ok) return embedSignature(recorded.signature);
+  const inspection = inspectOnnx(bytes, { fileName: record.fileName ?? record.artifact.name });
+  if (!inspection.ok) throw new Error(inspection.error.message);
+  const derived = onnxSignature(inspection.model);
+  if (!derived.ok) throw new Error(derived.problems.join(' '));
+  return embedSignature(derived.signature);
+}
+
+/** The embed file a deployment carries; an ONNX model is the file next to it. */
+export function embedFile(deployable: Deployable, onnxSrc = ONNX_FILE): EmbedFile {
+  return {
+    format: 'bunsen-embed',
+    version: 1,
+    signature: deployable.signature,
+    model: deployable.model ?? { format: 'onnx', src: onnxSrc },
+  };
+}
+
+/** The model as the runtime evaluates it in the lab (an ONNX model through the lab's copy of onnxruntime-web). */
+export function openModel(deployable: Deployable): Promise<EmbeddedModel> {
+  if (deployable.onnx) {
+    return load(deployable.onnx, {
+      signature: deployable.signature,
+      onnxRuntime: onnxRuntimeUrl(),
+    });
+  }
+  return fromJSON(deployable.model);
+}
+
+/**
+ * The ONNX form of the version: the imported file as it came, or the lab's model exported with
+ * its featurization. The exporter needs the learners' code (and so TensorFlow.js), loaded now.
+ */
+export async function onnxOf(deployable: Deployable): Promise<OnnxExport> {
+  if (deployable.onnx) return { ok: true, bytes: deployable.onnx };
+  const [{ loadPredictor }, { exportOnnx }, { TrainingError }] = await Promise.all([
+    import('../../core/model/ensemble'),
+    import('../../core/export'),
+    import('../../core/errors/training-error'),
+  ]);
+  try {
+    return { ok: true, bytes: exportOnnx(loadPredictor(deployable.model)) };
+  } catch (error) {
+    if (error instanceof TrainingError && error.kind === 'unsupported') {
+      return { ok: false, reason: error.message };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Batch scoring: a dataset version scored by a registered model becomes a new version of the same
+ * dataset with the prediction (and class probability) columns added. The version's parent is
+ * the scored version and its transform names the model version, so lineage shows where the
+ * scores came from. Scoring runs the deployment runtime itself, a chunk at a time.
+ */
+import { profileTableAsync } from '../../core/data/profile/profile';
+import { numberColumn, stringColumn, Table, type Column } from '../../core/table';
+import { createVersion, type DatasetVersionRecord } from '../../store/datasets';
+import type { Lab } from '../../sdk';
+import { scoreRows, type BatchScores } from '../../embed/batch';
+import { openModel, type Deployable } from './deployable';
+
+export type ScoreProgress =
+  | { readonly phase: 'load' }
+  | { readonly phase: 'score'; readonly done: number; readonly total: number }
+  | { readonly phase: 'profile' }
+  | { readonly phase: 'save' };
+
+export interface ScoreResult {
+  readonly version: DatasetVersionRecord;
+  readonly columns: readonly string[];
+  readonly table: Table;
+}
+
+/** A name not yet taken by a column: `predicted_price`, else `predicted_price_2` … */
+function freeName(taken: Set<string>, wanted: string): string {
+  let name = wanted;
+  for (let n = 2; taken.has(name); n++) name = `${wanted}_${n}`;
+  taken.add(name);
+  return name;
+}
+
+/** The prediction columns for the scores, named after the target and the classes. */
+export function scoreColumns(
+  scores: BatchScores,
+  target: string,
+  existing: readonly string[],
+): Column[] {
+  const taken = new Set(existing);
+  const predicted = freeName(taken, `predicted_${target}`);
+  if (scores.task === 'regression') return [numberColumn(predicted, scores.values)];
+  const columns: Column[] = [stringColumn(predicted, scores.labels)];
+  scores.probabilities?.forEach((values, c) => {
+    columns.push(numberColumn(freeName(taken, `probability_${scores.classes[c]}`), values));
+  });
+  return columns;
+}
+
+export async function scoreDatasetVersion(
+  lab: Lab,
+  deployable: Deployable,
+  datasetVersionId: string,
+  options: { signal?: AbortSignal; onProgress?: (progress: ScoreProgress) => void } = {},
+): Promise<ScoreResult> {
+  const { signal, onProgress } = options;
+  onProgress?.({ phase: 'load' });
+  const source = await lab.datasets.version(datasetVersionId);
+  const [table, model] = await Promise.all([
+    lab.datasets.table(datasetVersionId),
+    openModel(deployable),
+  ]);
+  const scores = await scoreRows(
+    model,
+    { rowCount: table.rowCount, names: table.names, row: (index) => table.row(index) },
+    { signal, onProgress: (done, total) => onProgress?.({ phase: 'score', done, total }) },
+  );
+  const added = scoreColumns(scores, deployable.signature.target, table.names);
+  const scored = new Table([...table.columns, ...added]);
+  onProgress?.({ phase: 'profile' });
+  const profile = await profileTableAsync(scored, { signal });
+  signal?.throwIfAborted();
+  onProgress?.({ phase: 'save' });
+  const { record, modelName } = deployable;
+  const names = added.map((column) => column.name);
+  const version = await createVersion(lab.store, source.workspaceId, {
+    datasetId: source.datasetId,
+    parentId: source.id,
+    table: scored,
+    profile,
+    transform: {
+      kind: 'prepare',
+      step: {
+        kind: 'score',
+        modelId: record.modelId,
+        modelVersionId: record.id,
+        model: modelName,
+        version: record.version,
+        columns: names,
+      },
+      description: `scored by “${modelName}” v${record.version} (added ${names.join(', ')})`,
+      role: 'result',
+      inputVersionIds: [],
+      rowsBefore: table.rowCount,
+    },
+  });
+  return { version, columns: names, table: scored };
+}
