@@ -112,6 +112,18 @@ test('trainings are logged as runs, compared, registered, and kept across a relo
   await expect(page.getByTestId('run-model')).toHaveText('points-classifier v1');
   await nav(page, /^Runs/);
   await expect(page.getByTestId('run-row')).toHaveCount(2);
+
+  // Deleting both frees the other run's space and keeps the one the model came from.
+  await page.getByRole('checkbox', { name: 'Select every run shown' }).check();
+  await page.getByTestId('runs-delete').click();
+  const dialog = page.getByRole('dialog', { name: 'Delete runs' });
+  await expect(dialog).toContainText('Delete 2 runs');
+  await dialog.getByRole('button', { name: 'Delete 2 runs' }).click();
+  await expect(page.getByTestId('runs-deleted')).toContainText(/Deleted 1 run and reclaimed \d/);
+  await expect(page.getByTestId('runs-deleted')).toContainText('source of model version 1');
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+  await expect(page.getByTestId('run-row')).toContainText(bestName);
+
   await nav(page, /^Models/);
   await expect(page.getByText('points-classifier').first()).toBeVisible();
   expect(pageErrors).toEqual([]);
