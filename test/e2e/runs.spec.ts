@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { test, expect, openLab } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -78,6 +79,19 @@ test('trainings are logged as runs, compared, registered, and kept across a relo
   // Both training curves are overlaid on one chart.
   const lossChart = page.getByTestId('compare-chart').filter({ hasText: /^loss/ });
   await expect(lossChart.locator('path[data-series]')).toHaveCount(2);
+  const svgDownload = page.waitForEvent('download');
+  await lossChart.getByTestId('export-svg').click();
+  const svgFile = await svgDownload;
+  expect(svgFile.suggestedFilename()).toBe('loss.svg');
+  const svgText = await readFile((await svgFile.path()) as string, 'utf8');
+  expect(svgText).toMatch(/^<\?xml[^]*<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  expect(svgText.match(/data-series=/g)).toHaveLength(2);
+  const pngDownload = page.waitForEvent('download');
+  await lossChart.getByTestId('export-png').click();
+  const pngFile = await pngDownload;
+  expect(pngFile.suggestedFilename()).toBe('loss.png');
+  const png = await readFile((await pngFile.path()) as string);
+  expect([...png.subarray(1, 4)].map((byte) => String.fromCharCode(byte)).join('')).toBe('PNG');
   await expect(page.getByTestId('parallel-chart')).toBeVisible();
   await expect(page.getByTestId('scatter-chart')).toBeVisible();
 
