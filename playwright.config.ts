@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4317);
+// E2E_ROOT serves another build folder (e.g. `vite build --outDir /tmp/dist-x`) instead of dist/.
+const root = process.env.E2E_ROOT ? ` --root ${process.env.E2E_ROOT}` : '';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -16,7 +18,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `node scripts/serve.mjs --port ${port}`,
+    command: `node scripts/serve.mjs --port ${port}${root}`,
     url: `http://localhost:${port}/`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -52,7 +52,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const portArg = process.argv.indexOf('--port');
   const port = Number(portArg > 0 ? process.argv[portArg + 1] : (process.env.PORT ?? 4173));
   try {
-    const { url } = await startServer({ port });
+    const rootArg = process.argv.indexOf('--root');
+    const root = rootArg > 0 ? process.argv[rootArg + 1] : undefined;
+    const { url } = await startServer({ port, root });
     console.log(`Bunsen is running at ${url}  (Ctrl+C to stop)`);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
