@@ -138,6 +138,42 @@ test('trainings are logged as runs, compared, registered, and kept across a relo
   await expect(page.getByTestId('run-row')).toHaveCount(1);
   await expect(page.getByTestId('run-row')).toContainText(bestName);
 
+  // Experiments: rename and describe one, create and delete an empty one, and keep one whose
+  // run a registered model came from.
+  const experimentSelect = page.getByTestId('runs-experiment');
+  await experimentSelect.selectOption({ label: 'points · label' });
+  await page.getByTestId('experiment-edit').click();
+  await page.getByTestId('experiment-name').fill('Points study');
+  await page.getByTestId('experiment-text').fill('Interaction of x1 and x2.');
+  await page.getByTestId('experiment-form').getByRole('button', { name: 'Save' }).click();
+  await expect(experimentSelect.locator('option:checked')).toHaveText('Points study');
+  await expect(page.getByTestId('experiment-description')).toHaveText('Interaction of x1 and x2.');
+  await expect(page.getByTestId('runs-table')).toContainText('Points study');
+
+  await page.getByTestId('experiment-new').click();
+  await page.getByTestId('experiment-name').fill('points study');
+  await page.getByTestId('experiment-form').getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('experiment-error')).toContainText('already exists');
+  await page.getByTestId('experiment-name').fill('Scratch');
+  await page.getByTestId('experiment-form').getByRole('button', { name: 'Create' }).click();
+  await expect(experimentSelect.locator('option:checked')).toHaveText('Scratch');
+  await expect(page.getByTestId('run-row')).toHaveCount(0);
+  await page.getByTestId('experiment-delete').click();
+  await page
+    .getByRole('dialog', { name: 'Delete experiment' })
+    .getByRole('button', { name: 'Delete experiment' })
+    .click();
+  await expect(page.getByTestId('notice')).toContainText('Deleted experiment “Scratch”');
+  await expect(experimentSelect.locator('option')).toHaveText(['All experiments', 'Points study']);
+
+  await experimentSelect.selectOption({ label: 'Points study' });
+  await page.getByTestId('experiment-delete').click();
+  const experimentDialog = page.getByRole('dialog', { name: 'Delete experiment' });
+  await experimentDialog.getByRole('textbox').fill('Points study');
+  await experimentDialog.getByRole('button', { name: 'Delete experiment and 1 run' }).click();
+  await expect(page.getByTestId('experiment-kept')).toContainText('source of model version 1');
+  await expect(page.getByTestId('run-row')).toHaveCount(1);
+
   await nav(page, /^Models/);
   await expect(page.getByText('points-classifier').first()).toBeVisible();
   expect(pageErrors).toEqual([]);

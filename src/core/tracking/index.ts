@@ -6,3 +6,4 @@ export * from './lineage';
 export * from './model-card';
 export * from './sha256';
 export * from './signature';
+export * from './model-signature';

@@ -1,6 +1,6 @@
-import type { EnsembleJSON, ModelJSON } from '../../core/model';
-import type { ModelSignature, SignatureInput } from '../../core/tracking/signature';
-import type { LogicalType } from '../../core/table';
+import type { EnsembleJSON, ModelJSON } from '../model';
+import type { ModelSignature, SignatureInput } from './signature';
+import type { LogicalType } from '../table';
 
 const SIGNATURE_TYPES: Record<LogicalType, string> = {
   numeric: 'number',

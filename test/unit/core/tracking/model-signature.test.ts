@@ -3,8 +3,7 @@ import { EnsembleModel, fit } from '../../../../src/core/model';
 import { seededRandom } from '../../../../src/core/random';
 import { checkSignature } from '../../../../src/core/tracking/signature';
 import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
-import { formatRunDuration } from '../../../../src/ui/runs/columns';
-import { modelSignature } from '../../../../src/ui/runs/signature';
+import { modelSignature } from '../../../../src/core/tracking/model-signature';
 
 function table(rows: number, seed: number, colours: readonly string[]) {
   const rng = seededRandom(seed);
@@ -60,16 +59,5 @@ describe('modelSignature', () => {
       { name: 'colour', type: 'category', allowed: ['blue', 'green', 'red'] },
     ]);
     expect(checkSignature(signature).ok).toBe(true);
-  });
-});
-
-describe('formatRunDuration', () => {
-  it('uses the unit a person would', () => {
-    expect(formatRunDuration(null)).toBe('—');
-    expect(formatRunDuration(340.4)).toBe('340 ms');
-    expect(formatRunDuration(1234)).toBe('1.23 s');
-    expect(formatRunDuration(15_662)).toBe('15.7 s');
-    expect(formatRunDuration(192_000)).toBe('3 min 12 s');
-    expect(formatRunDuration(7_500_000)).toBe('2 h 5 min');
   });
 });
