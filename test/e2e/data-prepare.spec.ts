@@ -215,3 +215,50 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   ]);
   expect(pageErrors).toEqual([]);
 });
+
+test('joins two datasets on two keys, with a suffix for clashing names', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const prices = ['store,day,price,units'];
+  for (const store of ['A', 'B']) {
+    for (let day = 1; day <= 3; day++)
+      prices.push(`${store},${day},${store === 'A' ? day : 10 + day},0`);
+  }
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'prices.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(prices.join('\n')),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported prices.csv: 6 rows');
+  // Day 4 of store B has no price: a left join keeps it with a missing price.
+  const sales = 'store,day,units\nA,1,5\nA,3,7\nB,1,2\nB,3,4\nB,4,9';
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'sales.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(sales),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported sales.csv: 5 rows');
+
+  await view(page).getByTestId('step-join').click();
+  const keys = view(page).getByTestId('join-keys');
+  await expect(keys.getByTestId('join-left')).toHaveValue('store');
+  await expect(keys.getByTestId('join-right')).toHaveValue('store');
+  await keys.getByTestId('join-add-key').click();
+  await keys.getByTestId('join-left').nth(1).selectOption('day');
+  await expect(keys.getByTestId('join-right').nth(1)).toHaveValue('day');
+  await view(page).getByRole('combobox', { name: 'Keep' }).selectOption('left');
+  await view(page).getByTestId('join-suffix').fill('_price_list');
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(tableCount(page)).toHaveText('5');
+  await expect(profileRow(page, 'price')).toBeVisible();
+  await expect(profileRow(page, 'units_price_list')).toBeVisible();
+  // One missing price (B, day 4); prices of B are 10 + day, so only key pairs match.
+  await expect(profileRow(page, 'price').locator('td').nth(1)).toHaveText('1');
+  const items = view(page).getByTestId('version-item');
+  await expect(items.nth(1)).toContainText('Left join with “prices” v1 on “store”, “day”');
+  expect(pageErrors).toEqual([]);
+});
