@@ -15,6 +15,14 @@ export interface SignatureOutput {
   name?: string;
   /** For classification: the class labels in output order. */
   classes?: string[];
+  /** For a forecaster: the time column it steps along, its frequency and its horizon. */
+  forecast?: ForecastSignature;
+}
+
+export interface ForecastSignature {
+  time: string;
+  frequency: string;
+  horizon: number;
 }
 
 export interface ModelSignature {
@@ -98,6 +106,21 @@ export function checkSignature(value: unknown): SignatureCheck {
       return bad('signature.output.classes', 'must be a list of strings.');
     }
     checkedOutput.classes = [...(output.classes as string[])];
+  }
+  if (output.forecast !== undefined) {
+    const forecast = output.forecast;
+    if (!isObject(forecast)) return bad('signature.output.forecast', 'must be an object.');
+    if (typeof forecast.time !== 'string' || !forecast.time)
+      return bad('signature.output.forecast.time', 'must be a non-empty string.');
+    if (typeof forecast.frequency !== 'string' || !forecast.frequency)
+      return bad('signature.output.forecast.frequency', 'must be a non-empty string.');
+    if (!Number.isInteger(forecast.horizon) || (forecast.horizon as number) < 1)
+      return bad('signature.output.forecast.horizon', 'must be a whole number ≥ 1.');
+    checkedOutput.forecast = {
+      time: forecast.time,
+      frequency: forecast.frequency,
+      horizon: forecast.horizon as number,
+    };
   }
   if (output.kind === 'classification' && !checkedOutput.classes?.length) {
     return bad('signature.output.classes', 'a classifier must list its classes.');

@@ -9,6 +9,7 @@ export const ROUTES: readonly Route[] = [
   { path: '/data', title: 'Data', description: 'Import, profile and explore datasets' },
   { path: '/train', title: 'Train', description: 'Fit a model and evaluate it' },
   { path: '/automl', title: 'AutoML', description: 'Search learners and settings automatically' },
+  { path: '/forecast', title: 'Forecast', description: 'Forecast time series with intervals' },
   { path: '/runs', title: 'Runs', description: 'Compare experiments and their runs' },
   { path: '/models', title: 'Models', description: 'Registered models, versions, aliases' },
   { path: '/deploy', title: 'Deploy', description: 'Embed in a web page, score data, import ONNX' },

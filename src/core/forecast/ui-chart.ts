@@ -1,0 +1,146 @@
+import type { LeaderboardEntry } from './search';
+import type { ForecastSeriesView } from './ui-view';
+
+export interface Band {
+  readonly level: number;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+}
+
+/** One backtest fold drawn over the history: the forecast from its cut-off and its interval. */
+export interface FoldTrace {
+  readonly origin: number;
+  readonly times: Float64Array;
+  readonly mean: Float64Array;
+  readonly lo: Float64Array;
+  readonly hi: Float64Array;
+}
+
+export interface ForecastChartData {
+  readonly history: { readonly times: Float64Array; readonly values: Float64Array };
+  readonly folds: readonly FoldTrace[];
+  readonly future: {
+    readonly times: Float64Array;
+    readonly mean: Float64Array;
+    /** Widest first, so that narrower bands are drawn over wider ones. */
+    readonly bands: readonly Band[];
+  };
+  readonly xDomain: readonly [number, number];
+  readonly yDomain: readonly [number, number];
+}
+
+function extendRange(range: [number, number], values: ArrayLike<number>) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (!Number.isFinite(value)) continue;
+    if (value < range[0]) range[0] = value;
+    if (value > range[1]) range[1] = value;
+  }
+}
+
+/**
+ * What the forecast chart draws for one series: the history, each backtest fold of `entry` (the
+ * best model by default) placed on the history's times, and the final forecast with its bands.
+ */
+export function forecastChartData(
+  view: ForecastSeriesView,
+  entry: LeaderboardEntry = view.best,
+): ForecastChartData {
+  const { times, values } = view;
+  const folds = entry.folds.map((fold): FoldTrace => {
+    const steps = Math.min(fold.mean.length, times.length - fold.origin);
+    return {
+      origin: fold.origin,
+      times: times.slice(fold.origin, fold.origin + steps),
+      mean: fold.mean.slice(0, steps),
+      lo: fold.lo.slice(0, steps),
+      hi: fold.hi.slice(0, steps),
+    };
+  });
+  const bands = [...view.intervals].sort((a, b) => b.level - a.level);
+  const y: [number, number] = [Infinity, -Infinity];
+  extendRange(y, values);
+  extendRange(y, view.mean);
+  for (const band of bands) {
+    extendRange(y, band.lo);
+    extendRange(y, band.hi);
+  }
+  for (const fold of folds) {
+    extendRange(y, fold.lo);
+    extendRange(y, fold.hi);
+  }
+  if (!(y[0] <= y[1])) {
+    y[0] = 0;
+    y[1] = 1;
+  }
+  const first = times[0] ?? view.futureTimes[0] ?? 0;
+  const last = view.futureTimes.at(-1) ?? times.at(-1) ?? first + 1;
+  return {
+    history: { times, values },
+    folds,
+    future: { times: view.futureTimes, mean: view.mean, bands },
+    xDomain: [first, last > first ? last : first + 1],
+    yDomain: y[0] === y[1] ? [y[0] - 1, y[1] + 1] : y,
+  };
+}
+
+/** Index of the time nearest `time` in ascending `times`, or -1 when there are none. */
+export function nearestIndex(times: ArrayLike<number>, time: number): number {
+  const n = times.length;
+  if (!n) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < time) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo > 0 && Math.abs(times[lo - 1]! - time) <= Math.abs(times[lo]! - time)) return lo - 1;
+  return lo;
+}
+
+/** What the tooltip shows at one point of the chart. */
+export type ChartPoint =
+  | {
+      readonly kind: 'history';
+      readonly time: number;
+      readonly value: number;
+      /** The latest backtest fold covering this time, if any. */
+      readonly backtest: { readonly mean: number; readonly lo: number; readonly hi: number } | null;
+    }
+  | {
+      readonly kind: 'forecast';
+      readonly time: number;
+      readonly value: number;
+      readonly intervals: readonly { level: number; lo: number; hi: number }[];
+    };
+
+/** The history or forecast step nearest `time`. */
+export function pointAt(data: ForecastChartData, time: number): ChartPoint | null {
+  const { history, future } = data;
+  const h = nearestIndex(history.times, time);
+  const f = nearestIndex(future.times, time);
+  const historyGap = h < 0 ? Infinity : Math.abs(history.times[h]! - time);
+  const futureGap = f < 0 ? Infinity : Math.abs(future.times[f]! - time);
+  if (h < 0 && f < 0) return null;
+  if (futureGap < historyGap) {
+    return {
+      kind: 'forecast',
+      time: future.times[f]!,
+      value: future.mean[f]!,
+      intervals: [...future.bands]
+        .sort((a, b) => a.level - b.level)
+        .map((band) => ({ level: band.level, lo: band.lo[f]!, hi: band.hi[f]! })),
+    };
+  }
+  const at = history.times[h]!;
+  let backtest: { mean: number; lo: number; hi: number } | null = null;
+  for (let k = data.folds.length - 1; k >= 0 && !backtest; k--) {
+    const fold = data.folds[k]!;
+    const i = nearestIndex(fold.times, at);
+    if (i >= 0 && fold.times[i] === at) {
+      backtest = { mean: fold.mean[i]!, lo: fold.lo[i]!, hi: fold.hi[i]! };
+    }
+  }
+  return { kind: 'history', time: at, value: history.values[h]!, backtest };
+}

@@ -1,0 +1,154 @@
+import { TrainingError } from '../errors/training-error';
+import { isNumberColumn, type Column, type Table } from '../table';
+import { frequencyName, type Frequency } from './frequency';
+import { detectSeasonality, type Seasonality } from './seasonality';
+import { buildSeries, readTimes, type SeriesOptions } from './series';
+
+/** Columns a forecast can be set up with, read from the table's types and contents. */
+export interface ForecastColumns {
+  /** Columns whose values read as times, best guess first. */
+  readonly times: readonly string[];
+  /** Number columns that can be forecast (not the times). */
+  readonly targets: readonly string[];
+  /** Text columns with few distinct values, which can name series. */
+  readonly seriesIds: readonly string[];
+}
+
+const TIME_NAME = /^(date|time|timestamp|datetime|day|month|week|year|quarter|period|ds)$/i;
+const TIME_WORD = /(date|time|month|year|day|week|quarter|period)/i;
+
+function readsAsTimes(column: Column): boolean {
+  if (isNumberColumn(column) && column.type !== 'datetime' && !TIME_WORD.test(column.name)) {
+    return false;
+  }
+  try {
+    return readTimes(column).kind === 'datetime' || TIME_WORD.test(column.name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The columns of a table that fit each role of a forecast: time columns (date-typed, date text,
+ * or numbers named like a time), numeric targets, and text columns that could split the table
+ * into a modest number of series.
+ */
+export function forecastColumns(table: Table): ForecastColumns {
+  const times = table.columns
+    .filter(readsAsTimes)
+    .map((column) => column.name)
+    .sort((a, b) => Number(!TIME_NAME.test(a)) - Number(!TIME_NAME.test(b)));
+  const targets = table.columns
+    .filter(
+      (column) =>
+        isNumberColumn(column) &&
+        (column.type === 'numeric' || column.type === 'integer') &&
+        !times.includes(column.name),
+    )
+    .map((column) => column.name);
+  const seriesIds = table.columns
+    .filter(
+      (column) =>
+        !isNumberColumn(column) &&
+        !times.includes(column.name) &&
+        column.dictionary.length >= 2 &&
+        column.dictionary.length <= Math.max(2, Math.min(200, table.rowCount / 8)),
+    )
+    .map((column) => column.name);
+  return { times, targets, seriesIds };
+}
+
+/** What a forecast set-up defaults to: the likeliest time column and the first target after it. */
+export function defaultForecastSetup(table: Table): { time: string; target: string } | null {
+  const { times, targets } = forecastColumns(table);
+  const time = times[0];
+  if (!time) return null;
+  const after = targets.find((name) => table.names.indexOf(name) > table.names.indexOf(time));
+  const target = after ?? targets[0];
+  return target ? { time, target } : null;
+}
+
+/** What the data say about a set-up before searching: grid, gaps and the seasonal period. */
+export interface SetupInspection {
+  readonly frequency: Frequency;
+  readonly frequencyName: string;
+  readonly series: number;
+  /** Values in the shortest and the longest series, on the grid. */
+  readonly shortest: number;
+  readonly longest: number;
+  /** Steps filled in, over every series. */
+  readonly filled: number;
+  /** Steps that combined several rows, over every series. */
+  readonly aggregated: number;
+  /** Seasonality of the longest series (the period each series uses is detected per series). */
+  readonly seasonality: Seasonality;
+  readonly warnings: readonly string[];
+}
+
+export type InspectionResult =
+  | { readonly ok: true; readonly inspection: SetupInspection }
+  | { readonly ok: false; readonly message: string; readonly where?: string };
+
+/**
+ * Builds the regular series as the search will, and reports the detected frequency and season,
+ * so that the set-up form can show them (and the user override them) before anything runs.
+ * Never throws for bad data or settings: the reason comes back instead.
+ */
+export function inspectSetup(table: Table, options: SeriesOptions): InspectionResult {
+  try {
+    const { axis, series, warnings } = buildSeries(table, options);
+    let longest = series[0]!;
+    let shortest = series[0]!.values.length;
+    let filled = 0;
+    let aggregated = 0;
+    for (const entry of series) {
+      if (entry.values.length > longest.values.length) longest = entry;
+      shortest = Math.min(shortest, entry.values.length);
+      filled += entry.filled;
+      aggregated += entry.aggregated;
+    }
+    return {
+      ok: true,
+      inspection: {
+        frequency: axis.frequency,
+        frequencyName: frequencyName(axis.frequency),
+        series: series.length,
+        shortest,
+        longest: longest.values.length,
+        filled,
+        aggregated,
+        seasonality: detectSeasonality(longest.values, axis.frequency),
+        warnings,
+      },
+    };
+  } catch (error) {
+    if (error instanceof TrainingError) {
+      return {
+        ok: false,
+        message: error.message,
+        ...(error.where === undefined ? {} : { where: error.where }),
+      };
+    }
+    throw error;
+  }
+}
+
+/**
+ * A horizon that suits the frequency (a year of months, two years of quarters, two weeks of days,
+ * a day of hours…), never more than a quarter of the series so that backtests have room.
+ */
+export function defaultHorizon(frequency: Frequency, length: number): number {
+  const byUnit: Record<Frequency['unit'], number> = {
+    second: 60,
+    minute: 60,
+    hour: 24,
+    day: 14,
+    week: 13,
+    month: 12,
+    quarter: 8,
+    year: 5,
+    step: 10,
+  };
+  const natural = Math.max(1, Math.round(byUnit[frequency.unit] / frequency.every));
+  return Math.max(1, Math.min(natural, Math.floor(length / 4)));
+}

@@ -1,0 +1,153 @@
+import type {
+  ForecastFinished,
+  ForecastProgress,
+  ForecastRequest,
+} from '../../compute/forecast-api';
+import type { ForecastJob } from '../../compute/forecast-client';
+import type { ForecastEvent, LeaderboardEntry } from '../../core/forecast';
+import type { ForecastRunLog } from './run-log.svelte';
+
+export type ForecastStatus = 'idle' | 'starting' | 'searching' | 'done' | 'failed';
+
+/** Live progress of one series' search. */
+export interface SeriesProgress {
+  id: string | null;
+  index: number;
+  count: number;
+  length: number;
+  period: number;
+  candidates: number;
+  folds: number;
+  tried: number;
+  failed: number;
+  skipped: number;
+  running: string | null;
+  best: LeaderboardEntry | null;
+  entries: LeaderboardEntry[];
+  finished: boolean;
+}
+
+/**
+ * The forecast search of this tab. It lives outside the page so that a search keeps running,
+ * and its leaderboard keeps filling, while the user looks at other areas of the lab.
+ */
+class ForecastState {
+  status = $state<ForecastStatus>('idle');
+  request = $state.raw<(ForecastRequest & { datasetName: string }) | null>(null);
+  series = $state.raw<SeriesProgress[]>([]);
+  result = $state.raw<ForecastFinished | null>(null);
+  failure = $state<string | null>(null);
+  /** Seconds since the search started, ticked by the page while it runs. */
+  elapsed = $state(0);
+  startedAt = 0;
+  job: ForecastJob | null = null;
+  log = $state.raw<ForecastRunLog | null>(null);
+
+  reset() {
+    this.job?.cancel();
+    this.job = null;
+    this.log?.end('cancelled', 'The search was cancelled.');
+    this.log = null;
+    this.status = 'idle';
+    this.series = [];
+    this.result = null;
+    this.failure = null;
+    this.elapsed = 0;
+  }
+
+  handle(progress: ForecastProgress) {
+    this.log?.handle(progress);
+    switch (progress.type) {
+      case 'search':
+        this.onEvent(progress.event);
+        return;
+      case 'finished':
+        this.result = progress.result;
+        this.status = 'done';
+        return;
+      case 'failed':
+        this.failure = progress.error.message;
+        this.status = 'failed';
+        return;
+    }
+  }
+
+  private update(series: string | null, change: (entry: SeriesProgress) => SeriesProgress) {
+    this.series = this.series.map((entry) => (entry.id === series ? change(entry) : entry));
+  }
+
+  private onEvent(event: ForecastEvent) {
+    switch (event.type) {
+      case 'series-started':
+        this.status = 'searching';
+        this.series = [
+          ...this.series,
+          {
+            id: event.series,
+            index: event.index,
+            count: event.count,
+            length: event.length,
+            period: event.period,
+            candidates: event.candidates,
+            folds: event.folds.length,
+            tried: 0,
+            failed: 0,
+            skipped: 0,
+            running: null,
+            best: null,
+            entries: [],
+            finished: false,
+          },
+        ];
+        return;
+      case 'candidate-started':
+        this.update(event.series, (entry) => ({ ...entry, running: event.model }));
+        return;
+      case 'candidate-finished': {
+        const metric = this.request?.metric ?? 'mase';
+        this.update(event.series, (entry) => {
+          const best =
+            !entry.best || event.entry.backtest[metric] < entry.best.backtest[metric]
+              ? event.entry
+              : entry.best;
+          return {
+            ...entry,
+            running: null,
+            tried: entry.tried + 1,
+            best,
+            entries: [...entry.entries, event.entry],
+          };
+        });
+        return;
+      }
+      case 'candidate-failed':
+        this.update(event.series, (entry) => ({
+          ...entry,
+          running: null,
+          tried: entry.tried + 1,
+          failed: entry.failed + 1,
+        }));
+        return;
+      case 'candidate-skipped':
+        this.update(event.series, (entry) => ({ ...entry, skipped: entry.skipped + 1 }));
+        return;
+      case 'ensemble':
+        this.update(event.series, (entry) => ({
+          ...entry,
+          entries: [...entry.entries, event.entry],
+          best: event.kept ? event.entry : entry.best,
+        }));
+        return;
+      case 'series-finished':
+        this.update(event.series, (entry) => ({
+          ...entry,
+          running: null,
+          best: event.best,
+          finished: true,
+        }));
+        return;
+    }
+  }
+}
+
+export const forecast = new ForecastState();

@@ -1,0 +1,182 @@
+import { test, expect, openLab } from './fixtures';
+
+test('Forecast the airline passengers: progress, chart with backtest and intervals, diagnostics, registry', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-sample').click();
+  await page.getByTestId('import-sample').selectOption('airline-passengers');
+  await page.getByTestId('import-sample-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported airline-passengers.csv');
+
+  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await expect(page.getByRole('heading', { name: 'Forecast', level: 1 })).toBeVisible();
+  // The sample's time column, target, frequency and season are found without help.
+  await expect(page.getByTestId('forecast-time')).toHaveValue('month');
+  await expect(page.getByTestId('forecast-target')).toHaveValue('passengers');
+  await expect(page.getByTestId('forecast-detected')).toContainText('144 monthly values');
+  await expect(page.getByTestId('forecast-detected')).toContainText('seasonal period 12');
+  await expect(page.getByTestId('forecast-horizon')).toHaveAttribute('placeholder', '12');
+
+  await page.getByTestId('forecast-horizon').fill('0');
+  await expect(page.getByTestId('forecast-problem')).toContainText('horizon');
+  await expect(page.getByTestId('forecast-start')).toBeDisabled();
+  await page.getByTestId('forecast-horizon').fill('12');
+  await page.getByTestId('forecast-budget').fill('10');
+  await page.getByTestId('forecast-start').click();
+
+  await expect(page.getByTestId('forecast-progress')).toBeVisible();
+  await expect(page.getByTestId('forecast-series-progress')).toContainText(/\d+ of \d+ candidates/);
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+
+  const chart = page.getByTestId('forecast-chart');
+  await expect(chart).toBeVisible();
+  await expect(page.getByTestId('forecast-history')).toHaveAttribute('d', /^M.+L/);
+  await expect(page.getByTestId('forecast-line')).toHaveAttribute('d', /^M.+L/);
+  await expect(page.locator('[data-testid="forecast-band"][data-level="80"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="forecast-band"][data-level="95"]')).toHaveCount(1);
+  expect(await page.getByTestId('forecast-fold').count()).toBeGreaterThan(1);
+
+  // Hovering the forecast part of the chart shows its time, value and intervals.
+  const plot = page.getByTestId('forecast-plot');
+  await plot.scrollIntoViewIfNeeded();
+  const box = (await plot.boundingBox())!;
+  await plot.hover({ position: { x: box.width - 4, y: box.height / 2 } });
+  await expect(page.getByTestId('forecast-tooltip')).toContainText(/1961-1[12]-01/);
+  await expect(page.getByTestId('forecast-tooltip')).toContainText('95%');
+  await plot.hover({ position: { x: box.width * 0.3, y: box.height / 2 } });
+  await expect(page.getByTestId('forecast-tooltip')).toContainText('Actual');
+
+  // Wheel zoom narrows the view; reset brings it back.
+  const before = await page.getByTestId('forecast-history').getAttribute('d');
+  await plot.hover({ position: { x: box.width * 0.8, y: box.height / 2 } });
+  await page.mouse.wheel(0, -400);
+  await expect(page.getByTestId('forecast-reset-zoom')).toBeEnabled();
+  expect(await page.getByTestId('forecast-history').getAttribute('d')).not.toBe(before);
+  await page.getByTestId('forecast-reset-zoom').click();
+  await expect(page.getByTestId('forecast-history')).toHaveAttribute('d', before!);
+
+  const rows = page.getByTestId('forecast-candidate');
+  expect(await rows.count()).toBeGreaterThanOrEqual(4);
+  // Sorting by fit time puts the fastest model first.
+  await page.getByTestId('sort-fit_s').click();
+  const fits = await rows.locator('td:nth-child(7)').allInnerTexts();
+  const seconds = fits.map(Number);
+  expect([...seconds].sort((a, b) => a - b)).toEqual(seconds);
+
+  await expect(page.getByTestId('decomposition-panel')).toHaveCount(4);
+  expect(await page.getByTestId('acf-bar').count()).toBeGreaterThanOrEqual(10);
+  await expect(page.getByTestId('forecast-ljung-box')).toContainText('Ljung–Box test over');
+  await expect(page.getByTestId('forecast-table').locator('tbody tr')).toHaveCount(12);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('forecast-download-csv').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('airline-passengers-passengers-forecast.csv');
+
+  await expect(page.getByTestId('forecast-run')).toBeVisible();
+  await expect(page.getByTestId('register-name')).toHaveValue(
+    'airline-passengers-passengers-forecast',
+  );
+  await page.getByTestId('register-submit').click();
+  await expect(page.getByTestId('registered')).toContainText(
+    'Registered as airline-passengers-passengers-forecast v1',
+  );
+  await page.getByTestId('registered-link').click();
+  await expect(page.getByTestId('signature')).toContainText('month');
+  await expect(page.getByTestId('signature')).toContainText('passengers');
+
+  // The search is a run with every candidate as a child run.
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Runs/ }).click();
+  const search = page.locator('[data-testid="run-row"]:not(.child)');
+  await expect(search).toHaveCount(1);
+  await expect(search).toContainText('Forecast search 1');
+  await search.getByTestId('run-fold').click();
+  expect(await page.locator('[data-testid="run-row"].child').count()).toBeGreaterThanOrEqual(4);
+  await expect(page.locator('[data-testid="run-row"].child').first()).toContainText('Candidate');
+  expect(pageErrors).toEqual([]);
+});
+
+test('A forecast search can be cancelled while it runs', async ({ page, pageErrors }) => {
+  test.setTimeout(90_000);
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-sample').click();
+  await page.getByTestId('import-sample').selectOption('co2-concentration');
+  await page.getByTestId('import-sample-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported co2-concentration.csv');
+
+  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await expect(page.getByTestId('forecast-time')).toHaveValue('Date');
+  await expect(page.getByTestId('forecast-target')).toHaveValue('CO2');
+  await page.getByTestId('forecast-budget').fill('120');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-series-progress')).toContainText(/[1-9]\d* of \d+/, {
+    timeout: 30_000,
+  });
+  await page.getByTestId('forecast-cancel').click();
+  await expect(page.getByTestId('notice')).toContainText('Forecast search cancelled');
+  await expect(page.getByTestId('forecast-progress')).toHaveCount(0);
+  // The page stays usable and a new search can start at once.
+  await expect(page.getByTestId('forecast-start')).toBeEnabled();
+  expect(pageErrors).toEqual([]);
+});
+
+test('Several series in one table: one forecast per store, picked from a list', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Two stores, four years of months each, with a yearly cycle and a trend.
+  const lines = ['month,store,sales'];
+  for (const [k, store] of ['north', 'south'].entries()) {
+    for (let t = 0; t < 48; t++) {
+      const month = `${2020 + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
+      const sales = (100 + 50 * k + 2 * t) * (1 + 0.2 * Math.sin((2 * Math.PI * t) / 12));
+      lines.push(`${month},${store},${sales.toFixed(2)}`);
+    }
+  }
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-paste').click();
+  await page.getByTestId('import-paste-name').fill('stores');
+  await page.getByTestId('import-paste').fill(`${lines.join('\n')}\n`);
+  await page.getByTestId('import-paste-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported stores.csv: 96 rows');
+
+  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await expect(page.getByTestId('forecast-target')).toHaveValue('sales');
+  await page.getByTestId('forecast-series-column').selectOption('store');
+  await expect(page.getByTestId('forecast-detected')).toContainText('2 series of 48–48 monthly');
+  await page.getByTestId('forecast-horizon').fill('6');
+  await page.getByTestId('forecast-budget').fill('8');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(page.getByTestId('forecast-series-progress').locator('li')).toHaveCount(2);
+
+  const picker = page.getByTestId('forecast-series');
+  await expect(picker).toHaveValue('north');
+  await expect(page.getByTestId('forecast-result')).toContainText('Forecast · north');
+  await picker.selectOption('south');
+  await expect(page.getByTestId('forecast-result')).toContainText('Forecast · south');
+  await expect(page.getByTestId('forecast-table').locator('tbody tr')).toHaveCount(6);
+  expect(await page.getByTestId('forecast-candidate').count()).toBeGreaterThanOrEqual(3);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('forecast-download-csv').click();
+  const csv = await (await download).createReadStream();
+  let text = '';
+  for await (const chunk of csv) text += String(chunk);
+  const rows = text.trimEnd().split('\n');
+  expect(rows[0]).toBe('series,time,forecast,lo80,hi80,lo95,hi95');
+  expect(rows).toHaveLength(13);
+  expect(rows[1]).toMatch(/^north,2024-01-01,/);
+  expect(rows[7]).toMatch(/^south,2024-01-01,/);
+  expect(pageErrors).toEqual([]);
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../../src/core/data';
+import {
+  defaultForecastSetup,
+  defaultHorizon,
+  forecastColumns,
+  inspectSetup,
+} from '../../../../src/core/forecast/ui-setup';
+import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
+
+function sample(name: string): Table {
+  const bytes = new Uint8Array(
+    readFileSync(new URL(`../../../../public/samples/${name}`, import.meta.url)),
+  );
+  const result = parseCsv(bytes);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.table;
+}
+
+describe('forecast set-up defaults for the shipped samples', () => {
+  it('airline passengers: month → passengers, monthly with a yearly season', () => {
+    const table = sample('airline-passengers.csv');
+    expect(defaultForecastSetup(table)).toEqual({ time: 'month', target: 'passengers' });
+    const inspected = inspectSetup(table, { time: 'month', target: 'passengers' });
+    if (!inspected.ok) throw new Error(inspected.message);
+    expect(inspected.inspection).toMatchObject({
+      frequencyName: 'monthly',
+      series: 1,
+      longest: 144,
+      filled: 0,
+    });
+    expect(inspected.inspection.seasonality).toMatchObject({ period: 12, seasonal: true });
+    expect(defaultHorizon(inspected.inspection.frequency, 144)).toBe(12);
+  });
+
+  it('co2 concentration: Date → CO2', () => {
+    const table = sample('co2-concentration.csv');
+    expect(defaultForecastSetup(table)).toEqual({ time: 'Date', target: 'CO2' });
+    const inspected = inspectSetup(table, { time: 'Date', target: 'CO2' });
+    expect(inspected.ok && inspected.inspection.frequencyName).toBe('monthly');
+  });
+
+  it('seattle weather: date is the time, weather can name series, daily', () => {
+    const table = sample('seattle-weather.csv');
+    const columns = forecastColumns(table);
+    expect(columns.times).toEqual(['date']);
+    expect(columns.targets).toEqual(['precipitation', 'temp_max', 'temp_min', 'wind']);
+    expect(columns.seriesIds).toEqual(['weather']);
+    const inspected = inspectSetup(table, { time: 'date', target: 'temp_max' });
+    if (!inspected.ok) throw new Error(inspected.message);
+    expect(inspected.inspection.frequencyName).toBe('daily');
+    expect(defaultHorizon(inspected.inspection.frequency, inspected.inspection.shortest)).toBe(14);
+  });
+});
+
+describe('inspectSetup', () => {
+  it('reports what is wrong instead of throwing, naming the row', () => {
+    const table = new Table([
+      stringColumn('day', ['2024-01-01', '2024-01-02', '2024-01-02']),
+      numberColumn('sales', Float64Array.from([1, 2, 3])),
+    ]);
+    const inspected = inspectSetup(table, { time: 'day', target: 'sales' });
+    expect(inspected.ok).toBe(false);
+    if (!inspected.ok) {
+      expect(inspected.message).toMatch(/Rows 2 and 3 both fall on 2024-01-02/);
+      expect(inspected.where).toBe('3:day');
+    }
+    const summed = inspectSetup(table, { time: 'day', target: 'sales', aggregate: 'sum' });
+    expect(summed.ok && summed.inspection.aggregated).toBe(1);
+  });
+
+  it('counts filled gaps over several series', () => {
+    const table = new Table([
+      stringColumn('day', ['2024-01-01', '2024-01-03', '2024-01-01', '2024-01-02']),
+      stringColumn('store', ['a', 'a', 'b', 'b']),
+      numberColumn('sales', Float64Array.from([1, 3, 5, 6])),
+    ]);
+    const inspected = inspectSetup(table, { time: 'day', target: 'sales', series: ['store'] });
+    if (!inspected.ok) throw new Error(inspected.message);
+    expect(inspected.inspection).toMatchObject({ series: 2, shortest: 2, longest: 3, filled: 1 });
+  });
+
+  it('finds no set-up when no column reads as time', () => {
+    const table = new Table([numberColumn('x', Float64Array.from([1, 2, 3]))]);
+    expect(defaultForecastSetup(table)).toBeNull();
+  });
+
+  it('keeps the horizon within a quarter of a short series', () => {
+    expect(defaultHorizon({ unit: 'month', every: 1 }, 20)).toBe(5);
+    expect(defaultHorizon({ unit: 'hour', every: 6 }, 400)).toBe(4);
+  });
+});
