@@ -1,11 +1,6 @@
 import type { BinnedData } from './binning';
-import {
-  HistogramPool,
-  buildHistogram,
-  histogramLength,
-  subtractInPlace,
-  type HistogramSource,
-} from './histogram';
+import { HistogramPool, histogramLength, subtractInPlace } from './histogram';
+import { SerialHistogramBuilder, type HistogramBuilder } from './histogram-team';
 import { SplitChoice, findBestSplit, type SplitConstraints } from './split';
 
 export interface GrowerSettings {
@@ -62,9 +57,6 @@ class GrowingNode {
 export class TreeGrower {
   private readonly rowIndex: Uint32Array;
   private readonly scratch: Uint32Array;
-  private readonly orderedGradients: Float32Array;
-  private readonly orderedHessians: Float32Array;
-  private readonly bases = new Int32Array(8);
   private readonly pool: HistogramPool;
   private readonly constraints: SplitConstraints;
   private readonly capacity: number;
@@ -83,7 +75,8 @@ export class TreeGrower {
   private readonly leafValue: Float64Array;
   private leafCount = 0;
 
-  private source: HistogramSource | null = null;
+  private gradients: Float32Array = new Float32Array(0);
+  private hessians: Float32Array = new Float32Array(0);
   private features: Int32Array = new Int32Array(0);
   private featureCount = 0;
   private groups: Int32Array = new Int32Array(0);
@@ -93,12 +86,14 @@ export class TreeGrower {
     private readonly binned: BinnedData,
     private readonly settings: GrowerSettings,
     private readonly constantHessian: boolean,
+    private readonly histograms: HistogramBuilder = new SerialHistogramBuilder(
+      binned,
+      constantHessian,
+    ),
   ) {
     const rows = binned.rows;
     this.rowIndex = new Uint32Array(rows);
     this.scratch = new Uint32Array(rows);
-    this.orderedGradients = new Float32Array(rows);
-    this.orderedHessians = new Float32Array(constantHessian ? 0 : rows);
     this.pool = new HistogramPool(histogramLength(binned.offsets, binned.cols));
     this.constraints = {
       l2: settings.l2,
@@ -135,17 +130,9 @@ export class TreeGrower {
     groups: Int32Array,
     groupCount: number,
   ): GrownTree {
-    const { binned, rowIndex, pool } = this;
-    const source: HistogramSource = {
-      rows: binned.rows,
-      cols: binned.cols,
-      words: binned.words,
-      offsets: binned.offsets,
-      gradients,
-      hessians,
-      constantHessian: this.constantHessian,
-    };
-    this.source = source;
+    const { rowIndex, pool } = this;
+    this.gradients = gradients;
+    this.hessians = hessians;
     this.features = features;
     this.featureCount = featureCount;
     this.groups = groups;
@@ -350,18 +337,16 @@ export class TreeGrower {
   }
 
   private fillHistogram(histogram: Float64Array, node: GrowingNode, rowsInOrder: boolean) {
-    buildHistogram(
-      this.source as HistogramSource,
+    this.histograms.build(
       histogram,
       this.rowIndex,
       node.start,
       node.end,
+      this.gradients,
+      this.hessians,
+      rowsInOrder,
       this.groups,
       this.groupCount,
-      this.orderedGradients,
-      this.orderedHessians,
-      this.bases,
-      rowsInOrder,
     );
   }
 

@@ -4,6 +4,9 @@ import { GbdtEstimator, parseGbdtJSON, type GbdtTrees } from './model';
 import type { GbdtParams } from './params';
 import { fitGbdt } from './train';
 
+export { fitGbdt, type GbdtFitContext } from './train';
+export { serveHistogramJobs, type HistogramHelpers, type HistogramSession } from './histogram-team';
+
 export type { GbdtParams, EarlyStopping } from './params';
 export { defaultGbdtParams, gbdtParamInfo } from './params';
 export type { GbdtJSON, GbdtLink, GbdtTrees } from './model';

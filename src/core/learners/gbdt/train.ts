@@ -1,9 +1,16 @@
 import { TrainingError, checkCancelled, yieldToEventLoop } from '../../errors/training-error';
 import { takeRows } from '../matrix';
 import type { FitContext, Matrix, Target } from '../types';
-import { FEATURES_PER_WORD, binMatrix, wordGroups } from './binning';
+import { FEATURES_PER_WORD, binMatrix, wordGroups, type BinnedData } from './binning';
 import { addTreePredictions, packForest } from './forest';
 import { TreeGrower, addBinnedPredictions, type GrownTree } from './grower';
+import { histogramLength } from './histogram';
+import {
+  SerialHistogramBuilder,
+  SharedHistogramBuilder,
+  type HistogramBuilder,
+  type HistogramHelpers,
+} from './histogram-team';
 import { binaryLogLoss, multinomialLogLoss, squaredError, type Objective } from './loss';
 import { GbdtEstimator } from './model';
 import { earlyStoppingEnabled, resolveGbdtParams, type GbdtParams } from './params';
@@ -12,6 +19,40 @@ import { checkFeatures, checkSampleWeight, checkTarget, checkValidation } from '
 
 /** Histogram updates (rows × features) between two yields to the event loop: ~10 ms of work. */
 const YIELD_WORK = 1 << 23;
+
+/** Below this many binned values (rows × features) helper threads cost more than they save. */
+const HELPER_CELLS = 1 << 18;
+
+export interface GbdtFitContext extends FitContext {
+  /** Threads that share histogram building; results are identical with or without them. */
+  readonly histogramHelpers?: HistogramHelpers;
+}
+
+function histogramBuilder(
+  binned: BinnedData,
+  constantHessian: boolean,
+  helpers: HistogramHelpers | undefined,
+): HistogramBuilder {
+  const useHelpers =
+    helpers !== undefined &&
+    helpers.size > 0 &&
+    typeof SharedArrayBuffer === 'function' &&
+    binned.rows * binned.cols >= HELPER_CELLS;
+  if (useHelpers) {
+    try {
+      return new SharedHistogramBuilder(
+        binned,
+        constantHessian,
+        histogramLength(binned.offsets, binned.cols),
+        helpers,
+      );
+    } catch {
+      // Helpers only save time (the trees are the same without them), so a platform that cannot
+      // share memory with them trains on this thread alone.
+    }
+  }
+  return new SerialHistogramBuilder(binned, constantHessian);
+}
 
 interface Labelled {
   readonly x: Matrix;
@@ -68,7 +109,7 @@ export async function fitGbdt(
   x: Matrix,
   target: Target,
   rawParams: Partial<GbdtParams>,
-  context: FitContext,
+  context: GbdtFitContext,
 ): Promise<GbdtEstimator> {
   const { signal, rng: random, onProgress, sampleWeight } = context;
   checkCancelled(signal);
@@ -124,18 +165,6 @@ export async function fitGbdt(
     validationRaw.fill(baseline[k] as number, k * validationRows, (k + 1) * validationRows);
   }
 
-  const grower = new TreeGrower(
-    binned,
-    {
-      maxLeafNodes: params.max_leaf_nodes,
-      maxDepth: params.max_depth,
-      minSamplesLeaf: params.min_samples_leaf,
-      l2: params.l2_regularization,
-      learningRate: params.learning_rate,
-    },
-    objective.constantHessian,
-  );
-
   const sampleCount = Math.max(1, Math.min(rows, Math.round(params.subsample * rows)));
   const subsampling = sampleCount < rows;
   const inBag = new Uint32Array(subsampling ? sampleCount : 0);
@@ -158,45 +187,63 @@ export async function fitGbdt(
 
   const trees: GrownTree[] = [];
   let iterations = 0;
-  let work = 0;
-  for (let iteration = 0; iteration < params.max_iter; iteration++) {
-    checkCancelled(signal);
-    if (subsampling) splitSample(random, rows, sampleCount, inBag, outOfBag);
-    for (let k = 0; k < slots; k++) {
-      if (featureCount < cols) {
-        sampleFeatures(random, cols, featureCount, featureScratch, features);
-        groupCount = groupsOf(features, featureCount, groups);
+  const histograms = histogramBuilder(binned, objective.constantHessian, context.histogramHelpers);
+  try {
+    const grower = new TreeGrower(
+      binned,
+      {
+        maxLeafNodes: params.max_leaf_nodes,
+        maxDepth: params.max_depth,
+        minSamplesLeaf: params.min_samples_leaf,
+        l2: params.l2_regularization,
+        learningRate: params.learning_rate,
+      },
+      objective.constantHessian,
+      histograms,
+    );
+
+    let work = 0;
+    for (let iteration = 0; iteration < params.max_iter; iteration++) {
+      checkCancelled(signal);
+      if (subsampling) splitSample(random, rows, sampleCount, inBag, outOfBag);
+      for (let k = 0; k < slots; k++) {
+        if (featureCount < cols) {
+          sampleFeatures(random, cols, featureCount, featureScratch, features);
+          groupCount = groupsOf(features, featureCount, groups);
+        }
+        const block = k * rows;
+        const tree = grower.grow(
+          gradients.subarray(block, block + rows),
+          objective.constantHessian ? hessians : hessians.subarray(block, block + rows),
+          subsampling ? inBag : null,
+          sampleCount,
+          features,
+          featureCount,
+          groups,
+          groupCount,
+        );
+        grower.addLeafValues(raw, block);
+        if (subsampling) addBinnedPredictions(tree, binned, outOfBag, outOfBag.length, raw, block);
+        if (validation) addTreePredictions(tree, validation.x, validationRaw, k * validationRows);
+        trees.push(tree);
       }
-      const block = k * rows;
-      const tree = grower.grow(
-        gradients.subarray(block, block + rows),
-        objective.constantHessian ? hessians : hessians.subarray(block, block + rows),
-        subsampling ? inBag : null,
-        sampleCount,
-        features,
-        featureCount,
-        groups,
-        groupCount,
-      );
-      grower.addLeafValues(raw, block);
-      if (subsampling) addBinnedPredictions(tree, binned, outOfBag, outOfBag.length, raw, block);
-      if (validation) addTreePredictions(tree, validation.x, validationRaw, k * validationRows);
-      trees.push(tree);
+      iterations = iteration + 1;
+      const loss = objective.gradients(raw, gradients, hessians, wantsLoss);
+      const metrics: Record<string, number> = { loss };
+      if (validationObjective) metrics.val_loss = validationObjective.loss(validationRaw);
+      onProgress?.({ step: iterations, total: params.max_iter, metrics });
+      if (earlyStopping) {
+        watchedLosses.push(metrics.val_loss ?? loss);
+        if (shouldStop(watchedLosses, params.n_iter_no_change, params.tol)) break;
+      }
+      work += sampleCount * featureCount * slots;
+      if (work >= YIELD_WORK) {
+        work = 0;
+        await yieldToEventLoop();
+      }
     }
-    iterations = iteration + 1;
-    const loss = objective.gradients(raw, gradients, hessians, wantsLoss);
-    const metrics: Record<string, number> = { loss };
-    if (validationObjective) metrics.val_loss = validationObjective.loss(validationRaw);
-    onProgress?.({ step: iterations, total: params.max_iter, metrics });
-    if (earlyStopping) {
-      watchedLosses.push(metrics.val_loss ?? loss);
-      if (shouldStop(watchedLosses, params.n_iter_no_change, params.tol)) break;
-    }
-    work += sampleCount * featureCount * slots;
-    if (work >= YIELD_WORK) {
-      work = 0;
-      await yieldToEventLoop();
-    }
+  } finally {
+    histograms.close();
   }
   checkCancelled(signal);
 

@@ -1,0 +1,54 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { HistogramHelpers, HistogramSession } from '../../core/learners/gbdt/histogram-team';
+
+export interface NodeHistogramHelpers extends HistogramHelpers {
+  /** Resolves once every helper has loaded (fits work before that, just without them). */
+  ready(): Promise<void>;
+  /** Stops the helper threads. */
+  close(): Promise<void>;
+}
+
+/**
+ * Worker threads that share gbdt histogram building with the training thread: one fewer than the
+ * processor count by default, since the training thread works too. Threads are unreferenced, so
+ * they never keep the process alive, and a thread that fails is dropped from later fits.
+ */
+export function startHistogramHelpers(
+  size = Math.max(0, availableParallelism() - 1),
+): NodeHistogramHelpers {
+  const url = new URL('./gbdt-histogram-thread.mjs', import.meta.url);
+  const workers = new Set<Worker>();
+  const ready: Promise<void>[] = [];
+  for (let i = 0; i < size; i++) {
+    const worker = new Worker(url);
+    worker.unref();
+    workers.add(worker);
+    ready.push(
+      new Promise((resolve) => {
+        worker.once('message', () => resolve());
+        worker.once('error', () => resolve());
+        worker.once('exit', () => resolve());
+      }),
+    );
+    // A failed thread is forgotten; the fit it was helping finishes its work on its own thread
+    // or reports the stall.
+    worker.on('error', () => workers.delete(worker));
+    worker.on('exit', () => workers.delete(worker));
+  }
+  return {
+    get size() {
+      return workers.size;
+    },
+    share(session: HistogramSession) {
+      for (const worker of workers) worker.postMessage(session);
+    },
+    async ready() {
+      await Promise.all(ready);
+    },
+    async close() {
+      await Promise.all([...workers].map((worker) => worker.terminate()));
+      workers.clear();
+    },
+  };
+}

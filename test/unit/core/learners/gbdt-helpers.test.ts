@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { startHistogramHelpers } from '../../../../src/cli/threads/gbdt-histograms';
+import type { GbdtParams } from '../../../../src/core/learners/gbdt';
+import {
+  serveHistogramJobs,
+  type HistogramHelpers,
+  type HistogramSession,
+} from '../../../../src/core/learners/gbdt/histogram-team';
+import { fitGbdt } from '../../../../src/core/learners/gbdt/train';
+import type { Matrix, Target } from '../../../../src/core/learners/types';
+import { randomNormal, seededRandom } from '../../../../src/core/random';
+
+/** Large enough for helpers to take part: 12 000 rows × 26 features, some values missing. */
+function dataset(classes: number): { x: Matrix; target: Target } {
+  const random = seededRandom(5);
+  const rows = 12_000;
+  const cols = 26;
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) {
+    data[i] = random() < 0.03 ? NaN : Math.round(randomNormal(random) * 40) / 10;
+  }
+  const y = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const at = r * cols;
+    const a = (data[at] as number) || 0;
+    const b = (data[at + 5] as number) || 0;
+    const c = (data[at + 25] as number) || 0;
+    const z = a + 0.7 * b * c - Math.abs(b) + randomNormal(random);
+    y[r] = classes === 2 ? (z > 0 ? 1 : 0) : z < -1 ? 0 : z < 0.5 ? 1 : 2;
+  }
+  const names = Array.from({ length: classes }, (_, k) => `c${k}`);
+  return { x: { rows, cols, data }, target: { task: 'classification', classes: names, y } };
+}
+
+function regression(): { x: Matrix; target: Target } {
+  const { x } = dataset(2);
+  const y = new Float64Array(x.rows);
+  for (let r = 0; r < x.rows; r++) {
+    y[r] = ((x.data[r * x.cols + 3] as number) || 0) * 2 + Math.sin(r);
+  }
+  return { x, target: { task: 'regression', y } };
+}
+
+const cases: [string, () => { x: Matrix; target: Target }, Partial<GbdtParams>][] = [
+  ['binary log-loss', () => dataset(2), { max_iter: 8 }],
+  [
+    'softmax with row and feature sampling',
+    () => dataset(3),
+    { max_iter: 4, subsample: 0.7, colsample: 0.6 },
+  ],
+  ['squared error', regression, { max_iter: 8, max_leaf_nodes: 63 }],
+];
+
+async function fitJSON(
+  data: { x: Matrix; target: Target },
+  params: Partial<GbdtParams>,
+  helpers?: HistogramHelpers,
+) {
+  const model = await fitGbdt(
+    data.x,
+    data.target,
+    { early_stopping: 'off', ...params },
+    { rng: seededRandom(3), histogramHelpers: helpers },
+  );
+  return JSON.stringify(model.toJSON());
+}
+
+describe('gbdt histogram helpers', () => {
+  const threads = startHistogramHelpers(2);
+  afterAll(() => threads.close());
+
+  it.each(cases)('grow the same trees as one thread (%s)', async (_, make, params) => {
+    await threads.ready();
+    expect(threads.size).toBe(2);
+    const data = make();
+    const serial = await fitJSON(data, params);
+    expect(await fitJSON(data, params, threads)).toBe(serial);
+    // Reusing the threads for a second fit hands them a new session.
+    expect(await fitJSON(data, params, threads)).toBe(serial);
+  });
+
+  it('leave the work to the training thread when a helper never shows up', async () => {
+    const sessions: HistogramSession[] = [];
+    const absent: HistogramHelpers = { size: 1, share: (session) => sessions.push(session) };
+    const data = dataset(2);
+    const serial = await fitJSON(data, { max_iter: 3 });
+    expect(await fitJSON(data, { max_iter: 3 }, absent)).toBe(serial);
+    expect(sessions).toHaveLength(1);
+    // The fit stopped the session on its way out, so a helper that joins late returns at once
+    // instead of waiting for jobs.
+    serveHistogramJobs(sessions[0] as HistogramSession);
+  });
+
+  it('are skipped when the session cannot be shared with them', async () => {
+    const failing: HistogramHelpers = {
+      size: 1,
+      share: () => {
+        throw new Error('no shared memory here');
+      },
+    };
+    const data = dataset(2);
+    const serial = await fitJSON(data, { max_iter: 2 });
+    expect(await fitJSON(data, { max_iter: 2 }, failing)).toBe(serial);
+  });
+
+  it('are not used for small data', async () => {
+    const sessions: HistogramSession[] = [];
+    const counting: HistogramHelpers = { size: 1, share: (session) => sessions.push(session) };
+    const random = seededRandom(1);
+    const x = { rows: 200, cols: 4, data: Float32Array.from({ length: 800 }, () => random()) };
+    const y = Int32Array.from({ length: 200 }, (_, r) => ((x.data[4 * r] as number) > 0.5 ? 1 : 0));
+    await fitJSON({ x, target: { task: 'classification', classes: ['a', 'b'], y } }, {}, counting);
+    expect(sessions).toHaveLength(0);
+  });
+});
