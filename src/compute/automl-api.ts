@@ -15,6 +15,8 @@ export interface AutoMLRequest {
   seed: number;
   budgetSeconds: number;
   maxTrials?: number;
+  /** Trials at once, 1 to 4; the worker picks from the device's cores when left out. */
+  concurrency?: number;
   /** A validation table cannot cross to the worker this way; cross-validation or a holdout can. */
   validation?: Exclude<ValidationOption, { kind: 'table' }>;
 }

@@ -5,6 +5,8 @@ import { explainPredictor } from '../core/evaluation/explain';
 import { seededRandom } from '../core/random';
 import { Table } from '../core/table';
 import type { AutoMLApi, AutoMLCommand, AutoMLFailure } from './automl-api';
+import { MAX_TRIAL_CONCURRENCY, workerTrials } from './automl-trials';
+import type { WorkerEndpoint } from './endpoint';
 import { createJobRegistry } from './jobs';
 import type { TrainSource } from './train-api';
 
@@ -12,6 +14,11 @@ export interface AutoMLServiceOptions {
   now?: () => number;
   wasmPaths?: WasmPaths;
   loadVersion?: (versionId: string) => Promise<Table>;
+  /**
+   * Trial workers for each session: trials run `concurrency` at a time, this worker being one of
+   * them. Without it, or at 1, trials run here one after another.
+   */
+  trialWorkers?: { readonly concurrency: number; spawn(): WorkerEndpoint };
 }
 
 const isCancelled = (error: unknown) =>
@@ -52,6 +59,18 @@ export function createAutoMLService(options: AutoMLServiceOptions = {}): AutoMLA
       let wake: (() => void) | null = null;
       let stopRun: AbortController | null = null;
       let search: AutoMLSearch | null = null;
+      const trialWorkers = options.trialWorkers;
+      const concurrency = Math.max(
+        1,
+        Math.min(
+          Math.floor(request.concurrency ?? trialWorkers?.concurrency ?? 1),
+          MAX_TRIAL_CONCURRENCY,
+        ),
+      );
+      const workers =
+        trialWorkers && concurrency > 1
+          ? workerTrials(() => trialWorkers.spawn(), concurrency)
+          : null;
       inboxes.set(jobId, {
         push(command) {
           if (command.kind === 'pause') search?.pause();
@@ -89,6 +108,7 @@ export function createAutoMLService(options: AutoMLServiceOptions = {}): AutoMLA
           budgetSeconds: request.budgetSeconds,
           signal,
           onEvent: (event) => progress({ type: 'search', event }),
+          ...(workers ? { trials: workers.trials } : {}),
         });
         let budget = request.budgetSeconds;
         let maxTrials = request.maxTrials;
@@ -147,6 +167,7 @@ export function createAutoMLService(options: AutoMLServiceOptions = {}): AutoMLA
         if (signal.aborted || isCancelled(error)) return;
         progress({ type: 'failed', error: failure(error) });
       } finally {
+        workers?.close();
         inboxes.delete(jobId);
       }
     });

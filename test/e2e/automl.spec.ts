@@ -58,3 +58,46 @@ test('AutoML on a shipped sample: guardrails, a live leaderboard, the best model
   await expect(page.locator('[data-testid="run-row"].child').first()).toContainText('Trial');
   expect(pageErrors).toEqual([]);
 });
+
+test('AutoML runs trials in parallel on trial workers, and pauses, resumes and stops them', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(180_000);
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-sample').click();
+  await page.getByTestId('import-sample').selectOption('iris');
+  await page.getByTestId('import-sample-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported iris.csv');
+
+  await nav.getByRole('link', { name: /^AutoML/ }).click();
+  await page.getByTestId('automl-target').selectOption('species');
+  await page.getByTestId('automl-budget').fill('60');
+  // Three at once whatever this machine has: two trials on trial workers, one in the AutoML worker.
+  await page.getByTestId('automl-concurrency-input').fill('3');
+  await page.getByTestId('automl-start').click();
+
+  await expect(page.getByTestId('automl-concurrency')).toHaveText('3', { timeout: 30_000 });
+  // Once the trial workers have the data, several trials run side by side.
+  await expect
+    .poll(() => page.getByTestId('trial-running').count(), { timeout: 60_000, intervals: [50] })
+    .toBeGreaterThan(1);
+
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.getByTestId('automl-status')).toContainText('Paused');
+  await expect(page.getByTestId('trial-running')).toHaveCount(0);
+  const trialsWhilePaused = await page.getByTestId('trial-row').count();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('automl-status')).toContainText('Searching');
+  await expect
+    .poll(() => page.getByTestId('trial-row').count(), { timeout: 60_000 })
+    .toBeGreaterThan(trialsWhilePaused);
+
+  await page.getByTestId('automl-stop').click();
+  await expect(page.getByTestId('automl-status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(page.getByTestId('trial-running')).toHaveCount(0);
+  await expect(page.getByTestId('automl-best-score')).toHaveText(/0\.9\d*/);
+  expect(pageErrors).toEqual([]);
+});

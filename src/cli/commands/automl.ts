@@ -16,6 +16,7 @@ import type { Task } from '../../core/learners/types';
 import { evaluate, headline, type EvaluationReport } from '../../core/model';
 import { CliError } from '../errors';
 import { parseSeed, readTable, type Output } from '../io';
+import { trialConcurrency, trialThreads, type TrialThreads } from '../trial-threads';
 
 export const AUTOML_USAGE =
   'bunsen automl TRAIN.csv --target COL [--task classification|regression] [--metric NAME] ' +
@@ -177,22 +178,56 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
   const budget = parseBudget(values.budget);
   const maxTrials = parseMaxTrials(values['max-trials']);
   const seed = parseSeed(values.seed);
+  // tfjs starts beside reading the data and the first trials; only tfjs trials wait for it.
+  const tfjs = initTfjs().then(
+    (setup) => {
+      if (setup.ok)
+        io.err(`Neural and linear learners run on the tfjs ${setup.backend} backend.\n`);
+    },
+    (error: unknown) =>
+      io.err(`tfjs did not start: ${error instanceof Error ? error.message : String(error)}\n`),
+  );
+  const threads = trialThreads(trialConcurrency(), tfjs);
+  try {
+    return await search(values, { file, task, budget, maxTrials, seed, started }, threads, io, now);
+  } finally {
+    await threads.close();
+  }
+}
 
+interface Parsed {
+  readonly file: string;
+  readonly task: Task | undefined;
+  readonly budget: number;
+  readonly maxTrials: number | undefined;
+  readonly seed: number;
+  readonly started: number;
+}
+
+async function search(
+  values: { target?: string; metric?: string; test?: string; out?: string; json?: boolean },
+  { file, task, budget, maxTrials, seed, started }: Parsed,
+  threads: TrialThreads,
+  io: Output,
+  now: () => number,
+): Promise<number> {
+  const targetName = values.target as string;
   const table = await readTable(file);
-  if (!table.has(values.target)) {
+  if (!table.has(targetName)) {
     throw new CliError(
-      `${file} has no column “${values.target}”. Columns: ${table.names.join(', ')}.`,
+      `${file} has no column “${targetName}”. Columns: ${table.names.join(', ')}.`,
       1,
     );
   }
   const testTable = values.test ? await readTable(values.test) : undefined;
-  const setup = await initTfjs();
-  if (setup.ok) io.err(`Neural and linear learners run on the tfjs ${setup.backend} backend.\n`);
+  if (threads.concurrency > 1) {
+    io.err(`Trials run ${threads.concurrency} at a time (one neural or linear at most).\n`);
+  }
 
   // Scoring the test rows and writing files come after the search; keep a little time for them.
   const spent = (now() - started) / 1000 + (testTable || values.out ? 0.02 * budget : 0);
   const { predictor, summary } = await runAutoML(table, {
-    target: values.target,
+    target: targetName,
     ...(task ? { task } : {}),
     ...(values.metric ? { metric: values.metric } : {}),
     seed,
@@ -200,6 +235,7 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
     budgetSeconds: Math.max(budget - spent, 1e-3),
     now,
     onEvent: progressPrinter(io),
+    trials: threads.trials,
   });
   const test = testTable ? evaluate(predictor, testTable) : undefined;
   const elapsed = (now() - started) / 1000;

@@ -98,7 +98,7 @@ export class FeatureStore {
     private readonly plan: EvaluationPlan,
     private readonly seed: number,
     private readonly classWeight: boolean,
-    private readonly anyMissing: boolean,
+    readonly anyMissing: boolean,
   ) {}
 
   /** Featurizations without missing values give the same matrices, so they share a cache entry. */

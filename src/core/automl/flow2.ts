@@ -2,24 +2,39 @@ import { randomNormal, type Random } from '../random';
 import { fromUnit, toUnit, type LearnerSpace } from './space';
 import type { Params } from './types';
 
+/** One proposal of a local search, handed back with its loss. */
+export interface Move {
+  readonly owner: LocalSearch;
+  readonly unit: Float64Array;
+  readonly direction: Float64Array;
+  readonly backward: boolean;
+  /** How many times the incumbent had moved when this was proposed. */
+  readonly generation: number;
+}
+
 /**
  * FLOW2, the randomized direct search of FLAML's CFO (Wu, Wang, Huang: "Frugal Optimization for
  * Cost-related Hyperparameters", AAAI 2021). From the incumbent x it tries x + δu for a random
  * unit direction u in the normalized (log where sensible) space, then x − δu; a better point
  * becomes the incumbent. After a run of failures the step δ halves; once it falls below the
  * lower bound the search has converged and its owner restarts elsewhere.
+ *
+ * Several proposals may be out at once (trials run in parallel): the backward half of a
+ * direction is then proposed before the forward half's loss is known, and a loss that comes back
+ * after the incumbent moved still moves it when better, but no longer counts as a failure of the
+ * current neighbourhood.
  */
 export class LocalSearch {
   private incumbent: Float64Array;
   private incumbentParams: Params;
   private incumbentLoss: number;
+  private generation = 0;
   private step: number;
   private readonly minStep: number;
   private readonly patience: number;
   private failures = 0;
   /** The direction just tried forward; the next proposal tries it backward. */
   private pending: Float64Array | null = null;
-  private tried: { unit: Float64Array; backward: boolean } | null = null;
 
   constructor(
     private readonly space: LearnerSpace,
@@ -45,36 +60,46 @@ export class LocalSearch {
     return { params: this.incumbentParams, loss: this.incumbentLoss };
   }
 
-  /** The next configuration to try. */
-  propose(rng: Random): Params {
-    let unit: Float64Array;
+  /** The next configuration to try, with the move to report its loss against. */
+  propose(rng: Random): { readonly params: Params; readonly move: Move } {
+    let move: Move;
     if (this.pending) {
-      unit = this.move(this.pending, -1);
-      this.tried = { unit, backward: true };
+      const direction = this.pending;
+      move = {
+        owner: this,
+        unit: this.shift(direction, -1),
+        direction,
+        backward: true,
+        generation: this.generation,
+      };
       this.pending = null;
     } else {
       const direction = randomDirection(this.space.dims.length, rng);
-      unit = this.move(direction, 1);
-      this.tried = { unit, backward: false };
+      move = {
+        owner: this,
+        unit: this.shift(direction, 1),
+        direction,
+        backward: false,
+        generation: this.generation,
+      };
       this.pending = direction;
     }
-    return fromUnit(this.space, unit, this.incumbentParams);
+    return { params: fromUnit(this.space, move.unit, this.incumbentParams), move };
   }
 
-  /** The loss of the last proposal (Infinity when it failed or ran out of time). */
-  report(params: Params, loss: number): void {
-    const tried = this.tried;
-    this.tried = null;
-    if (!tried) return;
+  /** The loss of a proposal (Infinity when it failed or ran out of time). */
+  report(move: Move, params: Params, loss: number): void {
+    if (move.owner !== this) return;
     if (loss < this.incumbentLoss) {
-      this.incumbent = tried.unit;
+      this.incumbent = move.unit;
       this.incumbentParams = params;
       this.incumbentLoss = loss;
+      this.generation++;
       this.failures = 0;
       this.pending = null;
       return;
     }
-    if (!tried.backward) return;
+    if (!move.backward || move.generation !== this.generation) return;
     this.failures++;
     if (this.failures >= this.patience) {
       this.failures = 0;
@@ -85,12 +110,11 @@ export class LocalSearch {
   /** Shrinks the step at once: the neighbourhood holds nothing new at this resolution. */
   shrink(): void {
     this.pending = null;
-    this.tried = null;
     this.failures = 0;
     this.step /= 2;
   }
 
-  private move(direction: Float64Array, sign: 1 | -1): Float64Array {
+  private shift(direction: Float64Array, sign: 1 | -1): Float64Array {
     return Float64Array.from(this.incumbent, (x, d) =>
       Math.min(1, Math.max(0, x + sign * this.step * (direction[d] as number))),
     );

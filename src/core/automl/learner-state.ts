@@ -1,6 +1,6 @@
 import type { LearnerName } from '../learners/types';
 import type { Random } from '../random';
-import { LocalSearch, restartPoint } from './flow2';
+import { LocalSearch, restartPoint, type Move } from './flow2';
 import { paramsKey, type LearnerSpace } from './space';
 import type { Params, TrialSource } from './types';
 
@@ -10,6 +10,8 @@ export interface Proposal {
   readonly source: TrialSource;
   /** Index into the fidelity levels. */
   readonly fidelity: number;
+  /** The local-search move it came from, to report its loss against. */
+  readonly move?: Move;
 }
 
 /** Proposals in a row that may repeat tried configurations before the step is shrunk. */
@@ -26,6 +28,9 @@ export class LearnerState {
   private local: LocalSearch | null = null;
   private incumbent: { params: Params; loss: number } | null = null;
   private readonly evaluated = new Map<string, number>();
+  /** Configurations proposed whose trials have not reported yet. */
+  private readonly outstanding = new Set<string>();
+  private promoting = false;
   private trialsAtFidelity = 0;
   private sinceImprovement = 0;
   fidelity = 0;
@@ -42,6 +47,8 @@ export class LearnerState {
   costOfBest = 0;
   /** Measured wall seconds of the latest trial, to skip learners that cannot finish in time. */
   lastSeconds = 0;
+  /** Trials proposed and not reported yet (trials run in parallel, results come back later). */
+  pending = 0;
 
   constructor(
     readonly learner: LearnerName,
@@ -76,8 +83,22 @@ export class LearnerState {
       this.space.dims.length === 0 &&
       this.queue.length === 0 &&
       (this.atFullFidelity || this.incumbent === null) &&
-      this.trials > 0
+      this.trials > 0 &&
+      this.pending === 0
     );
+  }
+
+  /**
+   * Whether a proposal can be made before more results come back. Not while a promotion is out
+   * (trials on the smaller sample would be stale), nor, without any result yet, beyond the
+   * starting points, nor for a learner without a search space once its runs are out.
+   */
+  get ready(): boolean {
+    if (this.queue.length > 0) return true;
+    if (this.promoting) return false;
+    if (this.incumbent && this.ripeForPromotion) return true;
+    if (!this.incumbent) return this.pending === 0;
+    return this.space.dims.length > 0;
   }
 
   private key(params: Params, fidelity = this.fidelity) {
@@ -85,11 +106,25 @@ export class LearnerState {
   }
 
   propose(rng: Random): Proposal {
-    const make = (params: Params, source: TrialSource, fidelity = this.fidelity): Proposal => ({
+    const proposal = this.next(rng);
+    this.pending++;
+    this.outstanding.add(this.key(proposal.params, proposal.fidelity));
+    if (proposal.source === 'promotion') this.promoting = true;
+    return proposal;
+  }
+
+  private next(rng: Random): Proposal {
+    const make = (
+      params: Params,
+      source: TrialSource,
+      fidelity = this.fidelity,
+      move?: Move,
+    ): Proposal => ({
       learner: this.learner,
       params,
       source,
       fidelity,
+      ...(move ? { move } : {}),
     });
     const initial = this.queue.shift();
     if (initial) return make(initial, 'initial');
@@ -99,10 +134,14 @@ export class LearnerState {
     if (!this.incumbent) return make(restartPoint(this.space, this.firstParams, rng), 'restart');
     this.local ??= new LocalSearch(this.space, this.incumbent.params, this.incumbent.loss);
     for (let attempt = 0; attempt < MAX_DUPLICATES && !this.local.converged; attempt++) {
-      const params = this.local.propose(rng);
-      const known = this.evaluated.get(this.key(params));
-      if (known === undefined) return make(params, 'local-search');
-      this.local.report(params, known);
+      const { params, move } = this.local.propose(rng);
+      const key = this.key(params);
+      const known = this.evaluated.get(key);
+      if (known === undefined && !this.outstanding.has(key)) {
+        return make(params, 'local-search', this.fidelity, move);
+      }
+      // A configuration still running counts as no better, so that the search moves on.
+      this.local.report(move, params, known ?? Infinity);
     }
     // Converged, or every nearby point was tried: restart FLOW2 from a distant point (CFO).
     return make(restartPoint(this.space, this.incumbent.params, rng), 'restart');
@@ -110,28 +149,39 @@ export class LearnerState {
 
   /** Records a finished trial; `loss` is Infinity for a failed or timed-out one. */
   report(proposal: Proposal, loss: number, cost: number): void {
+    const key = this.key(proposal.params, proposal.fidelity);
     this.trials++;
+    this.pending = Math.max(0, this.pending - 1);
+    this.outstanding.delete(key);
     this.totalCost += cost;
-    this.evaluated.set(this.key(proposal.params, proposal.fidelity), loss);
+    this.evaluated.set(key, loss);
+    // A trial proposed on a smaller sample before a promotion came back: its score does not
+    // compare with those on more rows, so it only adds to the bookkeeping.
+    const stale = proposal.fidelity < this.fidelity;
     if (proposal.source === 'promotion') {
+      this.promoting = false;
       this.fidelity = proposal.fidelity;
       this.trialsAtFidelity = 0;
       this.sinceImprovement = 0;
       this.local = null;
       this.incumbent = Number.isFinite(loss) ? { params: proposal.params, loss } : this.incumbent;
+    } else if (stale) {
+      // Neither an improvement nor a failure at the current fidelity.
     } else if (proposal.source === 'restart') {
       this.local = Number.isFinite(loss)
         ? new LocalSearch(this.space, proposal.params, loss)
         : null;
-    } else if (proposal.source === 'local-search') {
-      this.local?.report(proposal.params, loss);
+    } else if (proposal.source === 'local-search' && proposal.move) {
+      this.local?.report(proposal.move, proposal.params, loss);
     }
-    this.trialsAtFidelity++;
+    if (!stale) this.trialsAtFidelity++;
     // A promotion's score on more rows is the new baseline, neither an improvement nor a failure.
-    if (proposal.source !== 'promotion') {
+    if (proposal.source !== 'promotion' && !stale) {
       if (Number.isFinite(loss) && (this.incumbent === null || loss < this.incumbent.loss)) {
         this.incumbent = { params: proposal.params, loss };
         this.sinceImprovement = 0;
+        // A starting point that came back better than where local search went: search from it.
+        if (proposal.source === 'initial') this.local = null;
       } else this.sinceImprovement++;
     }
     if (loss < this.bestLoss) {

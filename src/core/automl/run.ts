@@ -1,9 +1,8 @@
 import type { Table } from '../table';
-import { AutoMLSearch, type AutoMLResult } from './search';
+import { AutoMLSearch, type AutoMLResult, type SearchOptions } from './search';
 import { DEFAULT_BUDGET_SECONDS } from './setup';
-import type { AutoMLOptions } from './types';
 
-export interface RunAutoMLOptions extends AutoMLOptions {
+export interface RunAutoMLOptions extends SearchOptions {
   /** Trials to run at most; with a seed it makes the search reproducible on any machine. */
   readonly maxTrials?: number;
 }

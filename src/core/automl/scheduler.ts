@@ -8,6 +8,7 @@ import type { LearnerState } from './learner-state';
  * once its first trial costs less than every tried learner's estimate). Then a learner is drawn
  * with probability proportional to 1 / its estimated cost for improvement (ECI), so that time
  * goes where the search is expected to improve soonest while every learner keeps a chance.
+ * A learner whose first trial is still running counts as tried.
  */
 export function selectLearner(
   states: readonly LearnerState[],
@@ -16,7 +17,7 @@ export function selectLearner(
 ): LearnerState | null {
   let untried: LearnerState | null = null;
   for (const state of states) {
-    if (state.trials > 0) continue;
+    if (state.trials > 0 || state.pending > 0) continue;
     if (!untried || firstTrialCost(state) < firstTrialCost(untried)) untried = state;
   }
   if (untried) return untried;

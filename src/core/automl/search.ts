@@ -6,6 +6,13 @@ import { seededRandom, type Random } from '../random';
 import type { Table } from '../table';
 import { fitCost } from './cost';
 import { chooseEnsemble } from './ensemble';
+import {
+  GPU_LEARNERS,
+  inProcessTrials,
+  stoppedOutcome,
+  type TrialExecutor,
+  type TrialExecutorFactory,
+} from './executor';
 import { featurizationOf } from './features';
 import { LearnerState, type Proposal } from './learner-state';
 import { lossOf } from './metric';
@@ -15,13 +22,8 @@ import { deriveSeed } from './seeds';
 import { DEFAULT_BUDGET_SECONDS, prepare, type Prepared } from './setup';
 import { learnerSpace } from './space';
 import { summarize } from './summary';
-import {
-  runTrial,
-  trialControl,
-  type Interruption,
-  type TrialContext,
-  type TrialControl,
-} from './trial';
+import type { TrialContext, TrialOutcome } from './trial';
+import { trialWorkload } from './workload';
 import type {
   AutoMLEvent,
   AutoMLOptions,
@@ -68,9 +70,48 @@ const ENSEMBLE_CANDIDATES = 15;
 /** Consecutive failed or timed-out trials after which a learner is dropped. */
 const MAX_FAILURES = 3;
 
+/**
+ * Trial k is proposed from the results of trials 1 … k − PROPOSAL_WINDOW only, whatever finished
+ * since: so up to this many trials run at once, and which trials a search runs, and how they
+ * score, depend on its seed alone, not on how many run at once or which finishes first.
+ */
+export const PROPOSAL_WINDOW = 4;
+
 interface Pending {
   readonly proposal: Proposal;
   readonly id: number;
+  readonly gpu: boolean;
+}
+
+/** A trial running on the executor. */
+interface Flight {
+  readonly pending: Pending;
+  readonly info: TrialInfo;
+  readonly abort: AbortController;
+  interruption: 'paused' | 'cancelled' | null;
+  /** Search-clock milliseconds by which it must end, and the end of the search it ran in. */
+  readonly limit: number;
+  readonly stopAt: number;
+  readonly cost: number;
+  readonly done: Promise<void>;
+}
+
+/** A recorded trial whose result the search state has not taken in yet. */
+interface Finished {
+  readonly pending: Pending;
+  readonly record: TrialRecord;
+  readonly outcome: TrialOutcome;
+  readonly cost: number;
+  /** It timed out because the search's time ended, not because of its own pace. */
+  readonly stoppedByEnd: boolean;
+}
+
+export interface SearchOptions extends AutoMLOptions {
+  /**
+   * Builds the executor that runs the trials (workers, threads); in this thread, one at a time,
+   * when left out.
+   */
+  readonly trials?: TrialExecutorFactory;
 }
 
 /**
@@ -89,8 +130,15 @@ export class AutoMLSearch {
   private readonly ratios: number[] = [];
   private readonly rng: Random;
   private readonly context: TrialContext;
-  private control: TrialControl | null = null;
-  private pending: Pending | null = null;
+  private readonly executor: TrialExecutor;
+  private readonly setupWithConcurrency: AutoMLSetup;
+  /** Proposed trials not running: new ones, and those a pause or a stop interrupted. By id. */
+  private readonly queue: Pending[] = [];
+  private readonly flights = new Map<number, Flight>();
+  private readonly finished = new Map<number, Finished>();
+  /** Ids proposed whose results the search state has not taken in yet. */
+  private readonly unapplied = new Set<number>();
+  private nudge: () => void = () => {};
   private nextId = 1;
   private running = false;
   private runStart = 0;
@@ -101,11 +149,10 @@ export class AutoMLSearch {
   private stopReason: StopReason | null = null;
   private lastEnsemble: EnsembleChoice | null = null;
   private lastRefit = { seconds: 0, rows: 0 };
-  private runAborted: () => boolean = () => false;
 
   private constructor(
     private readonly prepared: Prepared,
-    private readonly options: AutoMLOptions,
+    private readonly options: SearchOptions,
   ) {
     const { shape, fidelities, learners, seed } = prepared;
     this.states = learners.map(
@@ -120,17 +167,25 @@ export class AutoMLSearch {
       seed,
       now: options.now,
     };
+    const local = inProcessTrials(this.context);
+    this.executor = options.trials ? options.trials(trialWorkload(prepared), local) : local;
+    this.setupWithConcurrency = { ...prepared.setup, concurrency: this.concurrency };
   }
 
   /** Checks the data, applies the guardrails and plans validation; emits `setup`. */
-  static async create(table: Table, options: AutoMLOptions): Promise<AutoMLSearch> {
+  static async create(table: Table, options: SearchOptions): Promise<AutoMLSearch> {
     const search = new AutoMLSearch(await prepare(table, options), options);
     search.emit({ type: 'setup', setup: search.setup });
     return search;
   }
 
   get setup(): AutoMLSetup {
-    return this.prepared.setup;
+    return this.setupWithConcurrency;
+  }
+
+  /** Trials that run at once: the executor's, up to the proposal window. */
+  get concurrency(): number {
+    return Math.max(1, Math.min(Math.floor(this.executor.concurrency), PROPOSAL_WINDOW));
   }
 
   get trials(): readonly TrialRecord[] {
@@ -156,12 +211,13 @@ export class AutoMLSearch {
     return this.searchSeconds + (this.running ? (this.clock() - this.runStart) / 1000 : 0);
   }
 
-  /** Stops the running trial (it runs again, unchanged, on `resume`) and holds the search. */
+  /** Stops the running trials (they run again, unchanged, on `resume`) and holds the search. */
   pause(): void {
     if (this.pausedAt !== null) return;
     this.pausedAt = this.options.now();
-    this.control?.interrupt('paused');
+    this.interruptAll('paused');
     this.emit({ type: 'paused', elapsedSeconds: this.elapsedSeconds });
+    this.nudge();
   }
 
   resume(): void {
@@ -196,65 +252,91 @@ export class AutoMLSearch {
     }
     const signals = [options.signal, this.options.signal].filter((s): s is AbortSignal => !!s);
     const aborted = () => signals.some((signal) => signal.aborted);
-    this.runAborted = aborted;
     const onAbort = () => {
-      this.control?.interrupt('cancelled');
+      this.interruptAll('cancelled');
       for (const wake of this.waiters.splice(0)) wake();
+      this.nudge();
     };
     for (const signal of signals) signal.addEventListener('abort', onAbort);
     this.running = true;
     this.runStart = this.clock();
     const end = this.runStart + budget * 1000;
-    let ran = 0;
+    const slots = this.concurrency;
+    const started = new Set<number>();
+    const before = this.records.length;
     let elapsed = 0;
+    let stopping: StopReason | null = null;
     let reason: StopReason;
     try {
       for (;;) {
         if (aborted()) {
+          this.interruptAll('cancelled');
+          await this.settle();
           reason = 'cancelled';
           break;
         }
         if (this.pausedAt !== null) {
-          await new Promise<void>((wake) => this.waiters.push(wake));
+          this.interruptAll('paused');
+          await this.settle();
+          if (this.pausedAt !== null && !aborted()) {
+            await new Promise<void>((wake) => this.waiters.push(wake));
+          }
           continue;
         }
-        if (maxTrials !== undefined && ran >= maxTrials) {
-          reason = 'max-trials';
-          break;
-        }
-        if (this.reachedThreshold()) {
-          reason = 'threshold';
-          break;
+        if (!stopping && this.reachedThreshold()) {
+          stopping = 'threshold';
+          this.interruptAll('cancelled');
         }
         const reserve = options.reserveRefit === false ? 0 : this.refitReserve();
         const stopAt = end - reserve * 1000;
         // The first trial of a search always runs: without one there is no model at all.
-        const first = this.records.length === 0;
-        const left = first ? Infinity : (stopAt - this.clock()) / 1000;
-        if (left <= 0) {
-          reason = 'budget';
+        const first = () => this.records.length === 0 && this.flights.size === 0;
+        if (!stopping && !first() && stopAt - this.clock() <= 0) stopping = 'budget';
+        while (!stopping && this.flights.size < slots) {
+          const left = first() ? Infinity : (stopAt - this.clock()) / 1000;
+          const capped = maxTrials !== undefined;
+          if (capped && started.size >= maxTrials) break;
+          const gpuBusy = [...this.flights.values()].some((flight) => flight.pending.gpu);
+          const next = this.queue.find((pending) => !pending.gpu || !gpuBusy);
+          if (!next) {
+            if (capped && started.size + this.queue.length >= maxTrials) break;
+            const proposed = this.proposeNext(left);
+            if (proposed === 'wait') break;
+            if (proposed === 'exhausted' || proposed === 'budget') {
+              if (!this.flights.size && !this.queue.length) stopping = proposed;
+              break;
+            }
+            this.queue.push(proposed);
+            continue;
+          }
+          this.queue.splice(this.queue.indexOf(next), 1);
+          started.add(next.id);
+          this.dispatch(next, first() ? Infinity : stopAt, budget, (ranOut) => {
+            if (ranOut) stopping ??= 'budget';
+          });
+        }
+        if (!this.flights.size) {
+          if (maxTrials !== undefined && started.size >= maxTrials) stopping ??= 'max-trials';
+          // Nothing runs and nothing could start: whatever was to come needs more than this run.
+          reason = stopping ?? 'exhausted';
           break;
         }
-        const next = this.pending ?? this.propose(left);
-        if (next === 'exhausted' || next === 'budget') {
-          reason = next;
-          break;
-        }
-        this.pending = null;
-        const outcome = await this.execute(next, first ? Infinity : stopAt, budget);
-        if (outcome === 'paused' || outcome === 'cancelled') this.pending = next;
-        else ran++;
-        if (outcome === 'cancelled' || outcome === 'out-of-time') {
-          reason = outcome === 'cancelled' ? 'cancelled' : 'budget';
-          break;
-        }
+        await new Promise<void>((wake) => {
+          this.nudge = wake;
+          for (const flight of this.flights.values()) void flight.done.then(wake);
+        });
+        this.nudge = () => {};
       }
     } finally {
       for (const signal of signals) signal.removeEventListener('abort', onAbort);
+      this.interruptAll('cancelled');
+      await this.settle();
+      this.applyFinished(Infinity);
       elapsed = (this.clock() - this.runStart) / 1000;
       this.searchSeconds += elapsed;
       this.running = false;
     }
+    const ran = this.records.length - before;
     this.stopReason = reason;
     this.emit({
       type: 'search-stopped',
@@ -399,11 +481,13 @@ export class AutoMLSearch {
     return sorted[sorted.length >> 1] as number;
   }
 
-  private propose(left: number): Pending | 'exhausted' | 'budget' {
+  private propose(left: number): Pending | 'exhausted' | 'budget' | 'blocked' {
     const active = this.states.filter((state) => !state.dropped && !state.exhausted);
     if (!active.length) return 'exhausted';
+    const ready = active.filter((state) => state.ready);
+    if (!ready.length) return 'blocked';
     // FLAML skips a learner whose next trial is expected to outlast the time left.
-    const affordable = active.filter((state) => {
+    const affordable = ready.filter((state) => {
       const expected =
         state.trials > 0
           ? state.lastSeconds
@@ -414,19 +498,54 @@ export class AutoMLSearch {
       this.trialCost(candidate.learner, candidate.firstParams, 0),
     );
     if (!state) return 'budget';
-    return { proposal: state.propose(this.rng), id: this.nextId++ };
+    const proposal = state.propose(this.rng);
+    const id = this.nextId++;
+    this.unapplied.add(id);
+    return { proposal, id, gpu: GPU_LEARNERS.has(proposal.learner) };
   }
 
-  private async execute(
-    next: Pending,
+  /**
+   * The next trial, proposed from the results of the trials at least PROPOSAL_WINDOW before it,
+   * taken in by id; 'wait' while one of those is still running. When no learner can propose
+   * (each waits for a result of its own), the earliest result outstanding is taken in first:
+   * still an order fixed by the seed, never by which trial finished first.
+   */
+  private proposeNext(left: number): Pending | 'exhausted' | 'budget' | 'wait' {
+    const horizon = this.nextId - PROPOSAL_WINDOW;
+    this.applyFinished(horizon);
+    if ([...this.unapplied].some((id) => id <= horizon)) return 'wait';
+    for (;;) {
+      const proposed = this.propose(left);
+      if (proposed !== 'blocked') return proposed;
+      const earliest = Math.min(...this.unapplied);
+      if (!Number.isFinite(earliest) || !this.finished.has(earliest)) return 'wait';
+      this.applyFinished(earliest);
+    }
+  }
+
+  private interruptAll(reason: 'paused' | 'cancelled') {
+    for (const flight of this.flights.values()) {
+      if (flight.interruption) continue;
+      flight.interruption = reason;
+      flight.abort.abort();
+    }
+  }
+
+  /** Waits until every running trial has stopped or finished. */
+  private async settle() {
+    while (this.flights.size) await Promise.all([...this.flights.values()].map((f) => f.done));
+  }
+
+  /** Starts a trial on the executor; `onEnd` hears whether it ran into the end of the search. */
+  private dispatch(
+    pending: Pending,
     stopAt: number,
     budget: number,
-  ): Promise<'done' | 'out-of-time' | Interruption> {
-    const { proposal, id } = next;
+    onEnd: (ranOut: boolean) => void,
+  ) {
+    const { proposal, id } = pending;
     const { learner, params, fidelity } = proposal;
-    const state = this.states.find((candidate) => candidate.learner === learner) as LearnerState;
     const { fidelities } = this.prepared;
-    const folds = this.prepared.plan.folds.length;
     const info: TrialInfo = {
       id,
       learner,
@@ -436,38 +555,108 @@ export class AutoMLSearch {
       fullFidelity: fidelity === fidelities.length - 1,
       featurization: featurizationOf(learner).name,
     };
-    const startedAt = this.elapsedSeconds;
     const cost = this.trialCost(learner, params, fidelity);
     // A trial may use the time left, but no more than its share: a quarter of the budget, or
     // three times what it is expected to take when that is more.
     const share = Math.max(0.25 * budget, 3 * cost * this.speed()) * 1000;
     const limit = Math.min(stopAt, this.clock() + share);
-    const deadline = Number.isFinite(stopAt)
-      ? this.options.now() + (limit - this.clock())
-      : Infinity;
-    const control = trialControl(deadline);
-    this.control = control;
+    const timeLimitMs = Number.isFinite(stopAt) ? Math.max(0, limit - this.clock()) : Infinity;
+    const abort = new AbortController();
+    let resolveDone = () => {};
+    const flight: Flight = {
+      pending,
+      info,
+      abort,
+      interruption: null,
+      limit,
+      stopAt,
+      cost,
+      done: new Promise<void>((resolve) => (resolveDone = resolve)),
+    };
+    this.flights.set(id, flight);
+    const startedAt = this.elapsedSeconds;
     this.emit({ type: 'trial-started', trial: info, elapsedSeconds: startedAt });
-    if (this.pausedAt !== null) control.interrupt('paused');
-    else if (this.runAborted()) control.interrupt('cancelled');
-    const outcome = await runTrial(this.context, id, learner, params, info.rows, control);
-    this.control = null;
-    if (outcome.status === 'paused' || outcome.status === 'cancelled') {
-      this.emit({ type: 'trial-interrupted', trial: id, reason: outcome.status });
-      return outcome.status;
-    }
+    const spec = { id, learner, params, rows: info.rows, timeLimitMs };
+    const running = flight.interruption
+      ? Promise.resolve(stoppedOutcome())
+      : this.executor.run(spec, abort.signal).catch((error: unknown): TrialOutcome => ({
+          ...stoppedOutcome(error instanceof Error ? error.message : String(error)),
+          status: 'failed',
+        }));
+    void running.then((outcome) => {
+      this.flights.delete(id);
+      if (flight.interruption) {
+        this.emit({ type: 'trial-interrupted', trial: id, reason: flight.interruption });
+        this.requeue(pending);
+      } else {
+        onEnd(this.complete(flight, outcome, startedAt));
+      }
+      resolveDone();
+    });
+  }
+
+  private requeue(pending: Pending) {
+    const at = this.queue.findIndex((queued) => queued.id > pending.id);
+    this.queue.splice(at < 0 ? this.queue.length : at, 0, pending);
+  }
+
+  /**
+   * Records a finished trial at once (the leaderboard shows it) and holds its result for the
+   * search state, which takes results in by id. Returns whether the search's time ran out.
+   */
+  private complete(flight: Flight, raw: TrialOutcome, startedAt: number): boolean {
+    const { info, pending, cost } = flight;
+    // Stopped without being asked to: the executor lost it (a worker that died).
+    const outcome: TrialOutcome =
+      raw.status === 'paused' || raw.status === 'cancelled'
+        ? { ...raw, status: 'failed', error: raw.error ?? 'the trial stopped unexpectedly' }
+        : raw;
     const record: TrialRecord = {
       ...info,
-      status: outcome.status,
+      status: outcome.status as TrialRecord['status'],
       score: outcome.score,
       foldScores: outcome.foldScores,
       fitSeconds: outcome.seconds,
       startedAt,
       ...(outcome.error ? { error: outcome.error } : {}),
     };
-    this.records.push(record);
-    this.byId.set(id, record);
-    let ranOut = false;
+    const at = this.records.findIndex((existing) => existing.id > info.id);
+    this.records.splice(at < 0 ? this.records.length : at, 0, record);
+    this.byId.set(info.id, record);
+    if (outcome.status === 'ok') {
+      const meanFold =
+        outcome.foldSeconds.reduce((sum, value) => sum + value, 0) / outcome.foldSeconds.length;
+      // Fits grow a little slower than their rows (early stopping, shallower relative trees).
+      const growth = Math.pow(this.prepared.target.y.length / info.rows, 0.9);
+      this.refitEstimates.set(info.id, meanFold * growth);
+      if (outcome.predictions) this.keepPredictions(info.id, outcome.predictions);
+    }
+    const stoppedByEnd = outcome.status === 'timeout' && flight.limit >= flight.stopAt;
+    this.finished.set(info.id, { pending, record, outcome, cost, stoppedByEnd });
+    this.emit({
+      type: 'trial-finished',
+      trial: record,
+      best: this.best,
+      elapsedSeconds: this.elapsedSeconds,
+    });
+    // The end of the search, not the learner, stopped it. Once that end has come there is no
+    // time for more; before it (the trial was only projected to overrun), cheaper ones may fit.
+    return stoppedByEnd && this.clock() >= flight.stopAt;
+  }
+
+  /** Takes finished results into the search state, in id order, up to `through`. */
+  private applyFinished(through: number) {
+    const ids = [...this.finished.keys()].filter((id) => id <= through).sort((a, b) => a - b);
+    for (const id of ids) this.apply(this.finished.get(id) as Finished);
+  }
+
+  private apply({ pending, record, outcome, cost, stoppedByEnd }: Finished) {
+    const { proposal, id } = pending;
+    this.finished.delete(id);
+    this.unapplied.delete(id);
+    const { learner } = proposal;
+    const state = this.states.find((candidate) => candidate.learner === learner) as LearnerState;
+    const folds = this.prepared.plan.folds.length;
     state.report(proposal, this.lossOf(record), cost);
     // A trial stopped part-way counts at the pace it was going, so that it is not retried
     // while the time left is shorter.
@@ -479,22 +668,12 @@ export class AutoMLSearch {
     if (outcome.status === 'ok') {
       state.consecutiveFailures = 0;
       this.ratios.push(outcome.seconds / cost);
-      const meanFold =
-        outcome.foldSeconds.reduce((sum, value) => sum + value, 0) / outcome.foldSeconds.length;
-      // Fits grow a little slower than their rows (early stopping, shallower relative trees).
-      const growth = Math.pow(this.prepared.target.y.length / info.rows, 0.9);
-      this.refitEstimates.set(id, meanFold * growth);
-      if (outcome.predictions) this.keepPredictions(id, outcome.predictions);
-    } else if (outcome.status === 'timeout' && limit >= stopAt) {
-      // The end of the search, not the learner, stopped it. Once that end has come there is no
-      // time for more; before it (the trial was only projected to overrun), cheaper ones may fit.
-      ranOut = this.clock() >= stopAt;
-    } else {
+    } else if (!stoppedByEnd) {
       state.consecutiveFailures++;
       // A first trial that used up its whole share, not just the end of the search, shows the
       // learner is too slow for this budget.
       const tooSlow = outcome.status === 'timeout' && state.trials === 1;
-      if (tooSlow || state.consecutiveFailures >= MAX_FAILURES) {
+      if (!state.dropped && (tooSlow || state.consecutiveFailures >= MAX_FAILURES)) {
         state.dropped =
           outcome.status === 'timeout'
             ? 'its trials do not finish in the time they are given'
@@ -502,24 +681,20 @@ export class AutoMLSearch {
         this.emit({ type: 'learner-dropped', learner, reason: state.dropped });
       }
     }
-    this.emit({
-      type: 'trial-finished',
-      trial: record,
-      best: this.best,
-      elapsedSeconds: this.elapsedSeconds,
-    });
-    return ranOut ? 'out-of-time' : 'done';
   }
 
   /** Keeps the validation predictions of the best trials only, to bound memory. */
   private keepPredictions(id: number, predictions: Float64Array) {
     this.predictions.set(id, predictions);
     if (this.predictions.size <= KEPT_PREDICTIONS) return;
+    // The worst by loss, the later on ties: which ones are kept must not depend on the order in
+    // which parallel trials finished.
     let worst = id;
     for (const trial of this.predictions.keys()) {
       const record = this.byId.get(trial) as TrialRecord;
       const current = this.byId.get(worst) as TrialRecord;
-      if (this.lossOf(record) > this.lossOf(current)) worst = trial;
+      const difference = this.lossOf(record) - this.lossOf(current);
+      if (difference > 0 || (difference === 0 && trial > worst)) worst = trial;
     }
     this.predictions.delete(worst);
   }

@@ -28,7 +28,8 @@ import { planValidation, type EvaluationPlan } from './validation';
 
 /** Everything a search needs, fixed before its first trial. */
 export interface Prepared {
-  readonly setup: AutoMLSetup;
+  /** The search adds how many trials run at once, which depends on where it runs. */
+  readonly setup: Omit<AutoMLSetup, 'concurrency'>;
   readonly table: Table;
   readonly target: Target;
   readonly metric: MetricSpec;
@@ -334,7 +335,7 @@ export async function prepare(input: Table, options: AutoMLOptions): Promise<Pre
     );
   }
 
-  const setup: AutoMLSetup = {
+  const setup: Prepared['setup'] = {
     task,
     metric: metric.name,
     greaterIsBetter: metric.greaterIsBetter,

@@ -102,6 +102,8 @@ export interface AutoMLSetup {
   readonly learners: readonly LearnerPlan[];
   /** Training rows per fit at each fidelity, smallest first; the last is all of them. */
   readonly fidelities: readonly number[];
+  /** Trials that run at once (one of them at most on the GPU). */
+  readonly concurrency: number;
 }
 
 /** Where a trial's configuration came from. */

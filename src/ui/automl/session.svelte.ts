@@ -19,7 +19,10 @@ class AutoMLState {
   status = $state<SearchStatus>('idle');
   request = $state.raw<(AutoMLRequest & { datasetName: string }) | null>(null);
   setup = $state.raw<AutoMLSetup | null>(null);
+  /** The trial started last of those running. */
   running = $state.raw<TrialInfo | null>(null);
+  /** Every trial running now (several when trials run in parallel). */
+  inFlight = $state.raw<TrialInfo[]>([]);
   trials = $state.raw<TrialRecord[]>([]);
   bestCurve = $state.raw<ScorePoint[]>([]);
   result = $state.raw<AutoMLFinished | null>(null);
@@ -39,6 +42,7 @@ class AutoMLState {
     this.status = 'idle';
     this.setup = null;
     this.running = null;
+    this.inFlight = [];
     this.trials = [];
     this.bestCurve = [];
     this.result = null;
@@ -69,8 +73,14 @@ class AutoMLState {
       case 'idle':
         if (this.status !== 'failed') this.status = 'done';
         this.running = null;
+        this.inFlight = [];
         return;
     }
+  }
+
+  private landed(id: number) {
+    this.inFlight = this.inFlight.filter((trial) => trial.id !== id);
+    this.running = this.inFlight.at(-1) ?? null;
   }
 
   private onSearchEvent(event: Extract<AutoMLProgress, { type: 'search' }>['event']) {
@@ -80,12 +90,16 @@ class AutoMLState {
         this.status = 'searching';
         return;
       case 'trial-started':
+        this.inFlight = [
+          ...this.inFlight.filter((trial) => trial.id !== event.trial.id),
+          event.trial,
+        ];
         this.running = event.trial;
         this.elapsed = event.elapsedSeconds;
         if (this.status !== 'paused') this.status = 'searching';
         return;
       case 'trial-finished':
-        this.running = null;
+        this.landed(event.trial.id);
         this.elapsed = event.elapsedSeconds;
         this.trials = [...this.trials, event.trial];
         if (event.best) {
@@ -99,7 +113,7 @@ class AutoMLState {
         }
         return;
       case 'trial-interrupted':
-        this.running = null;
+        this.landed(event.trial);
         return;
       case 'learner-dropped':
         this.notes = [...this.notes, `${event.learner} dropped: ${event.reason}`];

@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AutoMLApi, AutoMLFinished, AutoMLProgress } from '../../../src/compute/automl-api';
 import { createAutoMLClient, type AutoMLClient } from '../../../src/compute/automl-client';
 import { createAutoMLService } from '../../../src/compute/automl-service';
+import {
+  browserTrialConcurrency,
+  createTrialWorkerService,
+} from '../../../src/compute/automl-trials';
 import { inProcessEndpoint } from '../../../src/compute/in-process';
 import { createPool } from '../../../src/compute/pool';
 import { seededRandom } from '../../../src/core/random';
@@ -21,13 +25,29 @@ function table(rows: number) {
 }
 
 let client: AutoMLClient | undefined;
+let spawnedTrialWorkers: ReturnType<typeof inProcessEndpoint>[] = [];
 afterEach(() => client?.close());
 
-function automl(): AutoMLClient {
+function automl(trialWorkers = 1): AutoMLClient {
   const stored = table(240);
+  const spawned: ReturnType<typeof inProcessEndpoint>[] = [];
+  spawnedTrialWorkers = spawned;
   client = createAutoMLClient(
     createPool<AutoMLApi>({
-      spawn: () => inProcessEndpoint(createAutoMLService({ loadVersion: async () => stored })),
+      spawn: () =>
+        inProcessEndpoint(
+          createAutoMLService({
+            loadVersion: async () => stored,
+            trialWorkers: {
+              concurrency: trialWorkers,
+              spawn: () => {
+                const endpoint = inProcessEndpoint(createTrialWorkerService());
+                spawned.push(endpoint);
+                return endpoint;
+              },
+            },
+          }),
+        ),
       size: 1,
       idleTimeoutMs: 60_000,
       cancelGraceMs: 60_000,
@@ -113,5 +133,58 @@ describe('AutoML sessions over an in-process worker', () => {
     session.cancel();
     await session.done;
     expect(events.some((event) => event.type === 'finished')).toBe(false);
+  });
+
+  it('runs trials on trial workers with the same results, and ends them with the session', async () => {
+    const request = {
+      source: { kind: 'version' as const, versionId: 'v1' },
+      target: 'label',
+      seed: 5,
+      budgetSeconds: 300,
+      maxTrials: 9,
+      validation: { kind: 'cv' as const, folds: 3 },
+    };
+    const finish = async (trialWorkers: number) => {
+      const events: AutoMLProgress[] = [];
+      const session = automl(trialWorkers).start(request, (event) => events.push(event));
+      await waitFor(events, 1, 'idle');
+      session.send({ kind: 'close' });
+      await session.done;
+      const finished = events.find((event) => event.type === 'finished') as {
+        result: AutoMLFinished;
+      };
+      client?.close();
+      return finished.result.summary;
+    };
+    const serial = await finish(1);
+    expect(spawnedTrialWorkers).toHaveLength(0);
+    const parallel = await finish(3);
+    expect(spawnedTrialWorkers).toHaveLength(2);
+    expect(spawnedTrialWorkers.every((endpoint) => endpoint.terminated)).toBe(true);
+    expect(parallel.setup.concurrency).toBe(3);
+    expect(serial.setup.concurrency).toBe(1);
+    const strip = (summary: typeof serial) =>
+      summary.trials.map(({ id, learner, params, score, foldScores }) => ({
+        id,
+        learner,
+        params,
+        score,
+        foldScores,
+      }));
+    expect(strip(parallel)).toEqual(strip(serial));
+    expect(parallel.leaderboard).toEqual(
+      serial.leaderboard.map((entry, i) => ({
+        ...entry,
+        fitSeconds: parallel.leaderboard[i]?.fitSeconds,
+      })),
+    );
+  }, 120_000);
+
+  it('leaves a core for the page and runs at most 4 trials at once', () => {
+    expect(browserTrialConcurrency(1)).toBe(1);
+    expect(browserTrialConcurrency(2)).toBe(1);
+    expect(browserTrialConcurrency(4)).toBe(3);
+    expect(browserTrialConcurrency(16)).toBe(4);
+    expect(browserTrialConcurrency(undefined)).toBe(1);
   });
 });

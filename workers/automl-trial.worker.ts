@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createTrialWorkerService } from '../src/compute/automl-trials';
+
+expose(createTrialWorkerService());
