@@ -6,6 +6,7 @@ import type {
   ImportMeta,
   ImportWarning,
 } from '../core/data';
+import type { FolderKind, SkippedFile } from '../core/data/folder';
 import type { OutputRole, PrepareFailure, PrepareStep } from '../core/data/prepare';
 import type { Column } from '../core/table';
 import type { JobEventSink } from './events';
@@ -69,6 +70,43 @@ export interface DataPrepareOutput {
 export type DataPrepareOutcome =
   { ok: true; outputs: DataPrepareOutput[] } | { ok: false; error: PrepareFailure };
 
+/** One file of a folder: its path below the folder (with `/`) and its contents, read lazily. */
+export interface DataFolderFile {
+  path: string;
+  file: Blob;
+}
+
+export interface DataFolderRequest {
+  /** The imported folder's name, for messages. */
+  folderName: string;
+  /** Blobs are cloned by reference: the worker reads each file itself. */
+  files: DataFolderFile[];
+  /** Which kind of file to import; by default the kind the folder holds more of. */
+  kind?: FolderKind;
+  encoding?: EncodingOption;
+}
+
+export type DataFolderProgress =
+  | { phase: 'read'; done: number; total: number; bytes: number; totalBytes: number }
+  | { phase: 'profile'; done: number; total: number };
+
+export type DataFolderOutcome =
+  | {
+      ok: true;
+      kind: FolderKind;
+      /** Transferred back to the page. */
+      columns: Column[];
+      rows: number;
+      profile: DatasetProfile;
+      /** Each distinct image once (content hash, bytes, MIME type); transferred back. */
+      images: { hash: string; bytes: Uint8Array; type: string }[];
+      skipped: SkippedFile[];
+      counts: { images: number; texts: number };
+      labels: string[];
+      warnings: ImportWarning[];
+    }
+  | { ok: false; error: ImportError };
+
 /** The data worker, as the page sees it through comlink. */
 export interface DataApi extends Cancellable {
   importFile(
@@ -76,6 +114,12 @@ export interface DataApi extends Cancellable {
     request: DataImportRequest,
     events: JobEventSink<DataImportProgress>,
   ): Promise<DataImportOutcome>;
+  /** Reads a folder of images or text files into a table (labels from sub-folders) and profiles it. */
+  importFolder(
+    jobId: string,
+    request: DataFolderRequest,
+    events: JobEventSink<DataFolderProgress>,
+  ): Promise<DataFolderOutcome>;
   /** Runs one preparation step and profiles what it made. */
   prepare(
     jobId: string,

@@ -3,6 +3,9 @@ import type { PrepareStep } from '../core/data/prepare';
 import type { Column } from '../core/table';
 import type {
   DataApi,
+  DataFolderOutcome,
+  DataFolderProgress,
+  DataFolderRequest,
   DataImportOptions,
   DataImportOutcome,
   DataImportProgress,
@@ -22,6 +25,14 @@ export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
   timeoutMs?: number;
 }
 
+export interface DataFolderJob
+  extends JobEventHandlers<DataFolderProgress>, Omit<DataFolderRequest, 'files'> {
+  /** The files are cloned by reference (Blobs), not read, on the page. */
+  files: readonly DataFolderRequest['files'][number][];
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
 export interface DataPrepareJob extends JobEventHandlers<DataPrepareProgress> {
   /** Copied to the worker: the caller keeps its table. */
   columns: readonly Column[];
@@ -33,6 +44,7 @@ export interface DataPrepareJob extends JobEventHandlers<DataPrepareProgress> {
 
 export interface DataClient {
   importFile(job: DataImportJob): Promise<DataImportOutcome>;
+  importFolder(job: DataFolderJob): Promise<DataFolderOutcome>;
   prepare(job: DataPrepareJob): Promise<DataPrepareOutcome>;
   close(): void;
 }
@@ -57,6 +69,21 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
             transfer({ bytes, fileName, options }, [bytes.buffer as ArrayBuffer]),
             events,
           )) as DataImportOutcome,
+        { signal, timeoutMs },
+      );
+    },
+    importFolder(job) {
+      const { signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
+      const events = proxy((event: JobEvent<DataFolderProgress>) => dispatchJobEvent(job, event));
+      const request: DataFolderRequest = {
+        folderName: job.folderName,
+        files: job.files.map(({ path, file }) => ({ path, file })),
+        ...(job.kind ? { kind: job.kind } : {}),
+        ...(job.encoding ? { encoding: job.encoding } : {}),
+      };
+      return pool.run(
+        async (api, jobId): Promise<DataFolderOutcome> =>
+          (await api.importFolder(jobId, request, events)) as DataFolderOutcome,
         { signal, timeoutMs },
       );
     },

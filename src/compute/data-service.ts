@@ -9,11 +9,21 @@ import {
   type ImportFormat,
   type ImportResult,
 } from '../core/data';
+import {
+  planFolder,
+  profileImages,
+  readFolder,
+  type FolderItem,
+  type FolderReadOptions,
+} from '../core/data/folder';
 import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
 import { TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
+import { sha256 } from '../store/hash';
 import type {
   DataApi,
+  DataFolderOutcome,
+  DataFolderRequest,
   DataImportOptions,
   DataImportOutcome,
   DataImportProgress,
@@ -30,6 +40,21 @@ const CHUNK_BYTES = 1024 * 1024;
 export interface DataServiceOptions {
   /** Moves the outcome's typed arrays to the page instead of copying them (comlink.transfer). */
   transfer?: <T>(value: T, buffers: Transferable[]) => T;
+  /** Decodes an image fully to check it; by default createImageBitmap where there is one. */
+  decodeImage?: FolderReadOptions['decodeImage'];
+}
+
+/** createImageBitmap decodes the whole image (in workers too), so a damaged file is caught here. */
+function browserImageDecoder(): FolderReadOptions['decodeImage'] {
+  if (typeof globalThis.createImageBitmap !== 'function') return undefined;
+  return async (bytes, type) => {
+    const bitmap = await globalThis.createImageBitmap(
+      new Blob([bytes as Uint8Array<ArrayBuffer>], { type }),
+    );
+    const size = { width: bitmap.width, height: bitmap.height };
+    bitmap.close();
+    return size;
+  };
 }
 
 interface ParseContext {
@@ -106,6 +131,7 @@ function buffersOf(columns: readonly Column[]): Transferable[] {
 export function createDataService(options: DataServiceOptions = {}): DataApi {
   const jobs = createJobRegistry();
   const transfer = options.transfer ?? (<T>(value: T) => value);
+  const decodeImage = options.decodeImage ?? browserImageDecoder();
 
   async function importFile(
     jobId: string,
@@ -139,6 +165,69 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         warnings: [...imported.warnings],
       };
       return transfer(outcome, buffersOf(columns));
+    });
+  }
+
+  async function importFolder(
+    jobId: string,
+    request: DataFolderRequest,
+    events: Parameters<DataApi['importFolder']>[2],
+  ): Promise<DataFolderOutcome> {
+    return jobs.run(jobId, events, async ({ signal, progress }) => {
+      const planned = planFolder(
+        request.files.map((file) => ({ path: file.path, size: file.file.size })),
+        { folderName: request.folderName, ...(request.kind ? { kind: request.kind } : {}) },
+      );
+      if (!planned.ok) return planned;
+      const { plan } = planned;
+      const totalBytes = plan.bytes;
+      const read = await readFolder(plan, {
+        read: async (item: FolderItem) =>
+          new Uint8Array(
+            await (
+              request.files[item.source] as DataFolderRequest['files'][number]
+            ).file.arrayBuffer(),
+          ),
+        hash: sha256,
+        ...(decodeImage ? { decodeImage } : {}),
+        encoding: request.encoding ?? 'auto',
+        signal,
+        onProgress: ({ done, total, bytes }) =>
+          progress({ phase: 'read', done, total, bytes, totalBytes }),
+      });
+      if (!read.ok) return read;
+      let profile;
+      try {
+        profile = profileImages(
+          await profileTableAsync(read.table, {
+            signal,
+            target: 'label',
+            onProgress: ({ done, total }) => progress({ phase: 'profile', done, total }),
+          }),
+          read.table,
+        );
+      } catch (error) {
+        if (error instanceof TrainingError && error.kind === 'cancelled') {
+          return { ok: false, error: cancelledError() };
+        }
+        throw error;
+      }
+      const columns = [...read.table.columns];
+      const images = read.images.map((image) => ({ ...image }));
+      const outcome: DataFolderOutcome = {
+        ok: true,
+        kind: plan.kind,
+        columns,
+        rows: read.table.rowCount,
+        profile,
+        images,
+        skipped: [...read.skipped],
+        counts: { ...plan.counts },
+        labels: [...plan.labels],
+        warnings: [...read.warnings],
+      };
+      const imageBuffers = new Set(images.map((image) => image.bytes.buffer as ArrayBuffer));
+      return transfer(outcome, [...buffersOf(columns), ...imageBuffers]);
     });
   }
 
@@ -184,5 +273,5 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
     });
   }
 
-  return { importFile, prepare, cancel: (jobId) => jobs.cancel(jobId) };
+  return { importFile, importFolder, prepare, cancel: (jobId) => jobs.cancel(jobId) };
 }

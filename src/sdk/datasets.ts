@@ -2,12 +2,13 @@ import type { DatasetProfile, ImportError, ImportWarning } from '../core/data';
 import type { PrepareFailure, PrepareStep } from '../core/data/prepare';
 import { Table } from '../core/table';
 import type {
+  DataFolderOutcome,
   DataImportOptions,
   DataImportOutcome,
   DataPrepareOutcome,
   DataPrepareProgress,
 } from '../compute/data-api';
-import type { DataImportJob, DataPrepareJob } from '../compute/data-client';
+import type { DataFolderJob, DataImportJob, DataPrepareJob } from '../compute/data-client';
 import {
   createDataset,
   createVersion,
@@ -27,6 +28,8 @@ import type { WorkspaceStore } from '../store/workspace-store';
 
 export type { DatasetRecord, DatasetSummary, DatasetVersionRecord, PrepareTransform };
 export type {
+  DataFolderFile,
+  DataFolderProgress,
   DataImportOptions,
   DataImportProgress,
   DataPrepareProgress,
@@ -57,6 +60,34 @@ export type ImportFileResult =
 const browserImporter: DataImporter = async (job) =>
   (await import('../compute/data-client')).getDataClient().importFile(job);
 
+/** Reads a folder of images or text files off the page's thread: the data worker. */
+export type FolderImporter = (job: DataFolderJob) => Promise<DataFolderOutcome>;
+
+const browserFolderImporter: FolderImporter = async (job) =>
+  (await import('../compute/data-client')).getDataClient().importFolder(job);
+
+export interface ImportFolderInput extends Omit<
+  DataFolderJob,
+  'onProgress' | 'onLog' | 'timeoutMs'
+> {
+  /** The dataset's name; by default the folder's name. */
+  name?: string;
+  onProgress?: DataFolderJob['onProgress'];
+}
+
+export type ImportFolderResult =
+  | {
+      ok: true;
+      dataset: DatasetRecord;
+      version: DatasetVersionRecord;
+      kind: Extract<DataFolderOutcome, { ok: true }>['kind'];
+      skipped: Extract<DataFolderOutcome, { ok: true }>['skipped'];
+      counts: Extract<DataFolderOutcome, { ok: true }>['counts'];
+      labels: string[];
+      warnings: ImportWarning[];
+    }
+  | { ok: false; error: ImportError };
+
 /** Runs one preparation step and profiles its outputs off the page's thread. */
 export type DataPreparer = (job: DataPrepareJob) => Promise<DataPrepareOutcome>;
 
@@ -82,6 +113,34 @@ export function inProcessPreparer(): DataPreparer {
         if (event.type === 'progress') job.onProgress?.(event.progress);
       },
     );
+}
+
+/** Reads folders in this thread: for Node, where there is no worker (images get header checks only). */
+export function inProcessFolderImporter(): FolderImporter {
+  let jobs = 0;
+  const service = import('../compute/data-service').then((module) => module.createDataService());
+  return async (job) => {
+    const api = await service;
+    const jobId = `folder-${++jobs}`;
+    const cancel = () => api.cancel(jobId);
+    job.signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await api.importFolder(
+        jobId,
+        {
+          folderName: job.folderName,
+          files: [...job.files],
+          ...(job.kind ? { kind: job.kind } : {}),
+          ...(job.encoding ? { encoding: job.encoding } : {}),
+        },
+        (event) => {
+          if (event.type === 'progress') job.onProgress?.(event.progress);
+        },
+      );
+    } finally {
+      job.signal?.removeEventListener('abort', cancel);
+    }
+  };
 }
 
 export interface PrepareOptions {
@@ -123,6 +182,7 @@ export class Datasets {
     private readonly store: WorkspaceStore,
     private readonly importer: DataImporter = browserImporter,
     private readonly preparer: DataPreparer = browserPreparer,
+    private readonly folderImporter: FolderImporter = browserFolderImporter,
   ) {}
 
   list(workspaceId: string): Promise<DatasetSummary[]> {
@@ -303,6 +363,51 @@ export class Datasets {
       profile: outcome.profile,
     });
     return { ok: true, dataset, version, warnings: outcome.warnings };
+  }
+
+  /**
+   * Reads a folder of images or text files in the data worker (labels from sub-folders) and
+   * stores it as a new dataset; images are stored as blobs with the version, in one write.
+   * A failure or a cancel stores nothing.
+   */
+  async importFolder(workspaceId: string, input: ImportFolderInput): Promise<ImportFolderResult> {
+    const outcome = await this.folderImporter({
+      folderName: input.folderName,
+      files: input.files,
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.encoding ? { encoding: input.encoding } : {}),
+      signal: input.signal,
+      onProgress: input.onProgress,
+    });
+    if (!outcome.ok) return outcome;
+    input.signal?.throwIfAborted();
+    const { dataset, version } = await createDataset(this.store, workspaceId, {
+      name: input.name ?? input.folderName,
+      table: new Table(outcome.columns),
+      transform: {
+        kind: 'import',
+        fileName: input.folderName,
+        format: 'folder',
+        options: {
+          kind: outcome.kind,
+          files: input.files.length,
+          skipped: outcome.skipped.length,
+          ...(input.encoding ? { encoding: input.encoding } : {}),
+        },
+      },
+      profile: outcome.profile,
+      images: outcome.images.map((image) => ({ data: image.bytes, type: image.type })),
+    });
+    return {
+      ok: true,
+      dataset,
+      version,
+      kind: outcome.kind,
+      skipped: outcome.skipped,
+      counts: outcome.counts,
+      labels: outcome.labels,
+      warnings: outcome.warnings,
+    };
   }
 }
 

@@ -26,7 +26,8 @@ export interface StoredColumn extends SchemaField {
 export interface ImportTransform {
   kind: 'import';
   fileName: string;
-  format: ImportFormat;
+  /** `folder`: a folder of images or text files, one row per file (src/core/data/folder.ts). */
+  format: ImportFormat | 'folder';
   options: { [key: string]: Json };
 }
 
@@ -79,6 +80,11 @@ export interface NewDataset {
   profile: DatasetProfile;
   /** The version this dataset was made from (a split's source), when not imported. */
   parentId?: string;
+  /**
+   * The images an image column names by hash, written in the same transaction as the version,
+   * so the version never exists without them.
+   */
+  images?: BlobInput[];
 }
 
 export interface NewVersion {
@@ -102,6 +108,29 @@ interface EncodedTable {
   blobs: BlobInput[];
   bytes: number;
   contentHash: string;
+  /** Blobs the image columns name (their dictionaries are content hashes). */
+  imageRefs: string[];
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/** The hashes an image column's cells name; anything else in an image column is an error. */
+function imageRefsOf(table: Table): string[] {
+  const refs = new Set<string>();
+  for (const column of table.columns) {
+    if (column.type !== 'image' || isNumberColumn(column)) continue;
+    for (const hash of column.dictionary) {
+      if (!HASH.test(hash)) {
+        throw new StoreError(
+          'invalid',
+          `Column “${column.name}” holds images, but “${hash.slice(0, 80)}” is not the content hash of a stored image.`,
+          column.name,
+        );
+      }
+      refs.add(hash);
+    }
+  }
+  return [...refs];
 }
 
 /** Splits a table into content-addressed column blobs and the hash that names the whole. */
@@ -136,6 +165,7 @@ export async function encodeTable(table: Table): Promise<EncodedTable> {
     blobs,
     bytes: blobs.reduce((sum, blob) => sum + blob.data.byteLength, 0),
     contentHash: await sha256(new TextEncoder().encode(identity)),
+    imageRefs: imageRefsOf(table),
   };
 }
 
@@ -169,6 +199,8 @@ export async function createDataset(
 ): Promise<{ dataset: DatasetRecord; version: DatasetVersionRecord }> {
   const name = validName(input.name, 'A dataset name');
   const encoded = await encodeTable(input.table);
+  const images = input.images ?? [];
+  const imageBytes = images.reduce((sum, image) => sum + image.data.byteLength, 0);
   const dataset = (await store.create('datasets', workspaceId, {
     name,
     description: input.description?.trim() ?? '',
@@ -185,13 +217,14 @@ export async function createDataset(
         transform: input.transform as unknown as Json,
         schema: encoded.schema as unknown as Json,
         rows: input.table.rowCount,
-        bytes: encoded.bytes,
+        bytes: encoded.bytes + imageBytes,
         contentHash: encoded.contentHash,
         columns: encoded.columns as unknown as Json,
         profile: finiteJson(input.profile),
+        ...(encoded.imageRefs.length ? { blobRefs: encoded.imageRefs } : {}),
       },
       {
-        blobs: encoded.blobs,
+        blobs: [...encoded.blobs, ...images],
         summary:
           input.transform.kind === 'import'
             ? `Imported ${input.transform.fileName} as version 1 of “${name}”`
@@ -237,6 +270,7 @@ export async function createVersion(
       contentHash: encoded.contentHash,
       columns: encoded.columns as unknown as Json,
       profile: finiteJson(input.profile),
+      ...(encoded.imageRefs.length ? { blobRefs: encoded.imageRefs } : {}),
     },
     {
       blobs: encoded.blobs,
