@@ -1,13 +1,21 @@
 // CSV import (parse + type inference) and profile of a generated table, against pandas.read_csv
-// of the same file in the same run. Each side runs in its own process so its peak memory is its
-// own. Writes bench/results/import.json.
+// of the same file in the same run: in Node (each side in its own process, so its peak memory is
+// its own) and in Chromium through the lab's real import path (the Data page's file input, the
+// data worker, the profile and the store). Writes bench/results/import.json.
 //   npx tsx scripts/bench/import.ts [--rows 1000000] [--repeats 2] [--keep]
+//     [--dist DIR]   a built lab to serve (default: build one into a temporary folder)
+//     [--no-browser] Node and pandas only
+//     [--main-thread-profile FILE]  also write a CPU profile of the page's main thread during
+//                    the import (open it in Chromium's DevTools, Performance panel)
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
+  readFileSync,
   readSync,
   rmSync,
   statSync,
@@ -15,7 +23,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { chromiumArgs, findChromium } from '../chromium.mjs';
+import { startServer } from '../serve.mjs';
 import { createCsvImporter } from '../../src/core/data/csv/importer';
 import { profileTable } from '../../src/core/data/profile/profile';
 import { randomInt, randomNormal, seededRandom } from '../../src/core/random';
@@ -23,6 +34,10 @@ import { randomInt, randomNormal, seededRandom } from '../../src/core/random';
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
+};
+const textArg = (name: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? process.argv[index + 1] : undefined;
 };
 const python = '/usr/bin/python3';
 const MB = 1024 * 1024;
@@ -88,6 +103,8 @@ function generateCsv(path: string, rows: number, seed: number): void {
 
 interface NodeRun {
   readonly import_seconds: number;
+  /** CPU time of the whole process (every thread) during the import. */
+  readonly import_cpu_seconds: number;
   readonly profile_seconds: number;
   readonly total_seconds: number;
   readonly baseline_rss_mb: number;
@@ -105,6 +122,7 @@ function measure(path: string): NodeRun {
   };
   const size = statSync(path).size;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const importer = createCsvImporter({ totalBytes: size });
   const fd = openSync(path, 'r');
   const chunk = new Uint8Array(MB);
@@ -117,11 +135,13 @@ function measure(path: string): NodeRun {
   sample();
   if (!result.ok) throw new Error(result.error.message);
   const imported = performance.now();
+  const cpu = process.cpuUsage(cpuStarted);
   profileTable(result.table, { onProgress: sample });
   sample();
   const finished = performance.now();
   return {
     import_seconds: (imported - started) / 1000,
+    import_cpu_seconds: (cpu.user + cpu.system) / 1e6,
     profile_seconds: (finished - imported) / 1000,
     total_seconds: (finished - started) / 1000,
     baseline_rss_mb: baseline / MB,
@@ -137,13 +157,16 @@ import pandas as pd
 path = sys.argv[1]
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
+cpu = time.process_time()
 df = pd.read_csv(path)
 read = time.perf_counter() - t
+read_cpu = time.process_time() - cpu
 t = time.perf_counter()
 df.describe(include='all')
 describe = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({'read_csv_seconds': read, 'describe_seconds': describe,
+print(json.dumps({'read_csv_seconds': read, 'read_csv_cpu_seconds': read_cpu,
+                  'describe_seconds': describe,
                   'baseline_rss_mb': before / 1024, 'peak_rss_mb': peak / 1024,
                   'rows': int(df.shape[0]), 'pandas': pd.__version__}))
 `;
@@ -168,6 +191,7 @@ function runNode(path: string): NodeRun {
 
 interface PandasRun {
   readonly read_csv_seconds: number;
+  readonly read_csv_cpu_seconds: number;
   readonly describe_seconds: number;
   readonly baseline_rss_mb: number;
   readonly peak_rss_mb: number;
@@ -184,11 +208,338 @@ function runPandas(path: string): PandasRun {
   return lastJsonLine<PandasRun>(child.stdout);
 }
 
+// ── Chromium ──────────────────────────────────────────────────────────────────────────────────
+
+interface BrowserRun {
+  readonly chromium: string;
+  /** File chosen → the lab's "Imported …" notice: read, parse, profile and store. */
+  readonly import_seconds: number;
+  /** File chosen → the progress line turns from reading to profiling (read and parse). */
+  readonly parse_seconds: number | null;
+  readonly rows: number;
+  readonly baseline_rss_mb: ProcessMemory;
+  readonly peak_rss_mb: ProcessMemory;
+  /** CPU seconds used during the import (renderer: the page and its workers). */
+  readonly cpu_seconds: ProcessMemory;
+  readonly page_js_heap_peak_mb: number | null;
+  readonly worker_js_heap_peak_mb: number | null;
+  readonly main_thread: Responsiveness;
+}
+
+/** Resident memory of the Chromium processes of one profile, from /proc. */
+interface ProcessMemory {
+  /** The renderer that runs the page and its workers. */
+  readonly renderer: number;
+  /** Every Chromium process (browser, GPU, utilities); shared pages count once per process. */
+  readonly all_processes: number;
+}
+
+interface Responsiveness {
+  readonly long_tasks: number;
+  readonly long_task_total_ms: number;
+  readonly longest_long_task_ms: number;
+  readonly longest_frame_gap_ms: number;
+  /** The larger of the two: how long the page could not respond at worst. */
+  readonly longest_block_ms: number;
+}
+
+const rssKb = (pid: string) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+)/.exec(status);
+  return match ? Number(match[1]) : 0;
+};
+
+/** Chromium processes started with `userDataDir`, renderers marked. */
+function chromiumProcesses(userDataDir: string): { pid: string; renderer: boolean }[] {
+  const found: { pid: string; renderer: boolean }[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes(userDataDir)) continue;
+      found.push({ pid, renderer: cmdline.includes('--type=renderer') });
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return found;
+}
+
+/** User + system CPU seconds of a process so far (Linux counts them in 1/100 s). */
+const cpuSeconds = (pid: string) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/**
+ * Samples the processes' memory every `ms` until stopped (the pid list is refreshed each 2 s),
+ * and the CPU time they used meanwhile.
+ */
+function sampleMemory(userDataDir: string, ms = 100) {
+  let processes = chromiumProcesses(userDataDir);
+  let listed = performance.now();
+  const peak = { renderer: 0, all_processes: 0 };
+  const sample = (): ProcessMemory => {
+    if (performance.now() - listed > 2000) {
+      processes = chromiumProcesses(userDataDir);
+      listed = performance.now();
+    }
+    let all = 0;
+    let renderer = 0;
+    for (const process of processes) {
+      let kb = 0;
+      try {
+        kb = rssKb(process.pid);
+      } catch {
+        continue;
+      }
+      all += kb;
+      if (process.renderer) renderer = Math.max(renderer, kb);
+    }
+    const now = { renderer: renderer / 1024, all_processes: all / 1024 };
+    peak.renderer = Math.max(peak.renderer, now.renderer);
+    peak.all_processes = Math.max(peak.all_processes, now.all_processes);
+    return now;
+  };
+  const cpuBefore = new Map<string, number>();
+  const cpuOf = (pid: string) => {
+    try {
+      return cpuSeconds(pid);
+    } catch {
+      return 0;
+    }
+  };
+  for (const process of processes) cpuBefore.set(process.pid, cpuOf(process.pid));
+  const baseline = sample();
+  const timer = setInterval(sample, ms);
+  return {
+    baseline,
+    stop: (): { peak: ProcessMemory; cpu: ProcessMemory } => {
+      clearInterval(timer);
+      sample();
+      const cpu = { renderer: 0, all_processes: 0 };
+      for (const process of chromiumProcesses(userDataDir)) {
+        const used = cpuOf(process.pid) - (cpuBefore.get(process.pid) ?? 0);
+        cpu.all_processes += used;
+        if (process.renderer) cpu.renderer += used;
+      }
+      return { peak: { ...peak }, cpu };
+    },
+  };
+}
+
+/**
+ * Records, in the page, every long task (over 50 ms on the main thread) and the longest gap
+ * between animation frames while `window.__importBench.recording` is set. A string, because a
+ * function passed to the page would carry the bundler's helpers with it.
+ */
+const RECORDER = `(() => {
+  const recorder = { recording: false, longTasks: [], longestGap: 0 };
+  window.__importBench = recorder;
+  new PerformanceObserver((list) => {
+    if (!recorder.recording) return;
+    for (const entry of list.getEntries()) recorder.longTasks.push(entry.duration);
+  }).observe({ type: 'longtask' });
+  let last = 0;
+  const frame = (time) => {
+    if (recorder.recording && last > 0) {
+      recorder.longestGap = Math.max(recorder.longestGap, time - last);
+    }
+    last = time;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})()`;
+
+async function readRecorder(page: Page): Promise<Responsiveness> {
+  const { longTasks, longestGap } = (await page.evaluate(`(() => {
+    const recorder = window.__importBench;
+    recorder.recording = false;
+    return { longTasks: recorder.longTasks, longestGap: recorder.longestGap };
+  })()`)) as { longTasks: number[]; longestGap: number };
+  const longest = longTasks.reduce((a, b) => Math.max(a, b), 0);
+  return {
+    long_tasks: longTasks.length,
+    long_task_total_ms: round(
+      longTasks.reduce((a, b) => a + b, 0),
+      0,
+    ),
+    longest_long_task_ms: round(longest, 0),
+    longest_frame_gap_ms: round(longestGap, 0),
+    longest_block_ms: round(Math.max(longest, longestGap), 0),
+  };
+}
+
+/** The JS heap in use by the data worker, where Chromium exposes `performance.memory` there. */
+async function workerHeap(page: Page): Promise<number | null> {
+  const worker = page.workers().find((candidate) => /data\.worker/.test(candidate.url()));
+  if (!worker) return null;
+  try {
+    return (await worker.evaluate(
+      'performance.memory ? performance.memory.usedJSHeapSize : null',
+    )) as number | null;
+  } catch {
+    return null;
+  }
+}
+
+/** Builds the lab into a temporary folder, for a fresh clone where no build is at hand. */
+function buildLab(): { dist: string; remove: () => void } {
+  const dist = mkdtempSync(join(tmpdir(), 'bunsen-import-dist-'));
+  console.log(`Building the lab into ${dist}…`);
+  const built = spawnSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * MB,
+  });
+  if (built.status !== 0) {
+    rmSync(dist, { recursive: true, force: true });
+    throw new Error(`the lab's build failed:\n${built.stdout}\n${built.stderr}`);
+  }
+  return { dist, remove: () => rmSync(dist, { recursive: true, force: true }) };
+}
+
+async function runBrowser(
+  path: string,
+  dist: string,
+  profilePath: string | undefined,
+): Promise<BrowserRun> {
+  const server = await startServer({ root: dist });
+  const userDataDir = mkdtempSync(join(tmpdir(), 'bunsen-import-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: findChromium(),
+    headless: true,
+    args: [...chromiumArgs(), '--enable-precise-memory-info'],
+    viewport: { width: 1280, height: 800 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.getByTestId('app-ready').waitFor({ state: 'attached', timeout: 120_000 });
+    await page
+      .getByRole('navigation', { name: 'Lab' })
+      .getByRole('link', { name: /^Data/ })
+      .click();
+    await page.getByRole('heading', { name: 'Data', level: 1 }).waitFor();
+    await page.evaluate(RECORDER);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    let pageHeap = 0;
+    let workerHeapPeak: number | null = null;
+    let parseSeconds: number | null = null;
+    let sampling = true;
+    const memory = sampleMemory(userDataDir);
+    await page.evaluate('window.__importBench.recording = true');
+    if (profilePath !== undefined) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const started = performance.now();
+    const watch = (async () => {
+      // Page heap and phase every 250 ms, the worker's heap every second (it answers between
+      // chunks, so asking more often would slow the import it measures).
+      let tick = 0;
+      while (sampling) {
+        const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+          metrics: { name: string; value: number }[];
+        };
+        const used = metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
+        pageHeap = Math.max(pageHeap, used);
+        if (parseSeconds === null) {
+          const phase = await page
+            .getByTestId('import-progress')
+            .textContent({ timeout: 100 })
+            .catch(() => null);
+          if (phase?.includes('Profiling')) parseSeconds = (performance.now() - started) / 1000;
+        }
+        if (tick++ % 4 === 0) {
+          const heap = await workerHeap(page);
+          if (heap !== null) workerHeapPeak = Math.max(workerHeapPeak ?? 0, heap);
+        }
+        await new Promise((done) => setTimeout(done, 250));
+      }
+    })();
+    await page.getByTestId('import-file').setInputFiles(path);
+    const notice = page.getByTestId('notice').filter({ hasText: /Imported table\.csv/ });
+    await notice.waitFor({ timeout: 30 * 60_000 });
+    const seconds = (performance.now() - started) / 1000;
+    sampling = false;
+    await watch;
+    const { peak, cpu } = memory.stop();
+    if (profilePath !== undefined) {
+      const { profile } = await cdp.send('Profiler.stop');
+      writeFileSync(profilePath, JSON.stringify(profile));
+    }
+    const mainThread = await readRecorder(page);
+    const text = (await notice.textContent()) ?? '';
+    const rows = Number(/: ([\d,]+) rows/.exec(text)?.[1]?.replaceAll(',', '') ?? NaN);
+    if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`);
+    return {
+      chromium: context.browser()?.version() ?? 'unknown',
+      import_seconds: seconds,
+      parse_seconds: parseSeconds,
+      rows,
+      baseline_rss_mb: memory.baseline,
+      peak_rss_mb: peak,
+      cpu_seconds: cpu,
+      page_js_heap_peak_mb: pageHeap / MB,
+      worker_js_heap_peak_mb: workerHeapPeak === null ? null : workerHeapPeak / MB,
+      main_thread: mainThread,
+    };
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: number) {
+  const memory = (sample: ProcessMemory) => ({
+    renderer: round(sample.renderer, 0),
+    all_processes: round(sample.all_processes, 0),
+  });
+  return {
+    chromium: run.chromium,
+    path: 'Data page file input → data worker (1 MiB chunks) → profile → IndexedDB',
+    import_seconds: round(run.import_seconds),
+    import_mb_per_s: round(megabytes / run.import_seconds, 1),
+    read_and_parse_seconds: run.parse_seconds === null ? null : round(run.parse_seconds),
+    read_and_parse_mb_per_s:
+      run.parse_seconds === null ? null : round(megabytes / run.parse_seconds, 1),
+    rows: run.rows,
+    cpu_seconds: {
+      renderer: round(run.cpu_seconds.renderer, 2),
+      all_processes: round(run.cpu_seconds.all_processes, 2),
+    },
+    baseline_rss_mb: memory(run.baseline_rss_mb),
+    peak_rss_mb: memory(run.peak_rss_mb),
+    renderer_peak_rss_over_file_size: round(run.peak_rss_mb.renderer / megabytes, 2),
+    renderer_rss_growth_over_file_size: round(
+      (run.peak_rss_mb.renderer - run.baseline_rss_mb.renderer) / megabytes,
+      2,
+    ),
+    page_js_heap_peak_mb:
+      run.page_js_heap_peak_mb === null ? null : round(run.page_js_heap_peak_mb, 0),
+    worker_js_heap_peak_mb:
+      run.worker_js_heap_peak_mb === null ? null : round(run.worker_js_heap_peak_mb, 0),
+    memory_note:
+      'RSS from /proc of the Chromium processes of this profile (the renderer holds the page and its workers); JS heaps from CDP Performance.getMetrics (page) and performance.memory in the data worker (null where Chromium does not expose it).',
+    main_thread: run.main_thread,
+    import_vs_pandas_read_csv: round(pandasSeconds / run.import_seconds, 2),
+    read_and_parse_vs_pandas_read_csv:
+      run.parse_seconds === null ? null : round(pandasSeconds / run.parse_seconds, 2),
+  };
+}
+
+const bestCpu = <T>(runs: T[], key: (run: T) => number) => Math.min(...runs.map(key));
+
 const best = <T>(runs: T[], key: (run: T) => number) =>
   runs.reduce((a, b) => (key(b) < key(a) ? b : a));
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-function main() {
+async function main() {
   const measureAt = process.argv.indexOf('--measure');
   if (measureAt > 0) {
     console.log(JSON.stringify(measure(process.argv[measureAt + 1] as string)));
@@ -196,7 +547,13 @@ function main() {
   }
   const rows = arg('rows', 1_000_000);
   const repeats = arg('repeats', 2);
+  const withBrowser = !process.argv.includes('--no-browser');
+  const givenDist = textArg('dist');
+  if (givenDist !== undefined && !existsSync(join(givenDist, 'index.html'))) {
+    throw new Error(`--dist ${givenDist}: there is no built lab (index.html) there.`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'bunsen-import-'));
+  let build: { dist: string; remove: () => void } | null = null;
   const path = join(dir, 'table.csv');
   try {
     console.log(`Generating ${rows.toLocaleString('en-US')} × 20 CSV…`);
@@ -210,12 +567,21 @@ function main() {
       const ours = runNode(path);
       nodeRuns.push(ours);
       console.log(
-        `ours:   import ${ours.import_seconds.toFixed(2)} s + profile ${ours.profile_seconds.toFixed(2)} s, peak RSS ${ours.peak_rss_mb.toFixed(0)} MB`,
+        `ours:   import ${ours.import_seconds.toFixed(2)} s (CPU ${ours.import_cpu_seconds.toFixed(2)} s) + profile ${ours.profile_seconds.toFixed(2)} s, peak RSS ${ours.peak_rss_mb.toFixed(0)} MB`,
       );
       const theirs = runPandas(path);
       pandasRuns.push(theirs);
       console.log(
-        `pandas: read_csv ${theirs.read_csv_seconds.toFixed(2)} s (describe ${theirs.describe_seconds.toFixed(2)} s), peak RSS ${theirs.peak_rss_mb.toFixed(0)} MB`,
+        `pandas: read_csv ${theirs.read_csv_seconds.toFixed(2)} s (CPU ${theirs.read_csv_cpu_seconds.toFixed(2)} s; describe ${theirs.describe_seconds.toFixed(2)} s), peak RSS ${theirs.peak_rss_mb.toFixed(0)} MB`,
+      );
+    }
+    let browser: BrowserRun | null = null;
+    if (withBrowser) {
+      if (givenDist === undefined) build = buildLab();
+      const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
+      browser = await runBrowser(path, dist, textArg('main-thread-profile'));
+      console.log(
+        `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB, longest main-thread block ${browser.main_thread.longest_block_ms} ms`,
       );
     }
     const ours = best(nodeRuns, (run) => run.total_seconds);
@@ -229,6 +595,8 @@ function main() {
         profile_seconds: round(ours.profile_seconds),
         total_seconds: round(ours.total_seconds),
         import_mb_per_s: round(megabytes / ours.import_seconds, 1),
+        import_cpu_seconds: round(ours.import_cpu_seconds),
+        import_mb_per_cpu_s: round(megabytes / ours.import_cpu_seconds, 1),
         import_and_profile_mb_per_s: round(megabytes / ours.total_seconds, 1),
         peak_rss_mb: round(ours.peak_rss_mb, 0),
         baseline_rss_mb: round(ours.baseline_rss_mb, 0),
@@ -239,11 +607,20 @@ function main() {
         version: theirs.pandas,
         read_csv_seconds: round(theirs.read_csv_seconds),
         read_csv_mb_per_s: round(megabytes / theirs.read_csv_seconds, 1),
+        read_csv_cpu_seconds: round(theirs.read_csv_cpu_seconds),
+        read_csv_mb_per_cpu_s: round(megabytes / theirs.read_csv_cpu_seconds, 1),
         describe_seconds: round(theirs.describe_seconds),
         peak_rss_mb: round(theirs.peak_rss_mb, 0),
       },
+      browser: browser && browserResults(browser, megabytes, theirs.read_csv_seconds),
       import_and_profile_vs_pandas_read_csv: round(theirs.read_csv_seconds / ours.total_seconds, 2),
       import_vs_pandas_read_csv: round(theirs.read_csv_seconds / ours.import_seconds, 2),
+      // The same ratio in CPU time, which a loaded machine disturbs less than wall time.
+      import_vs_pandas_read_csv_cpu: round(
+        bestCpu(pandasRuns, (run) => run.read_csv_cpu_seconds) /
+          bestCpu(nodeRuns, (run) => run.import_cpu_seconds),
+        2,
+      ),
       repeats,
       machine: {
         cpus: cpus().length,
@@ -258,9 +635,13 @@ function main() {
     );
     console.log('Wrote bench/results/import.json');
   } finally {
+    build?.remove();
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
     else console.log(`Kept ${path}`);
   }
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -64,7 +64,7 @@ export class ColumnBuilder {
   /** The layout datetimes are written back in: the first cell's. */
   private layout = -1;
   /** Equal to `layout` when that layout can be written back exactly, so matching cells skip work. */
-  private exactLayout = -1;
+  exactLayout = -1;
   private keptRows: number[] | null = [];
   private keptTexts: string[] | null = [];
   /** Some cells were rewritten from their values when the column fell back to strings. */
@@ -75,6 +75,11 @@ export class ColumnBuilder {
   failure: CellSample | null = null;
   /** Objects or arrays were written as JSON text. */
   nested = false;
+  /**
+   * Whether a reader may store plain decimal numbers (`-12.5`, `7`) it parsed itself straight
+   * into `values` (NUMBER mode): the column is inferred or held to `numeric`, and uses a point.
+   */
+  readonly inlineNumbers: boolean;
 
   constructor(
     readonly target: BuilderTarget,
@@ -83,6 +88,7 @@ export class ColumnBuilder {
     capacity = MIN_CAPACITY,
   ) {
     this.capacity = Math.max(16, capacity);
+    this.inlineNumbers = (target === 'infer' || target === 'numeric') && decimalCode === 46;
     if (target === 'numeric' || target === 'integer') this.mode = NUMBER;
     else if (target === 'datetime') this.mode = DATETIME;
     else if (target !== 'infer') this.mode = STRING;
@@ -153,6 +159,18 @@ export class ColumnBuilder {
       return this.mismatch(text, start, end);
     }
     return this.pushFirst(text, start, end);
+  }
+
+  /**
+   * Adds a cell in STRING mode whose `hashRange` the caller computed while scanning its bytes
+   * (`bytes` holds the ASCII `text` at the same offsets): a shortcut for `pushRange`.
+   */
+  pushHashed(bytes: Uint8Array, text: string, start: number, end: number, hash: number): void {
+    if (this.length === this.capacity) this.grow();
+    const code = this.missing.isMissingRange(text, start, end)
+      ? -1
+      : (this.strings as StringDictionary).internBytes(bytes, text, start, end, hash);
+    (this.codes as Int32Array)[this.length++] = code;
   }
 
   /** Adds a number from a typed source (JSON, Parquet). */

@@ -4,25 +4,53 @@
  */
 export const detachString = (text: string) => (text.length < 13 ? text : (' ' + text).slice(1));
 
+export const HASH_SEED = 0x811c9dc5;
+export const HASH_PRIME = 0x01000193;
+
+/**
+ * FNV-1a over the UTF-16 code units of `text.slice(start, end)`, with the high half folded into
+ * the low bits that pick a slot. Callers that scan a range anyway fold
+ * `hash = Math.imul(hash ^ code, HASH_PRIME)` from `HASH_SEED` and finish with `finishHash`.
+ */
+export function hashRange(text: string, start: number, end: number): number {
+  let hash = HASH_SEED;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), HASH_PRIME);
+  return finishHash(hash);
+}
+
+export const finishHash = (hash: number) => hash ^ (hash >>> 16);
+
 /**
  * Interns strings given as ranges of a larger text: a hash of the characters finds the entry in
  * an open-addressing table, and only a new value is cut out of the text. Codes are dense, in
  * order of first appearance.
  */
+/** Past this many bytes, new ASCII entries are no longer copied into the byte pool. */
+const POOL_CAP = 16 * 1024 * 1024;
+
 export class StringDictionary {
   readonly entries: string[] = [];
   private hashes = new Int32Array(64);
   private slots = new Int32Array(128).fill(-1);
   private mask = 127;
+  /**
+   * The ASCII entries' characters as bytes, so `internBytes` compares a candidate byte to byte:
+   * `poolStarts[code]` is where entry `code` starts in `pool`, or −1 when it is not there.
+   */
+  private pool = new Uint8Array(1024);
+  private poolLength = 0;
+  private poolStarts = new Int32Array(64);
 
   get size(): number {
     return this.entries.length;
   }
 
   intern(text: string, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-    hash ^= hash >>> 16;
+    return this.internHashed(text, start, end, hashRange(text, start, end));
+  }
+
+  /** `intern` with the range's `hashRange` already computed, e.g. while it was being scanned. */
+  internHashed(text: string, start: number, end: number, hash: number): number {
     const length = end - start;
     const slots = this.slots;
     let slot = hash & this.mask;
@@ -39,17 +67,72 @@ export class StringDictionary {
       }
       slot = (slot + 1) & this.mask;
     }
+    return this.add(text, start, end, hash, slot);
+  }
+
+  /**
+   * `internHashed` for an ASCII range whose bytes `bytes` holds at the same offsets as `text`:
+   * candidates are compared byte to byte, and `text` is only read to cut out a new entry.
+   */
+  internBytes(bytes: Uint8Array, text: string, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const slots = this.slots;
+    const pool = this.pool;
+    let slot = hash & this.mask;
+    for (;;) {
+      const code = slots[slot] as number;
+      if (code < 0) break;
+      if (this.hashes[code] === hash) {
+        const entry = this.entries[code] as string;
+        if (entry.length === length) {
+          const at = this.poolStarts[code] as number;
+          let i = 0;
+          if (at >= 0) while (i < length && pool[at + i] === bytes[start + i]) i++;
+          else while (i < length && entry.charCodeAt(i) === bytes[start + i]) i++;
+          if (i === length) return code;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    return this.add(text, start, end, hash, slot);
+  }
+
+  private add(text: string, start: number, end: number, hash: number, slot: number): number {
     const code = this.entries.length;
     this.entries.push(detachString(text.slice(start, end)));
     if (code === this.hashes.length) {
       const hashes = new Int32Array(code * 2);
       hashes.set(this.hashes);
       this.hashes = hashes;
+      const starts = new Int32Array(code * 2);
+      starts.set(this.poolStarts);
+      this.poolStarts = starts;
     }
     this.hashes[code] = hash;
-    slots[slot] = code;
+    this.poolStarts[code] = this.toPool(text, start, end);
+    this.slots[slot] = code;
     if (2 * this.entries.length > this.mask) this.rehash();
     return code;
+  }
+
+  /** Copies an ASCII entry into the pool; returns where it starts, or −1. */
+  private toPool(text: string, start: number, end: number): number {
+    const length = end - start;
+    const at = this.poolLength;
+    if (at + length > POOL_CAP) return -1;
+    if (at + length > this.pool.length) {
+      const pool = new Uint8Array(Math.min(POOL_CAP, 2 * (at + length)));
+      pool.set(this.pool.subarray(0, at));
+      this.pool = pool;
+    }
+    const pool = this.pool;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(start + i);
+      if (code >= 128) return -1;
+      pool[at + i] = code;
+    }
+    this.poolLength = at + length;
+    return at;
   }
 
   private rehash(): void {

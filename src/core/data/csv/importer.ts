@@ -1,10 +1,13 @@
 import Papa from 'papaparse';
 import { Table } from '../../table';
 import { describeBinary, TextStreamDecoder } from '../encoding';
+import { parseIsoDatetime } from '../datetime-text';
 import { MissingTokens } from '../missing';
+import { parseNumberText } from '../number-text';
 import { checkImportOptions, isAborted, resolveLimits, unknownOverrideWarnings } from '../options';
 import {
   cancelledError,
+  DEFAULT_MISSING,
   type ImportError,
   type ImportLimits,
   type ImportOptions,
@@ -60,6 +63,7 @@ export interface CsvImporter {
 }
 
 const SNIFF_CHARS = 64 * 1024;
+const NO_BYTES = new Uint8Array(0);
 const BINARY_SNIFF_BYTES = 8192;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
@@ -84,6 +88,40 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Whether every byte is ASCII and none is NUL, read four bytes at a time where aligned. */
+function isPlainAscii(bytes: Uint8Array): boolean {
+  const { length, byteOffset } = bytes;
+  const head = Math.min(length, (4 - (byteOffset & 3)) & 3);
+  const words = (length - head) >>> 2;
+  let i = 0;
+  for (; i < head; i++) {
+    const byte = bytes[i] as number;
+    if (byte === 0 || byte >= 128) return false;
+  }
+  const view = words > 0 ? new Uint32Array(bytes.buffer, byteOffset + head, words) : null;
+  for (let k = 0; k < words; k++) {
+    const word = (view as Uint32Array)[k] as number;
+    // A set high bit, or a zero byte (which borrows through `word - 0x01010101`).
+    if (((word | ((word - 0x01010101) & ~word)) & 0x80808080) !== 0) return false;
+  }
+  for (i = head + 4 * words; i < length; i++) {
+    const byte = bytes[i] as number;
+    if (byte === 0 || byte >= 128) return false;
+  }
+  return true;
+}
+
+/** `lastIndexOf(newline)` on ASCII bytes: a backward scan, which only crosses the last record. */
+function lastIndexIn(bytes: Uint8Array, newline: Newline): number {
+  const last = newline.charCodeAt(newline.length - 1);
+  for (let i = bytes.length - 1; i >= 0; i--) {
+    if (bytes[i] !== last) continue;
+    if (newline.length === 1) return i;
+    if (i > 0 && bytes[i - 1] === 13) return i - 1;
+  }
+  return -1;
+}
+
 const countChar = (text: string, char: string, from: number, to: number) => {
   let count = 0;
   let at = text.indexOf(char, from);
@@ -106,6 +144,21 @@ function singleCharacter(
     return { code: 'invalid-options', message: `The ${what} must be a single character.` };
   }
   return chosen;
+}
+
+/**
+ * The row reader stores plain numbers and ISO datetimes without asking the missing tokens, so it
+ * may only when no token is itself such a value; numbers also need a delimiter that cannot be
+ * part of one.
+ */
+function inlineCells(missing: readonly string[], delimiter: string) {
+  const tokens = missing.map((token) => token.trim());
+  const delimiterInNumbers = /[-.\d]/.test(delimiter);
+  return {
+    inlineNumbers:
+      !delimiterInNumbers && tokens.every((token) => Number.isNaN(parseNumberText(token))),
+    inlineDates: tokens.every((token) => Number.isNaN(parseIsoDatetime(token))),
+  };
 }
 
 function formatBytes(bytes: number): string {
@@ -140,6 +193,8 @@ class CsvImport implements CsvImporter {
   private reserved = false;
   private rows = 0;
   private bytes = 0;
+  /** Holds the ASCII bytes of a chunk together with the record carried over from the last. */
+  private scratch = new Uint8Array(0);
   /** The first bytes, held until there are enough to tell a binary file. */
   private head: Uint8Array | null = new Uint8Array(0);
 
@@ -228,7 +283,8 @@ class CsvImport implements CsvImporter {
         line,
       });
     }
-    const ok = this.pushText(step.text, final);
+    const ascii = step.text.length === input.length && isPlainAscii(input);
+    const ok = this.pushText(step.text, final, ascii ? input : null);
     if (ok && !final) this.reportProgress();
     return ok;
   }
@@ -243,8 +299,9 @@ class CsvImport implements CsvImporter {
     );
   }
 
-  private pushText(text: string, final: boolean): boolean {
-    const nul = text.indexOf('\u0000');
+  /** `asciiBytes`, when given, are the bytes `text` was decoded from: ASCII without NUL. */
+  private pushText(text: string, final: boolean, asciiBytes: Uint8Array | null = null): boolean {
+    const nul = asciiBytes === null ? text.indexOf('\u0000') : -1;
     if (nul >= 0) {
       const line = this.lineAtEnd(text.slice(0, nul));
       return this.fail({
@@ -253,12 +310,32 @@ class CsvImport implements CsvImporter {
         line,
       });
     }
+    const carried = this.pending;
     this.pending += text;
     if (this.state === 'start') {
       if (!final && this.pending.length < SNIFF_CHARS) return true;
       if (!this.sniff(final)) return false;
+      return this.parsePending(final, this.withCarried(this.pending, NO_BYTES));
     }
-    return this.parsePending(final);
+    return this.parsePending(final, asciiBytes && this.withCarried(carried, asciiBytes));
+  }
+
+  /**
+   * The bytes of `carried + text`, where `bytes` are those of `text`, or null when `carried`
+   * (the unfinished record of the previous chunk) is not ASCII. Reuses one buffer.
+   */
+  private withCarried(carried: string, bytes: Uint8Array): Uint8Array | null {
+    if (carried.length === 0) return bytes;
+    const length = carried.length + bytes.length;
+    if (this.scratch.length < length) this.scratch = new Uint8Array(Math.ceil(length * 1.25));
+    const scratch = this.scratch;
+    for (let i = 0; i < carried.length; i++) {
+      const code = carried.charCodeAt(i);
+      if (code >= 128) return null;
+      scratch[i] = code;
+    }
+    scratch.set(bytes, carried.length);
+    return scratch.subarray(0, length);
   }
 
   private sniff(final: boolean): boolean {
@@ -307,12 +384,14 @@ class CsvImport implements CsvImporter {
       limits: this.limits,
       missing: new MissingTokens(this.options.missing),
       decimalCode: this.decimal.charCodeAt(0),
+      ...inlineCells(this.options.missing ?? DEFAULT_MISSING, this.delimiter),
     });
     this.state = 'rows';
     return true;
   }
 
-  private parsePending(final: boolean): boolean {
+  /** `bytes`, when given, hold `pending` (all ASCII) at the same offsets. */
+  private parsePending(final: boolean, bytes: Uint8Array | null): boolean {
     const text = this.pending;
     const limit = this.limits.maxLineChars;
     if (final && text.length > limit) {
@@ -322,16 +401,28 @@ class CsvImport implements CsvImporter {
       }
     }
     const sink = this.sink as RowSink;
-    const quoted = text.indexOf(this.quote) >= 0;
+    const quoteCode = this.quote.charCodeAt(0);
+    const quoted =
+      (bytes && quoteCode < 128 ? bytes.indexOf(quoteCode) : text.indexOf(this.quote)) >= 0;
     let consumed: number;
     let newlines: number;
     sink.beginChunk();
     if (!quoted && this.options.splitter !== 'papaparse') {
-      const lastBreak = text.lastIndexOf(this.newline);
+      const lastBreak =
+        bytes === null ? text.lastIndexOf(this.newline) : lastIndexIn(bytes, this.newline);
       consumed = final ? text.length : lastBreak < 0 ? 0 : lastBreak + this.newline.length;
       const header = this.options.header !== false;
       const { newline, delimiter, pendingLine } = this;
-      const lines = scanRecords(text, consumed, newline, delimiter, sink, pendingLine, header);
+      const lines = scanRecords(
+        text,
+        consumed,
+        newline,
+        delimiter,
+        sink,
+        pendingLine,
+        header,
+        bytes,
+      );
       sink.endChunk();
       if (lines < 0) return this.fail(sink.error as ImportError);
       newlines = lines;

@@ -1,10 +1,13 @@
 import type { Column } from '../../table';
+import * as columnBuilder from '../column-builder';
 import { ColumnBuilder } from '../column-builder';
+import * as datetimeText from '../datetime-text';
 import { finishColumn, mismatchError, type FinishContext } from '../finish-column';
 import { cleanHeaders, positionalNames } from '../headers';
 import { LineMap } from '../line-map';
 import type { MissingTokens } from '../missing';
 import { overrideFor } from '../options';
+import * as stringDictionary from '../string-dictionary';
 import type { DateOrder, ImportError, ImportLimits, ImportWarning, TypeOverrides } from '../types';
 
 export type RaggedRows = 'error' | 'pad' | 'truncate';
@@ -17,7 +20,32 @@ export interface RowSinkOptions {
   readonly limits: ImportLimits;
   readonly missing: MissingTokens;
   readonly decimalCode: number;
+  /**
+   * Whether `addLine` may store plain decimal numbers and ISO datetimes it reads itself, without
+   * asking the missing tokens first: false when a token is itself such a value (`-999`), or the
+   * delimiter could be part of a number.
+   */
+  readonly inlineNumbers: boolean;
+  readonly inlineDates: boolean;
 }
+
+// Module-local bindings: some loaders turn every access to an imported binding into a getter
+// call, which would cost a call per cell in `addLine`.
+const { DATETIME, NUMBER, STRING } = columnBuilder;
+const { lastDatetime, parseIsoRange } = datetimeText;
+const { finishHash, HASH_PRIME, HASH_SEED } = stringDictionary;
+
+/** How `addLine` read each cell of a row before committing it. */
+const STORED = 0;
+const HASHED = 1;
+const GENERIC = 2;
+
+/** `addLine`'s results: the row was added, must be split another way, or failed. */
+export const LINE_ADDED = 1;
+export const LINE_OTHER = 0;
+export const LINE_FAILED = -1;
+
+const POW10 = Array.from({ length: 16 }, (_, i) => Number(`1e${i}`));
 
 interface RowCount {
   count: number;
@@ -42,6 +70,13 @@ export class RowSink {
   private chunkRowStart = 0;
   private chunkLines = new Int32Array(1024);
   private chunkRows = 0;
+  /** The smallest capacity among the builders: rows below it can be written without a check. */
+  private roomyRows = 0;
+  private bounds = new Int32Array(0);
+  private states = new Uint8Array(0);
+  private hashes = new Int32Array(0);
+  /** The columns of the cells `addLine` left for the commit, with their bounds and states. */
+  private columns = new Int32Array(0);
 
   constructor(private readonly options: RowSinkOptions) {}
 
@@ -85,13 +120,28 @@ export class RowSink {
           this.options.decimalCode,
         ),
     );
+    this.bounds = new Int32Array(2 * names.length);
+    this.states = new Uint8Array(names.length);
+    this.hashes = new Int32Array(names.length);
+    this.columns = new Int32Array(names.length);
+    this.updateRoom();
     return true;
+  }
+
+  private updateRoom(): void {
+    let room = Infinity;
+    for (const builder of this.builders) {
+      if (builder.length >= builder.capacity) builder.reserve(Math.max(1024, 2 * builder.capacity));
+      room = Math.min(room, builder.capacity);
+    }
+    this.roomyRows = room;
   }
 
   /** Sizes every column for `rows` rows at once (an estimate from the bytes read so far). */
   reserve(rows: number): void {
     const capacity = Math.min(rows, this.maxRows + 1);
     for (const builder of this.builders) builder.reserve(capacity);
+    this.updateRoom();
   }
 
   beginChunk(): void {
@@ -152,6 +202,127 @@ export class RowSink {
     }
     this.rows++;
     return true;
+  }
+
+  /**
+   * Reads the quote-free record `text.slice(start, end)` field by field in one pass over its
+   * bytes (`bytes` holds the same record at the same offsets, so the text must be ASCII): plain
+   * numbers and datetimes are parsed as their digits are scanned and written straight into their
+   * column, and strings are hashed on the way and interned once the record proves to have
+   * exactly `width` fields. A record of any other width is undone and left to the caller
+   * (`LINE_OTHER`), which splits it and applies the blank-line and ragged-row rules. Cells the
+   * shortcuts do not cover (missing tokens, exponents, `1.50`, a column's first cell) go through
+   * `ColumnBuilder.pushRange` as usual, so the columns come out exactly as `addRanges` makes them.
+   */
+  addLine(
+    bytes: Uint8Array,
+    text: string,
+    start: number,
+    end: number,
+    delimiterCode: number,
+    line: number,
+  ): number {
+    const builders = this.builders;
+    const width = builders.length;
+    if (this.rows >= this.roomyRows) this.updateRoom();
+    const { bounds, states, hashes, columns } = this;
+    const rows = this.rows;
+    let deferred = 0;
+    const { inlineNumbers, inlineDates } = this.options;
+    let p = start;
+    for (let j = 0; j < width; j++) {
+      const builder = builders[j] as ColumnBuilder;
+      const fieldStart = p;
+      const mode = builder.mode;
+      let state = GENERIC;
+      if (mode === STRING) {
+        let hash = HASH_SEED;
+        while (p < end) {
+          const code = bytes[p] as number;
+          if (code === delimiterCode) break;
+          hash = Math.imul(hash ^ code, HASH_PRIME);
+          p++;
+        }
+        hashes[deferred] = finishHash(hash);
+        state = HASHED;
+      } else if (mode === NUMBER && inlineNumbers && builder.inlineNumbers) {
+        // The shortcut takes exactly the texts `parseNumberRange` calls canonical: an optional
+        // minus, digits without a leading zero, an optional fraction not ending in zero, at most
+        // 15 digits in all, then the delimiter or the end of the record.
+        const negative = p < end && bytes[p] === 45;
+        if (negative) p++;
+        const intStart = p;
+        let mantissa = 0;
+        while (p < end) {
+          const digit = (bytes[p] as number) - 48;
+          if (digit < 0 || digit > 9) break;
+          mantissa = mantissa * 10 + digit;
+          p++;
+        }
+        const intDigits = p - intStart;
+        let ok = intDigits > 0 && (intDigits === 1 || bytes[intStart] !== 48);
+        let fracDigits = 0;
+        if (ok && p < end && bytes[p] === 46) {
+          p++;
+          const fracStart = p;
+          while (p < end) {
+            const digit = (bytes[p] as number) - 48;
+            if (digit < 0 || digit > 9) break;
+            mantissa = mantissa * 10 + digit;
+            p++;
+          }
+          fracDigits = p - fracStart;
+          ok = fracDigits > 0 && bytes[p - 1] !== 48;
+        }
+        if (ok && intDigits + fracDigits <= 15 && (p === end || bytes[p] === delimiterCode)) {
+          const value = fracDigits === 0 ? mantissa : mantissa / (POW10[fracDigits] as number);
+          if (value === 0 ? !negative : value >= 1e-6) {
+            (builder.values as Float64Array)[builder.length++] = negative ? -value : value;
+            if (fracDigits > 0) builder.allIntegerLiterals = false;
+            state = STORED;
+          }
+        }
+        while (p < end && bytes[p] !== delimiterCode) p++;
+      } else {
+        while (p < end && bytes[p] !== delimiterCode) p++;
+        if (mode === DATETIME && inlineDates && p > fieldStart) {
+          const value = parseIsoRange(text, fieldStart, p);
+          if (value === value && lastDatetime.layout === builder.exactLayout) {
+            (builder.values as Float64Array)[builder.length++] = value;
+            state = STORED;
+          }
+        }
+      }
+      if (state !== STORED) {
+        bounds[2 * deferred] = fieldStart;
+        bounds[2 * deferred + 1] = p;
+        states[deferred] = state;
+        columns[deferred++] = j;
+      }
+      const last = j === width - 1;
+      if (p < end ? last : !last) {
+        // Another width: undo the cells stored so far (their flags are set again, alike, when
+        // the caller adds the row its own way).
+        for (let k = 0; k <= j; k++) (builders[k] as ColumnBuilder).length = rows;
+        return LINE_OTHER;
+      }
+      p++;
+    }
+    if (!this.admit(line)) return LINE_FAILED;
+    for (let k = 0; k < deferred; k++) {
+      const j = columns[k] as number;
+      const builder = builders[j] as ColumnBuilder;
+      const fieldStart = bounds[2 * k] as number;
+      const fieldEnd = bounds[2 * k + 1] as number;
+      if (states[k] === HASHED) {
+        builder.pushHashed(bytes, text, fieldStart, fieldEnd, hashes[k] as number);
+      } else if (!builder.pushRange(text, fieldStart, fieldEnd)) {
+        this.mismatch(j, text.slice(fieldStart, fieldEnd), line);
+        return LINE_FAILED;
+      }
+    }
+    this.rows++;
+    return LINE_ADDED;
   }
 
   private mismatch(column: number, text: string, line: number): false {
