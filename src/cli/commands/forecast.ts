@@ -30,7 +30,8 @@ export const FORECAST_USAGE =
   'bunsen forecast TRAIN.csv --time COL --target COL --horizon H [--series COL] [--budget SECONDS] ' +
   '[--seed N] [--test TEST.csv] [--out DIR] [--json] [--frequency F] [--period P] ' +
   '[--fill interpolate|ffill|zero] [--aggregate sum|mean] [--level PCT] [--trials N] ' +
-  '[--metric mase|smape|rmse|mae] [--models LIST] [--folds N] [--step N]';
+  '[--metric mase|smape|rmse|mae] [--models LIST] [--folds N] [--step N] ' +
+  '[--features COLS --future FUTURE.csv]';
 
 export const FORECAST_HELP = `${FORECAST_USAGE}
 
@@ -49,6 +50,9 @@ default), and averaging the best few when that backtests better.
   --step        steps between cut-offs (default a quarter of the horizon)
   --models      comma-separated families to try, e.g. ets,theta,stl (naive, snaive, drift,
                 mean, theta, trend, ets, arima, stl, lagreg)
+  --features    comma-separated numeric columns known in advance (price, promotion, holiday);
+                regression with ARIMA errors and lag regression use them
+  --future      rows for the forecast steps with those columns (default: the --test file)
 
 With --json the last line of stdout is one JSON object:
   {"horizon", "frequency", "period", "best": {"model", "label", "params", "backtest": {"mase",
@@ -204,6 +208,8 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
       models: { type: 'string' },
       folds: { type: 'string' },
       step: { type: 'string' },
+      features: { type: 'string' },
+      future: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -252,14 +258,30 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
     );
   }
   const seriesColumns = values.series ? [values.series] : undefined;
+  const features = values.features
+    ?.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const futureFile = values.future ?? (features?.length ? values.test : undefined);
+  if (features?.length && !futureFile) {
+    throw new CliError(
+      `--features needs the values of ${features.join(', ')} for the forecast steps: give --future FUTURE.csv (or --test).`,
+    );
+  }
 
   const table = await readTable(file);
-  for (const name of [values.time, values.target, ...(seriesColumns ?? [])]) {
+  for (const name of [values.time, values.target, ...(seriesColumns ?? []), ...(features ?? [])]) {
     if (!table.has(name)) {
       throw new CliError(`${file} has no column “${name}”. Columns: ${table.names.join(', ')}.`, 1);
     }
   }
   const testTable = values.test ? await readTable(values.test) : undefined;
+  const futureTable =
+    futureFile === undefined
+      ? undefined
+      : futureFile === values.test
+        ? testTable
+        : await readTable(futureFile);
   if (!families || families.includes('lagreg')) {
     // Ridge regression on lags trains with TensorFlow.js; pick its fastest backend up front.
     await initTfjs();
@@ -286,6 +308,7 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
       ...(step !== undefined ? { step } : {}),
       ...(metric ? { metric } : {}),
       ...(families ? { families } : {}),
+      ...(features?.length ? { features, future: futureTable } : {}),
       levels,
       onEvent: progress(io, multi),
     });

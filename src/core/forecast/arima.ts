@@ -1003,9 +1003,29 @@ export interface ArimaFit extends ArimaEstimate {
   readonly drift: boolean;
 }
 
+/** A row-major n × columns regression design with its column names. */
+export interface ArimaDesign {
+  readonly columns: number;
+  readonly x: Float64Array;
+  readonly names: string[];
+}
+
 /** Builds the regression design for the constant: drift 1…n when d + D = 1. */
-function driftDesign(n: number) {
+function driftDesign(n: number): ArimaDesign {
   return { columns: 1, x: Float64Array.from({ length: n }, (_, t) => t + 1), names: ['drift'] };
+}
+
+/** Columns of `a` then columns of `b`, as R's cbind (either may be absent). */
+function bindColumns(a: ArimaDesign | undefined, b: ArimaDesign | undefined) {
+  if (!a || !b) return a ?? b;
+  const n = a.x.length / a.columns;
+  const columns = a.columns + b.columns;
+  const x = new Float64Array(n * columns);
+  for (let t = 0; t < n; t++) {
+    for (let j = 0; j < a.columns; j++) x[t * columns + j] = a.x[t * a.columns + j]!;
+    for (let j = 0; j < b.columns; j++) x[t * columns + a.columns + j] = b.x[t * b.columns + j]!;
+  }
+  return { columns, x, names: [...a.names, ...b.names] };
 }
 
 function withInformationCriteria(
@@ -1035,7 +1055,10 @@ function withInformationCriteria(
   };
 }
 
-/** forecast::Arima with include.constant: a mean when d + D = 0, drift when d + D = 1. */
+/**
+ * forecast::Arima with include.constant: a mean when d + D = 0, drift when d + D = 1; with `xreg`,
+ * a regression on those columns with ARIMA errors (drift, when present, comes first as in R).
+ */
 export function fitArima(
   x: Float64Array,
   order: ArimaOrder,
@@ -1043,17 +1066,19 @@ export function fitArima(
   method: ArimaMethod = 'CSS-ML',
   offset = 0,
   rankOnly = false,
+  xreg?: ArimaDesign,
 ): ArimaFit {
   const differences = order.d + order.D;
   const drift = constant && differences === 1;
   if (x.length <= order.d + order.D * order.period) {
     throw failure('Not enough data to fit this ARIMA model.');
   }
+  const design = bindColumns(drift ? driftDesign(x.length) : undefined, xreg);
   const estimate = estimateArima(x, order, {
     includeMean: constant,
     method,
     rankOnly,
-    ...(drift ? { xreg: driftDesign(x.length) } : {}),
+    ...(design ? { xreg: design } : {}),
   });
   return withInformationCriteria(estimate, x.length, drift, constant && differences <= 1, offset);
 }
@@ -1070,10 +1095,19 @@ function candidate(
   ic: 'aicc' | 'aic' | 'bic',
   method: ArimaMethod,
   offset: number,
+  xreg?: ArimaDesign,
 ): { fit: ArimaFit | null; ic: number } {
   let fit: ArimaFit;
   try {
-    fit = fitArima(x, order, constant && order.d + order.D <= 1, method, offset, method === 'CSS');
+    fit = fitArima(
+      x,
+      order,
+      constant && order.d + order.D <= 1,
+      method,
+      offset,
+      method === 'CSS',
+      xreg,
+    );
   } catch (error) {
     if (error instanceof TrainingError && error.kind === 'cancelled') throw error;
     return { fit: null, ic: Infinity };
@@ -1215,8 +1249,59 @@ export interface AutoArimaOptions {
   readonly allowDrift?: boolean;
   readonly allowMean?: boolean;
   readonly maxModels?: number;
+  /** Regressors known for every step (auto.arima's `xreg`): a regression with ARIMA errors. */
+  readonly xreg?: ArimaDesign;
   readonly signal?: AbortSignal;
   readonly onCandidate?: (label: string, ic: number) => void;
+}
+
+function columnOf(design: ArimaDesign, j: number): Float64Array {
+  const n = design.x.length / design.columns;
+  return Float64Array.from({ length: n }, (_, t) => design.x[t * design.columns + j]!);
+}
+
+/**
+ * The series less its least-squares regression on the non-constant regressors (with an
+ * intercept), on which auto.arima chooses the differencing, and those regressors' columns. Fails
+ * as R does when they are collinear.
+ */
+function regressionResiduals(x: Float64Array, xreg: ArimaDesign) {
+  const n = x.length;
+  if (xreg.x.length !== n * xreg.columns) {
+    throw new TrainingError(
+      'invalid-input',
+      `The regressors have ${xreg.x.length / Math.max(1, xreg.columns)} rows; the series has ${n} values.`,
+      'regressors',
+    );
+  }
+  const varying: Float64Array[] = [];
+  for (let j = 0; j < xreg.columns; j++) {
+    const column = columnOf(xreg, j);
+    if (!column.every(Number.isFinite)) {
+      throw new TrainingError(
+        'non-finite',
+        `The regressor “${xreg.names[j] ?? `xreg${j + 1}`}” has a missing or infinite value.`,
+        xreg.names[j] ?? `xreg${j + 1}`,
+      );
+    }
+    if (!isConstant(column)) varying.push(column);
+  }
+  if (!varying.length) return { residuals: x, columns: varying };
+  const k = varying.length + 1;
+  const design = new Float64Array(n * k);
+  for (let t = 0; t < n; t++) {
+    design[t * k] = 1;
+    for (let j = 0; j < varying.length; j++) design[t * k + j + 1] = varying[j]![t]!;
+  }
+  const fit = leastSquares(design, x, n, k);
+  if (fit.rank < k) {
+    throw new TrainingError(
+      'invalid-input',
+      'The regressors are collinear (one is a linear combination of the others and a constant).',
+      'regressors',
+    );
+  }
+  return { residuals: fit.residuals, columns: varying };
 }
 
 export function arimaLabel(order: ArimaOrder, constant: boolean): string {
@@ -1249,6 +1334,13 @@ export function autoArima(
     const estimate = estimateArima(x, order, { includeMean: true, fixed: [mean] });
     return { fit: withInformationCriteria(estimate, n, false, true), degenerate: 'constant' };
   }
+  const xreg = options.xreg;
+  const regression = xreg ? regressionResiduals(x, xreg) : null;
+  const xx = regression?.residuals ?? x;
+  const anyConstantAfter = (lag: number, times: number, columns: readonly Float64Array[]) =>
+    columns.some((column) =>
+      isConstant(lag === 1 ? difference(column, times, 0, 1) : difference(column, 0, times, lag)),
+    );
   const m = options.seasonal === false ? 1 : Math.max(1, Math.round(period));
   let maxP = Math.min(options.maxP ?? 5, Math.floor(n / 3));
   let maxQ = Math.min(options.maxQ ?? 5, Math.floor(n / 3));
@@ -1261,16 +1353,30 @@ export function autoArima(
     maxSP = 0;
     maxSQ = 0;
   } else if (D === undefined && n <= 2 * m) D = 0;
-  else if (D === undefined) D = nsdiffs(x, m, options.maxSD ?? 1);
-  const dx = D > 0 ? difference(x, 0, D, m) : x;
+  else if (D === undefined) {
+    D = nsdiffs(xx, m, options.maxSD ?? 1);
+    // A regressor that seasonal differencing makes constant would be unidentifiable.
+    if (D > 0 && regression && anyConstantAfter(m, D, regression.columns)) D--;
+  }
+  const dx = D > 0 ? difference(xx, 0, D, m) : xx;
   let d = options.d;
-  if (d === undefined) d = ndiffs(dx, options.maxD ?? 2);
+  if (d === undefined) {
+    d = ndiffs(dx, options.maxD ?? 2);
+    if (d > 0 && regression) {
+      const seasonallyDifferenced = regression.columns.map((column) =>
+        D! > 0 ? difference(column, 0, D!, m) : column,
+      );
+      if (anyConstantAfter(1, d, seasonallyDifferenced)) d--;
+    }
+  }
   const ddx = d > 0 ? difference(dx, d, 0, m) : dx;
   if (ddx.length === 0) throw failure('Not enough data to select an ARIMA model.');
   if (isConstant(ddx)) {
     let fit: ArimaFit;
     const order: ArimaOrder = { p: 0, d, q: 0, P: 0, D, Q: 0, period: m };
-    if (D > 0 && d === 0) {
+    if (xreg) {
+      fit = fitArima(x, order, d + D === 0, 'CSS-ML', 0, false, xreg);
+    } else if (D > 0 && d === 0) {
       let mean = 0;
       for (const v of ddx) mean += v / m;
       mean /= ddx.length;
@@ -1306,7 +1412,7 @@ export function autoArima(
       const base = estimateArima(
         x,
         { p: 0, d, q: 0, P: 0, D, Q: 0, period: m },
-        { includeMean: true },
+        { includeMean: true, ...(xreg ? { xreg } : {}) },
       );
       offset = -2 * base.loglik - n * Math.log(base.sigma2);
     } catch (error) {
@@ -1328,7 +1434,7 @@ export function autoArima(
   const tryModel = (p: number, q: number, P: number, Q: number, c: boolean) => {
     checkCancelled(signal);
     const order: ArimaOrder = { p, d: d!, q, P, D: D!, Q, period: m };
-    const result = candidate(x, order, c, criterion, method, offset);
+    const result = candidate(x, order, c, criterion, method, offset, xreg);
     results.push({ p, q, P, Q, constant: c, ic: result.ic });
     options.onCandidate?.(arimaLabel(order, c), result.ic);
     return result;
@@ -1439,7 +1545,7 @@ export function autoArima(
     for (const { row } of ordered) {
       checkCancelled(signal);
       const order: ArimaOrder = { p: row.p, d, q: row.q, P: row.P, D, Q: row.Q, period: m };
-      const result = candidate(x, order, row.constant, criterion, 'CSS-ML', 0);
+      const result = candidate(x, order, row.constant, criterion, 'CSS-ML', 0, xreg);
       if (result.ic < Infinity) {
         refit = result.fit;
         break;
@@ -1449,7 +1555,8 @@ export function autoArima(
     // needs its forecast state.
     const ranked: ArimaFit = best;
     best =
-      refit ?? fitArima(x, ranked.order, ranked.constant || ranked.drift, 'CSS', offset, false);
+      refit ??
+      fitArima(x, ranked.order, ranked.constant || ranked.drift, 'CSS', offset, false, xreg);
   }
   if (!best) throw failure('No suitable ARIMA model could be fitted to the series.');
   return { fit: best };
@@ -1457,6 +1564,51 @@ export function autoArima(
 
 // ---------------------------------------------------------------------------------------------
 // Forecasting and the Forecaster
+
+/** Harmonic regressors of a seasonal period (forecast::fourier): S1, C1, S2, C2… */
+export interface FourierTerms {
+  readonly period: number;
+  /** Number of sine–cosine pairs. */
+  readonly K: number;
+}
+
+/** forecast::fourier's columns for times t = from…from + count − 1, row-major. */
+export function fourierDesign(terms: FourierTerms, from: number, count: number): ArimaDesign {
+  const { period, K } = terms;
+  const frequencies: number[] = [];
+  const names: string[] = [];
+  const label = Math.round(period);
+  for (let k = 1; k <= K; k++) {
+    const p = k / period;
+    // At k = period / 2 the sine is zero at every whole time; R drops that column.
+    if (Math.abs(2 * p - Math.round(2 * p)) > Number.EPSILON) {
+      frequencies.push(p, -p);
+      names.push(`S${k}-${label}`, `C${k}-${label}`);
+    } else {
+      frequencies.push(-p);
+      names.push(`C${k}-${label}`);
+    }
+  }
+  const columns = frequencies.length;
+  const x = new Float64Array(count * columns);
+  for (let i = 0; i < count; i++) {
+    const t = from + i;
+    for (let j = 0; j < columns; j++) {
+      const f = frequencies[j]!;
+      const angle = 2 * Math.PI * Math.abs(f) * t;
+      x[i * columns + j] = f > 0 ? Math.sin(angle) : Math.cos(angle);
+    }
+  }
+  return { columns, x, names };
+}
+
+/** Known-in-advance regressors: which columns of the regressor matrix, and its width. */
+interface ArimaRegressors {
+  readonly columns: readonly number[];
+  readonly width: number;
+  readonly names: readonly string[];
+  readonly coef: Float64Array;
+}
 
 interface ArimaForecastCore {
   readonly order: ArimaOrder;
@@ -1467,16 +1619,66 @@ interface ArimaForecastCore {
   /** Length of the fitted series (drift continues from n + 1). */
   readonly n: number;
   readonly sigma2: number;
+  /** Harmonic regression on a long season, and its coefficients in `fourierDesign` order. */
+  readonly fourier?: FourierTerms & { readonly coef: Float64Array };
+  readonly regressors?: ArimaRegressors;
 }
 
-/** Point forecasts and standard errors (forecast.Arima via predict.Arima). */
-function forecastCore(core: ArimaForecastCore, h: number) {
+/** The future regressor values a model needs, checked for shape and finiteness. */
+function futureColumns(
+  regressors: ArimaRegressors,
+  h: number,
+  future: Float64Array | undefined,
+): Float64Array {
+  if (!future || future.length !== h * regressors.width) {
+    throw new TrainingError(
+      'invalid-input',
+      `This regression with ARIMA errors needs the future values of ${regressors.names.join(', ')} for all ${h} forecast steps.`,
+      'regressors',
+    );
+  }
+  const out = new Float64Array(h * regressors.columns.length);
+  for (let i = 0; i < h; i++) {
+    regressors.columns.forEach((column, j) => {
+      const value = future[i * regressors.width + column]!;
+      if (!Number.isFinite(value)) {
+        throw new TrainingError(
+          'non-finite',
+          `The future value of ${regressors.names[j]} at forecast step ${i + 1} is missing or infinite.`,
+          regressors.names[j]!,
+        );
+      }
+      out[i * regressors.columns.length + j] = value;
+    });
+  }
+  return out;
+}
+
+/** Point forecasts and standard errors (forecast.Arima via predict.Arima with newxreg). */
+function forecastCore(core: ArimaForecastCore, h: number, future?: Float64Array) {
   const { mean, variance } = kalmanForecast(h, core.model);
   const point = new Float64Array(h);
   const se = new Float64Array(h);
   for (let i = 0; i < h; i++) {
     point[i] = mean[i]! + core.intercept + core.drift * (core.n + i + 1);
     se[i] = Math.sqrt(variance[i]! * core.sigma2);
+  }
+  if (core.fourier) {
+    const design = fourierDesign(core.fourier, core.n + 1, h);
+    for (let i = 0; i < h; i++) {
+      for (let j = 0; j < design.columns; j++) {
+        point[i] = point[i]! + design.x[i * design.columns + j]! * core.fourier.coef[j]!;
+      }
+    }
+  }
+  if (core.regressors) {
+    const { coef } = core.regressors;
+    const values = futureColumns(core.regressors, h, future);
+    for (let i = 0; i < h; i++) {
+      for (let j = 0; j < coef.length; j++) {
+        point[i] = point[i]! + values[i * coef.length + j]! * coef[j]!;
+      }
+    }
   }
   return { point, se };
 }
@@ -1495,7 +1697,15 @@ class FittedArima implements FittedForecaster {
   ) {}
 
   get label() {
-    return arimaLabel(this.core.order, this.constant);
+    const label = arimaLabel(this.core.order, this.constant);
+    const { fourier, regressors } = this.core;
+    if (regressors) {
+      // As R prints it, the mean or drift showing only among the coefficients.
+      const errors = arimaLabel(this.core.order, false);
+      const harmonics = fourier ? `, ${fourier.K} harmonics [${fourier.period}]` : '';
+      return `Regression on ${regressors.names.join(', ')}${harmonics} with ${errors} errors`;
+    }
+    return fourier ? `${label} + ${fourier.K} harmonics [${fourier.period}]` : label;
   }
 
   get aic() {
@@ -1525,13 +1735,19 @@ class FittedArima implements FittedForecaster {
       sigma2: this.core.sigma2,
       ...(this.stats ? { loglik: this.stats.loglik } : {}),
       ...(this.lambda !== null ? { lambda: this.lambda, biasadj: this.biasadj } : {}),
+      ...(this.core.fourier ? { fourier: this.core.fourier.K } : {}),
+      ...(this.core.regressors ? { xreg: [...this.core.regressors.columns] } : {}),
     };
   }
 
-  forecast(h: number, levels: readonly number[] = DEFAULT_LEVELS): ForecastResult {
+  forecast(
+    h: number,
+    levels: readonly number[] = DEFAULT_LEVELS,
+    futureRegressors?: Float64Array,
+  ): ForecastResult {
     checkHorizon(h);
     checkLevels(levels);
-    const { point, se } = forecastCore(this.core, h);
+    const { point, se } = forecastCore(this.core, h, futureRegressors);
     const lambda = this.lambda;
     const back = (value: number, i?: number) =>
       lambda === null
@@ -1551,8 +1767,21 @@ class FittedArima implements FittedForecaster {
   }
 
   toJSON(): ForecasterJSON {
-    const { order, model, intercept, drift, n, sigma2 } = this.core;
+    const { order, model, intercept, drift, n, sigma2, fourier, regressors } = this.core;
     return {
+      ...(fourier
+        ? { fourier: { period: fourier.period, K: fourier.K, coef: toNumbers(fourier.coef) } }
+        : {}),
+      ...(regressors
+        ? {
+            regressors: {
+              columns: [...regressors.columns],
+              width: regressors.width,
+              names: [...regressors.names],
+              coef: toNumbers(regressors.coef),
+            },
+          }
+        : {}),
       model: 'arima',
       order: { ...order },
       constant: this.constant,
@@ -1618,6 +1847,7 @@ class FittedArima implements FittedForecaster {
         drift: numberField(json, 'drift'),
         n: numberField(json, 'n'),
         sigma2: numberField(json, 'sigma2'),
+        ...restoreRegression(json),
       },
       coef,
       json.constant === true,
@@ -1627,6 +1857,48 @@ class FittedArima implements FittedForecaster {
       json.biasadj === true,
     );
   }
+}
+
+/** The harmonic and regressor parts of a saved model, checked. */
+function restoreRegression(
+  json: ForecasterJSON,
+): Pick<ArimaForecastCore, 'fourier' | 'regressors'> {
+  const malformed = (field: string) =>
+    new TrainingError('invalid-input', `The saved ARIMA model's “${field}” is malformed.`, field);
+  const out: { fourier?: ArimaForecastCore['fourier']; regressors?: ArimaRegressors } = {};
+  if (json.fourier !== undefined) {
+    const raw = json.fourier as ForecasterJSON;
+    const period = numberField(raw, 'period');
+    const K = numberField(raw, 'K');
+    const coef = numbersField(raw, 'coef');
+    if (
+      !Number.isInteger(K) ||
+      K < 1 ||
+      coef.length !== fourierDesign({ period, K }, 1, 1).columns
+    ) {
+      throw malformed('fourier');
+    }
+    out.fourier = { period, K, coef };
+  }
+  if (json.regressors !== undefined) {
+    const raw = json.regressors as ForecasterJSON;
+    const width = numberField(raw, 'width');
+    const coef = numbersField(raw, 'coef');
+    const columns = raw.columns;
+    const names = raw.names;
+    if (
+      !Array.isArray(columns) ||
+      !Array.isArray(names) ||
+      columns.length !== coef.length ||
+      names.length !== coef.length ||
+      !columns.every((c) => Number.isInteger(c) && c >= 0 && c < width) ||
+      !names.every((name) => typeof name === 'string')
+    ) {
+      throw malformed('regressors');
+    }
+    out.regressors = { columns: columns as number[], width, names: names as string[], coef };
+  }
+  return out;
 }
 
 export interface ArimaParams {
@@ -1645,6 +1917,16 @@ export interface ArimaParams {
   readonly seasonal?: boolean;
   readonly lambda?: number | 'auto';
   readonly biasadj?: boolean;
+  /**
+   * Columns of the fit options' known-in-advance regressors to regress on, with ARIMA errors
+   * (auto.arima's or Arima's `xreg`); their future values are then needed to forecast.
+   */
+  readonly xreg?: readonly number[];
+  /**
+   * Sine–cosine pairs of the seasonal period as regressors, with non-seasonal ARIMA errors
+   * (dynamic harmonic regression, for long seasons); "auto" picks their number by AICc.
+   */
+  readonly fourier?: number | 'auto';
 }
 
 const ORDER_KEYS = ['p', 'd', 'q', 'P', 'D', 'Q'] as const;
@@ -1699,6 +1981,33 @@ function readParams(params: Readonly<Record<string, unknown>> | undefined) {
   const fixedOrder = ['p', 'q', 'P', 'Q'].some(
     (key) => orders[key as keyof typeof orders] !== undefined,
   );
+  let xreg: number[] | undefined;
+  if (raw.xreg !== undefined && raw.xreg !== null) {
+    if (
+      !Array.isArray(raw.xreg) ||
+      !raw.xreg.length ||
+      !raw.xreg.every((c) => Number.isInteger(c) && (c as number) >= 0)
+    ) {
+      throw new TrainingError(
+        'invalid-params',
+        'ARIMA “xreg” must list regressor columns by position (whole numbers from 0).',
+        'xreg',
+      );
+    }
+    xreg = raw.xreg as number[];
+  }
+  let fourier: number | 'auto' | undefined;
+  if (raw.fourier === 'auto') fourier = 'auto';
+  else if (raw.fourier !== undefined && raw.fourier !== null) {
+    if (typeof raw.fourier !== 'number' || !Number.isInteger(raw.fourier) || raw.fourier < 1) {
+      throw new TrainingError(
+        'invalid-params',
+        'ARIMA “fourier” must be a whole number of harmonics ≥ 1, or "auto".',
+        'fourier',
+      );
+    }
+    fourier = raw.fourier;
+  }
   return {
     orders,
     fixedOrder,
@@ -1709,6 +2018,8 @@ function readParams(params: Readonly<Record<string, unknown>> | undefined) {
     seasonal: flag('seasonal'),
     lambda,
     biasadj: flag('biasadj') ?? false,
+    xreg,
+    fourier,
   };
 }
 
@@ -1718,6 +2029,111 @@ function coefficientRecord(fit: ArimaFit): Record<string, number> {
     out[name] = fit.coef[i]!;
   });
   return out;
+}
+
+/** The chosen columns of the fit's regressors, or a clear error when they are not there. */
+function selectRegressors(
+  regressors: ForecastFitOptions['regressors'],
+  columns: readonly number[],
+  n: number,
+): { design: ArimaDesign; width: number } {
+  if (!regressors || regressors.x.length !== n * regressors.columns) {
+    throw new TrainingError(
+      'invalid-input',
+      `This ARIMA model regresses on known-in-advance columns, but ${regressors ? `the regressors have ${regressors.x.length / Math.max(1, regressors.columns)} rows for ${n} values` : 'none were given'}.`,
+      'regressors',
+    );
+  }
+  const width = regressors.columns;
+  const names = columns.map((column) => {
+    if (column >= width) {
+      throw new TrainingError(
+        'invalid-params',
+        `ARIMA “xreg” asks for regressor column ${column + 1}; there are ${width}.`,
+        'xreg',
+      );
+    }
+    return regressors.names?.[column] ?? `xreg${column + 1}`;
+  });
+  const x = new Float64Array(n * columns.length);
+  for (let t = 0; t < n; t++) {
+    columns.forEach((column, j) => {
+      x[t * columns.length + j] = regressors.x[t * width + column]!;
+    });
+  }
+  return { design: { columns: columns.length, x, names }, width };
+}
+
+/** At most this many harmonics: more rarely help and each adds two coefficients to estimate. */
+const MAX_HARMONICS = 8;
+
+/**
+ * The harmonic part of a series: sine–cosine pairs of the season fitted by least squares beside
+ * an intercept and a linear trend (which stay with the ARIMA errors). Their number is the one
+ * asked for, or for "auto" the one with the lowest AICc of that regression.
+ *
+ * This is a two-step estimate where R's auto.arima(xreg = fourier(…)) estimates the harmonics
+ * jointly with every ARMA candidate: with a long season that means 2K more coefficients in each of
+ * dozens of likelihood optimisations, minutes where this takes one regression. The harmonics are
+ * nearly orthogonal to the slowly varying errors, so the two estimates differ little.
+ */
+function harmonicPart(
+  x: Float64Array,
+  period: number,
+  K: number | 'auto',
+): FourierTerms & { readonly coef: Float64Array; readonly values: Float64Array } {
+  if (period < 2) {
+    throw new TrainingError(
+      'invalid-params',
+      'Harmonic regressors need a seasonal period of at least 2; this series has none.',
+      'fourier',
+    );
+  }
+  const largest = Math.floor(period / 2);
+  const n = x.length;
+  const fitHarmonics = (k: number) => {
+    const harmonics = fourierDesign({ period, K: k }, 1, n);
+    const columns = harmonics.columns + 2;
+    const design = new Float64Array(n * columns);
+    for (let t = 0; t < n; t++) {
+      design[t * columns] = 1;
+      design[t * columns + 1] = t + 1;
+      for (let j = 0; j < harmonics.columns; j++) {
+        design[t * columns + 2 + j] = harmonics.x[t * harmonics.columns + j]!;
+      }
+    }
+    const fit = leastSquares(design, x, n, columns);
+    let sse = 0;
+    for (const r of fit.residuals) sse += r * r;
+    const parameters = columns + 1;
+    const aicc =
+      n * Math.log(sse / n) +
+      2 * parameters +
+      (2 * parameters * (parameters + 1)) / (n - parameters - 1);
+    const coef = fit.coefficients.slice(2);
+    const values = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      for (let j = 0; j < harmonics.columns; j++) {
+        values[t] = values[t]! + harmonics.x[t * harmonics.columns + j]! * coef[j]!;
+      }
+    }
+    return { period, K: k, coef, values, aicc };
+  };
+  const most = Math.min(largest, K === 'auto' ? MAX_HARMONICS : K);
+  if (n <= 2 * most + 5) {
+    throw new TrainingError(
+      'invalid-input',
+      `${n} values are too few for ${most} harmonics of a period of ${period}.`,
+      'fourier',
+    );
+  }
+  if (K !== 'auto') return fitHarmonics(most);
+  let best = fitHarmonics(1);
+  for (let k = 2; k <= most; k++) {
+    const next = fitHarmonics(k);
+    if (next.aicc < best.aicc) best = next;
+  }
+  return best;
 }
 
 /** Fits ARIMA: the given order (forecast::Arima) or one chosen by auto.arima. */
@@ -1750,6 +2166,14 @@ export function fitArimaForecaster(
       );
     }
   }
+  const harmonics =
+    settings.fourier === undefined ? undefined : harmonicPart(x, period, settings.fourier);
+  const userRegressors = settings.xreg
+    ? selectRegressors(options.regressors, settings.xreg, y.length)
+    : undefined;
+  const design = userRegressors?.design;
+  // The ARIMA part models what the harmonics leave; fitted values add them back below.
+  const series = harmonics ? x.map((value, t) => value - harmonics.values[t]!) : x;
   let fit: ArimaFit;
   if (settings.fixedOrder) {
     const o = settings.orders;
@@ -1773,7 +2197,7 @@ export function fitArimaForecaster(
     const differences = order.d + order.D;
     const constant = (settings.constant ?? differences <= 1) && differences <= 1;
     checkCancelled(options.signal);
-    fit = fitArima(x, order, constant, settings.method);
+    fit = fitArima(series, order, constant, settings.method, 0, false, design);
   } else {
     if (y.length < 3) {
       throw new TrainingError(
@@ -1782,16 +2206,22 @@ export function fitArimaForecaster(
         'series',
       );
     }
-    fit = autoArima(x, period, {
+    fit = autoArima(series, period, {
       d: settings.orders.d,
       D: settings.orders.D,
       ic: settings.ic,
       approximation: settings.approximation,
-      seasonal: settings.seasonal,
+      // Harmonics carry the season; seasonal differencing or lags on top would double it.
+      seasonal: harmonics ? false : settings.seasonal,
       signal: options.signal,
+      ...(design ? { xreg: design } : {}),
     }).fit;
   }
   const coef = coefficientRecord(fit);
+  // Regression coefficients come last, in the design's order.
+  const regression = design
+    ? fit.coef.slice(fit.coef.length - design.columns)
+    : new Float64Array(0);
   const fittedValues = new Float64Array(y.length);
   for (let t = 0; t < y.length; t++) {
     const value = x[t]! - fit.residuals[t]!;
@@ -1808,6 +2238,19 @@ export function fitArimaForecaster(
       drift: coef.drift ?? 0,
       n: y.length,
       sigma2: fit.sigma2Adjusted,
+      ...(harmonics
+        ? { fourier: { period: harmonics.period, K: harmonics.K, coef: harmonics.coef } }
+        : {}),
+      ...(userRegressors
+        ? {
+            regressors: {
+              columns: settings.xreg!,
+              width: userRegressors.width,
+              names: userRegressors.design.names,
+              coef: regression,
+            },
+          }
+        : {}),
     },
     coef,
     fit.constant,
@@ -1821,6 +2264,7 @@ export function fitArimaForecaster(
 export const arima: Forecaster = {
   name: 'arima',
   label: 'ARIMA',
+  usesRegressors: true,
   minLength: () => 3,
   fit: fitArimaForecaster,
   restore: (json) => FittedArima.restore(json),

@@ -90,7 +90,11 @@ export interface BacktestOptions {
   readonly signal?: AbortSignal;
   readonly seed?: number;
   /** Regressors for every step of the series (`n × columns`), for models that read them. */
-  readonly regressors?: { readonly columns: number; readonly x: Float64Array };
+  readonly regressors?: {
+    readonly columns: number;
+    readonly x: Float64Array;
+    readonly names?: readonly string[];
+  };
 }
 
 /** Scores a fold's forecast; MASE is scaled by the fold's own training values. */
@@ -128,7 +132,13 @@ export async function backtest(
         signal: options.signal,
         seed: options.seed,
         ...(regressors
-          ? { regressors: { columns, x: regressors.slice(0, fold.origin * columns) } }
+          ? {
+              regressors: {
+                columns,
+                x: regressors.slice(0, fold.origin * columns),
+                ...(options.regressors!.names ? { names: options.regressors!.names } : {}),
+              },
+            }
           : {}),
       },
       params,

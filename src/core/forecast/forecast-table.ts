@@ -9,9 +9,19 @@ import type { TimeAxis } from './time-axis';
 export interface ForecastTableOptions
   extends
     SeriesOptions,
-    Omit<SearchOptions, 'period' | 'series' | 'seriesIndex' | 'seriesCount' | 'regressors'> {
+    Omit<
+      SearchOptions,
+      'period' | 'series' | 'seriesIndex' | 'seriesCount' | 'regressors' | 'features'
+    > {
   /** Seasonal period in steps; detected per series from the frequency and autocorrelation. */
   readonly period?: number;
+  /**
+   * Numeric columns known in advance (prices, planned promotions, holidays). Their values for the
+   * forecast steps come from `future`; regression with ARIMA errors and lag regression use them.
+   */
+  readonly features?: readonly string[];
+  /** Rows for the forecast steps: the time, series and feature columns (the target may be absent). */
+  readonly future?: Table;
   /** Give regression learners calendar features of the timestamps. On by default. */
   readonly calendar?: boolean;
 }
@@ -52,6 +62,82 @@ export function calendarRegressors(
 }
 
 /**
+ * The known-in-advance columns of each series on its regular grid, then at the forecast steps
+ * (read from `future`), as one `(n + horizon) × columns` matrix per series id.
+ */
+function featureMatrices(
+  table: Table,
+  options: ForecastTableOptions,
+  series: readonly RegularSeries[],
+  futureTimes: (data: RegularSeries) => Float64Array,
+): Map<string | null, { columns: number; x: Float64Array; names: string[] }> {
+  const names = [...options.features!];
+  const future = options.future;
+  if (!future) {
+    throw new TrainingError(
+      'invalid-input',
+      `The known-in-advance columns ${names.join(', ')} need their values for the ${options.horizon} forecast steps; give a table of future rows.`,
+      'future',
+    );
+  }
+  const out = new Map<string | null, { columns: number; x: Float64Array; names: string[] }>();
+  for (const data of series) {
+    out.set(data.id, {
+      columns: names.length,
+      x: new Float64Array((data.values.length + options.horizon) * names.length),
+      names,
+    });
+  }
+  names.forEach((name, j) => {
+    for (const [source, label] of [
+      [table, 'training data'],
+      [future, 'future rows'],
+    ] as const) {
+      if (!source.has(name)) {
+        throw new TrainingError('invalid-input', `The ${label} have no column “${name}”.`, name);
+      }
+    }
+    const past = new Map(
+      buildSeries(table, { ...options, target: name }).series.map((s) => [s.id, s]),
+    );
+    const ahead = new Map(
+      buildSeries(future, { ...options, target: name }).series.map((s) => [s.id, s]),
+    );
+    for (const data of series) {
+      const matrix = out.get(data.id)!;
+      const known = past.get(data.id);
+      const where = data.id === null ? '' : ` of “${data.id}”`;
+      if (!known || known.start !== data.start || known.values.length !== data.values.length) {
+        throw new TrainingError(
+          'invalid-input',
+          `The column “${name}”${where} does not cover the same steps as the target.`,
+          name,
+        );
+      }
+      known.values.forEach((value, t) => {
+        matrix.x[t * names.length + j] = value;
+      });
+      const next = ahead.get(data.id);
+      const steps = futureTimes(data);
+      const byTime = new Map<number, number>();
+      next?.times.forEach((time, i) => byTime.set(time, next.values[i]!));
+      steps.forEach((time, i) => {
+        const value = byTime.get(time);
+        if (value === undefined || !Number.isFinite(value)) {
+          throw new TrainingError(
+            'invalid-input',
+            `The future rows lack “${name}”${where} for forecast step ${i + 1}.`,
+            name,
+          );
+        }
+        matrix.x[(data.values.length + i) * names.length + j] = value;
+      });
+    }
+  });
+  return out;
+}
+
+/**
  * Forecasts every series of a table: builds the regular series, detects each one's seasonal
  * period, and runs the search on each, sharing the time budget evenly among the series still to
  * go (a series that finishes early leaves its time to the next).
@@ -64,6 +150,9 @@ export async function forecastTable(
   const results: SeriesResult[] = [];
   const started = options.now();
   const budget = options.budgetSeconds;
+  const features = options.features?.length
+    ? featureMatrices(table, options, series, (data) => futureTimesOf(axis, data, options.horizon))
+    : undefined;
   for (let index = 0; index < series.length; index++) {
     checkCancelled(options.signal);
     const data = series[index]!;
@@ -85,14 +174,25 @@ export async function forecastTable(
     const spent = (options.now() - started) / 1000;
     const share =
       budget === undefined ? undefined : Math.max(0, (budget - spent) / (series.length - index));
+    // The calendar's other cycles (a week beside a year of days) are tried too, and the backtest
+    // decides between them; an explicit period is taken as given.
+    const periods =
+      options.periods ??
+      (seasonality.source === 'calendar'
+        ? seasonality.candidates
+            .filter((candidate) => candidate.fits && candidate.period !== seasonality.period)
+            .map((candidate) => candidate.period)
+        : []);
     const result = await searchForecast(data.values, {
       ...options,
       period: seasonality.period,
+      periods,
       series: data.id,
       seriesIndex: index,
       seriesCount: series.length,
       ...(share === undefined ? {} : { budgetSeconds: share }),
       ...(regressors ? { regressors } : {}),
+      features: features?.get(data.id),
     });
     results.push({
       ...result,

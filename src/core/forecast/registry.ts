@@ -45,18 +45,38 @@ export function getForecaster(name: string): Forecaster {
   return forecaster;
 }
 
+/** The seasonal period a candidate fits with: its own `period` parameter, else the series'. */
+export function periodOf(params: Readonly<Record<string, unknown>>, fallback: number): number {
+  const period = params.period;
+  if (period === undefined || period === null) return fallback;
+  if (typeof period !== 'number' || !Number.isInteger(period) || period < 1) {
+    throw new TrainingError(
+      'invalid-params',
+      `A seasonal period must be a whole number ≥ 1, got ${String(period)}.`,
+      'period',
+    );
+  }
+  return period;
+}
+
 /**
  * Fits one model family with its parameters. A `lambda` parameter (a number, or "auto" for
  * Guerrero's choice) fits on the Box–Cox scale: inside the model for ETS and ARIMA, around it for
- * the others.
+ * the others. A `period` parameter fits with that seasonal period instead of the series' own
+ * (daily data tried with a weekly and a yearly cycle).
  */
 export async function fitForecaster(
   name: string,
   y: Float64Array,
-  options: ForecastFitOptions,
-  params: Readonly<Record<string, unknown>> = {},
+  fitOptions: ForecastFitOptions,
+  allParams: Readonly<Record<string, unknown>> = {},
 ): Promise<FittedForecaster> {
   const forecaster = getForecaster(name);
+  const { period: ownPeriod, ...params } = allParams;
+  const options =
+    ownPeriod === undefined
+      ? fitOptions
+      : { ...fitOptions, period: periodOf(allParams, fitOptions.period) };
   if (params.lambda === undefined || params.lambda === null || NATIVE_LAMBDA.has(name)) {
     return forecaster.fit(y, options, params);
   }

@@ -9,7 +9,7 @@ import {
 } from './diagnostics';
 import { averageResults, EnsembleForecast } from './ensemble';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
-import { fitForecaster, FORECASTERS, getForecaster } from './registry';
+import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
 import type { FittedForecaster, ForecastResult } from './types';
 
 /** A model family with fixed settings: one entry of the search. */
@@ -104,6 +104,11 @@ export interface SearchOptions {
   readonly horizon: number;
   /** Seasonal period in steps; 1 for none. */
   readonly period: number;
+  /**
+   * Other seasonal periods worth trying (daily data: a week when `period` is a year, and the
+   * reverse). The cheap seasonal models are also backtested with each, and the backtest decides.
+   */
+  readonly periods?: readonly number[];
   /** Milliseconds on a monotonic clock (`performance.now`, or a fake one in tests). */
   readonly now: () => number;
   /** Seconds for the whole search, refit included; unlimited when left out. */
@@ -133,6 +138,16 @@ export interface SearchOptions {
    * (`(n + horizon) × columns`), read by the models that use them (lag regression).
    */
   readonly regressors?: { readonly columns: number; readonly x: Float64Array };
+  /**
+   * The user's known-in-advance columns (prices, planned promotions, holidays), laid out as
+   * `regressors`. Lag regression reads them beside `regressors`, and a regression on them with
+   * ARIMA errors (auto.arima with `xreg`) joins the candidates.
+   */
+  readonly features?: {
+    readonly columns: number;
+    readonly x: Float64Array;
+    readonly names?: readonly string[];
+  };
   /** A name for the series in events and results. */
   readonly series?: string | null;
   /** Position and count of this series among several, for progress. */
@@ -171,39 +186,56 @@ const HAS_SEASON = (period: number) => period > 1;
  */
 export function candidateSpecs(options: {
   readonly period: number;
+  readonly periods?: readonly number[];
   readonly horizon: number;
   readonly positive: boolean;
   readonly boxCox?: boolean;
   readonly families?: readonly string[];
   readonly seed?: number;
+  /** Regressor columns known in advance: a regression on them with ARIMA errors is tried. */
+  readonly xreg?: readonly number[];
 }): CandidateSpec[] {
   const { period, horizon, positive } = options;
+  const xreg = options.xreg?.length
+    ? [{ model: 'arima', params: { xreg: [...options.xreg] } }]
+    : [];
   const seasonal = HAS_SEASON(period);
   const boxCox = (options.boxCox ?? true) && positive;
   const has = (name: string) => Object.hasOwn(FORECASTERS, name);
   const stlMethods = ['ets', 'arima'].filter(has);
   const seed = options.seed ?? 0;
-  // Seasonal ARIMA over long cycles (365 days, 168 hours) is too slow to fit within a budget;
-  // STL carries those seasons instead, as ETS does not take periods above 24.
-  const arimaParams = period > 24 ? { seasonal: false } : {};
+  const others = (options.periods ?? []).filter(
+    (other) => Number.isInteger(other) && other > 1 && other !== period,
+  );
+  const withOthers = (model: string, params: Record<string, unknown>, limit = Infinity) =>
+    others
+      .filter((other) => other <= limit)
+      .map((other) => ({ model, params: { ...params, period: other } }));
+  if (seasonal && period > LONG_PERIOD) return longPeriodSpecs(options, others);
   const specs: CandidateSpec[] = [
     ...(seasonal ? [{ model: 'snaive', params: {} }] : []),
+    ...withOthers('snaive', {}),
     { model: 'naive', params: {} },
     { model: 'drift', params: {} },
     { model: 'mean', params: {} },
     { model: 'theta', params: {} },
+    ...withOthers('theta', {}),
     ...(boxCox ? [{ model: 'theta', params: { lambda: 0 } }] : []),
     { model: 'trend', params: {} },
     { model: 'ets', params: {} },
     { model: 'ets', params: { damped: true } },
+    ...withOthers('ets', {}, LONG_PERIOD),
     ...(seasonal ? [{ model: 'stl', params: { method: 'theta' } }] : []),
     ...(seasonal ? stlMethods.map((method) => ({ model: 'stl', params: { method } })) : []),
-    { model: 'arima', params: arimaParams },
+    ...withOthers('stl', { method: 'ets' }),
+    // STL fits in a fraction of the time of an ARIMA search, so its Box–Cox variant goes first.
+    ...(boxCox && seasonal ? [{ model: 'stl', params: { method: 'ets', lambda: 'auto' } }] : []),
+    ...xreg,
+    { model: 'arima', params: {} },
     ...(boxCox
       ? [
-          ...(seasonal ? [{ model: 'stl', params: { method: 'ets', lambda: 'auto' } }] : []),
           { model: 'ets', params: { lambda: 'auto' } },
-          { model: 'arima', params: { ...arimaParams, lambda: 'auto' } },
+          { model: 'arima', params: { lambda: 'auto' } },
         ]
       : []),
     ...(seasonal ? [{ model: 'stl', params: { method: 'ets', robust: true } }] : []),
@@ -211,6 +243,59 @@ export function candidateSpecs(options: {
     { model: 'lagreg', params: { learner: 'gbdt', strategy: 'recursive', horizon, seed } },
     { model: 'lagreg', params: { learner: 'forest', strategy: 'recursive', horizon, seed } },
     { model: 'lagreg', params: { learner: 'gbdt', strategy: 'direct', horizon, seed } },
+  ];
+  const families = options.families;
+  return specs.filter((spec) => has(spec.model) && (!families || families.includes(spec.model)));
+}
+
+/**
+ * Seasonal periods above this (a week of hours, a year of days) get no seasonal ETS (R's ets
+ * refuses them too) and no seasonal ARIMA, whose state grows with the period and whose fits take
+ * seconds each: STL, theta's seasonal adjustment, seasonal dummies and Fourier terms carry the
+ * season instead.
+ */
+export const LONG_PERIOD = 24;
+
+/**
+ * Candidates for a long seasonal period, decomposition models first: they fit in milliseconds
+ * where the others take seconds, and they are the ones that model such a season at all.
+ */
+function longPeriodSpecs(
+  options: Parameters<typeof candidateSpecs>[0],
+  others: readonly number[],
+): CandidateSpec[] {
+  const { horizon, positive } = options;
+  const seed = options.seed ?? 0;
+  const boxCox = (options.boxCox ?? true) && positive;
+  const has = (name: string) => Object.hasOwn(FORECASTERS, name);
+  const shorter = others.filter((other) => other < options.period);
+  const specs: CandidateSpec[] = [
+    { model: 'snaive', params: {} },
+    ...others.map((other) => ({ model: 'snaive', params: { period: other } })),
+    { model: 'naive', params: {} },
+    { model: 'drift', params: {} },
+    { model: 'mean', params: {} },
+    { model: 'theta', params: {} },
+    ...others.map((other) => ({ model: 'theta', params: { period: other } })),
+    { model: 'stl', params: { method: 'theta' } },
+    { model: 'stl', params: { method: 'ets' } },
+    ...shorter.map((other) => ({ model: 'stl', params: { method: 'ets', period: other } })),
+    ...(boxCox ? [{ model: 'stl', params: { method: 'ets', lambda: 'auto' } }] : []),
+    { model: 'trend', params: {} },
+    ...(options.xreg?.length
+      ? [{ model: 'arima', params: { fourier: 'auto', xreg: [...options.xreg] } }]
+      : []),
+    { model: 'arima', params: { fourier: 'auto' } },
+    { model: 'stl', params: { method: 'arima' } },
+    { model: 'stl', params: { method: 'ets', robust: true } },
+    ...shorter
+      .filter((other) => other <= LONG_PERIOD)
+      .map((other) => ({ model: 'ets', params: { period: other } })),
+    { model: 'lagreg', params: { learner: 'linear', strategy: 'recursive', horizon, seed } },
+    { model: 'lagreg', params: { learner: 'gbdt', strategy: 'recursive', horizon, seed } },
+    // Without a season: ETS takes none this long, and seasonal ARIMA would take minutes.
+    { model: 'ets', params: { damped: true, period: 1 } },
+    { model: 'arima', params: { seasonal: false } },
   ];
   const families = options.families;
   return specs.filter((spec) => has(spec.model) && (!families || families.includes(spec.model)));
@@ -236,7 +321,8 @@ function planFor(
   specs: CandidateSpec[],
   options: SearchOptions,
 ): { folds: Fold[]; eligible: CandidateSpec[]; dropped: CandidateSpec[] } {
-  const minimum = (spec: CandidateSpec) => getForecaster(spec.model).minLength(options.period);
+  const minimum = (spec: CandidateSpec) =>
+    getForecaster(spec.model).minLength(periodOf(spec.params, options.period));
   const lengths = [...new Set(specs.map(minimum))].sort((a, b) => b - a);
   for (const minTrain of lengths) {
     if (n - minTrain < 1) continue;
@@ -292,7 +378,14 @@ export async function searchForecast(
   const maxTrials = options.maxTrials ?? Infinity;
   const emit = (event: ForecastEvent) => options.onEvent?.(event);
   const positive = y.every((value) => value > 0);
-  const specs = candidateSpecs({ ...options, positive });
+  const allRegressors = joinRegressors(n + options.horizon, options.regressors, options.features);
+  const featureColumns = options.features
+    ? Array.from(
+        { length: options.features.columns },
+        (_, j) => (options.regressors?.columns ?? 0) + j,
+      )
+    : undefined;
+  const specs = candidateSpecs({ ...options, positive, xreg: featureColumns });
   if (!specs.length) {
     throw new TrainingError(
       'invalid-params',
@@ -301,10 +394,10 @@ export async function searchForecast(
     );
   }
   const { folds, eligible, dropped } = planFor(n, specs, options);
-  const trainingRegressors = options.regressors
+  const trainingRegressors = allRegressors
     ? {
-        columns: options.regressors.columns,
-        x: options.regressors.x.slice(0, n * options.regressors.columns),
+        ...allRegressors,
+        x: allRegressors.x.slice(0, n * allRegressors.columns),
       }
     : undefined;
   emit({
@@ -382,7 +475,7 @@ export async function searchForecast(
       const entry: LeaderboardEntry = {
         trial,
         model: spec.model,
-        label: result.label,
+        label: labelWithPeriod(result.label, spec),
         params: spec.params,
         backtest: result.scores,
         fit_s: seconds,
@@ -417,26 +510,57 @@ export async function searchForecast(
   let best = ranked[0]!;
   const leaderboard: LeaderboardEntry[] = [...ranked];
   const ensembleSize = Math.min(options.ensemble ?? 3, ranked.length);
+  // Trials count failed candidates too, so the combinations are numbered after the last of them.
+  let nextTrial = trial + 1;
   if (ensembleSize >= 2) {
-    const ensemble = bestEnsemble(ranked, ensembleSize, foldResults, y, folds, period, metric);
+    const ensemble = bestEnsemble(
+      ranked,
+      ensembleSize,
+      nextTrial,
+      foldResults,
+      y,
+      folds,
+      period,
+      metric,
+    );
     if (ensemble) {
       const kept = score(ensemble) < score(best);
       emit({ type: 'ensemble', series: seriesName, entry: ensemble, kept });
       leaderboard.push(ensemble);
-      leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
+      nextTrial = ensemble.trial + 1;
       if (kept) best = ensemble;
     }
   }
+  // The benchmark every forecast should beat: seasonal naive, or naive without a season.
+  const benchmark = entries.find(
+    (entry) =>
+      entry.model === (HAS_SEASON(period) ? 'snaive' : 'naive') &&
+      entry.params.period === undefined,
+  );
+  if (benchmark && best !== benchmark && !best.members?.includes(benchmark.trial)) {
+    const beats = clearlyBetter(
+      foldScores(best, foldResults, metric),
+      foldScores(benchmark, foldResults, metric),
+      folds,
+    );
+    if (!beats) {
+      const members = [...(best.members ?? [best.trial]), benchmark.trial].map((id) =>
+        entries.find((entry) => entry.trial === id)!,
+      );
+      const hedge = ensembleEntry(members, nextTrial, foldResults, y, folds, period);
+      emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
+      leaderboard.push(hedge);
+      best = hedge;
+    }
+  }
+  leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
 
   checkCancelled(signal);
   const members = best.members
     ? best.members.map((id) => entries.find((entry) => entry.trial === id)!)
     : [best];
-  const futureRegressors = options.regressors
-    ? options.regressors.x.slice(
-        n * options.regressors.columns,
-        (n + horizon) * options.regressors.columns,
-      )
+  const futureRegressors = allRegressors
+    ? allRegressors.x.slice(n * allRegressors.columns, (n + horizon) * allRegressors.columns)
     : undefined;
   const fittedMembers: FittedForecaster[] = [];
   for (const member of members) {
@@ -489,6 +613,49 @@ export async function searchForecast(
 }
 
 /**
+ * The calendar regressors and the user's known-in-advance columns side by side, each checked to
+ * cover the series and the horizon.
+ */
+function joinRegressors(
+  steps: number,
+  calendar: SearchOptions['regressors'],
+  features: SearchOptions['features'],
+): { columns: number; x: Float64Array; names: string[] } | undefined {
+  const parts = [
+    ...(calendar ? [{ ...calendar, names: undefined, what: 'calendar regressors' }] : []),
+    ...(features ? [{ ...features, what: 'known-in-advance regressors' }] : []),
+  ];
+  if (!parts.length) return undefined;
+  for (const part of parts) {
+    if (
+      !Number.isInteger(part.columns) ||
+      part.columns < 1 ||
+      part.x.length !== steps * part.columns
+    ) {
+      throw new TrainingError(
+        'invalid-input',
+        `The ${part.what} must give ${part.columns} values for each of the ${steps} steps (the series and the horizon); got ${part.x.length} values.`,
+        'regressors',
+      );
+    }
+  }
+  const columns = parts.reduce((sum, part) => sum + part.columns, 0);
+  const x = new Float64Array(steps * columns);
+  const names: string[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    for (let j = 0; j < part.columns; j++) {
+      names.push(
+        part.names?.[j] ?? `${part.what === 'calendar regressors' ? 'calendar' : 'x'}${j + 1}`,
+      );
+      for (let t = 0; t < steps; t++) x[t * columns + offset + j] = part.x[t * part.columns + j]!;
+    }
+    offset += part.columns;
+  }
+  return { columns, x, names };
+}
+
+/**
  * A signal that also reads as aborted once the clock passes `deadline`. Models poll `aborted`
  * between their inner fits (checkCancelled), so this stops a long candidate when the budget ends
  * without timers, and with whatever clock the caller injected.
@@ -505,10 +672,88 @@ function withDeadline(
   return signal;
 }
 
+/** Marks a candidate fitted with another period than the series', unless its label shows it. */
+function labelWithPeriod(label: string, spec: CandidateSpec): string {
+  const period = spec.params.period;
+  return typeof period === 'number' && period > 1 && !label.includes(`[${period}]`)
+    ? `${label} [period ${period}]`
+    : label;
+}
+
 function familyKey(spec: CandidateSpec): string {
-  return spec.model === 'lagreg'
-    ? `lagreg:${String(spec.params.learner)}:${String(spec.params.strategy)}`
-    : spec.model;
+  if (spec.model === 'lagreg') {
+    return `lagreg:${String(spec.params.learner)}:${String(spec.params.strategy)}`;
+  }
+  return spec.params.period === undefined
+    ? spec.model
+    : `${spec.model}:${String(spec.params.period)}`;
+}
+
+/**
+ * Whether a model's fold scores beat the benchmark's by more than one standard error of the mean
+ * fold-wise difference (Breiman's one-standard-error rule). Folds a fraction of the horizon apart
+ * share most of their test steps, so the standard error counts only as many independent folds as
+ * whole horizons fit in the span of cut-offs, plus one. On a short series or a short span of folds
+ * a model that won by chance then does not replace the benchmark outright: the search blends the
+ * two instead, which bounds the loss when the win was noise and keeps much of the gain when not.
+ */
+export function clearlyBetter(
+  scores: ArrayLike<number>,
+  benchmark: ArrayLike<number>,
+  folds: readonly Fold[],
+): boolean {
+  const count = scores.length;
+  if (!count || count !== benchmark.length || count !== folds.length) return false;
+  const differences = new Float64Array(count);
+  let mean = 0;
+  for (let f = 0; f < count; f++) {
+    differences[f] = scores[f]! - benchmark[f]!;
+    if (!Number.isFinite(differences[f]!)) return false;
+    mean += differences[f]! / count;
+  }
+  if (count < 2) return false;
+  let sumSquares = 0;
+  for (let f = 0; f < count; f++) sumSquares += (differences[f]! - mean) ** 2;
+  const sd = Math.sqrt(sumSquares / (count - 1));
+  const span = folds.at(-1)!.origin - folds[0]!.origin;
+  const independent = Math.min(count, 1 + span / Math.max(1, folds[0]!.horizon));
+  return mean + sd / Math.sqrt(independent) < 0;
+}
+
+function foldScores(
+  entry: LeaderboardEntry,
+  foldResults: Map<number, readonly FoldResult[]>,
+  metric: AccuracyMetric,
+): Float64Array {
+  return Float64Array.from(foldResults.get(entry.trial) ?? [], (fold) => fold.scores[metric]);
+}
+
+/** The equally weighted mean of some candidates, scored from their stored fold forecasts. */
+function ensembleEntry(
+  members: readonly LeaderboardEntry[],
+  trial: number,
+  foldResults: Map<number, readonly FoldResult[]>,
+  y: Float64Array,
+  folds: readonly Fold[],
+  period: number,
+): LeaderboardEntry {
+  const results = folds.map((fold, f) => {
+    const forecasts = members.map((member) => foldResults.get(member.trial)![f]!.forecast);
+    return scoreFold(y, fold, averageResults(forecasts), period);
+  });
+  foldResults.set(trial, results);
+  return {
+    trial,
+    model: 'ensemble',
+    label: `Mean of ${members.map((member) => member.label).join(' · ')}`,
+    params: {
+      members: members.map((member) => ({ model: member.model, params: member.params })),
+    },
+    backtest: meanAccuracy(results.map((result) => result.scores)),
+    fit_s: members.reduce((sum, member) => sum + member.fit_s, 0),
+    folds: foldForecasts(results),
+    members: members.map((member) => member.trial),
+  };
 }
 
 /**
@@ -518,6 +763,7 @@ function familyKey(spec: CandidateSpec): string {
 function bestEnsemble(
   ranked: readonly LeaderboardEntry[],
   size: number,
+  trial: number,
   foldResults: Map<number, readonly FoldResult[]>,
   y: Float64Array,
   folds: readonly Fold[],
@@ -538,27 +784,15 @@ function bestEnsemble(
     );
     if (!same) candidates.push(entry);
   }
+  const scored = new Map<number, readonly FoldResult[]>();
   for (let k = 2; k <= Math.min(size, candidates.length); k++) {
-    const members = candidates.slice(0, k);
-    const results = folds.map((fold, f) => {
-      const forecasts = members.map((member) => foldResults.get(member.trial)![f]!.forecast);
-      return scoreFold(y, fold, averageResults(forecasts), period);
-    });
-    const scores = meanAccuracy(results.map((result) => result.scores));
-    const entry: LeaderboardEntry = {
-      trial: ranked.length + 1,
-      model: 'ensemble',
-      label: `Mean of ${members.map((member) => member.label).join(' · ')}`,
-      params: {
-        members: members.map((member) => ({ model: member.model, params: member.params })),
-      },
-      backtest: scores,
-      fit_s: members.reduce((sum, member) => sum + member.fit_s, 0),
-      folds: foldForecasts(results),
-      members: members.map((member) => member.trial),
-    };
-    if (!best || scores[metric] < best.backtest[metric]) best = entry;
+    const entry = ensembleEntry(candidates.slice(0, k), trial, foldResults, y, folds, period);
+    if (!best || entry.backtest[metric] < best.backtest[metric]) {
+      best = entry;
+      scored.set(trial, foldResults.get(trial)!);
+    }
   }
+  if (best) foldResults.set(trial, scored.get(trial)!);
   return best;
 }
 

@@ -17,7 +17,12 @@ export interface ForecastFitOptions {
    * Known-in-advance regressors aligned with the series (`x[t * columns + j]`), and their
    * future values when forecasting. Only models with `usesRegressors` read them.
    */
-  readonly regressors?: { readonly columns: number; readonly x: Float64Array };
+  readonly regressors?: {
+    readonly columns: number;
+    readonly x: Float64Array;
+    /** Column names, for labels and messages. */
+    readonly names?: readonly string[];
+  };
 }
 
 export interface ForecastResult {

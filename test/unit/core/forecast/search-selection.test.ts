@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { planFolds } from '../../../../src/core/forecast/backtest';
+import { restoreForecaster } from '../../../../src/core/forecast/registry';
+import {
+  candidateSpecs,
+  clearlyBetter,
+  searchForecast,
+} from '../../../../src/core/forecast/search';
+import { randomNormal, seededRandom } from '../../../../src/core/random';
+
+describe('the one-standard-error guard against the seasonal naive benchmark', () => {
+  const folds = planFolds(100, { horizon: 12, folds: 8, step: 3, minTrain: 20 });
+
+  it('accepts a model that wins on every fold by a steady margin', () => {
+    const benchmark = [1.2, 1.1, 1.3, 1.25, 1.15, 1.2, 1.1, 1.3];
+    expect(
+      clearlyBetter(
+        benchmark.map((value) => value - 0.3),
+        benchmark,
+        folds,
+      ),
+    ).toBe(true);
+  });
+
+  it('refuses a win that is small beside the spread of the fold differences', () => {
+    const benchmark = [1, 1, 1, 1, 1, 1, 1, 1];
+    const model = [0.5, 1.4, 0.6, 1.3, 0.7, 1.2, 0.8, 1.1];
+    expect(clearlyBetter(model, benchmark, folds)).toBe(false);
+  });
+
+  it('counts overlapping folds as fewer independent ones', () => {
+    const benchmark = [1, 1, 1, 1, 1, 1, 1, 1];
+    const model = [0.7, 1.1, 0.75, 1.05, 0.7, 1.1, 0.8, 1.0];
+    // Eight folds a horizon apart each count fully; the same folds a quarter horizon apart do not.
+    const apart = planFolds(200, { horizon: 12, folds: 8, step: 12, minTrain: 20 });
+    expect(clearlyBetter(model, benchmark, apart)).toBe(true);
+    expect(clearlyBetter(model, benchmark, folds)).toBe(false);
+  });
+
+  it('blends toward seasonal naive when a short series gives no clear winner', async () => {
+    // A pure seasonal random walk: seasonal naive is the right model. With this seed the linear
+    // trend with seasonal dummies wins the backtest of ten years of quarters, narrowly and by
+    // chance, so the forecast is its mean with seasonal naive rather than the trend alone.
+    const random = seededRandom(6);
+    const y = new Float64Array(40);
+    const season = [10, -4, 6, -12];
+    for (let t = 0; t < y.length; t++) {
+      y[t] = t < 4 ? 100 + season[t]! : y[t - 4]! + 2 * randomNormal(random);
+    }
+    let clock = 0;
+    const result = await searchForecast(y, {
+      horizon: 8,
+      period: 4,
+      now: () => (clock += 1),
+      families: ['snaive', 'theta', 'trend'],
+      ensemble: 0,
+    });
+    const singles = result.leaderboard.filter((entry) => entry.model !== 'ensemble');
+    const snaive = singles.find((entry) => entry.model === 'snaive')!;
+    const winner = singles[0]!;
+    expect(winner.model).toBe('trend');
+    expect(winner.backtest.mase).toBeLessThan(snaive.backtest.mase);
+    expect(result.best.members).toEqual([winner.trial, snaive.trial]);
+    expect(result.model.label).toBe(`Mean of ${winner.label} · ${snaive.label}`);
+  });
+});
+
+describe('daily data with a weekly and a yearly cycle', () => {
+  it('backtests seasonal models with the other calendar period too', () => {
+    const specs = candidateSpecs({ period: 365, periods: [7], horizon: 14, positive: true });
+    const weekly = specs.filter((spec) => spec.params.period === 7);
+    expect(weekly.map((spec) => spec.model)).toEqual(
+      expect.arrayContaining(['snaive', 'theta', 'stl', 'ets']),
+    );
+    const yearly = candidateSpecs({ period: 7, periods: [365], horizon: 14, positive: true });
+    // ETS takes no season above 24 steps, so the yearly cycle goes to the other models only.
+    expect(yearly.some((spec) => spec.model === 'ets' && spec.params.period === 365)).toBe(false);
+    expect(yearly.some((spec) => spec.model === 'snaive' && spec.params.period === 365)).toBe(true);
+  });
+});
+
+describe('long seasonal periods', () => {
+  const random = seededRandom(3);
+  const n = 24 * 7 * 4;
+  const hourly = Float64Array.from(
+    { length: n },
+    (_, t) =>
+      200 +
+      40 * Math.sin((2 * Math.PI * t) / 24) +
+      25 * Math.cos((2 * Math.PI * t) / 168) +
+      (t % 168 >= 120 ? -30 : 0) +
+      5 * randomNormal(random),
+  );
+
+  it('try no seasonal ETS or ARIMA, and decomposition and harmonic models first', () => {
+    const specs = candidateSpecs({ period: 168, periods: [24], horizon: 48, positive: true });
+    for (const spec of specs) {
+      const period = (spec.params.period as number | undefined) ?? 168;
+      if (spec.model === 'ets') expect(period).toBeLessThanOrEqual(24);
+      if (spec.model === 'arima' && period > 24) {
+        expect(spec.params.seasonal === false || spec.params.fourier !== undefined).toBe(true);
+      }
+    }
+    const firstTen = specs.slice(0, 10).map((spec) => spec.model);
+    expect(firstTen).toEqual(expect.arrayContaining(['snaive', 'theta', 'stl']));
+  });
+
+  it('completes a search of a week-of-hours season within a small trial cap', async () => {
+    let clock = 0;
+    const result = await searchForecast(hourly, {
+      horizon: 24,
+      period: 168,
+      periods: [24],
+      now: () => (clock += 1),
+      maxTrials: 10,
+      seed: 1,
+    });
+    expect(result.stopped).toBe('trials');
+    const naive = result.leaderboard.find((entry) => entry.model === 'naive')!;
+    expect(result.best.backtest.mase).toBeLessThan(0.5 * naive.backtest.mase);
+    expect(result.forecast.mean).toHaveLength(24);
+    expect(result.forecast.mean.every(Number.isFinite)).toBe(true);
+  });
+
+  it('fits harmonic regression with ARIMA errors and reloads it', async () => {
+    const result = await searchForecast(hourly, {
+      horizon: 24,
+      period: 168,
+      now: () => 0,
+      families: ['arima'],
+      maxTrials: 1,
+      ensemble: 0,
+      folds: 2,
+    });
+    const harmonic = result.leaderboard.find((entry) => entry.params.fourier === 'auto')!;
+    expect(harmonic.label).toMatch(/harmonics \[168\]/);
+    const model = restoreForecaster(JSON.parse(JSON.stringify(result.model.toJSON())));
+    expect(Array.from(model.forecast(24).mean)).toEqual(Array.from(result.forecast.mean));
+  });
+});
