@@ -6,10 +6,15 @@
 import type { EnsembleJSON, ModelJSON } from '../core/model/model';
 import type { ModelSignature } from '../core/tracking/signature';
 import { EmbedError } from './errors';
-import type { EmbedFile, InputType, Signature, SignatureInput } from './types';
+import type { EmbedFile, ForecastEmbedFile, InputType, Signature, SignatureInput } from './types';
 
 /** The runtime files a deployment needs, as the embed build names them. */
-export const RUNTIME_FILES = ['bunsen-embed.js', 'bunsen-embed-onnx.js', 'bunsen-embed.iife.js'];
+export const RUNTIME_FILES = [
+  'bunsen-embed.js',
+  'bunsen-embed-onnx.js',
+  'bunsen-embed-forecast.js',
+  'bunsen-embed.iife.js',
+];
 /**
  * onnxruntime-web for ONNX models, where the runtime looks for it (`ort/ort.wasm.min.mjs`
  * next to the runtime file): the package's self-contained wasm build and its WebAssembly.
@@ -67,7 +72,8 @@ export interface Snippets {
   readonly module: string;
 }
 
-export function snippets(signature: Signature): Snippets {
+export function snippets(signature: Signature | null): Snippets {
+  if (!signature) return forecastSnippets();
   return {
     element:
       '<script src="bunsen-embed.iife.js"></script><bunsen-model src="model.bunsen.json"></bunsen-model>',
@@ -81,23 +87,57 @@ export function snippets(signature: Signature): Snippets {
   };
 }
 
+function forecastSnippets(steps = 12): Snippets {
+  return {
+    element:
+      '<script src="bunsen-embed.iife.js"></script><bunsen-model src="model.bunsen.json"></bunsen-model>',
+    module: [
+      '<script type="module">',
+      "  import { load } from './bunsen-embed.js';",
+      "  const model = await load('model.bunsen.json');",
+      `  const forecast = model.forecast(${steps}); // [{ time, value, lo, hi }], 80 % intervals`,
+      '</script>',
+    ].join('\n'),
+  };
+}
+
+export const isForecastFile = (file: EmbedFile | ForecastEmbedFile): file is ForecastEmbedFile =>
+  (file.model as { format?: string }).format === 'bunsen-forecast';
+
 /**
  * The demo page: the model inlined as JSON (so no fetch, which file:// pages cannot do) and the
  * runtime as a classic script (module scripts do not load from file://). No inline script code,
  * no inline styles, no event handler attributes: it runs under a strict Content Security Policy.
  * An ONNX model is a separate file the page fetches, so its demo needs a web server.
  */
-export function demoPage(file: EmbedFile): string {
-  const { signature } = file;
-  const task =
-    signature.task === 'classification'
-      ? `classifies “${signature.target}” (${signature.classes!.join(', ')})`
-      : `predicts “${signature.target}”`;
-  const { element, module } = snippets(signature);
-  const snippet = `${module}\n\n${element}`;
-  const served = isOnnx(file)
-    ? ' Open this page from a web server (for example: npx serve .): ONNX models cannot load from file://.'
-    : '';
+export function demoPage(file: EmbedFile | ForecastEmbedFile): string {
+  let heading: string;
+  let summary: string;
+  let snippet: string;
+  if (isForecastFile(file)) {
+    const saved = file.model;
+    const { element, module } = forecastSnippets(saved.horizon);
+    const count = saved.series.length;
+    heading = `Forecast ${saved.target}`;
+    summary =
+      `A forecaster of “${saved.target}” (${saved.frequency}` +
+      `${count > 1 ? `, ${count} series` : ''}), searched for ${saved.horizon} steps ahead. ` +
+      'Choose how many steps to forecast; the band is the 80 % prediction interval.';
+    snippet = `${module}\n\n${element}`;
+  } else {
+    const { signature } = file;
+    const task =
+      signature.task === 'classification'
+        ? `classifies “${signature.target}” (${signature.classes!.join(', ')})`
+        : `predicts “${signature.target}”`;
+    const { element, module } = snippets(signature);
+    snippet = `${module}\n\n${element}`;
+    const served = isOnnx(file)
+      ? ' Open this page from a web server (for example: npx serve .): ONNX models cannot load from file://.'
+      : '';
+    heading = `Predict ${signature.target}`;
+    summary = `${describeModel(file)}; it ${task}. Leave a field empty when the value is unknown.${served}`;
+  }
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -105,12 +145,12 @@ export function demoPage(file: EmbedFile): string {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="generator" content="Bunsen" />
     <link rel="icon" href="data:," />
-    <title>${escapeHtml(signature.target)} · Bunsen model</title>
+    <title>${escapeHtml(heading.replace(/^\S+ /, ''))} · Bunsen model</title>
   </head>
   <body>
     <main id="demo">
-      <h1>Predict ${escapeHtml(signature.target)}</h1>
-      <p id="summary">${escapeHtml(`${describeModel(file)}; it ${task}.`)} Leave a field empty when the value is unknown.${escapeHtml(served)}</p>
+      <h1>${escapeHtml(heading)}</h1>
+      <p id="summary">${escapeHtml(summary)}</p>
       <bunsen-model id="model">
         <script type="application/json" id="model-data">${inlineJson(file)}</script>
       </bunsen-model>

@@ -2,7 +2,7 @@ import { EmbedError } from './errors';
 import { fieldFor, formatValue, percent, rowFromForm, type FieldSpec } from './form';
 import { fromJSON, load, type LoadOptions } from './load';
 import { STYLES } from './styles';
-import type { EmbeddedModel, Prediction } from './types';
+import type { EmbeddedModel, LoadedModel, Prediction } from './types';
 
 /**
  * `<bunsen-model src="model.bunsen.json">`: a form generated from the model's signature and the
@@ -78,7 +78,7 @@ function createElementClass() {
   return class BunsenModelElement extends HTMLElement {
     static observedAttributes = ['src'];
     readonly #root: ShadowRoot;
-    #model: EmbeddedModel | null = null;
+    #model: LoadedModel | null = null;
     #given: object | null = null;
     #loads = 0;
     #connected = false;
@@ -90,7 +90,7 @@ function createElementClass() {
     }
 
     /** The loaded model (null until it has loaded). */
-    get predictor(): EmbeddedModel | null {
+    get predictor(): LoadedModel | null {
       return this.#model;
     }
 
@@ -138,7 +138,7 @@ function createElementClass() {
       try {
         const inline = this.querySelector(':scope > script[type="application/json"]');
         const src = this.getAttribute('src');
-        let model: EmbeddedModel;
+        let model: LoadedModel;
         if (this.#given) model = await fromJSON(this.#given, this.#options());
         else if (inline)
           model = await fromJSON(JSON.parse(inline.textContent ?? ''), this.#options());
@@ -146,6 +146,16 @@ function createElementClass() {
         else throw new EmbedError('Give <bunsen-model> a src, a JSON script child or a model.');
         if (attempt !== this.#loads) return;
         this.#model = model;
+        if (model.kind === 'forecast') {
+          const { renderForecast } = await import('./forecast');
+          if (attempt !== this.#loads) return;
+          this.#emit('bunsen-load', { forecaster: model });
+          renderForecast(this.#root, model, {
+            submitLabel: this.getAttribute('submit-label'),
+            emit: (type, detail) => this.#emit(type, detail),
+          });
+          return;
+        }
         this.#render(model);
         this.#emit('bunsen-load', { signature: model.signature });
       } catch (error) {

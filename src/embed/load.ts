@@ -3,7 +3,16 @@ import { Fields } from './json';
 import { compileModel } from './model';
 import { readColumns } from './rows';
 import { readSignature } from './signature';
-import type { EmbeddedModel, Signature } from './types';
+import type {
+  EmbeddedModel,
+  EmbedFile,
+  ForecastEmbedFile,
+  ForecastModel,
+  LoadedModel,
+  Signature,
+} from './types';
+import type { EnsembleJSON, ModelJSON } from '../core/model/model';
+import type { SavedForecast } from '../core/forecast/saved';
 
 /** Loads onnxruntime-web: a module URL to import, or a function that imports it. */
 export type OnnxRuntimeSource = string | (() => Promise<unknown>);
@@ -67,16 +76,35 @@ async function onnx(bytes: Uint8Array, signature: unknown, options: LoadOptions)
   return createOnnxModel(bytes, checked, options.onnxRuntime, { readColumns, EmbedError });
 }
 
+/** A saved forecaster, through the forecasting chunk (loaded now, the first time). */
+async function forecaster(json: unknown): Promise<ForecastModel> {
+  const { createForecastModel } = await import('./forecast');
+  return createForecastModel(json, { compileModel, EmbedError });
+}
+
 /**
- * Reads a parsed model file: the embed file that `bunsen export --format embed` writes, or the
- * lab's own model.json (a single model or an ensemble).
+ * Reads a parsed model file: the embed file that `bunsen export --format embed` writes, the
+ * lab's own model.json (a single model or an ensemble), or a saved forecaster.
  */
-export async function fromJSON(json: unknown, options: LoadOptions = {}): Promise<EmbeddedModel> {
+export async function fromJSON(
+  json: ModelJSON | EnsembleJSON | EmbedFile,
+  options?: LoadOptions,
+): Promise<EmbeddedModel>;
+export async function fromJSON(
+  json: SavedForecast | ForecastEmbedFile,
+  options?: LoadOptions,
+): Promise<ForecastModel>;
+export async function fromJSON(json: unknown, options?: LoadOptions): Promise<LoadedModel>;
+export async function fromJSON(json: unknown, options: LoadOptions = {}): Promise<LoadedModel> {
   const f = Fields.of(json, 'file');
-  if (f.raw('format') !== 'bunsen-embed') return compileModel(json);
+  const format = f.raw('format');
+  if (format === 'bunsen-forecast') return forecaster(json);
+  if (format !== 'bunsen-embed') return compileModel(json);
   if (f.raw('version') !== 1) f.fail('version', '1');
   const model = f.object('model');
-  if (model.raw('format') !== 'onnx') return compileModel(model.value);
+  const inner = model.raw('format');
+  if (inner === 'bunsen-forecast') return forecaster(model.value);
+  if (inner !== 'onnx') return compileModel(model.value);
   const base = options.baseUrl ?? pageUrl();
   const url = resolve(model.string('src'), base);
   const bytes = new Uint8Array(await (await download(url, options)).arrayBuffer());
@@ -85,9 +113,19 @@ export async function fromJSON(json: unknown, options: LoadOptions = {}): Promis
 
 /**
  * Loads a model: a URL of an embed file (or of an `.onnx` file, with `options.signature`), a
- * parsed embed file or lab model, or the bytes of an ONNX model (with `options.signature`).
+ * parsed embed file, lab model or saved forecaster, or the bytes of an ONNX model (with
+ * `options.signature`). A forecaster (`kind: 'forecast'`) has `forecast(h)` instead of `predict`.
  */
-export async function load(source: ModelSource, options: LoadOptions = {}): Promise<EmbeddedModel> {
+export async function load(
+  source: ArrayBuffer | Uint8Array | ModelJSON | EnsembleJSON | EmbedFile,
+  options?: LoadOptions,
+): Promise<EmbeddedModel>;
+export async function load(
+  source: SavedForecast | ForecastEmbedFile,
+  options?: LoadOptions,
+): Promise<ForecastModel>;
+export async function load(source: ModelSource, options?: LoadOptions): Promise<LoadedModel>;
+export async function load(source: ModelSource, options: LoadOptions = {}): Promise<LoadedModel> {
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
     return onnx(new Uint8Array(source), options.signature, options);
   }

@@ -1,3 +1,4 @@
+import type { SavedForecast } from '../core/forecast/saved';
 import type { EnsembleJSON, ModelJSON } from '../core/model/model';
 
 export type Task = 'classification' | 'regression';
@@ -36,6 +37,16 @@ export interface EmbedFile {
   readonly version: 1;
   readonly signature: Signature;
   readonly model: ModelJSON | EnsembleJSON | OnnxModelReference;
+}
+
+/**
+ * A forecaster's embed file: the lab's saved forecast (`bunsen forecast --out` writes it as
+ * forecast.json), which carries its own time grid, so it needs no signature.
+ */
+export interface ForecastEmbedFile {
+  readonly format: 'bunsen-embed';
+  readonly version: 1;
+  readonly model: SavedForecast;
 }
 
 /** One input row: a value per input column (null, undefined or '' for a missing value). */
@@ -83,3 +94,42 @@ export interface OnnxModel extends EmbeddedModel {
 export type ColumnValues = Float64Array | readonly (string | null)[];
 
 export const NUMBER_INPUTS: readonly InputType[] = ['numeric', 'integer', 'boolean', 'datetime'];
+
+/** One step of a forecast: the point forecast and its prediction interval. */
+export interface ForecastPoint {
+  /** The series (the values of the series columns, joined), when the model forecasts several. */
+  readonly series?: string;
+  /** The step's time as the training data wrote it: ISO text for dates, else a number. */
+  readonly time: string | number;
+  readonly value: number;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export interface ForecastOptions {
+  /** The interval's coverage in percent (80 by default). */
+  readonly level?: number;
+  /** Forecast only this series (by its id); all of them by default. */
+  readonly series?: string;
+}
+
+/** A saved forecaster: forecasts h steps after the end of its training data. */
+export interface ForecastModel {
+  readonly kind: 'forecast';
+  readonly target: string;
+  /** The name of the time column. */
+  readonly time: string;
+  /** The grid, in words (`monthly`, `every 15 minutes` …). */
+  readonly frequency: string;
+  /** The horizon the model was searched for: a sensible default for `forecast(h)`. */
+  readonly horizon: number;
+  /** One id per series (null for the only series of a table without series columns). */
+  readonly series: readonly (string | null)[];
+  /** The model of each series in words, e.g. `ETS(M,Ad,M)`. */
+  readonly labels: readonly string[];
+  /** Forecasts h steps of every series (or of `options.series`), series by series. */
+  forecast(h: number, options?: ForecastOptions): readonly ForecastPoint[];
+}
+
+/** Whatever `load()` returns: a model that predicts rows, or a forecaster. */
+export type LoadedModel = EmbeddedModel | ForecastModel;

@@ -12,8 +12,10 @@ import {
   deleteModelVersion,
   listModelRecords,
   listModelVersionRecords,
+  listVersionDeployments,
   normalizeModel,
   normalizeVersion,
+  recordModelDeployment,
   registerModelVersion,
   resolveModelVersion,
   setModelAlias,
@@ -23,10 +25,13 @@ import {
   type AliasMove,
   type ClassMetrics,
   type DeleteVersionOptions,
+  type DeploymentKind,
+  type DeploymentRecord,
   type ModelCardText,
   type ModelDeletion,
   type ModelRecord,
   type ModelVersionRecord,
+  type RecordDeploymentInput,
 } from '../store/registry';
 import { readBlobBytes, type ExperimentRecord, type RunRecord } from '../store/tracking';
 import type { WorkspaceStore } from '../store/workspace-store';
@@ -34,6 +39,9 @@ import type { WorkspaceStore } from '../store/workspace-store';
 export type {
   AliasMove,
   ClassMetrics,
+  DeploymentKind,
+  DeploymentRecord,
+  RecordDeploymentInput,
   ModelCardData,
   ModelCardFormat,
   ModelCardText,
@@ -193,6 +201,20 @@ export class Models {
 
   deleteModel(modelId: string, options: DeleteVersionOptions = {}): Promise<ModelDeletion> {
     return deleteModel(this.store, modelId, options);
+  }
+
+  /**
+   * Records that a version went out (`embed-zip`, `snippet`, `onnx` or `batch-score`) to a
+   * target. Audited with what the target served before; shown on the version and in the
+   * lineage; a version with deployments is only deleted with `force`.
+   */
+  recordDeployment(input: RecordDeploymentInput): Promise<DeploymentRecord> {
+    return recordModelDeployment(this.store, input);
+  }
+
+  /** The deployments of a version, newest first. */
+  deployments(versionId: string): Promise<DeploymentRecord[]> {
+    return listVersionDeployments(this.store, versionId);
   }
 
   update(modelId: string, patch: { name?: string; description?: string; tags?: string[] }) {

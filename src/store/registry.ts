@@ -802,3 +802,182 @@ export async function resolveModelVersion(
   }
   return version;
 }
+
+// ── deployments ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * How a version left the lab: a zip for a web page, a copied snippet, an ONNX file, or a batch
+ * of rows scored with the deployment runtime.
+ */
+export const DEPLOYMENT_KINDS = ['embed-zip', 'snippet', 'onnx', 'batch-score'] as const;
+export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
+
+export interface DeploymentRecord extends EntityRecord {
+  name: string;
+  kind: DeploymentKind;
+  modelId: string;
+  modelVersionId: string;
+  version: number;
+  /** Where it went: a page, a host, a file name; free text, never empty. */
+  target: string;
+  /** The local profile's name when it was recorded (the audit event keeps the full actor). */
+  deployedBy: string;
+  files: string[];
+  bytes: number;
+  notes: string;
+  tags: string[];
+  /** What the runtime evaluates: `bunsen` (the lab's format), `onnx` or `forecast`. */
+  modelKind?: string;
+}
+
+export interface RecordDeploymentInput {
+  modelVersionId: string;
+  kind: DeploymentKind;
+  target: string;
+  /** Defaults to “<model>-v<version>”. */
+  name?: string;
+  files?: string[];
+  bytes?: number;
+  notes?: string;
+  /** What the runtime evaluates: the lab's format, an ONNX file or a forecaster. */
+  modelKind?: string;
+}
+
+const DEPLOYMENT_KIND_TEXT: Record<DeploymentKind, string> = {
+  'embed-zip': 'an embed zip',
+  snippet: 'a snippet',
+  onnx: 'an ONNX file',
+  'batch-score': 'a batch scoring',
+};
+
+export function normalizeDeployment(record: EntityRecord): DeploymentRecord {
+  const deployment = record as Partial<DeploymentRecord> & EntityRecord;
+  return {
+    ...deployment,
+    name: typeof deployment.name === 'string' ? deployment.name : deployment.id,
+    kind: DEPLOYMENT_KINDS.includes(deployment.kind as DeploymentKind)
+      ? (deployment.kind as DeploymentKind)
+      : 'embed-zip',
+    modelId: String(deployment.modelId ?? ''),
+    modelVersionId: String(deployment.modelVersionId ?? ''),
+    version: typeof deployment.version === 'number' ? deployment.version : 0,
+    target: typeof deployment.target === 'string' ? deployment.target : '',
+    deployedBy: typeof deployment.deployedBy === 'string' ? deployment.deployedBy : '',
+    files: Array.isArray(deployment.files) ? deployment.files.map(String) : [],
+    bytes: typeof deployment.bytes === 'number' ? deployment.bytes : 0,
+    notes: deployment.notes ?? '',
+    tags: deployment.tags ?? [],
+  };
+}
+
+/**
+ * Records that a version was deployed, in one transaction with its audit event. The event's
+ * change says what the target served before (the version last deployed there, or nothing) and
+ * after; the actor and time are the event's own. An archived version is refused: restore it
+ * first, so that what is deployed is never hidden from the registry's lists.
+ */
+export async function recordModelDeployment(
+  store: WorkspaceStore,
+  input: RecordDeploymentInput,
+): Promise<DeploymentRecord> {
+  if (!DEPLOYMENT_KINDS.includes(input.kind)) {
+    throw new StoreError(
+      'invalid',
+      `“${String(input.kind)}” is not a kind of deployment: use ${DEPLOYMENT_KINDS.join(', ')}.`,
+      'kind',
+    );
+  }
+  const target = typeof input.target === 'string' ? input.target.trim() : '';
+  if (!target || target.length > 500) {
+    throw new StoreError(
+      'invalid',
+      'A deployment needs a target (where it went: a page, a host, a file name), at most 500 characters.',
+      'target',
+    );
+  }
+  const bytes = input.bytes ?? 0;
+  if (!Number.isFinite(bytes) || bytes < 0) {
+    throw new StoreError('invalid', 'A deployment’s size must be a number of bytes ≥ 0.', 'bytes');
+  }
+  const workspaceId = await workspaceOf(store, 'modelVersions', input.modelVersionId);
+  let created: DeploymentRecord | undefined;
+  const entries: AuditEntry[] = [];
+  await store.write(
+    ['models', 'modelVersions', 'deployments'],
+    async (tx) => {
+      const version = await requireVersion(tx, input.modelVersionId);
+      const model = await requireModel(tx, version.modelId);
+      if (version.stage === 'archived') {
+        throw new StoreError(
+          'invalid',
+          `${versionLabel(model, version.version)} is archived; restore it before deploying it.`,
+          'modelVersionId',
+        );
+      }
+      const all = (
+        (await tx
+          .objectStore('deployments')
+          .index('byWorkspace')
+          .getAll(workspaceId)) as EntityRecord[]
+      ).map(normalizeDeployment);
+      const previous = all
+        .filter((item) => item.target === target)
+        .sort((a, b) => b.createdAt - a.createdAt)[0];
+      const previousModel =
+        previous && previous.modelId !== model.id
+          ? ((await tx.objectStore('models').get(previous.modelId)) as EntityRecord | undefined)
+          : undefined;
+      const name =
+        input.name?.trim() ||
+        `${model.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'}-v${version.version}`;
+      const record: DeploymentRecord = {
+        id: store.newId(),
+        workspaceId,
+        createdAt: store.now(),
+        createdBy: store.actor.id,
+        name: validName(name, 'A deployment name'),
+        kind: input.kind,
+        modelId: model.id,
+        modelVersionId: version.id,
+        version: version.version,
+        target,
+        deployedBy: store.actor.name,
+        files: [...(input.files ?? [])].map(String),
+        bytes,
+        notes: input.notes?.trim() ?? '',
+        tags: [],
+        ...(input.modelKind ? { modelKind: input.modelKind } : {}),
+      };
+      await tx.objectStore('deployments').add(record);
+      created = record;
+      const before = previous
+        ? previousModel
+          ? versionLabel(normalizeModel(previousModel), previous.version)
+          : versionLabel(model, previous.version)
+        : null;
+      entries.push({
+        action: 'create',
+        entityKind: 'deployments',
+        entityId: record.id,
+        summary: `Deployed ${versionLabel(model, version.version)} as ${DEPLOYMENT_KIND_TEXT[input.kind]} (${record.name}) to “${target}”${before ? `, replacing ${before}` : ''}`,
+        changes: [
+          { field: `target “${target}”`, before, after: versionLabel(model, version.version) },
+        ],
+      });
+    },
+    workspaceId,
+    () => entries,
+  );
+  store.channel.post({ type: 'entities', workspaceId, kinds: ['deployments'] });
+  return created as DeploymentRecord;
+}
+
+/** The deployments of a version, newest first. */
+export async function listVersionDeployments(store: WorkspaceStore, versionId: string) {
+  const records = (await store.database.getAllFromIndex(
+    'deployments',
+    'by_modelVersionId',
+    versionId,
+  )) as EntityRecord[];
+  return records.map(normalizeDeployment).sort((a, b) => b.createdAt - a.createdAt);
+}

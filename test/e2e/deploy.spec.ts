@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
+import { fitForecaster, loadForecast, TimeAxis, type SavedForecast } from '../../src/core/forecast';
 import { fit, Model } from '../../src/core/model/model';
+import { demoPage } from '../../src/embed/deploy';
 import { seededRandom } from '../../src/core/random';
 import { Table } from '../../src/core/table';
 import { startServer } from '../../scripts/serve.mjs';
@@ -148,10 +150,20 @@ test('deploys a trained model: the zip, served elsewhere and from file://, predi
   const live = await predictIn(page.getByTestId('live-model'), row);
   expect(live).toEqual(expected);
 
+  await page.getByTestId('deploy-target').fill('https://class.example/points');
   const unzipped = await downloadZip(page, dir);
-  await expect(page.getByTestId('zip-contents')).toContainText('points-label-v1.zip: 6 files');
+  await expect(page.getByTestId('zip-contents')).toContainText('points-label-v1.zip: 7 files');
   await expect(page.getByTestId('onnx-available')).toContainText('model.onnx');
   await expect(page.getByTestId('deployment-history')).toContainText('Embed zip');
+  await expect(page.getByTestId('deployment-history')).toContainText(
+    'https://class.example/points',
+  );
+  // The ONNX file was exported in the export worker; downloading it is a deployment too.
+  const onnxDownload = page.waitForEvent('download');
+  await page.getByTestId('download-onnx').click();
+  const onnxBytes = await readFile(await (await onnxDownload).path());
+  expect(onnxBytes.equals(await readFile(join(unzipped, 'model.onnx')))).toBe(true);
+  await expect(page.getByTestId('deployment-history')).toContainText('ONNX file');
   const server = await startServer({ root: unzipped });
   try {
     const hosted = await context.newPage();
@@ -213,8 +225,25 @@ test('deploys a trained model: the zip, served elsewhere and from file://, predi
     return (await lab.audit(workspace.id)).map((event) => event.summary);
   });
   expect(events).toContainEqual(
-    'Deployed version 1 of “points-label” as an embed zip (points-label-v1.zip)',
+    'Deployed version 1 of “points-label” as an embed zip (points-label-v1.zip) to “https://class.example/points”',
   );
+  expect(events).toContainEqual(
+    'Deployed version 1 of “points-label” as an ONNX file (points-label-v1.onnx) to “https://class.example/points”, replacing version 1 of “points-label”',
+  );
+
+  // The model version lists its deployments: two downloads and the batch scoring.
+  await nav(page, /^Models/);
+  await page
+    .getByTestId('model-row')
+    .filter({ hasText: 'points-label' })
+    .getByTestId('model-open')
+    .click();
+  await page.getByRole('button', { name: 'Open version 1' }).click();
+  const deployments = page.getByTestId('version-deployments');
+  await expect(deployments.getByTestId('version-deployment')).toHaveCount(3);
+  await expect(deployments).toContainText('Batch scoring');
+  await expect(deployments).toContainText('dataset “points” v2');
+  await expect(deployments).toContainText('Embed zip');
 
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: '/tmp/deploy.png', fullPage: true });
@@ -330,6 +359,7 @@ test('the runtime is precached: offline, the Deploy page still packs a deploymen
   for (const file of [
     'embed/bunsen-embed.js',
     'embed/bunsen-embed-onnx.js',
+    'embed/bunsen-embed-forecast.js',
     'embed/bunsen-embed.iife.js',
     'embed/ort/ort.wasm.min.mjs',
     'embed/ort/ort-wasm-simd-threaded.wasm',
@@ -362,11 +392,142 @@ test('the runtime is precached: offline, the Deploy page still packs a deploymen
   await expect(page.getByTestId('app-ready')).toBeAttached();
   await nav(page, /^Deploy/);
   const unzipped = await downloadZip(page, dir);
-  await expect(page.getByTestId('zip-contents')).toContainText('scripted-v1.zip: 6 files');
+  await expect(page.getByTestId('zip-contents')).toContainText('scripted-v1.zip: 7 files');
   expect((await readFile(join(unzipped, 'bunsen-embed.iife.js'), 'utf8')).length).toBeGreaterThan(
     10_000,
   );
   await context.setOffline(false);
+  await rm(dir, { recursive: true, force: true });
+  expect(pageErrors).toEqual([]);
+});
+
+test('a forecaster deploys as a page that forecasts as the lab, served and from file://', async ({
+  page,
+  context,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  const axis = new TimeAxis('datetime', { unit: 'month', every: 1 }, Date.UTC(2019, 0, 1));
+  const y = Float64Array.from(
+    { length: 48 },
+    (_, t) => 100 + 2 * t + 15 * Math.sin((2 * Math.PI * t) / 12) + ((t * 7919) % 11) - 5,
+  );
+  const model = await fitForecaster('ets', y, { period: 12 }, { model: 'AAA' });
+  const saved: SavedForecast = {
+    format: 'bunsen-forecast',
+    version: 1,
+    time: 'month',
+    target: 'visitors',
+    seriesColumns: [],
+    axis: axis.toJSON(),
+    frequency: axis.name,
+    horizon: 6,
+    series: [
+      {
+        id: null,
+        period: 12,
+        start: 0,
+        length: 48,
+        lastTime: String(axis.format(axis.timeAt(47))),
+        calendar: false,
+        model: model.toJSON(),
+      },
+    ],
+  };
+  const lab = loadForecast(saved).series[0]!.forecast(9).result;
+  const file = { format: 'bunsen-embed' as const, version: 1 as const, model: saved };
+  const dir = await mkdtemp(join(tmpdir(), 'bunsen-forecast-embed-'));
+  const built = join(process.env.E2E_ROOT ?? 'dist', 'embed');
+  for (const name of ['bunsen-embed.js', 'bunsen-embed-forecast.js', 'bunsen-embed.iife.js']) {
+    await writeFile(join(dir, name), await readFile(join(built, name)));
+  }
+  await writeFile(join(dir, 'model.bunsen.json'), JSON.stringify(file));
+  await writeFile(join(dir, 'index.html'), demoPage(file));
+
+  const check = async (target: Page) => {
+    const element = target.locator('bunsen-model');
+    await expect(element.locator('#horizon')).toHaveValue('6', { timeout: 30_000 });
+    await expect(element.locator('#forecast tbody tr')).toHaveCount(6);
+    await element.locator('#horizon').fill('9');
+    await element.locator('#submit').click();
+    const rows = element.locator('#forecast tbody tr');
+    await expect(rows).toHaveCount(9);
+    const shown = await rows.evaluateAll((items) =>
+      items.map((item) => ({
+        time: item.dataset.time,
+        value: Number(item.dataset.value),
+        lo: Number(item.dataset.lo),
+        hi: Number(item.dataset.hi),
+      })),
+    );
+    expect(shown[0]!.time).toBe('2023-01-01');
+    expect(shown.map((row) => row.value)).toEqual(Array.from(lab.mean));
+    expect(shown.map((row) => row.lo)).toEqual(Array.from(lab.intervals[0]!.lo));
+    expect(shown.map((row) => row.hi)).toEqual(Array.from(lab.intervals[0]!.hi));
+    await expect(element.locator('#chart polyline')).toHaveCount(1);
+    await element.locator('#horizon').fill('0');
+    await element.locator('#submit').click();
+    await expect(element.locator('#error')).toContainText('The horizon must be a whole number');
+  };
+
+  const server = await startServer({ root: dir });
+  try {
+    await page.goto(`${server.url}index.html`);
+    await expect(page.locator('h1')).toHaveText('Forecast visitors');
+    await check(page);
+    await page.locator('bunsen-model').screenshot({ path: '/tmp/deploy-forecast.png' });
+    const module = await context.newPage();
+    await module.goto(`${server.url}index.html`);
+    const points = await module.evaluate(async () => {
+      const runtime = (await import(`${location.origin}/bunsen-embed.js`)) as {
+        load(url: string): Promise<{ forecast(h: number): { value: number }[] }>;
+      };
+      const forecaster = await runtime.load('model.bunsen.json');
+      return forecaster.forecast(9).map((point) => point.value);
+    });
+    expect(points).toEqual(Array.from(lab.mean));
+    await module.close();
+    const local = await context.newPage();
+    await local.goto(pathToFileURL(join(dir, 'index.html')).href);
+    await check(local);
+    await local.close();
+  } finally {
+    await server.close();
+  }
+
+  // Registered in the lab (as the Forecast page registers one), it deploys from the Deploy page.
+  await openLab(page);
+  await page.evaluate(async (json) => {
+    const lab = window.bunsen!;
+    const workspace = (await lab.workspaces())[0]!;
+    const run = await lab.runs.start(workspace.id, { name: 'visitors forecast' });
+    await run.logArtifact('model.json', json, 'application/json');
+    await run.finish();
+    await lab.models.register(workspace.id, { name: 'visitors', fromRunId: run.id });
+  }, JSON.stringify(saved));
+  await nav(page, /^Deploy/);
+  await expect(page.getByTestId('deploy-summary')).toContainText(
+    'it forecasts “visitors” (monthly) with ETS(A,A,A).',
+  );
+  const live = page.getByTestId('live-model');
+  await expect(live.locator('#forecast tbody tr')).toHaveCount(6, { timeout: 30_000 });
+  await expect(live.locator('#forecast tbody tr').first()).toHaveAttribute(
+    'data-value',
+    String(lab.mean[0]),
+  );
+  await expect(page.getByTestId('download-onnx')).toBeDisabled();
+  await expect(page.getByTestId('score-start')).toHaveCount(0);
+  const unzipped = await downloadZip(page, join(dir, 'zip'));
+  await expect(page.getByTestId('zip-contents')).toContainText('visitors-v1.zip: 6 files');
+  await expect(page.getByTestId('deployment-history')).toContainText('Embed zip');
+  const zipped = JSON.parse(await readFile(join(unzipped, 'model.bunsen.json'), 'utf8')) as {
+    model: SavedForecast;
+  };
+  expect(zipped.model).toEqual(saved);
+  const local = await context.newPage();
+  await local.goto(pathToFileURL(join(unzipped, 'index.html')).href);
+  await check(local);
+  await local.close();
   await rm(dir, { recursive: true, force: true });
   expect(pageErrors).toEqual([]);
 });

@@ -2,10 +2,12 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SavedForecast } from '../../core/forecast/saved';
 import type { EnsembleJSON, ModelJSON } from '../../core/model';
 import { demoPage, inlineJson, RUNTIME_FILES } from '../../embed/deploy';
+import { fromJSON } from '../../embed/load';
 import { compileModel } from '../../embed/model';
-import type { EmbedFile, Signature } from '../../embed/types';
+import type { EmbedFile, ForecastEmbedFile, Signature } from '../../embed/types';
 import { CliError } from '../errors';
 import type { Output } from '../io';
 
@@ -13,21 +15,43 @@ export { inlineJson, RUNTIME_FILES };
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-async function readModel(modelDir: string): Promise<ModelJSON | EnsembleJSON> {
-  const path = join(modelDir, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new CliError(
-      `${modelDir} holds no model.json: pass the folder given to “bunsen train --out” or “bunsen automl --out”.`,
-      1,
-    );
+type ModelFile =
+  | { kind: 'model'; path: string; json: ModelJSON | EnsembleJSON }
+  | { kind: 'forecast'; path: string; json: SavedForecast };
+
+/** The folder's model.json (a trained model) or, failing that, forecast.json (a forecaster). */
+async function readModel(modelDir: string): Promise<ModelFile> {
+  for (const kind of ['model', 'forecast'] as const) {
+    const path = join(modelDir, `${kind}.json`);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      return { kind, path, json: JSON.parse(text) as never };
+    } catch (error) {
+      throw new CliError(`${path} is not JSON: ${(error as Error).message}`, 1);
+    }
   }
+  throw new CliError(
+    `${modelDir} holds no model.json or forecast.json: pass the folder given to “bunsen train --out”, “bunsen automl --out” or “bunsen forecast --out”.`,
+    1,
+  );
+}
+
+/** The embed file, after checking that the runtime can evaluate every part of the model. */
+async function embedFileOf(model: ModelFile): Promise<EmbedFile | ForecastEmbedFile> {
   try {
-    return JSON.parse(text) as ModelJSON | EnsembleJSON;
+    if (model.kind === 'forecast') {
+      await fromJSON(model.json);
+      return { format: 'bunsen-embed', version: 1, model: model.json };
+    }
+    const signature: Signature = compileModel(model.json).signature;
+    return { format: 'bunsen-embed', version: 1, signature, model: model.json };
   } catch (error) {
-    throw new CliError(`${path} is not JSON: ${(error as Error).message}`, 1);
+    throw new CliError(`${model.path}: ${(error as Error).message}`, 1);
   }
 }
 
@@ -67,20 +91,12 @@ async function buildRuntime(): Promise<{ dir: string; cleanup: () => Promise<voi
 
 /**
  * `bunsen export MODEL_DIR --format embed --out DIR`: writes DIR/model.bunsen.json (the model
- * and its signature), the runtime (bunsen-embed.js with its ONNX chunk, and the classic-script
+ * and its signature, or a saved forecaster from `bunsen forecast --out`), the runtime (bunsen-embed.js with its ONNX chunk, and the classic-script
  * bunsen-embed.iife.js) and DIR/index.html, a demo page that works from any static host and
  * from file://.
  */
 export async function exportEmbed(modelDir: string, outDir: string, io: Output): Promise<number> {
-  const model = await readModel(modelDir);
-  let signature: Signature;
-  try {
-    // Compiling checks that the runtime can read every part of the model.
-    signature = compileModel(model).signature;
-  } catch (error) {
-    throw new CliError(`${join(modelDir, 'model.json')}: ${(error as Error).message}`, 1);
-  }
-  const file: EmbedFile = { format: 'bunsen-embed', version: 1, signature, model };
+  const file = await embedFileOf(await readModel(modelDir));
   await mkdir(outDir, { recursive: true });
   const runtime = await buildRuntime();
   try {

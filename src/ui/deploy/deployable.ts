@@ -9,10 +9,14 @@ import type { Lab, ModelVersionRecord } from '../../sdk';
 import { embedSignature } from '../../embed/deploy';
 import { load, fromJSON } from '../../embed/load';
 import { compileModel } from '../../embed/model';
-import type { EmbeddedModel, EmbedFile, Signature } from '../../embed/types';
+import type { EmbeddedModel, EmbedFile, ForecastEmbedFile, Signature } from '../../embed/types';
+import type { SavedForecast } from '../../core/forecast/saved';
+import { getExportClient } from '../../compute/export-client';
+import type { OnnxExportProgress } from '../../compute/export-api';
 import { onnxRuntimeUrl } from './runtime';
 
-export interface Deployable {
+/** A model that predicts rows. */
+export interface TabularDeployable {
   readonly modelName: string;
   readonly record: ModelVersionRecord;
   /** `bunsen`: the lab's own model format; `onnx`: an imported ONNX file. */
@@ -22,7 +26,23 @@ export interface Deployable {
   readonly model: ModelJSON | EnsembleJSON | null;
   /** The imported file (kind `onnx`). */
   readonly onnx: Uint8Array | null;
+  readonly forecast?: undefined;
 }
+
+/** A forecaster the Forecast page registered: it reads no rows and has no ONNX form. */
+export interface ForecastDeployable {
+  readonly modelName: string;
+  readonly record: ModelVersionRecord;
+  readonly kind: 'forecast';
+  readonly signature: null;
+  readonly model: null;
+  readonly onnx: null;
+  readonly forecast: SavedForecast;
+  /** The model of each series in words, as the runtime restored it. */
+  readonly labels: readonly string[];
+}
+
+export type Deployable = TabularDeployable | ForecastDeployable;
 
 export type OnnxExport =
   | { readonly ok: true; readonly bytes: Uint8Array }
@@ -54,6 +74,20 @@ export async function loadDeployable(lab: Lab, versionId: string): Promise<Deplo
       `Version ${record.version} of “${model.name}” holds ${record.artifact.name}, which is not a model file: ${(error as Error).message}`,
     );
   }
+  if ((json as { format?: unknown }).format === 'bunsen-forecast') {
+    const forecast = json as unknown as SavedForecast;
+    // Loading checks that the runtime can restore every series' model.
+    const { labels } = await fromJSON(forecast);
+    return {
+      ...base,
+      kind: 'forecast',
+      signature: null,
+      model: null,
+      onnx: null,
+      forecast,
+      labels,
+    };
+  }
   // Compiling checks that the runtime can read every part of the model.
   const { signature } = compileModel(json);
   return { ...base, kind: 'bunsen', signature, model: json, onnx: null };
@@ -71,7 +105,15 @@ function onnxVersionSignature(record: ModelVersionRecord, bytes: Uint8Array): Si
 }
 
 /** The embed file a deployment carries; an ONNX model is the file next to it. */
-export function embedFile(deployable: Deployable, onnxSrc = ONNX_FILE): EmbedFile {
+export function embedFile(deployable: TabularDeployable, onnxSrc?: string): EmbedFile;
+export function embedFile(deployable: Deployable, onnxSrc?: string): EmbedFile | ForecastEmbedFile;
+export function embedFile(
+  deployable: Deployable,
+  onnxSrc = ONNX_FILE,
+): EmbedFile | ForecastEmbedFile {
+  if (deployable.kind === 'forecast') {
+    return { format: 'bunsen-embed', version: 1, model: deployable.forecast };
+  }
   return {
     format: 'bunsen-embed',
     version: 1,
@@ -81,33 +123,38 @@ export function embedFile(deployable: Deployable, onnxSrc = ONNX_FILE): EmbedFil
 }
 
 /** The model as the runtime evaluates it in the lab (an ONNX model through the lab's copy of onnxruntime-web). */
-export function openModel(deployable: Deployable): Promise<EmbeddedModel> {
+export function openModel(deployable: TabularDeployable): Promise<EmbeddedModel> {
   if (deployable.onnx) {
     return load(deployable.onnx, {
       signature: deployable.signature,
       onnxRuntime: onnxRuntimeUrl(),
     });
   }
-  return fromJSON(deployable.model);
+  return fromJSON(deployable.model!);
 }
 
 /**
  * The ONNX form of the version: the imported file as it came, or the lab's model exported with
- * its featurization. The exporter needs the learners' code (and so TensorFlow.js), loaded now.
+ * its featurization in the export worker (the exporter needs the learners' code, and so
+ * TensorFlow.js, which never loads on the page for this). A part ONNX cannot express is a
+ * reason, not an error; a cancelled export rejects with the pool's JobError.
  */
-export async function onnxOf(deployable: Deployable): Promise<OnnxExport> {
+export async function onnxOf(
+  deployable: Deployable,
+  job: { signal?: AbortSignal; onProgress?: (progress: OnnxExportProgress) => void } = {},
+): Promise<OnnxExport> {
   if (deployable.onnx) return { ok: true, bytes: deployable.onnx };
-  const [{ loadPredictor }, { exportOnnx }, { TrainingError }] = await Promise.all([
-    import('../../core/model/ensemble'),
-    import('../../core/export'),
-    import('../../core/errors/training-error'),
-  ]);
-  try {
-    return { ok: true, bytes: exportOnnx(loadPredictor(deployable.model)) };
-  } catch (error) {
-    if (error instanceof TrainingError && error.kind === 'unsupported') {
-      return { ok: false, reason: error.message };
-    }
-    throw error;
+  if (deployable.kind === 'forecast') {
+    return {
+      ok: false,
+      reason:
+        'a forecaster has no ONNX form: its models (ETS, ARIMA, lag regression …) forecast from their own state, which ONNX graphs do not express',
+    };
   }
+  const outcome = await getExportClient().exportOnnx({ model: deployable.model, ...job });
+  if (outcome.ok) return { ok: true, bytes: outcome.bytes };
+  if (outcome.error.kind === 'unsupported') return { ok: false, reason: outcome.error.message };
+  throw new Error(
+    `Could not export version ${deployable.record.version} of “${deployable.modelName}” to ONNX: ${outcome.error.message}`,
+  );
 }

@@ -9,7 +9,8 @@ import { numberColumn, stringColumn, Table, type Column } from '../../core/table
 import { createVersion, type DatasetVersionRecord } from '../../store/datasets';
 import type { Lab } from '../../sdk';
 import { scoreRows, type BatchScores } from '../../embed/batch';
-import { openModel, type Deployable } from './deployable';
+import { openModel, type TabularDeployable } from './deployable';
+import { recordDeployment } from './deployments';
 
 export type ScoreProgress =
   | { readonly phase: 'load' }
@@ -49,7 +50,7 @@ export function scoreColumns(
 
 export async function scoreDatasetVersion(
   lab: Lab,
-  deployable: Deployable,
+  deployable: TabularDeployable,
   datasetVersionId: string,
   options: { signal?: AbortSignal; onProgress?: (progress: ScoreProgress) => void } = {},
 ): Promise<ScoreResult> {
@@ -93,6 +94,15 @@ export async function scoreDatasetVersion(
       inputVersionIds: [],
       rowsBefore: table.rowCount,
     },
+  });
+  const dataset = await lab.store.get('datasets', source.datasetId);
+  const datasetName = typeof dataset?.name === 'string' ? dataset.name : 'dataset';
+  await recordDeployment(lab, deployable, {
+    kind: 'batch-score',
+    name: `${modelName}-v${record.version} on ${datasetName}`.slice(0, 120),
+    target: `dataset “${datasetName}” v${version.version}`,
+    files: [],
+    bytes: 0,
   });
   return { version, columns: names, table: scored };
 }

@@ -6,11 +6,18 @@ import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportEmbed, inlineJson } from '../../../src/cli/commands/export-embed';
+import {
+  fitForecaster,
+  loadForecast,
+  TimeAxis,
+  type SavedForecast,
+} from '../../../src/core/forecast';
 import { CliError } from '../../../src/cli/errors';
 import { fit, type Model } from '../../../src/core/model';
 import { seededRandom } from '../../../src/core/random';
 import { stringColumn } from '../../../src/core/table';
-import type { EmbedFile, Prediction } from '../../../src/embed';
+import type { EmbedFile, ForecastEmbedFile, Prediction } from '../../../src/embed';
+import { seasonalSeries } from '../core/forecast/helpers';
 import { expectParity, FEATURES, mixedTable } from './fixtures';
 
 let dir = '';
@@ -45,6 +52,7 @@ beforeAll(async () => {
 describe('bunsen export --format embed', () => {
   it('writes the model file, the runtime and the demo page', async () => {
     expect((await readdir(out)).sort()).toEqual([
+      'bunsen-embed-forecast.js',
       'bunsen-embed-onnx.js',
       'bunsen-embed.iife.js',
       'bunsen-embed.js',
@@ -88,7 +96,9 @@ describe('bunsen export --format embed', () => {
     expect(gzipSync(main, { level: 9 }).length).toBeLessThan(15 * 1024);
     expect(main).not.toMatch(/^import|[;}]import[ {]|from"/);
     expect(main).toMatch(/import\(\s*[`'"]\.\/bunsen-embed-onnx\.js[`'"]\s*\)/);
-    for (const code of [main, onnx, iife]) {
+    expect(main).toMatch(/import\(\s*[`'"]\.\/bunsen-embed-forecast\.js[`'"]\s*\)/);
+    const forecast = await readFile(join(out, 'bunsen-embed-forecast.js'), 'utf8');
+    for (const code of [main, onnx, forecast, iife]) {
       expect(code).not.toMatch(
         /tensorflow|tfjs|svelte|\beval\(|new Function|innerHTML|outerHTML|insertAdjacentHTML|document\.write/,
       );
@@ -105,7 +115,9 @@ describe('bunsen export --format embed', () => {
 
     const context: { BunsenEmbed?: typeof import('../../../src/embed') } = {};
     runInNewContext(await readFile(join(out, 'bunsen-embed.iife.js'), 'utf8'), context);
-    const classic = await context.BunsenEmbed!.fromJSON(JSON.parse(JSON.stringify(file)));
+    const classic = await context.BunsenEmbed!.fromJSON(
+      JSON.parse(JSON.stringify(file)) as EmbedFile,
+    );
     const rows = test.select(FEATURES).toRows();
     const fromModule = (await module.fromJSON(file)).predict(rows) as readonly Prediction[];
     expect(JSON.stringify(classic.predict(rows))).toBe(JSON.stringify(fromModule));
@@ -117,6 +129,66 @@ describe('bunsen export --format embed', () => {
     await writeFile(join(dir, 'model', 'model.json'), '{"format":"bunsen-model","version":1}');
     await expect(exportEmbed(join(dir, 'model'), join(dir, 'x'), io)).rejects.toThrow(
       /model\.json: The model file is damaged/,
+    );
+  });
+});
+
+describe('bunsen export --format embed for a forecaster', () => {
+  it('exports forecast.json so that the built runtimes forecast as the lab does', async () => {
+    const axis = new TimeAxis('datetime', { unit: 'month', every: 1 }, Date.UTC(2018, 0, 1));
+    const y = seasonalSeries(48, 4);
+    const model = await fitForecaster('ets', y, { period: 12 }, { model: 'AAA' });
+    const saved: SavedForecast = {
+      format: 'bunsen-forecast',
+      version: 1,
+      time: 'month',
+      target: 'visitors',
+      seriesColumns: [],
+      axis: axis.toJSON(),
+      frequency: axis.name,
+      horizon: 6,
+      series: [
+        {
+          id: null,
+          period: 12,
+          start: 0,
+          length: 48,
+          lastTime: String(axis.format(axis.timeAt(47))),
+          calendar: false,
+          model: model.toJSON(),
+        },
+      ],
+    };
+    await mkdir(join(dir, 'forecast'));
+    await writeFile(join(dir, 'forecast', 'forecast.json'), JSON.stringify(saved));
+    const target = join(dir, 'forecast-deploy');
+    const io = { out: () => {}, err: () => {} };
+    expect(await exportEmbed(join(dir, 'forecast'), target, io)).toBe(0);
+    const file = JSON.parse(
+      await readFile(join(target, 'model.bunsen.json'), 'utf8'),
+    ) as ForecastEmbedFile;
+    expect(file.model).toEqual(JSON.parse(JSON.stringify(saved)));
+    const html = await readFile(join(target, 'index.html'), 'utf8');
+    expect(html).toContain('<title>visitors · Bunsen model</title>');
+    expect(html).toContain('model.forecast(6)');
+
+    const lab = loadForecast(saved).series[0]!.forecast(6).result;
+    const module = (await import(
+      /* @vite-ignore */ pathToFileURL(join(target, 'bunsen-embed.js')).href
+    )) as typeof import('../../../src/embed');
+    const points = (await module.fromJSON(file)).forecast(6);
+    expect(points.map((point) => point.value)).toEqual(Array.from(lab.mean));
+    expect(points.map((point) => point.lo)).toEqual(Array.from(lab.intervals[0]!.lo));
+    expect(points[0]!.time).toBe('2022-01-01');
+
+    const context: { BunsenEmbed?: typeof import('../../../src/embed') } = {};
+    runInNewContext(await readFile(join(target, 'bunsen-embed.iife.js'), 'utf8'), context);
+    const classic = await context.BunsenEmbed!.fromJSON(file);
+    expect(JSON.stringify(classic.forecast(6))).toBe(JSON.stringify(points));
+
+    await writeFile(join(dir, 'forecast', 'forecast.json'), '{"format":"bunsen-forecast"}');
+    await expect(exportEmbed(join(dir, 'forecast'), join(dir, 'y'), io)).rejects.toThrow(
+      /forecast\.json: The model file is damaged: format should be/,
     );
   });
 });

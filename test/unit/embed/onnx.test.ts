@@ -5,6 +5,7 @@ import { seededRandom } from '../../../src/core/random';
 import {
   fromJSON,
   load,
+  type EmbeddedModel,
   type EmbedFile,
   type OnnxModel,
   type Prediction,
@@ -82,7 +83,7 @@ describe('the ONNX path', () => {
       'https://models.example/deploy/model.bunsen.json',
       'https://models.example/deploy/regressor.onnx',
     ]);
-    compare(regressor, await model.predict(rows));
+    compare(regressor, await (model as EmbeddedModel).predict(rows));
   });
 
   it('validates rows before running the session and says when the runtime is missing', async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EnsembleModel, fit, type ModelSpec, type Predictor } from '../../../src/core/model';
+import {
+  EnsembleModel,
+  fit,
+  type EnsembleJSON,
+  type ModelJSON,
+  type ModelSpec,
+  type Predictor,
+} from '../../../src/core/model';
 import { LEARNER_NAMES } from '../../../src/core/learners/registry';
 import type { LearnerName, Task } from '../../../src/core/learners/types';
 import { seededRandom } from '../../../src/core/random';
@@ -7,7 +14,8 @@ import { fromJSON } from '../../../src/embed';
 import { expectParity, FEATURES, mixedTable } from './fixtures';
 
 /** The lab's model through its JSON (as `bunsen export` reads it) into the embed runtime. */
-const embed = (model: Predictor) => fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+const embed = (model: Predictor) =>
+  fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as ModelJSON | EnsembleJSON);
 
 const train = mixedTable(320, 1);
 const test = mixedTable(150, 2, true);

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fitForecaster,
+  forecastTable,
+  loadForecast,
+  saveForecast,
+  TimeAxis,
+  type FittedForecaster,
+  type SavedForecast,
+} from '../../../src/core/forecast';
+import { calendarRegressors } from '../../../src/core/forecast/forecast-table';
+import { numberColumn, stringColumn, Table } from '../../../src/core/table';
+import { EmbedError, fromJSON, load, type ForecastModel } from '../../../src/embed';
+import { seasonalSeries } from '../core/forecast/helpers';
+import { relativeDifference } from './fixtures';
+
+const MONTH_AXIS = new TimeAxis('datetime', { unit: 'month', every: 1 }, Date.UTC(2015, 0, 1));
+const N = 72;
+const H = 18;
+const y = seasonalSeries(N, 3);
+const trainingTimes = Float64Array.from({ length: N }, (_, i) => MONTH_AXIS.timeAt(i));
+const futureTimes = Float64Array.from({ length: H }, (_, i) => MONTH_AXIS.timeAt(N + i));
+const calendar = calendarRegressors(MONTH_AXIS, trainingTimes, futureTimes)!;
+
+/** A saved forecast of one series, as `saveForecast` writes one. */
+function saved(model: FittedForecaster, withCalendar = false): SavedForecast {
+  return JSON.parse(
+    JSON.stringify({
+      format: 'bunsen-forecast',
+      version: 1,
+      time: 'month',
+      target: 'passengers',
+      seriesColumns: [],
+      axis: MONTH_AXIS.toJSON(),
+      frequency: MONTH_AXIS.name,
+      horizon: 12,
+      series: [
+        {
+          id: null,
+          period: 12,
+          start: 0,
+          length: N,
+          lastTime: MONTH_AXIS.format(trainingTimes[N - 1]!),
+          calendar: withCalendar,
+          model: model.toJSON(),
+        },
+      ],
+    }),
+  ) as SavedForecast;
+}
+
+/** Every family the search can save, with the parameters that reach each code path. */
+const FAMILIES: readonly {
+  name: string;
+  family: string;
+  params?: Record<string, unknown>;
+  calendar?: boolean;
+}[] = [
+  { name: 'naive', family: 'naive' },
+  { name: 'seasonal naive', family: 'snaive' },
+  { name: 'drift', family: 'drift' },
+  { name: 'mean', family: 'mean' },
+  { name: 'ETS, chosen automatically', family: 'ets' },
+  {
+    name: 'ETS with a multiplicative trend (simulated intervals)',
+    family: 'ets',
+    params: { model: 'MMM', paths: 500 },
+  },
+  { name: 'ETS with Box-Cox', family: 'ets', params: { model: 'AAA', lambda: 0.3 } },
+  { name: 'seasonal ARIMA', family: 'arima', params: { p: 1, d: 1, q: 1, P: 0, D: 1, Q: 1 } },
+  { name: 'theta', family: 'theta' },
+  { name: 'theta with Box-Cox', family: 'theta', params: { lambda: 0 } },
+  { name: 'trend', family: 'trend' },
+  { name: 'STL + ETS', family: 'stl', params: { method: 'ets' } },
+  { name: 'STL + ARIMA, robust', family: 'stl', params: { method: 'arima', robust: true } },
+  {
+    name: 'lag regression, boosted trees, recursive',
+    family: 'lagreg',
+    params: { learner: 'gbdt', horizon: 6, learnerParams: { max_iter: 20 } },
+  },
+  {
+    name: 'lag regression, ridge, direct',
+    family: 'lagreg',
+    params: { learner: 'linear', strategy: 'direct', horizon: H },
+  },
+  {
+    name: 'lag regression with calendar regressors',
+    family: 'lagreg',
+    params: { learner: 'forest', horizon: 6, learnerParams: { n_estimators: 10 } },
+    calendar: true,
+  },
+];
+
+async function fitted(family: string, params: Record<string, unknown> = {}, withCalendar = false) {
+  return fitForecaster(
+    family,
+    y,
+    { period: 12, seed: 7, ...(withCalendar ? { regressors: calendar } : {}) },
+    params,
+  );
+}
+
+/** Asserts that the embedded forecast matches the lab's at 80 % (and 95 %), returns the worst gap. */
+function expectSameForecast(embedded: ForecastModel, file: SavedForecast, h: number): number {
+  const lab = loadForecast(file).series[0]!.forecast(h);
+  let worst = 0;
+  for (const level of [80, 95]) {
+    const interval = lab.result.intervals.find((item) => item.level === level)!;
+    const points = embedded.forecast(h, { level });
+    expect(points).toHaveLength(h);
+    points.forEach((point, i) => {
+      expect(point.time).toBe(MONTH_AXIS.format(lab.times[i]!));
+      worst = Math.max(
+        worst,
+        relativeDifference(point.value, lab.result.mean[i]!),
+        relativeDifference(point.lo, interval.lo[i]!),
+        relativeDifference(point.hi, interval.hi[i]!),
+      );
+    });
+  }
+  expect(worst).toBeLessThanOrEqual(1e-9);
+  return worst;
+}
+
+describe('forecasters in the embed runtime', () => {
+  for (const { name, family, params, calendar: withCalendar } of FAMILIES) {
+    it(`forecasts as the lab does: ${name}`, async () => {
+      const model = await fitted(family, params, withCalendar);
+      const file = saved(model, withCalendar);
+      const embedded = await fromJSON(file);
+      expect(embedded.kind).toBe('forecast');
+      expect(embedded.labels).toEqual([model.label]);
+      const steps = family === 'lagreg' && params?.strategy !== 'direct' ? H : 12;
+      expectSameForecast(embedded, file, steps);
+      // The embed file wraps the saved forecast unchanged.
+      const wrapped = await fromJSON({ format: 'bunsen-embed', version: 1, model: file });
+      expect(wrapped.forecast(5)).toEqual(embedded.forecast(5));
+    });
+  }
+
+  it('forecasts an ensemble as the mean of its members', async () => {
+    const members = await Promise.all([
+      fitted('ets', { model: 'AAA' }),
+      fitted('theta'),
+      fitted('lagreg', { learner: 'linear', horizon: 6 }),
+    ]);
+    const { EnsembleForecast } = await import('../../../src/core/forecast/ensemble');
+    const file = saved(new EnsembleForecast(members));
+    expectSameForecast(await fromJSON(file), file, 12);
+  });
+
+  it('loads what a table search saves, series by series, with its calendar', async () => {
+    const times: number[] = [];
+    const values: number[] = [];
+    const ids: string[] = [];
+    const a = seasonalSeries(60, 1);
+    const b = seasonalSeries(60, 2);
+    for (let i = 0; i < 60; i++) {
+      const time = MONTH_AXIS.timeAt(i);
+      times.push(time, time);
+      values.push(a[i]!, b[i]! * 3);
+      ids.push('north', 'south');
+    }
+    const table = new Table([
+      numberColumn('month', times, 'datetime'),
+      numberColumn('sales', values),
+      stringColumn('region', ids),
+    ]);
+    const columns = { time: 'month', target: 'sales', series: ['region'] };
+    const result = await forecastTable(table, {
+      ...columns,
+      horizon: 6,
+      families: ['snaive', 'theta', 'lagreg'],
+      now: () => 0,
+      maxTrials: 4,
+      folds: 2,
+    });
+    const file = JSON.parse(JSON.stringify(saveForecast(result, columns, 6))) as SavedForecast;
+    const requested: string[] = [];
+    const embedded = (await load('https://models.example/sales/forecast.json', {
+      fetch: async (url) => {
+        requested.push(url);
+        return new Response(JSON.stringify(file));
+      },
+    })) as ForecastModel;
+    expect(requested).toEqual(['https://models.example/sales/forecast.json']);
+    expect(embedded.series).toEqual(['north', 'south']);
+    expect(embedded.frequency).toBe('monthly');
+    const lab = loadForecast(file);
+    const points = embedded.forecast(6);
+    expect(points.map((point) => point.series)).toEqual([
+      ...Array<string>(6).fill('north'),
+      ...Array<string>(6).fill('south'),
+    ]);
+    lab.series.forEach((series, s) => {
+      const { times: labTimes, result: forecast } = series.forecast(6);
+      const interval = forecast.intervals[0]!;
+      for (let i = 0; i < 6; i++) {
+        const point = points[s * 6 + i]!;
+        expect(point.time).toBe(lab.axis.format(labTimes[i]!));
+        expect(relativeDifference(point.value, forecast.mean[i]!)).toBeLessThanOrEqual(1e-9);
+        expect(relativeDifference(point.lo, interval.lo[i]!)).toBeLessThanOrEqual(1e-9);
+        expect(relativeDifference(point.hi, interval.hi[i]!)).toBeLessThanOrEqual(1e-9);
+      }
+    });
+    expect(embedded.forecast(2, { series: 'south' }).map((point) => point.series)).toEqual([
+      'south',
+      'south',
+    ]);
+  });
+
+  it('refuses bad horizons, levels, series and damaged files with clear errors', async () => {
+    const model = await fitted('drift');
+    const embedded = await fromJSON(saved(model));
+    expect(() => embedded.forecast(0)).toThrow(
+      /horizon must be a whole number from 1 to 10000, got 0/,
+    );
+    expect(() => embedded.forecast(2.5)).toThrow(EmbedError);
+    expect(() => embedded.forecast(3, { level: 100 })).toThrow(/between 0 and 100, got 100/);
+    expect(() => embedded.forecast(3, { series: 'east' })).toThrow(/no series “east”/);
+
+    const direct = await fromJSON(
+      saved(await fitted('lagreg', { learner: 'linear', strategy: 'direct', horizon: 4 })),
+    );
+    expect(() => direct.forecast(5)).toThrow(/at most 4 steps ahead/);
+
+    const file = saved(model);
+    await expect(fromJSON({ ...file, version: 2 } as unknown as SavedForecast)).rejects.toThrow(
+      /damaged: format should be “bunsen-forecast” version 1/,
+    );
+    const unknown = {
+      ...file,
+      series: [{ ...file.series[0]!, model: { model: 'prophet' } }],
+    } as SavedForecast;
+    await expect(fromJSON(unknown)).rejects.toThrow(
+      /series\[0\]\.model is a “prophet” model, which this runtime cannot forecast with/,
+    );
+    const noAxis = { ...file, axis: { kind: 'datetime' } } as unknown as SavedForecast;
+    await expect(fromJSON(noAxis)).rejects.toThrow(EmbedError);
+    await expect(fromJSON(noAxis)).rejects.toThrow(/time axis is malformed/);
+  });
+});

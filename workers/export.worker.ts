@@ -1,0 +1,4 @@
+import { expose, transfer } from 'comlink';
+import { createExportService } from '../src/compute/export-service';
+
+expose(createExportService({ transfer }));
