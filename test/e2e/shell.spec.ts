@@ -28,6 +28,7 @@ test('first load shows the lab with a workspace, under the CSP, without loading 
     /Data/,
     /Train/,
     /AutoML/,
+    /Forecast/,
     /Runs/,
     /Models/,
     /Deploy/,
