@@ -1,7 +1,7 @@
 import type { AutoMLFinished, AutoMLProgress, AutoMLRequest } from '../../compute/automl-api';
 import type { AutoMLEvent, AutoMLSetup, TrialInfo, TrialRecord } from '../../core/automl/types';
 import type { Lab, RunHandle } from '../../sdk';
-import { describeError } from '../state/app.svelte';
+import { QueuedRunLog } from '../runs/queued-log.svelte';
 import { pageDevice } from '../train/run-log.svelte';
 
 export interface SearchLogSetup {
@@ -38,14 +38,11 @@ const TRIAL_STATUS: Record<TrialRecord['status'], 'finished' | 'failed'> = {
  * A search continued after its model was built logs into a new parent run that names the one it
  * continues: a finished run never changes, and each parent holds exactly one final model.
  */
-export class SearchRunLog {
+export class SearchRunLog extends QueuedRunLog {
   /** The parent run now being logged. */
   parentId = $state<string | null>(null);
   /** The parent run that holds the latest final model, once it has ended as finished. */
   modelRunId = $state<string | null>(null);
-  problem = $state<string | null>(null);
-
-  private queue: Promise<void> = Promise.resolve();
   private parent: RunHandle | null = null;
   private previousParent: { id: string; name: string } | null = null;
   // Bookkeeping of open trial runs; nothing renders it, so it need not be reactive.
@@ -59,6 +56,7 @@ export class SearchRunLog {
     private readonly lab: Lab,
     private readonly settings: SearchLogSetup,
   ) {
+    super();
     const { request } = settings;
     this.parentParams = {
       target: request.target,
@@ -79,21 +77,6 @@ export class SearchRunLog {
       seed: request.seed,
     };
     this.enqueue(() => this.openParent());
-  }
-
-  private enqueue(step: () => Promise<void>) {
-    this.queue = this.queue.then(async () => {
-      try {
-        await step();
-      } catch (error) {
-        this.problem ??= describeError(error);
-      }
-    });
-  }
-
-  /** Resolves once everything received so far is written. */
-  settled(): Promise<void> {
-    return this.queue;
   }
 
   handle(progress: AutoMLProgress) {

@@ -6,7 +6,7 @@ import type {
 import { ACCURACY_METRICS, TimeAxis, type ForecastEvent } from '../../core/forecast';
 import { forecastCsv } from '../../core/forecast/ui-view';
 import type { Lab, RunHandle } from '../../sdk';
-import { describeError } from '../state/app.svelte';
+import { QueuedRunLog } from '../runs/queued-log.svelte';
 import { pageDevice } from '../train/run-log.svelte';
 
 export interface ForecastLogSetup {
@@ -35,13 +35,10 @@ const seriesKey = (series: string | null, trial: number) => `${series ?? ''}\u00
  * Events are written one at a time in the order they arrive, so a candidate's run exists before
  * its result is logged.
  */
-export class ForecastRunLog {
+export class ForecastRunLog extends QueuedRunLog {
   parentId = $state<string | null>(null);
   /** The parent run, once it has ended as finished with the model. */
   modelRunId = $state<string | null>(null);
-  problem = $state<string | null>(null);
-
-  private queue: Promise<void> = Promise.resolve();
   private parent: RunHandle | null = null;
   // Bookkeeping of open candidate runs; nothing renders it, so it need not be reactive.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -52,22 +49,8 @@ export class ForecastRunLog {
     private readonly lab: Lab,
     private readonly settings: ForecastLogSetup,
   ) {
+    super();
     this.enqueue(() => this.openParent());
-  }
-
-  private enqueue(step: () => Promise<void>) {
-    this.queue = this.queue.then(async () => {
-      try {
-        await step();
-      } catch (error) {
-        this.problem ??= describeError(error);
-      }
-    });
-  }
-
-  /** Resolves once everything received so far is written. */
-  settled(): Promise<void> {
-    return this.queue;
   }
 
   handle(progress: ForecastProgress) {
