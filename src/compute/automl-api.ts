@@ -41,6 +41,8 @@ export interface AutoMLFailure {
 /** Everything a search session streams to the page. */
 export type AutoMLProgress =
   | { type: 'search'; event: AutoMLEvent }
+  /** Decoding the images of image columns, before the search starts. */
+  | { type: 'images'; done: number; total: number }
   | { type: 'explaining'; done: number; total: number }
   | { type: 'finished'; result: AutoMLFinished }
   | { type: 'failed'; error: AutoMLFailure }

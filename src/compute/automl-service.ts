@@ -7,6 +7,7 @@ import { Table } from '../core/table';
 import type { AutoMLApi, AutoMLCommand, AutoMLFailure } from './automl-api';
 import { MAX_TRIAL_CONCURRENCY, workerTrials } from './automl-trials';
 import type { WorkerEndpoint } from './endpoint';
+import { resolveImages, type ImageResolverDeps } from './images';
 import { createJobRegistry } from './jobs';
 import type { TrainSource } from './train-api';
 
@@ -14,6 +15,8 @@ export interface AutoMLServiceOptions {
   now?: () => number;
   wasmPaths?: WasmPaths;
   loadVersion?: (versionId: string) => Promise<Table>;
+  /** Reads and decodes stored images, for tables with image columns. */
+  images?: ImageResolverDeps;
   /**
    * Trial workers for each session: trials run `concurrency` at a time, this worker being one of
    * them. Without it, or at 1, trials run here one after another.
@@ -97,7 +100,15 @@ export function createAutoMLService(options: AutoMLServiceOptions = {}): AutoMLA
       try {
         // Linear models and neural networks train on tfjs; start it before the first trial.
         await initTfjs();
-        const table = await tableOf(request.source);
+        const loaded = await tableOf(request.source);
+        // Trial workers receive the decoded pixels with the columns: each image is decoded once.
+        const table = options.images
+          ? await resolveImages(loaded, options.images, {
+              columns: loaded.names.filter((name) => name !== request.target),
+              signal,
+              onProgress: (done, total) => progress({ type: 'images', done, total }),
+            })
+          : loaded;
         search = await AutoMLSearch.create(table, {
           target: request.target,
           ...(request.task ? { task: request.task } : {}),

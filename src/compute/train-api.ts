@@ -1,6 +1,6 @@
 import type { TrainingErrorKind } from '../core/errors/training-error';
 import type { TrainingProgress } from '../core/learners/types';
-import type { EvaluationReport, ModelJSON, ModelSpec } from '../core/model';
+import type { EnsembleJSON, EvaluationReport, ModelJSON, ModelSpec } from '../core/model';
 import type { Column } from '../core/table';
 import type { JobEventSink } from './events';
 import type { Cancellable } from './pool';
@@ -54,6 +54,8 @@ export interface FitPoint {
 export type TrainProgress =
   | ({ phase: 'fit'; earlier?: FitPoint[] } & TrainingProgress)
   | { phase: 'fold'; fold: number; folds: number }
+  /** Decoding the images of image columns, before anything is fitted. */
+  | { phase: 'images'; done: number; total: number }
   | { phase: 'evaluate' }
   | { phase: 'importance'; done: number; total: number };
 
@@ -77,6 +79,31 @@ export type TrainOutcome =
   | ({ ok: true } & TrainResult)
   | { ok: false; error: { kind: TrainingErrorKind; message: string; where?: string } };
 
+/** Rows to predict with a lab model, in the worker (which can decode images, unlike the page's runtime). */
+export interface ScoreRequest {
+  model: ModelJSON | EnsembleJSON;
+  source: TrainSource;
+}
+
+export type ScoreProgress =
+  | { phase: 'images'; done: number; total: number }
+  | { phase: 'score'; done: number; total: number };
+
+export interface ScoreResult {
+  task: 'classification' | 'regression';
+  classes: string[] | null;
+  /** Classifiers: the predicted class of each row. */
+  labels: string[] | null;
+  /** Regressors: the predicted value of each row. */
+  values: Float64Array | null;
+  /** Classifiers with probabilities: row-major `rows × classes`. */
+  probabilities: Float64Array | null;
+}
+
+export type ScoreOutcome =
+  | ({ ok: true } & ScoreResult)
+  | { ok: false; error: { kind: TrainingErrorKind; message: string; where?: string } };
+
 /** The trainer worker, as the page sees it through comlink. */
 export interface TrainApi extends Cancellable {
   train(
@@ -84,5 +111,11 @@ export interface TrainApi extends Cancellable {
     request: TrainRequest,
     events: JobEventSink<TrainProgress>,
   ): Promise<TrainOutcome>;
+  /** Predicts every row of a table or stored version, decoding its images first. */
+  score(
+    jobId: string,
+    request: ScoreRequest,
+    events: JobEventSink<ScoreProgress>,
+  ): Promise<ScoreOutcome>;
   cancel(jobId: string): void;
 }

@@ -1,10 +1,18 @@
 import { proxy, transfer } from 'comlink';
-import type { ModelSpec } from '../core/model';
+import type { EnsembleJSON, ModelJSON, ModelSpec } from '../core/model';
 import type { Column, Table } from '../core/table';
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
-import type { Validation, TrainApi, TrainOutcome, TrainProgress, TrainSource } from './train-api';
+import type {
+  ScoreOutcome,
+  ScoreProgress,
+  Validation,
+  TrainApi,
+  TrainOutcome,
+  TrainProgress,
+  TrainSource,
+} from './train-api';
 
 export interface TrainJob extends JobEventHandlers<TrainProgress> {
   /** A table, whose columns are copied to the worker so that it stays usable, or a stored
@@ -17,8 +25,17 @@ export interface TrainJob extends JobEventHandlers<TrainProgress> {
   timeoutMs?: number;
 }
 
+/** Predicts a stored dataset version with a lab model, in the trainer worker. */
+export interface ScoreJob extends JobEventHandlers<ScoreProgress> {
+  model: ModelJSON | EnsembleJSON;
+  versionId: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
 export interface TrainClient {
   train(job: TrainJob): Promise<TrainOutcome>;
+  score(job: ScoreJob): Promise<ScoreOutcome>;
   close(): void;
 }
 
@@ -57,6 +74,19 @@ export function createTrainClient(pool: Pool<TrainApi>): TrainClient {
             transfer({ source, spec, seed, validation }, buffers),
             events,
           )) as TrainOutcome,
+        { signal, timeoutMs },
+      );
+    },
+    score(job) {
+      const { model, versionId, signal, timeoutMs = TRAIN_TIMEOUT_MS } = job;
+      const events = proxy((event: JobEvent<ScoreProgress>) => dispatchJobEvent(job, event));
+      return pool.run(
+        async (api, jobId): Promise<ScoreOutcome> =>
+          (await api.score(
+            jobId,
+            { model, source: { kind: 'version', versionId } },
+            events,
+          )) as ScoreOutcome,
         { signal, timeoutMs },
       );
     },

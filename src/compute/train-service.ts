@@ -1,6 +1,6 @@
 import { withDeviceFallback } from '../core/backend/device-fallback';
 import { configureTfjs, initTfjs, useBackend, type WasmPaths } from '../core/backend/tfjs';
-import { TrainingError } from '../core/errors/training-error';
+import { checkCancelled, TrainingError, yieldToEventLoop } from '../core/errors/training-error';
 import {
   holdout,
   kFold,
@@ -9,6 +9,7 @@ import {
   stratifiedKFold,
   type Split,
 } from '../core/evaluation';
+import { explainPredictor } from '../core/evaluation/explain';
 import { evaluateClassification, evaluateRegression } from '../core/metrics';
 import type { LearnerName, Target, TrainingProgress } from '../core/learners/types';
 import {
@@ -18,6 +19,9 @@ import {
   fit,
   headline,
   labelledRows,
+  loadPredictor,
+  type EnsembleJSON,
+  type ModelJSON,
   type EvaluationReport,
   type Model,
   type ModelSpec,
@@ -28,17 +32,22 @@ import type {
   CrossValidationSummary,
   FeatureImportance,
   FitPoint,
+  ScoreOutcome,
+  ScoreRequest,
   TrainApi,
   TrainOutcome,
   TrainRequest,
   TrainSource,
 } from './train-api';
+import { resolveImages, type ImageResolverDeps } from './images';
 import { createJobRegistry } from './jobs';
 
 const TFJS_LEARNERS: ReadonlySet<LearnerName> = new Set(['linear', 'mlp']);
 const PROGRESS_INTERVAL_MS = 100;
 const IMPORTANCE_ROWS = 2000;
 const IMPORTANCE_REPEATS = 3;
+/** Rows predicted between progress reports and checks for a cancel. */
+const SCORE_CHUNK_ROWS = 2000;
 
 export interface TrainServiceOptions {
   /** Milliseconds from any fixed origin; times the fit and throttles progress. */
@@ -47,6 +56,8 @@ export interface TrainServiceOptions {
   wasmPaths?: WasmPaths;
   /** Reads a stored dataset version, for requests that name one instead of sending columns. */
   loadVersion?: (versionId: string) => Promise<Table>;
+  /** Reads and decodes stored images, for tables with image columns. */
+  images?: ImageResolverDeps;
 }
 
 /**
@@ -142,6 +153,19 @@ async function importanceOf(
   signal: AbortSignal,
   onProgress: (done: number, total: number) => void,
 ): Promise<FeatureImportance[]> {
+  // Shuffling one pixel of hundreds barely moves a score: an image counts as one input, shuffled
+  // whole, and so does every other input column beside it.
+  if (model.pipeline.schema.columns.some((column) => column.type === 'image')) {
+    const explanation = await explainPredictor(model, test, {
+      rng,
+      maxRows: IMPORTANCE_ROWS,
+      repeats: IMPORTANCE_REPEATS,
+      topDependence: 0,
+      signal,
+      onProgress,
+    });
+    return explanation.importance.map(({ feature, mean, std }) => ({ feature, mean, std }));
+  }
   const sample = test.take(importanceRows(test.rowCount, rng));
   const x = model.pipeline.transform(sample.select(model.features)).matrix;
   const target = buildTarget(sample.column(model.target), model.task, model.classes ?? undefined);
@@ -163,6 +187,12 @@ async function importanceOf(
     mean: result.importancesMean[i] as number,
     std: result.importancesStd[i] as number,
   }));
+}
+
+function learnersOf(model: ModelJSON | EnsembleJSON): LearnerName[] {
+  return model.format === 'bunsen-ensemble'
+    ? model.members.map((member) => member.spec.learner)
+    : [model.spec.learner];
 }
 
 /** The trainer worker's implementation; the worker file only exposes it. */
@@ -187,7 +217,15 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
     return jobs.run(jobId, events, async ({ signal, progress }) => {
       try {
         const rng = seededRandom(request.seed);
-        const table = await tableOf(request.source);
+        const loaded = await tableOf(request.source);
+        const table = options.images
+          ? await resolveImages(loaded, options.images, {
+              columns:
+                request.spec.features ?? loaded.names.filter((n) => n !== request.spec.target),
+              signal,
+              onProgress: (done, total) => progress({ phase: 'images', done, total }),
+            })
+          : loaded;
         const targetColumn = table.column(request.spec.target);
         const task = request.spec.task ?? detectTask(targetColumn);
         const spec: ModelSpec = { ...request.spec, task };
@@ -331,5 +369,90 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
     });
   }
 
-  return { train, cancel: (jobId) => jobs.cancel(jobId) };
+  async function score(
+    jobId: string,
+    request: ScoreRequest,
+    events: Parameters<TrainApi['score']>[2],
+  ): Promise<ScoreOutcome> {
+    return jobs.run(jobId, events, async ({ signal, progress }) => {
+      try {
+        const predictor = loadPredictor(request.model);
+        if (learnersOf(request.model).some((learner) => TFJS_LEARNERS.has(learner))) {
+          const setup = await initTfjs();
+          if (!setup.ok) throw new TrainingError('device-lost', setup.reason);
+        }
+        const loaded = await tableOf(request.source);
+        const missing = predictor.features.filter((name) => !loaded.has(name));
+        if (missing.length) {
+          throw new TrainingError(
+            'invalid-input',
+            `The data lacks ${missing.length === 1 ? 'a column' : `${missing.length} columns`} the model reads: ` +
+              `${missing.map((name) => `“${name}”`).join(', ')}.`,
+            missing[0],
+          );
+        }
+        const inputs = loaded.select(predictor.features);
+        const table = options.images
+          ? await resolveImages(inputs, options.images, {
+              signal,
+              onProgress: (done, total) => progress({ phase: 'images', done, total }),
+            })
+          : inputs;
+        const rows = table.rowCount;
+        const classes = predictor.classes ? [...predictor.classes] : null;
+        const predicted = new Float64Array(rows);
+        let probabilities: Float64Array | null =
+          classes && predictor.task === 'classification'
+            ? new Float64Array(rows * classes.length)
+            : null;
+        progress({ phase: 'score', done: 0, total: rows });
+        for (let start = 0; start < rows; start += SCORE_CHUNK_ROWS) {
+          checkCancelled(signal);
+          const end = Math.min(rows, start + SCORE_CHUNK_ROWS);
+          const chunk = table.take(Int32Array.from({ length: end - start }, (_, i) => start + i));
+          const raw = predictor.predictRaw(chunk);
+          predicted.set(raw.predicted, start);
+          if (probabilities && classes) {
+            if (raw.proba) probabilities.set(raw.proba, start * classes.length);
+            else probabilities = null;
+          }
+          progress({ phase: 'score', done: end, total: rows });
+          await yieldToEventLoop();
+        }
+        if (predictor.task === 'regression') {
+          return {
+            ok: true,
+            task: 'regression',
+            classes: null,
+            labels: null,
+            values: predicted,
+            probabilities: null,
+          };
+        }
+        const names = classes ?? [];
+        return {
+          ok: true,
+          task: 'classification',
+          classes: names,
+          labels: Array.from(predicted, (index) => names[index] as string),
+          values: null,
+          probabilities,
+        };
+      } catch (error) {
+        if (error instanceof TrainingError) {
+          return {
+            ok: false,
+            error: {
+              kind: error.kind,
+              message: error.message,
+              ...(error.where === undefined ? {} : { where: error.where }),
+            },
+          };
+        }
+        throw error;
+      }
+    });
+  }
+
+  return { train, score, cancel: (jobId) => jobs.cancel(jobId) };
 }

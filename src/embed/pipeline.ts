@@ -1,6 +1,7 @@
 import { analyze, type ResolvedAnalyzer } from '../core/features/text/analyze';
 import { murmurhash3 } from '../core/features/text/murmur';
 import { SparseBuilder, writeSparseRows, type TextNorm } from '../core/features/text/sparse';
+import { EmbedError } from './errors';
 import { Fields } from './json';
 import { INPUT_TYPES } from './signature';
 import { NUMBER_INPUTS, type ColumnValues, type InputType, type SignatureInput } from './types';
@@ -340,6 +341,13 @@ export function compilePipeline(f: Fields): CompiledPipeline {
   const categories = new Map<string, readonly string[]>();
   for (const column of f.object('schema').objects('columns')) {
     const name = column.string('name');
+    if (column.raw('type') === 'image') {
+      throw new EmbedError(
+        `The model reads images from column “${name}”, which this runtime cannot decode yet: ` +
+          'score it in the lab, or train a model without the image column to embed it.',
+        name,
+      );
+    }
     types.set(name, column.oneOf('type', INPUT_TYPES) as InputType);
     if (column.raw('categories') !== undefined) categories.set(name, column.strings('categories'));
   }

@@ -206,6 +206,8 @@ export async function explainPredictor(
     if (dependence.length >= (options.topDependence ?? 4)) break;
     checkCancelled(signal);
     const column = inputs.column(feature);
+    // An image's partial dependence would sweep one picture over every row: it says nothing.
+    if (column.type === 'image') continue;
     const grid = isNumberColumn(column)
       ? quantileGrid(column, resolution)
       : categoryGrid(column, resolution);

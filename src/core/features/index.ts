@@ -7,6 +7,7 @@ export * from './ordinal';
 export * from './frequency';
 export * from './target-encoder';
 export * from './datetime';
+export * from './image';
 export * from './text/analyze';
 export * from './text/hashing';
 export * from './text/tfidf';

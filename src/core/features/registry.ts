@@ -6,6 +6,7 @@ import { FittedOneHot } from './one-hot';
 import { FittedOrdinal } from './ordinal';
 import { FittedScaler } from './scale';
 import { FittedTargetEncoder } from './target-encoder';
+import { FittedImage } from './image';
 import { FittedHashing } from './text/hashing';
 import { FittedTfidf } from './text/tfidf';
 import type { FittedTransformer } from './types';
@@ -20,6 +21,7 @@ const encoders: Record<string, (json: unknown) => FittedTransformer> = {
   datetime: FittedDatetime.fromJSON,
   hashing: FittedHashing.fromJSON,
   tfidf: FittedTfidf.fromJSON,
+  image: FittedImage.fromJSON,
 };
 
 /** Rebuilds any saved transformer that writes numbers from its `toJSON` output. */

@@ -11,7 +11,8 @@ export type TransformerKind =
   | 'target'
   | 'datetime'
   | 'hashing'
-  | 'tfidf';
+  | 'tfidf'
+  | 'image';
 
 /** Plain JSON (numbers, strings, arrays, objects, null) that rebuilds a transformer exactly. */
 export interface TransformerJSON {

@@ -1,3 +1,5 @@
+import type { DecodedImages } from './images';
+
 export type NumberType = 'numeric' | 'integer' | 'boolean' | 'datetime';
 export type StringType = 'categorical' | 'text' | 'image';
 export type LogicalType = NumberType | StringType;
@@ -18,6 +20,11 @@ export interface StringColumn {
   readonly type: StringType;
   readonly codes: Int32Array;
   readonly dictionary: readonly string[];
+  /**
+   * Image columns only: the decoded pixels of the dictionary's images, attached just before
+   * features are fitted or computed (decoding needs the browser, which core never touches).
+   */
+  readonly pixels?: DecodedImages;
 }
 
 export type Column = NumberColumn | StringColumn;

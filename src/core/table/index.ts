@@ -1,2 +1,3 @@
 export * from './column';
 export * from './table';
+export * from './images';

@@ -29,6 +29,8 @@ class AutoMLState {
   failure = $state<string | null>(null);
   elapsed = $state(0);
   explaining = $state<{ done: number; total: number } | null>(null);
+  /** Images decoded before the search starts, on image datasets. */
+  decoding = $state<{ done: number; total: number } | null>(null);
   notes = $state.raw<string[]>([]);
   session: AutoMLSession | null = null;
   /** The runs this search is logged as; null when it could not be logged. */
@@ -49,6 +51,7 @@ class AutoMLState {
     this.failure = null;
     this.elapsed = 0;
     this.explaining = null;
+    this.decoding = null;
     this.notes = [];
   }
 
@@ -57,6 +60,9 @@ class AutoMLState {
     switch (progress.type) {
       case 'search':
         this.onSearchEvent(progress.event);
+        return;
+      case 'images':
+        this.decoding = { done: progress.done, total: progress.total };
         return;
       case 'explaining':
         this.status = 'explaining';
@@ -139,6 +145,7 @@ class AutoMLState {
         return;
       }
       case 'ensemble':
+      case 'model-chosen':
       case 'refit-started':
       case 'refit-finished':
         this.status = 'finishing';

@@ -4,6 +4,7 @@
  */
 import type { EnsembleJSON, ModelJSON } from '../../core/model/model';
 import { inspectOnnx, onnxSignature } from '../../core/export/onnx-import';
+import { modelSignature } from '../../core/tracking/model-signature';
 import { checkSignature } from '../../core/tracking/signature';
 import type { Lab, ModelVersionRecord } from '../../sdk';
 import { embedSignature } from '../../embed/deploy';
@@ -27,6 +28,12 @@ export interface TabularDeployable {
   /** The imported file (kind `onnx`). */
   readonly onnx: Uint8Array | null;
   readonly forecast?: undefined;
+  /**
+   * Image columns the model reads (left out of `signature`). The deployment runtime cannot
+   * decode images, so such a model scores datasets in the lab's trainer worker and cannot be
+   * embedded or exported.
+   */
+  readonly imageInputs?: readonly string[];
 }
 
 /** A forecaster the Forecast page registered: it reads no rows and has no ONNX form. */
@@ -40,6 +47,7 @@ export interface ForecastDeployable {
   readonly forecast: SavedForecast;
   /** The model of each series in words, as the runtime restored it. */
   readonly labels: readonly string[];
+  readonly imageInputs?: undefined;
 }
 
 export type Deployable = TabularDeployable | ForecastDeployable;
@@ -87,6 +95,15 @@ export async function loadDeployable(lab: Lab, versionId: string): Promise<Deplo
       forecast,
       labels,
     };
+  }
+  const labSignature = modelSignature(json);
+  const imageInputs = labSignature.inputs
+    .filter((input) => input.type === 'image')
+    .map((input) => input.name);
+  if (imageInputs.length) {
+    const inputs = labSignature.inputs.filter((input) => input.type !== 'image');
+    const signature = embedSignature({ ...labSignature, inputs });
+    return { ...base, kind: 'bunsen', signature, model: json, onnx: null, imageInputs };
   }
   // Compiling checks that the runtime can read every part of the model.
   const { signature } = compileModel(json);

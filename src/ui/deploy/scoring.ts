@@ -9,6 +9,7 @@ import { numberColumn, stringColumn, Table, type Column } from '../../core/table
 import { createVersion, type DatasetVersionRecord } from '../../store/datasets';
 import type { Lab } from '../../sdk';
 import { scoreRows, type BatchScores } from '../../embed/batch';
+import { getTrainClient } from '../../compute/train-client';
 import { openModel, type TabularDeployable } from './deployable';
 import { recordDeployment } from './deployments';
 
@@ -48,6 +49,42 @@ export function scoreColumns(
   return columns;
 }
 
+/** A model that reads images scores in the trainer worker, which decodes the stored images. */
+async function scoreInWorker(
+  deployable: TabularDeployable,
+  datasetVersionId: string,
+  options: { signal?: AbortSignal; onProgress?: (progress: ScoreProgress) => void },
+): Promise<BatchScores> {
+  const outcome = await getTrainClient().score({
+    model: deployable.model!,
+    versionId: datasetVersionId,
+    signal: options.signal,
+    onProgress: (event) =>
+      options.onProgress?.(
+        event.phase === 'images'
+          ? { phase: 'load' }
+          : { phase: 'score', done: event.done, total: event.total },
+      ),
+  });
+  if (!outcome.ok) throw new Error(outcome.error.message);
+  if (outcome.task === 'regression') {
+    return { task: 'regression', values: outcome.values ?? new Float64Array(0) };
+  }
+  const classes = outcome.classes ?? [];
+  const rows = outcome.labels?.length ?? 0;
+  const proba = outcome.probabilities;
+  return {
+    task: 'classification',
+    classes,
+    labels: outcome.labels ?? [],
+    probabilities: proba
+      ? classes.map((_, c) =>
+          Float64Array.from({ length: rows }, (_, i) => proba[i * classes.length + c] as number),
+        )
+      : null,
+  };
+}
+
 export async function scoreDatasetVersion(
   lab: Lab,
   deployable: TabularDeployable,
@@ -57,15 +94,14 @@ export async function scoreDatasetVersion(
   const { signal, onProgress } = options;
   onProgress?.({ phase: 'load' });
   const source = await lab.datasets.version(datasetVersionId);
-  const [table, model] = await Promise.all([
-    lab.datasets.table(datasetVersionId),
-    openModel(deployable),
-  ]);
-  const scores = await scoreRows(
-    model,
-    { rowCount: table.rowCount, names: table.names, row: (index) => table.row(index) },
-    { signal, onProgress: (done, total) => onProgress?.({ phase: 'score', done, total }) },
-  );
+  const table = await lab.datasets.table(datasetVersionId);
+  const scores = deployable.imageInputs?.length
+    ? await scoreInWorker(deployable, datasetVersionId, options)
+    : await scoreRows(
+        await openModel(deployable),
+        { rowCount: table.rowCount, names: table.names, row: (index) => table.row(index) },
+        { signal, onProgress: (done, total) => onProgress?.({ phase: 'score', done, total }) },
+      );
   const added = scoreColumns(scores, deployable.signature.target, table.names);
   const scored = new Table([...table.columns, ...added]);
   onProgress?.({ phase: 'profile' });

@@ -147,6 +147,8 @@ export class TrainingRunLog {
           ? 'Refitting on every row.'
           : `Fold ${event.fold} of ${event.folds}.`,
       );
+    } else if (event.phase === 'images') {
+      if (this.phase !== 'images') this.line(`Decoding ${event.total} images.`);
     } else if (event.phase !== this.phase) {
       this.line(
         event.phase === 'evaluate'

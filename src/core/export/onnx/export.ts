@@ -62,6 +62,12 @@ function elementType(column: SchemaColumn, numeric: 'float' | 'double'): ModelIn
     case 'categorical':
     case 'text':
       return 'string';
+    case 'image':
+      throw unsupported(
+        column.name,
+        'it holds images, and the model reads their decoded, resized pixels, which an exported ' +
+          'model has no input for yet; drop the column to export a model of the other columns',
+      );
     default:
       throw unsupported(column.name, `${column.type} columns cannot be model inputs`);
   }

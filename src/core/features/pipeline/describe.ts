@@ -2,6 +2,7 @@ import type { LogicalType } from '../../table';
 import { formatCount } from '../dense';
 import type { FittedDatetime } from '../datetime';
 import type { FittedFrequency } from '../frequency';
+import type { FittedImage } from '../image';
 import type { FittedOrdinal } from '../ordinal';
 import type { FittedImputer } from '../registry';
 import type { FittedOneHot } from '../one-hot';
@@ -130,6 +131,23 @@ function stepSummary(input: ChoiceInput): { what: string; details: string[] } {
         what: `hashed term counts (${plural((encoder as FittedHashing).nFeatures, 'feature')})`,
         details: [],
       };
+    case 'image': {
+      const image = encoder as FittedImage;
+      const details = ['centred on a black square', 'intensities in [0, 1]'];
+      if (input.automatic) {
+        details.push(
+          image.color === 'rgb'
+            ? 'colour, as the images are coloured'
+            : 'gray, as no image has colour',
+        );
+      }
+      if (input.missing > 0) details.push(`${plural(input.missing, 'missing image')} left black`);
+      const color = image.color === 'rgb' ? 'RGB' : 'grayscale';
+      return {
+        what: `image pixels (${image.size}×${image.size} ${color}, ${plural(image.outputNames.length, 'feature')})`,
+        details,
+      };
+    }
   }
 }
 

@@ -27,6 +27,7 @@ import {
 } from '../impute';
 import { JsonFields } from '../json';
 import { fewerCategories, fitOneHot } from '../one-hot';
+import { fitImage } from '../image';
 import { fitOrdinal } from '../ordinal';
 import { imputerFromJSON, transformerFromJSON, type FittedImputer } from '../registry';
 import { fitScaler } from '../scale';
@@ -43,6 +44,7 @@ import {
   type DropPlan,
   type FrequencyPlan,
   type HashingPlan,
+  type ImagePlan,
   type NumericPlan,
   type OneHotPlan,
   type OrdinalPlan,
@@ -285,8 +287,17 @@ function fitCategoryStep(
   return { fitted: { ...base, encoder, standardize: standardizeFor(context, encoder, filled) } };
 }
 
+/** Pixel intensities are already in [0, 1] and are not standardized: black padding stays 0. */
+function fitImageStep(context: StepContext, plan: ImagePlan): ColumnFit {
+  const encoder = fitImage(context.column, plan);
+  const base = baseOf(context, plan.kind);
+  return { fitted: { ...base, imputer: null, encoder, indicator: false, standardize: null } };
+}
+
 function fitColumn(context: StepContext, plan: Exclude<ColumnPlan, DropPlan>): ColumnFit {
   switch (plan.kind) {
+    case 'image':
+      return fitImageStep(context, plan);
     case 'numeric':
     case 'datetime':
       return fitNumberStep(context, plan);
@@ -419,6 +430,7 @@ export class FittedPipeline {
           'datetime',
           'tfidf',
           'hashing',
+          'image',
         ]),
         imputer: column.raw('imputer') === null ? null : imputerFromJSON(column.raw('imputer')),
         encoder,
@@ -568,7 +580,7 @@ async function fitPipeline(
  * Fits per-column feature steps on a training table: configured ones, or ones chosen from each
  * column's logical type (numbers: median fill + indicator + standardization; booleans: 0/1;
  * categories: one-hot up to 20, else target or frequency encoding; dates: calendar parts;
- * text: TF-IDF). Images are refused.
+ * text: TF-IDF; images: their decoded pixels, resized, in gray or colour).
  */
 export const FeaturePipeline = {
   async fit(table: Table, options: FeaturePipelineOptions): Promise<FittedPipeline> {

@@ -6,6 +6,7 @@ import type { CategoryImputeStrategy, IndicatorOption, NumericImputeStrategy } f
 import type { OneHotOptions } from '../one-hot';
 import type { OrdinalOptions } from '../ordinal';
 import type { ScalerMethod } from '../scale';
+import type { ImageOptions } from '../image';
 import type { HashingOptions } from '../text/hashing';
 import type { TfidfOptions } from '../text/tfidf';
 
@@ -61,6 +62,11 @@ export interface HashingPlan extends Omit<HashingOptions, 'maxBytes'> {
   readonly kind: 'hashing';
 }
 
+/** Pixels of an image column, resized to `size × size`, in gray or colour (see `fitImage`). */
+export interface ImagePlan extends ImageOptions {
+  readonly kind: 'image';
+}
+
 export interface DropPlan {
   readonly kind: 'drop';
 }
@@ -74,6 +80,7 @@ export type ColumnPlan =
   | DatetimePlan
   | TfidfPlan
   | HashingPlan
+  | ImagePlan
   | DropPlan;
 
 export type StepKind = ColumnPlan['kind'];
@@ -126,13 +133,7 @@ export function automaticPlan(column: Column, settings: AutoSettings): ColumnPla
       return settings.hasTarget ? { kind: 'target' } : { kind: 'frequency' };
     }
     case 'image':
-      throw new TrainingError(
-        'invalid-input',
-        `Column “${column.name}” holds images, which cannot be turned into features yet. ` +
-          `Drop it (columns: { "${column.name}": { kind: "drop" } }) to train on the ` +
-          'other columns.',
-        column.name,
-      );
+      return { kind: 'image', color: 'auto' };
   }
   const { name, type } = column as Column;
   const message = `Column “${name}” has an unknown type “${type}”.`;
@@ -153,8 +154,8 @@ const STRING_STEPS: readonly StepKind[] = [
 export function checkPlanFits(column: Column, plan: ColumnPlan) {
   if (plan.kind === 'drop') return;
   const fits =
-    column.type === 'image'
-      ? false
+    column.type === 'image' || plan.kind === 'image'
+      ? column.type === 'image' && plan.kind === 'image'
       : plan.kind === 'datetime'
         ? column.type === 'datetime'
         : isNumberColumn(column)
@@ -163,7 +164,7 @@ export function checkPlanFits(column: Column, plan: ColumnPlan) {
   if (!fits) {
     throw new TrainingError(
       'invalid-params',
-      `Column “${column.name}” holds ${column.type} values, which a ${plan.kind} step cannot read.`,
+      `Column “${column.name}” holds ${column.type} values, which ${plan.kind === 'image' || plan.kind === 'ordinal' ? 'an' : 'a'} ${plan.kind} step cannot read.`,
       column.name,
     );
   }
