@@ -12,6 +12,12 @@ import type { JobEventSink } from './events';
 import type { Cancellable } from './pool';
 import type { TrainSource } from './train-api';
 
+/**
+ * Where the known-in-advance features' values for the forecast steps come from: the table's own
+ * rows after each series' last target (target empty, features filled), or another table.
+ */
+export type ForecastFutureSource = { kind: 'after-target' } | TrainSource;
+
 export interface ForecastRequest {
   source: TrainSource;
   time: string;
@@ -35,6 +41,10 @@ export interface ForecastRequest {
   levels?: number[];
   /** Families to try; all by default. */
   families?: string[];
+  /** Numeric columns known in advance (prices, promotions, holidays). */
+  features?: string[];
+  /** The features' values at the forecast steps; the rows after the last target by default. */
+  future?: ForecastFutureSource;
 }
 
 export interface ForecastFinished {

@@ -1,11 +1,13 @@
 import { configureTfjs, initTfjs, type WasmPaths } from '../core/backend/tfjs';
 import { TrainingError } from '../core/errors/training-error';
 import { forecastTable, saveForecast } from '../core/forecast';
+import { prepareFeatures } from '../core/forecast/ui-features';
 import { forecastView } from '../core/forecast/ui-view';
 import { Table } from '../core/table';
 import type {
   ForecastApi,
   ForecastFailure,
+  ForecastFutureSource,
   ForecastProgress,
   ForecastRequest,
 } from './forecast-api';
@@ -49,6 +51,36 @@ export function createForecastService(options: ForecastServiceOptions = {}): For
     return options.loadVersion(source.versionId);
   }
 
+  /**
+   * The history to search and, with known-in-advance features, the rows that hold their future
+   * values; checked as the page checks them, so a request from elsewhere fails just as clearly.
+   */
+  async function tablesOf(request: ForecastRequest) {
+    const table = await tableOf(request.source);
+    const features = request.features ?? [];
+    if (!features.length) return { table, frequency: request.frequency };
+    const future: ForecastFutureSource = request.future ?? { kind: 'after-target' };
+    const prepared = prepareFeatures(table, {
+      time: request.time,
+      target: request.target,
+      ...(request.series?.length ? { series: request.series } : {}),
+      ...(request.frequency ? { frequency: request.frequency } : {}),
+      ...(request.fill ? { fill: request.fill } : {}),
+      ...(request.aggregate ? { aggregate: request.aggregate } : {}),
+      features,
+      horizon: request.horizon,
+      ...(future.kind === 'after-target' ? {} : { future: await tableOf(future) }),
+    });
+    if (!prepared.ok) {
+      throw new TrainingError('invalid-input', prepared.problems.join(' '), 'features');
+    }
+    return {
+      table: prepared.history,
+      frequency: prepared.frequency,
+      features: { features, future: prepared.future },
+    };
+  }
+
   const forecast: ForecastApi['forecast'] = (jobId, request, events) =>
     jobs.run(jobId, events, async ({ signal, progress }) => {
       // The last report is awaited: its reply comes after every earlier report has been handled
@@ -57,13 +89,14 @@ export function createForecastService(options: ForecastServiceOptions = {}): For
         Promise.resolve(events({ type: 'progress', progress: final })).catch(() => undefined);
       const started = now();
       try {
-        const table = await tableOf(request.source);
+        const { table, frequency, features } = await tablesOf(request);
         if (usesLagRegression(request)) await initBackend();
         const result = await forecastTable(table, {
           time: request.time,
           target: request.target,
           ...(request.series?.length ? { series: request.series } : {}),
-          ...(request.frequency ? { frequency: request.frequency } : {}),
+          ...(frequency ? { frequency } : {}),
+          ...features,
           ...(request.period !== undefined ? { period: request.period } : {}),
           ...(request.fill ? { fill: request.fill } : {}),
           ...(request.aggregate ? { aggregate: request.aggregate } : {}),

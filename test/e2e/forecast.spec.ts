@@ -152,7 +152,7 @@ test('Several series in one table: one forecast per store, picked from a list', 
 
   await nav.getByRole('link', { name: /^Forecast/ }).click();
   await expect(page.getByTestId('forecast-target')).toHaveValue('sales');
-  await page.getByTestId('forecast-series-column').selectOption('store');
+  await page.getByTestId('forecast-series-column').getByLabel('store').check();
   await expect(page.getByTestId('forecast-detected')).toContainText('2 series of 48–48 monthly');
   await page.getByTestId('forecast-horizon').fill('6');
   await page.getByTestId('forecast-budget').fill('8');

@@ -10,7 +10,7 @@ export interface ForecastColumns {
   readonly times: readonly string[];
   /** Number columns that can be forecast (not the times). */
   readonly targets: readonly string[];
-  /** Text columns with few distinct values, which can name series. */
+  /** Text and whole-number columns with few distinct values, which can name series. */
   readonly seriesIds: readonly string[];
 }
 
@@ -26,6 +26,20 @@ function readsAsTimes(column: Column): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the values, none missing, take between 2 and `most` distinct values, and are not just
+ * 0 and 1 (a flag, such as a promotion, rather than a name).
+ */
+function fewDistinct(values: Float64Array, most: number): boolean {
+  const seen = new Set<number>();
+  for (const value of values) {
+    if (Number.isNaN(value)) return false;
+    seen.add(value);
+    if (seen.size > most) return false;
+  }
+  return seen.size >= 3 || (seen.size === 2 && !(seen.has(0) && seen.has(1)));
 }
 
 /**
@@ -46,14 +60,16 @@ export function forecastColumns(table: Table): ForecastColumns {
         !times.includes(column.name),
     )
     .map((column) => column.name);
+  const most = Math.max(2, Math.min(200, table.rowCount / 8));
   const seriesIds = table.columns
-    .filter(
-      (column) =>
-        !isNumberColumn(column) &&
-        !times.includes(column.name) &&
-        column.dictionary.length >= 2 &&
-        column.dictionary.length <= Math.max(2, Math.min(200, table.rowCount / 8)),
-    )
+    .filter((column) => {
+      if (times.includes(column.name)) return false;
+      if (!isNumberColumn(column)) {
+        return column.dictionary.length >= 2 && column.dictionary.length <= most;
+      }
+      // Whole-number codes (store 1, 2, 3…) name series as well as text does.
+      return column.type === 'integer' && fewDistinct(column.values, most);
+    })
     .map((column) => column.name);
   return { times, targets, seriesIds };
 }

@@ -3,10 +3,13 @@ import type { SavedForecast } from './saved';
 
 /**
  * The registry signature of a saved forecaster: it takes the time column (and the series
- * columns, with the series it knows) and gives the target, stepping at its frequency up to its
- * horizon.
+ * columns, with the series it knows, and the known-in-advance features it was searched with) and
+ * gives the target, stepping at its frequency up to its horizon.
  */
-export function forecastSignature(saved: SavedForecast): ModelSignature {
+export function forecastSignature(
+  saved: SavedForecast,
+  features: readonly string[] = [],
+): ModelSignature {
   const ids = saved.series.map((series) => series.id).filter((id): id is string => id !== null);
   const single = saved.seriesColumns.length === 1;
   const inputs: SignatureInput[] = [
@@ -16,6 +19,7 @@ export function forecastSignature(saved: SavedForecast): ModelSignature {
       type: 'category',
       ...(single && ids.length ? { allowed: [...ids].sort() } : {}),
     })),
+    ...features.map((name): SignatureInput => ({ name, type: 'number' })),
   ];
   return {
     inputs,

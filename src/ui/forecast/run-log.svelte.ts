@@ -14,6 +14,8 @@ export interface ForecastLogSetup {
   experiment: string;
   datasetName: string;
   request: ForecastRequest;
+  /** The dataset version the features' future values come from, as the user knows it. */
+  futureName?: string;
 }
 
 /** Candidate settings as run params: nested values (an ensemble's members) are kept as text. */
@@ -73,10 +75,23 @@ export class ForecastRunLog extends QueuedRunLog {
   }
 
   private inputs() {
-    const { source } = this.settings.request;
-    return source.kind === 'version'
-      ? [{ datasetVersionId: source.versionId, role: 'training' }]
-      : [];
+    const { source, future, features } = this.settings.request;
+    return [
+      ...(source.kind === 'version'
+        ? [{ datasetVersionId: source.versionId, role: 'training' }]
+        : []),
+      ...(features?.length && future?.kind === 'version'
+        ? [{ datasetVersionId: future.versionId, role: 'future' }]
+        : []),
+    ];
+  }
+
+  /** Where the features' values for the forecast steps came from, in words. */
+  private futureParam(): string | null {
+    const { features, future } = this.settings.request;
+    if (!features?.length) return null;
+    if (future?.kind === 'version') return this.settings.futureName ?? future.versionId;
+    return future?.kind === 'columns' ? 'given rows' : 'rows after the last target';
   }
 
   private tags(source: string): Record<string, string> {
@@ -113,6 +128,8 @@ export class ForecastRunLog extends QueuedRunLog {
         metric: request.metric,
         budget_seconds: request.budgetSeconds,
         levels: (request.levels ?? [80, 95]).join(', '),
+        features: request.features?.join(', ') || null,
+        future: this.futureParam(),
       },
       tags: this.tags('forecast'),
       seed: request.seed,
@@ -124,6 +141,11 @@ export class ForecastRunLog extends QueuedRunLog {
     this.parent.log(
       `Forecasting “${request.target}” of ${datasetName} ${request.horizon} steps ahead by “${request.time}”: ${request.budgetSeconds} s budget, ${request.metric.toUpperCase()}, seed ${request.seed}.`,
     );
+    if (request.features?.length) {
+      this.parent.log(
+        `Known in advance: ${request.features.join(', ')}, their future values from ${this.futureParam()}.`,
+      );
+    }
   }
 
   private async onEvent(event: ForecastEvent) {

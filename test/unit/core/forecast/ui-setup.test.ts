@@ -54,6 +54,39 @@ describe('forecast set-up defaults for the shipped samples', () => {
   });
 });
 
+describe('forecastColumns', () => {
+  it('offers whole-number codes with few values as series IDs, beside text', () => {
+    const n = 48;
+    const table = new Table([
+      stringColumn(
+        'month',
+        Array.from({ length: n }, (_, t) => `${2020 + Math.floor(t / 12)}-${(t % 12) + 1}`),
+      ),
+      numberColumn(
+        'store',
+        Array.from({ length: n }, (_, t) => t % 3),
+        'integer',
+      ),
+      numberColumn(
+        'units',
+        Array.from({ length: n }, (_, t) => t * 7),
+        'integer',
+      ),
+      numberColumn(
+        'promo',
+        Array.from({ length: n }, (_, t) => t % 2),
+        'integer',
+      ),
+      numberColumn(
+        'sales',
+        Array.from({ length: n }, (_, t) => t / 2),
+      ),
+    ]);
+    // Units take 48 distinct values, far more than a series ID would; 0 and 1 make a flag.
+    expect(forecastColumns(table).seriesIds).toEqual(['store']);
+  });
+});
+
 describe('inspectSetup', () => {
   it('reports what is wrong instead of throwing, naming the row', () => {
     const table = new Table([

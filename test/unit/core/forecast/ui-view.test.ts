@@ -106,6 +106,13 @@ describe('forecast views for the lab', () => {
       },
     });
     expect(checkSignature(signature)).toEqual({ ok: true, signature });
+    // Known-in-advance features are inputs too: a forecast needs their future values.
+    const withFeatures = forecastSignature(saved, ['price', 'promo']);
+    expect(withFeatures.inputs.slice(2)).toEqual([
+      { name: 'price', type: 'number' },
+      { name: 'promo', type: 'number' },
+    ]);
+    expect(checkSignature(withFeatures).ok).toBe(true);
     const broken = { ...signature, output: { ...signature.output, forecast: { time: 'month' } } };
     expect(checkSignature(broken)).toMatchObject({
       ok: false,
