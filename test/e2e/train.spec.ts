@@ -129,3 +129,66 @@ test('cross-validates on a chosen dataset version and reports every fold', async
   await expect(page.getByText('refitted on all 200 rows')).toBeVisible();
   expect(pageErrors).toEqual([]);
 });
+
+test('leaves ID-like and constant columns out by default; dropping columns makes a version', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  await openLab(page);
+  const lines = ['id,x1,x2,plant,label'];
+  let state = 777;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  for (let i = 0; i < 120; i++) {
+    const x1 = next() * 4 - 2;
+    const x2 = next() * 4 - 2;
+    lines.push(`row-${i},${x1.toFixed(3)},${x2.toFixed(3)},north,${x1 > 0 ? 'yes' : 'no'}`);
+  }
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'ids.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(lines.join('\n')),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported ids.csv: 120 rows');
+
+  // The profile flags “id” and “plant”, so the Train page starts with them unticked.
+  await openTrain(page);
+  const form = page.getByRole('form', { name: 'Training settings' });
+  await form.getByLabel('Target column').selectOption('label');
+  const features = form.getByTestId('train-features');
+  await expect(features.locator('summary')).toHaveText(
+    'Feature columns: 2 of 4 (left out: id, plant)',
+  );
+  await features.locator('summary').click();
+  await expect(features.getByRole('checkbox', { name: /^id/ })).not.toBeChecked();
+  await expect(features.getByText('a different value in every row, like an ID')).toBeVisible();
+  await features.getByRole('checkbox', { name: 'x2' }).uncheck();
+  await expect(features.locator('summary')).toHaveText(
+    'Feature columns: 1 of 4 (left out: id, x2, plant)',
+  );
+  await form.getByLabel('Learner').selectOption('linear');
+  await form.getByRole('button', { name: 'Train' }).click();
+  expect(await metric(page, 'accuracy')).toBeGreaterThan(0.9);
+  await expect(page.getByRole('img', { name: /Permutation importance/ })).toBeVisible();
+
+  // The run records the features it was given.
+  await page.getByTestId('train-run-link').click();
+  await expect(page.getByText('features', { exact: true }).first()).toBeVisible();
+  await expect(page.getByText('x1', { exact: true }).first()).toBeVisible();
+
+  // Dropping columns on the Data page stores a new version without them.
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  const view = page.getByTestId('dataset-view');
+  await view.getByTestId('step-drop').click();
+  await view.getByRole('group', { name: 'Columns' }).getByLabel('id').check();
+  await view.getByRole('group', { name: 'Columns' }).getByLabel('plant').check();
+  await view.getByTestId('prepare-apply').click();
+  await expect(view.getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(view.locator('[data-testid="profile-row"][data-column="id"]')).toHaveCount(0);
+  await expect(view.locator('[data-testid="profile-row"][data-column="x1"]')).toHaveCount(1);
+  expect(pageErrors).toEqual([]);
+});

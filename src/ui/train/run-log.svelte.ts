@@ -26,6 +26,8 @@ export interface TrainingRunSetup {
   task: Task;
   learner: string;
   hyperparameters: Readonly<Record<string, unknown>>;
+  /** The feature columns, when some columns besides the target were left out. */
+  features?: readonly string[];
   validation: Validation;
   seed: number;
 }
@@ -77,6 +79,7 @@ export class TrainingRunLog {
         target: setup.target,
         ...validation,
         seed: setup.seed,
+        ...(setup.features ? { features: setup.features.join(', ') } : {}),
         ...setup.hyperparameters,
       },
       tags: { source: 'train', dataset: setup.datasetName, target: setup.target },
@@ -91,6 +94,7 @@ export class TrainingRunLog {
             learner: setup.learner,
             task: setup.task,
             params: setup.hyperparameters,
+            ...(setup.features ? { features: setup.features } : {}),
             validation: setup.validation,
             seed: setup.seed,
           },
