@@ -2,7 +2,7 @@ import type { LogicalType } from '../table';
 import * as datetimeText from './datetime-text';
 import type { MissingTokens } from './missing';
 import * as numberText from './number-text';
-import { detachString, StringDictionary } from './string-dictionary';
+import { asciiString, detachString, StringDictionary } from './string-dictionary';
 
 // Module-local bindings: some loaders turn every access to an imported binding into a getter
 // call, which would cost a call per cell in the loops below.
@@ -56,7 +56,8 @@ export class ColumnBuilder {
   capacity: number;
   values: Float64Array | null;
   codes: Int32Array | null = null;
-  private strings: StringDictionary | null = null;
+  /** The distinct strings (STRING mode). */
+  strings: StringDictionary | null = null;
 
   allIntegerLiterals = true;
   unsafeInteger: CellSample | null = null;
@@ -77,18 +78,19 @@ export class ColumnBuilder {
   nested = false;
   /**
    * Whether a reader may store plain decimal numbers (`-12.5`, `7`) it parsed itself straight
-   * into `values` (NUMBER mode): the column is inferred or held to `numeric`, and uses a point.
+   * into `values` (NUMBER mode): the column is inferred or held to `numeric`, so a number needs
+   * no check beyond what `keepsTexts` says.
    */
   readonly inlineNumbers: boolean;
 
   constructor(
     readonly target: BuilderTarget,
     private readonly missing: MissingTokens,
-    private readonly decimalCode = 46,
+    readonly decimalCode = 46,
     capacity = MIN_CAPACITY,
   ) {
     this.capacity = Math.max(16, capacity);
-    this.inlineNumbers = (target === 'infer' || target === 'numeric') && decimalCode === 46;
+    this.inlineNumbers = target === 'infer' || target === 'numeric';
     if (target === 'numeric' || target === 'integer') this.mode = NUMBER;
     else if (target === 'datetime') this.mode = DATETIME;
     else if (target !== 'infer') this.mode = STRING;
@@ -161,16 +163,18 @@ export class ColumnBuilder {
     return this.pushFirst(text, start, end);
   }
 
+  /** `pushRange` of a cell given as ASCII bytes. */
+  pushBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const text = asciiString(bytes, start, end);
+    return this.pushRange(text, 0, text.length);
+  }
+
   /**
-   * Adds a cell in STRING mode whose `hashRange` the caller computed while scanning its bytes
-   * (`bytes` holds the ASCII `text` at the same offsets): a shortcut for `pushRange`.
+   * Whether number and datetime cells whose value does not give their text back (`1.50`) still
+   * have their text kept; once the kept texts are dropped, such cells need no more than a value.
    */
-  pushHashed(bytes: Uint8Array, text: string, start: number, end: number, hash: number): void {
-    if (this.length === this.capacity) this.grow();
-    const code = this.missing.isMissingRange(text, start, end)
-      ? -1
-      : (this.strings as StringDictionary).internBytes(bytes, text, start, end, hash);
-    (this.codes as Int32Array)[this.length++] = code;
+  get keepsTexts(): boolean {
+    return this.keptRows !== null;
   }
 
   /** Adds a number from a typed source (JSON, Parquet). */
@@ -342,13 +346,26 @@ export class ColumnBuilder {
   takeValues(): Float64Array {
     const values = this.values ?? new Float64Array(0);
     this.values = null;
-    return values.length === this.length ? values : values.slice(0, this.length);
+    return trimmed(values, this.length);
   }
 
   /** The finished codes, trimmed to length (STRING mode). */
   takeCodes(): Int32Array {
     const codes = this.codes ?? new Int32Array(0);
     this.codes = null;
-    return codes.length === this.length ? codes : codes.slice(0, this.length);
+    return trimmed(codes, this.length);
   }
+}
+
+/**
+ * The first `length` cells. When the unused room is small (the capacity was estimated from the
+ * file's size) the column is a view of its buffer: copying every column at the end would cost
+ * time and, for a moment, twice the column's memory.
+ */
+function trimmed<T extends Float64Array | Int32Array>(array: T, length: number): T {
+  if (array.length === length) return array;
+  const slack = array.length - length;
+  return (
+    slack <= Math.max(65_536, length >>> 4) ? array.subarray(0, length) : array.slice(0, length)
+  ) as T;
 }

@@ -32,9 +32,9 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export const daysInMonth = (year: number, month: number) =>
   month === 2 && isLeap(year) ? 29 : (MONTH_DAYS[month - 1] as number);
 
-function twoDigits(text: string, at: number): number {
-  const a = text.charCodeAt(at) - 48;
-  const b = text.charCodeAt(at + 1) - 48;
+function twoDigits(bytes: Uint8Array, at: number): number {
+  const a = (bytes[at] as number) - 48;
+  const b = (bytes[at + 1] as number) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
@@ -48,17 +48,51 @@ export function parseIsoDatetime(text: string): number {
   return parseIsoRange(text, 0, text.length);
 }
 
-/** `parseIsoDatetime` of `text.slice(start, end)`, without making the slice. */
+const TABLE_FROM_YEAR = 1900;
+const TABLE_YEARS = 256;
+/** `daysFromCivil(year, month, 1)` for the years most dates fall in, filled on first use. */
+let monthStarts: Int32Array | null = null;
+
+function daysBeforeMonth(year: number, month: number): number {
+  const at = (year - TABLE_FROM_YEAR) * 12 + month - 1;
+  if (at < 0 || at >= TABLE_YEARS * 12) return daysFromCivil(year, month, 1);
+  if (monthStarts === null) {
+    monthStarts = new Int32Array(TABLE_YEARS * 12);
+    for (let k = 0; k < monthStarts.length; k++) {
+      monthStarts[k] = daysFromCivil(TABLE_FROM_YEAR + Math.floor(k / 12), (k % 12) + 1, 1);
+    }
+  }
+  return monthStarts[at] as number;
+}
+
+const MAX_ISO_LENGTH = 40;
+const isoScratch = new Uint8Array(MAX_ISO_LENGTH);
+
+/**
+ * `parseIsoDatetime` of `text.slice(start, end)`, without making the slice. Every character of
+ * an ISO datetime is ASCII, so other characters are read as a byte that matches none.
+ */
 export function parseIsoRange(text: string, start: number, end: number): number {
   const n = end - start;
-  if (n < 7 || n > 40) return NaN;
-  const century = twoDigits(text, start);
-  const yy = twoDigits(text, start + 2);
+  if (n < 7 || n > MAX_ISO_LENGTH) return NaN;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(start + i);
+    isoScratch[i] = code < 128 ? code : 255;
+  }
+  return parseIsoBytes(isoScratch, 0, n);
+}
+
+/** `parseIsoDatetime` of the bytes `bytes[start, end)`; it reads no byte outside them. */
+export function parseIsoBytes(bytes: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n < 7 || n > MAX_ISO_LENGTH) return NaN;
+  const century = twoDigits(bytes, start);
+  const yy = twoDigits(bytes, start + 2);
   if (century < 0 || yy < 0) return NaN;
   const year = century * 100 + yy;
-  const separator = text.charCodeAt(start + 4);
+  const separator = bytes[start + 4] as number;
   if (separator !== 45 && separator !== 47) return NaN;
-  const month = twoDigits(text, start + 5);
+  const month = twoDigits(bytes, start + 5);
   if (month < 1 || month > 12) return NaN;
   let layout = separator === 47 ? SLASH : 0;
   if (n === 7) {
@@ -66,39 +100,39 @@ export function parseIsoRange(text: string, start: number, end: number): number 
     lastDatetime.layout = YEAR_MONTH;
     return daysFromCivil(year, month, 1) * DAY_MS;
   }
-  if (n < 10 || text.charCodeAt(start + 7) !== separator) return NaN;
-  const day = twoDigits(text, start + 8);
+  if (n < 10 || bytes[start + 7] !== separator) return NaN;
+  const day = twoDigits(bytes, start + 8);
   if (day < 1 || day > daysInMonth(year, month)) return NaN;
-  let ms = daysFromCivil(year, month, day) * DAY_MS;
+  let ms = (daysBeforeMonth(year, month) + day - 1) * DAY_MS;
   if (n === 10) {
     lastDatetime.layout = layout;
     return ms;
   }
   if (n < 16) return NaN;
-  const between = text.charCodeAt(start + 10);
+  const between = bytes[start + 10] as number;
   if (between === 84) layout |= T_SEPARATOR;
   else if (between !== 32) return NaN;
-  const hour = twoDigits(text, start + 11);
-  const minute = twoDigits(text, start + 14);
-  if (hour < 0 || hour > 23 || text.charCodeAt(start + 13) !== 58 || minute < 0 || minute > 59) {
+  const hour = twoDigits(bytes, start + 11);
+  const minute = twoDigits(bytes, start + 14);
+  if (hour < 0 || hour > 23 || bytes[start + 13] !== 58 || minute < 0 || minute > 59) {
     return NaN;
   }
   ms += hour * 3_600_000 + minute * 60_000;
   let i = start + 16;
   let time = 1;
   let fractionDigits = 0;
-  if (i < end && text.charCodeAt(i) === 58) {
+  if (i < end && bytes[i] === 58) {
     if (start + 19 > end) return NaN;
-    const second = twoDigits(text, start + 17);
+    const second = twoDigits(bytes, start + 17);
     if (second < 0 || second > 59) return NaN;
     ms += second * 1000;
     time = 2;
     i = start + 19;
-    if (i < end && text.charCodeAt(i) === 46) {
+    if (i < end && bytes[i] === 46) {
       i++;
       let fraction = 0;
       while (i < end && fractionDigits < 10) {
-        const d = text.charCodeAt(i) - 48;
+        const d = (bytes[i] as number) - 48;
         if (d < 0 || d > 9) break;
         fraction = fraction * 10 + d;
         fractionDigits++;
@@ -110,23 +144,23 @@ export function parseIsoRange(text: string, start: number, end: number): number 
   }
   layout |= (time << TIME_SHIFT) | (fractionDigits << FRACTION_SHIFT);
   if (i < end) {
-    const zone = text.charCodeAt(i);
+    const zone = bytes[i] as number;
     if (zone === 90) {
       if (i + 1 !== end) return NaN;
       layout |= 1 << ZONE_SHIFT;
     } else if (zone === 43 || zone === 45) {
       if (i + 3 > end) return NaN;
-      const offsetHours = twoDigits(text, i + 1);
+      const offsetHours = twoDigits(bytes, i + 1);
       if (offsetHours < 0 || offsetHours > 18) return NaN;
       let offsetMinutes = 0;
       let kind: number;
       if (i + 3 === end) kind = 4;
-      else if (i + 6 === end && text.charCodeAt(i + 3) === 58) {
+      else if (i + 6 === end && bytes[i + 3] === 58) {
         kind = 2;
-        offsetMinutes = twoDigits(text, i + 4);
+        offsetMinutes = twoDigits(bytes, i + 4);
       } else if (i + 5 === end) {
         kind = 3;
-        offsetMinutes = twoDigits(text, i + 3);
+        offsetMinutes = twoDigits(bytes, i + 3);
       } else return NaN;
       if (offsetMinutes < 0 || offsetMinutes > 59) return NaN;
       const offset = (zone === 45 ? -1 : 1) * (offsetHours * 60 + offsetMinutes);

@@ -28,6 +28,8 @@ export class TextStreamDecoder {
   private head: Uint8Array = new Uint8Array(0);
   private nonAsciiSeen = false;
   private replacementSeen = false;
+  /** The last byte decoded may have begun a sequence the UTF-8 decoder still holds. */
+  private mayHold = false;
 
   constructor(private readonly option: EncodingOption) {}
 
@@ -46,6 +48,7 @@ export class TextStreamDecoder {
     if (this.encoding === 'windows-1252') return { ok: true, text: decodeWindows1252(bytes) };
     const decoder = this.decoder as TextDecoder;
     let text: string;
+    if (bytes.length > 0) this.mayHold = (bytes[bytes.length - 1] as number) >= 0x80;
     try {
       text = decoder.decode(bytes, { stream: !final });
     } catch {
@@ -70,6 +73,18 @@ export class TextStreamDecoder {
       });
     }
     return { ok: true, text };
+  }
+
+  /**
+   * Whether the next bytes, when all ASCII, would decode to exactly their own characters with
+   * nothing changing here, so a caller may read them without decoding: true once the encoding
+   * is settled on UTF-8 or windows-1252 (ASCII is the same in both) and the UTF-8 decoder holds
+   * no unfinished sequence.
+   */
+  passesAscii(): boolean {
+    if (!this.started) return false;
+    if (this.encoding === 'windows-1252') return true;
+    return this.encoding === 'utf-8' && !this.mayHold;
   }
 
   /** Picks the decoder from the byte-order mark and the option; returns the bytes after the mark. */

@@ -1,3 +1,4 @@
+import { asciiString } from './string-dictionary';
 import { DEFAULT_MISSING } from './types';
 
 /**
@@ -8,7 +9,8 @@ import { DEFAULT_MISSING } from './types';
 export class MissingTokens {
   private readonly tokens: Set<string>;
   private readonly byLength: string[][] = [];
-  private readonly firstCodes = new Uint8Array(128);
+  /** 1 for the ASCII characters a token starts with: other cells are rejected at once. */
+  readonly firstCodes = new Uint8Array(128);
   private readonly anyNonAsciiStart: boolean;
   private readonly maxLength: number;
 
@@ -48,6 +50,25 @@ export class MissingTokens {
     for (const token of candidates) {
       let i = 0;
       while (i < n && token.charCodeAt(i) === text.charCodeAt(start + i)) i++;
+      if (i === n) return true;
+    }
+    return false;
+  }
+
+  /** `isMissingRange` of the ASCII bytes `bytes[start, end)`. */
+  isMissingBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const n = end - start;
+    if (n <= 0) return true;
+    const first = bytes[start] as number;
+    if (first <= 32 || (bytes[end - 1] as number) <= 32) {
+      return this.isMissing(asciiString(bytes, start, end));
+    }
+    if (n > this.maxLength || first >= 128 || this.firstCodes[first] === 0) return false;
+    const candidates = this.byLength[n];
+    if (candidates === undefined) return false;
+    for (const token of candidates) {
+      let i = 0;
+      while (i < n && token.charCodeAt(i) === bytes[start + i]) i++;
       if (i === n) return true;
     }
     return false;

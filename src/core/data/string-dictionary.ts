@@ -10,7 +10,8 @@ export const HASH_PRIME = 0x01000193;
 /**
  * FNV-1a over the UTF-16 code units of `text.slice(start, end)`, with the high half folded into
  * the low bits that pick a slot. Callers that scan a range anyway fold
- * `hash = Math.imul(hash ^ code, HASH_PRIME)` from `HASH_SEED` and finish with `finishHash`.
+ * `hash = Math.imul(hash ^ code, HASH_PRIME)` from `HASH_SEED` and finish with `finishHash`; over
+ * ASCII bytes this gives the same hash as over the same text, so one dictionary serves both.
  */
 export function hashRange(text: string, start: number, end: number): number {
   let hash = HASH_SEED;
@@ -20,21 +21,37 @@ export function hashRange(text: string, start: number, end: number): number {
 
 export const finishHash = (hash: number) => hash ^ (hash >>> 16);
 
-/**
- * Interns strings given as ranges of a larger text: a hash of the characters finds the entry in
- * an open-addressing table, and only a new value is cut out of the text. Codes are dense, in
- * order of first appearance.
- */
+const ASCII_PIECE = 4096;
+
+/** The string of ASCII bytes `bytes[start, end)`. */
+export function asciiString(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= ASCII_PIECE) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
+  let text = '';
+  for (let at = start; at < end; at += ASCII_PIECE) {
+    const piece = bytes.subarray(at, Math.min(end, at + ASCII_PIECE));
+    text += String.fromCharCode.apply(null, piece as unknown as number[]);
+  }
+  return text;
+}
+
 /** Past this many bytes, new ASCII entries are no longer copied into the byte pool. */
 const POOL_CAP = 16 * 1024 * 1024;
 
+/**
+ * Interns strings given as ranges of a larger text, or of ASCII bytes: a hash of the characters
+ * finds the entry in an open-addressing table, and only a new value is cut out. Codes are dense,
+ * in order of first appearance.
+ */
 export class StringDictionary {
   readonly entries: string[] = [];
   private hashes = new Int32Array(64);
+  private lengths = new Int32Array(64);
   private slots = new Int32Array(128).fill(-1);
   private mask = 127;
   /**
-   * The ASCII entries' characters as bytes, so `internBytes` compares a candidate byte to byte:
+   * The ASCII entries' characters as bytes, so `findBytes` compares a candidate byte to byte:
    * `poolStarts[code]` is where entry `code` starts in `pool`, or −1 when it is not there.
    */
   private pool = new Uint8Array(1024);
@@ -57,67 +74,75 @@ export class StringDictionary {
     for (;;) {
       const code = slots[slot] as number;
       if (code < 0) break;
-      if (this.hashes[code] === hash) {
+      if (this.hashes[code] === hash && this.lengths[code] === length) {
         const entry = this.entries[code] as string;
-        if (entry.length === length) {
-          let i = 0;
-          while (i < length && entry.charCodeAt(i) === text.charCodeAt(start + i)) i++;
-          if (i === length) return code;
-        }
+        let i = 0;
+        while (i < length && entry.charCodeAt(i) === text.charCodeAt(start + i)) i++;
+        if (i === length) return code;
       }
       slot = (slot + 1) & this.mask;
     }
-    return this.add(text, start, end, hash, slot);
+    return this.add(detachString(text.slice(start, end)), hash, slot);
   }
 
   /**
-   * `internHashed` for an ASCII range whose bytes `bytes` holds at the same offsets as `text`:
-   * candidates are compared byte to byte, and `text` is only read to cut out a new entry.
+   * The code of the ASCII bytes `bytes[start, end)` with hash `hash` (as `hashRange` computes
+   * it), or −1 when they are not an entry yet.
    */
-  internBytes(bytes: Uint8Array, text: string, start: number, end: number, hash: number): number {
+  findBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
     const length = end - start;
     const slots = this.slots;
-    const pool = this.pool;
-    let slot = hash & this.mask;
+    const hashes = this.hashes;
+    const lengths = this.lengths;
+    const mask = this.mask;
+    let slot = hash & mask;
     for (;;) {
       const code = slots[slot] as number;
-      if (code < 0) break;
-      if (this.hashes[code] === hash) {
-        const entry = this.entries[code] as string;
-        if (entry.length === length) {
-          const at = this.poolStarts[code] as number;
-          let i = 0;
-          if (at >= 0) while (i < length && pool[at + i] === bytes[start + i]) i++;
-          else while (i < length && entry.charCodeAt(i) === bytes[start + i]) i++;
-          if (i === length) return code;
+      if (code < 0) return -1;
+      if (hashes[code] === hash && lengths[code] === length) {
+        const at = this.poolStarts[code] as number;
+        let i = 0;
+        if (at >= 0) {
+          const pool = this.pool;
+          while (i < length && pool[at + i] === bytes[start + i]) i++;
+        } else {
+          const entry = this.entries[code] as string;
+          while (i < length && entry.charCodeAt(i) === bytes[start + i]) i++;
         }
+        if (i === length) return code;
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
-    return this.add(text, start, end, hash, slot);
   }
 
-  private add(text: string, start: number, end: number, hash: number, slot: number): number {
+  /** `findBytes`, adding the bytes as a new entry when they are not one yet. */
+  internBytes(bytes: Uint8Array, start: number, end: number, hash: number): number {
+    const code = this.findBytes(bytes, start, end, hash);
+    if (code >= 0) return code;
+    let slot = hash & this.mask;
+    while ((this.slots[slot] as number) >= 0) slot = (slot + 1) & this.mask;
+    return this.add(asciiString(bytes, start, end), hash, slot);
+  }
+
+  private add(entry: string, hash: number, slot: number): number {
     const code = this.entries.length;
-    this.entries.push(detachString(text.slice(start, end)));
+    this.entries.push(entry);
     if (code === this.hashes.length) {
-      const hashes = new Int32Array(code * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-      const starts = new Int32Array(code * 2);
-      starts.set(this.poolStarts);
-      this.poolStarts = starts;
+      this.hashes = grown(this.hashes, code * 2);
+      this.lengths = grown(this.lengths, code * 2);
+      this.poolStarts = grown(this.poolStarts, code * 2);
     }
     this.hashes[code] = hash;
-    this.poolStarts[code] = this.toPool(text, start, end);
+    this.lengths[code] = entry.length;
+    this.poolStarts[code] = this.toPool(entry);
     this.slots[slot] = code;
     if (2 * this.entries.length > this.mask) this.rehash();
     return code;
   }
 
   /** Copies an ASCII entry into the pool; returns where it starts, or −1. */
-  private toPool(text: string, start: number, end: number): number {
-    const length = end - start;
+  private toPool(entry: string): number {
+    const length = entry.length;
     const at = this.poolLength;
     if (at + length > POOL_CAP) return -1;
     if (at + length > this.pool.length) {
@@ -127,7 +152,7 @@ export class StringDictionary {
     }
     const pool = this.pool;
     for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(start + i);
+      const code = entry.charCodeAt(i);
       if (code >= 128) return -1;
       pool[at + i] = code;
     }
@@ -147,4 +172,10 @@ export class StringDictionary {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(array);
+  return out;
 }

@@ -4,6 +4,7 @@ import { describeBinary, TextStreamDecoder } from '../encoding';
 import { parseIsoDatetime } from '../datetime-text';
 import { MissingTokens } from '../missing';
 import { parseNumberText } from '../number-text';
+import { asciiString } from '../string-dictionary';
 import { checkImportOptions, isAborted, resolveLimits, unknownOverrideWarnings } from '../options';
 import {
   cancelledError,
@@ -111,17 +112,6 @@ function isPlainAscii(bytes: Uint8Array): boolean {
   return true;
 }
 
-/** `lastIndexOf(newline)` on ASCII bytes: a backward scan, which only crosses the last record. */
-function lastIndexIn(bytes: Uint8Array, newline: Newline): number {
-  const last = newline.charCodeAt(newline.length - 1);
-  for (let i = bytes.length - 1; i >= 0; i--) {
-    if (bytes[i] !== last) continue;
-    if (newline.length === 1) return i;
-    if (i > 0 && bytes[i - 1] === 13) return i - 1;
-  }
-  return -1;
-}
-
 const countChar = (text: string, char: string, from: number, to: number) => {
   let count = 0;
   let at = text.indexOf(char, from);
@@ -147,8 +137,8 @@ function singleCharacter(
 }
 
 /**
- * The row reader stores plain numbers and ISO datetimes without asking the missing tokens, so it
- * may only when no token is itself such a value; numbers also need a delimiter that cannot be
+ * The byte reader stores plain numbers and ISO datetimes without asking the missing tokens, so
+ * it may only when no token is itself such a value; numbers also need a delimiter that cannot be
  * part of one.
  */
 function inlineCells(missing: readonly string[], delimiter: string) {
@@ -193,7 +183,10 @@ class CsvImport implements CsvImporter {
   private reserved = false;
   private rows = 0;
   private bytes = 0;
-  /** Holds the ASCII bytes of a chunk together with the record carried over from the last. */
+  /**
+   * Holds a chunk's bytes after the record carried over from the last, then a line feed that
+   * ends every scan of the byte reader.
+   */
   private scratch = new Uint8Array(0);
   /** The first bytes, held until there are enough to tell a binary file. */
   private head: Uint8Array | null = new Uint8Array(0);
@@ -274,7 +267,24 @@ class CsvImport implements CsvImporter {
       const binary = describeBinary(input);
       if (binary) return this.fail({ code: 'binary', ...binary });
     }
-    const step = (this.decoder as TextStreamDecoder).decode(input, final);
+    const decoder = this.decoder as TextStreamDecoder;
+    if (this.state === 'rows' && this.options.splitter !== 'papaparse' && decoder.passesAscii()) {
+      // ASCII needs no decoding: records are read straight from the bytes, up to the first
+      // that holds anything else.
+      const length = this.toScratch(this.pending, input);
+      if (length >= 0) {
+        const ok = this.parseBytes(length, final, true);
+        if (ok && !final) this.reportProgress();
+        return ok;
+      }
+    }
+    const ok = this.decodeText(input, final);
+    if (ok && !final) this.reportProgress();
+    return ok;
+  }
+
+  private decodeText(bytes: Uint8Array, final: boolean): boolean {
+    const step = (this.decoder as TextStreamDecoder).decode(bytes, final);
     if (!step.ok) {
       const line = this.lineAtEnd(step.textBefore);
       return this.fail({
@@ -283,10 +293,8 @@ class CsvImport implements CsvImporter {
         line,
       });
     }
-    const ascii = step.text.length === input.length && isPlainAscii(input);
-    const ok = this.pushText(step.text, final, ascii ? input : null);
-    if (ok && !final) this.reportProgress();
-    return ok;
+    const ascii = step.text.length === bytes.length && isPlainAscii(bytes);
+    return this.pushText(step.text, final, ascii);
   }
 
   /** The line at the end of `pending` followed by `more`. */
@@ -299,9 +307,9 @@ class CsvImport implements CsvImporter {
     );
   }
 
-  /** `asciiBytes`, when given, are the bytes `text` was decoded from: ASCII without NUL. */
-  private pushText(text: string, final: boolean, asciiBytes: Uint8Array | null = null): boolean {
-    const nul = asciiBytes === null ? text.indexOf('\u0000') : -1;
+  /** `ascii`: `text` was decoded from as many bytes, all ASCII and none NUL. */
+  private pushText(text: string, final: boolean, ascii = false): boolean {
+    const nul = ascii ? -1 : text.indexOf('\u0000');
     if (nul >= 0) {
       const line = this.lineAtEnd(text.slice(0, nul));
       return this.fail({
@@ -310,32 +318,81 @@ class CsvImport implements CsvImporter {
         line,
       });
     }
-    const carried = this.pending;
     this.pending += text;
     if (this.state === 'start') {
       if (!final && this.pending.length < SNIFF_CHARS) return true;
       if (!this.sniff(final)) return false;
-      return this.parsePending(final, this.withCarried(this.pending, NO_BYTES));
+      if (this.options.splitter !== 'papaparse') {
+        const length = this.toScratch(this.pending, NO_BYTES);
+        if (length >= 0) return this.parseBytes(length, final, false);
+      }
     }
-    return this.parsePending(final, asciiBytes && this.withCarried(carried, asciiBytes));
+    return this.parsePending(final);
   }
 
   /**
-   * The bytes of `carried + text`, where `bytes` are those of `text`, or null when `carried`
-   * (the unfinished record of the previous chunk) is not ASCII. Reuses one buffer.
+   * Writes `carried + bytes` into `scratch`, then a line feed; returns their length, or −1 when
+   * `carried` (text read before, e.g. the unfinished record of the previous chunk) is not ASCII
+   * or holds a quote.
    */
-  private withCarried(carried: string, bytes: Uint8Array): Uint8Array | null {
-    if (carried.length === 0) return bytes;
+  private toScratch(carried: string, bytes: Uint8Array): number {
     const length = carried.length + bytes.length;
-    if (this.scratch.length < length) this.scratch = new Uint8Array(Math.ceil(length * 1.25));
+    if (this.scratch.length < length + 1) {
+      this.scratch = new Uint8Array(Math.ceil((length + 1) * 1.25));
+    }
     const scratch = this.scratch;
+    const quote = this.quote.charCodeAt(0);
     for (let i = 0; i < carried.length; i++) {
       const code = carried.charCodeAt(i);
-      if (code >= 128) return null;
+      if (code >= 128 || code === quote) return -1;
       scratch[i] = code;
     }
     scratch.set(bytes, carried.length);
-    return scratch.subarray(0, length);
+    scratch[length] = 10;
+    return length;
+  }
+
+  /**
+   * Reads the records in `scratch[0, length)` from the bytes while they are quote-free ASCII;
+   * what follows the last complete record waits in `pending`. From the first record that holds
+   * anything else, the rest is read as text: decoded, when the bytes are undecoded input
+   * (`undecoded`), else already text.
+   */
+  private parseBytes(length: number, final: boolean, undecoded: boolean): boolean {
+    const sink = this.sink as RowSink;
+    let consumed = 0;
+    // Only text that is read at once can end in a line this long: judge it as text.
+    if (!final || length <= this.limits.maxLineChars) {
+      sink.beginChunk();
+      const { newline, delimiter, quote, pendingLine } = this;
+      consumed = sink.readBytes(
+        this.scratch,
+        length,
+        final,
+        newline,
+        delimiter,
+        quote,
+        pendingLine,
+      );
+      sink.endChunk();
+      if (consumed < 0) return this.fail(sink.error as ImportError);
+      this.pendingLine += sink.lineBreaks;
+      if (!sink.needsText) {
+        this.pending = final ? '' : asciiString(this.scratch, consumed, length);
+        this.reserveRows();
+        if (!final && this.pending.length > this.limits.maxLineChars) {
+          return this.fail(this.lineTooLong(this.pending, 0));
+        }
+        return true;
+      }
+    }
+    // The bytes before `consumed` were ASCII, which decodes alike in every encoding the decoder
+    // can be reading now, and it holds no unfinished sequence: the rest can be decoded afresh.
+    const rest = this.scratch.subarray(consumed, length);
+    this.pending = '';
+    return undecoded
+      ? this.decodeText(rest, final)
+      : this.pushText(asciiString(rest, 0, rest.length), final);
   }
 
   private sniff(final: boolean): boolean {
@@ -390,8 +447,7 @@ class CsvImport implements CsvImporter {
     return true;
   }
 
-  /** `bytes`, when given, hold `pending` (all ASCII) at the same offsets. */
-  private parsePending(final: boolean, bytes: Uint8Array | null): boolean {
+  private parsePending(final: boolean): boolean {
     const text = this.pending;
     const limit = this.limits.maxLineChars;
     if (final && text.length > limit) {
@@ -401,28 +457,16 @@ class CsvImport implements CsvImporter {
       }
     }
     const sink = this.sink as RowSink;
-    const quoteCode = this.quote.charCodeAt(0);
-    const quoted =
-      (bytes && quoteCode < 128 ? bytes.indexOf(quoteCode) : text.indexOf(this.quote)) >= 0;
+    const quoted = text.indexOf(this.quote) >= 0;
     let consumed: number;
     let newlines: number;
     sink.beginChunk();
     if (!quoted && this.options.splitter !== 'papaparse') {
-      const lastBreak =
-        bytes === null ? text.lastIndexOf(this.newline) : lastIndexIn(bytes, this.newline);
+      const lastBreak = text.lastIndexOf(this.newline);
       consumed = final ? text.length : lastBreak < 0 ? 0 : lastBreak + this.newline.length;
       const header = this.options.header !== false;
       const { newline, delimiter, pendingLine } = this;
-      const lines = scanRecords(
-        text,
-        consumed,
-        newline,
-        delimiter,
-        sink,
-        pendingLine,
-        header,
-        bytes,
-      );
+      const lines = scanRecords(text, consumed, newline, delimiter, sink, pendingLine, header);
       sink.endChunk();
       if (lines < 0) return this.fail(sink.error as ImportError);
       newlines = lines;

@@ -1,7 +1,4 @@
-import * as rowSink from './row-sink';
 import type { RowSink } from './row-sink';
-
-const { LINE_ADDED, LINE_FAILED } = rowSink;
 
 /** Whether `text.slice(start, end).trim()` is empty, as papaparse's rows are judged. */
 const isBlankRange = (text: string, start: number, end: number) => {
@@ -17,10 +14,9 @@ const isBlankRange = (text: string, start: number, end: number) => {
  * Splits quote-free text into records and fields: every line break ends a record and every
  * delimiter ends a field, exactly as papaparse's own fast mode splits such text (which a test
  * checks). Fields go to the sink as ranges of `text`, so numbers and datetimes are read in place
- * instead of each becoming a string. When the text is ASCII, `bytes` holds it at the same offsets
- * and records of two or more fields are read from the bytes in one pass (`RowSink.addLine`).
- * Consumes `[0, end)` and returns the number of line breaks read, or −1 on an error (left in
- * `sink.error`).
+ * instead of each becoming a string. (ASCII input takes `RowSink.readBytes` instead, which reads
+ * the same records from the bytes.) Consumes `[0, end)` and returns the number of line breaks
+ * read, or −1 on an error (left in `sink.error`).
  */
 export function scanRecords(
   text: string,
@@ -30,7 +26,6 @@ export function scanRecords(
   sink: RowSink,
   firstLine: number,
   header: boolean,
-  bytes: Uint8Array | null,
 ): number {
   const newlineLength = newline.length;
   const delimiterCode = delimiter.charCodeAt(0);
@@ -67,16 +62,6 @@ export function scanRecords(
       if (header) continue;
     }
     const width = sink.width;
-    if (bytes !== null && width > 1) {
-      const read = sink.addLine(bytes, text, start, lineEnd, delimiterCode, line);
-      if (read === LINE_ADDED) continue;
-      if (read === LINE_FAILED) return -1;
-      // A record of another width: split it and let the sink pad, cut or refuse it.
-      const fields = text.slice(start, lineEnd).split(delimiter);
-      if (fields.length === 1 && isBlankRange(text, start, lineEnd)) continue;
-      if (!sink.addFields(fields, line)) return -1;
-      continue;
-    }
     // Fields are short: a character loop beats a call to indexOf per field.
     let count = 0;
     let fieldStart = start;

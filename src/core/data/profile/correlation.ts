@@ -42,111 +42,120 @@ function moments(values: Float64Array): Moments {
   return { complete: count === values.length, mean, squares };
 }
 
-/**
- * Pearson's r over the rows where both columns are present (pandas' pairwise-complete `corr`),
- * for pairs where at least one column has gaps: means over the shared rows, then the sums.
- */
-function pearsonPair(x: Float64Array, y: Float64Array): number | null {
-  const n = x.length;
-  let count = 0;
-  let xSum = 0;
-  let ySum = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i] as number;
-    const b = y[i] as number;
-    if (a === a && b === b) {
-      count++;
-      xSum += a;
-      ySum += b;
-    }
-  }
-  if (count < 2) return null;
-  const xMean = xSum / count;
-  const yMean = ySum / count;
-  let covariance = 0;
-  let xSquares = 0;
-  let ySquares = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i] as number;
-    const b = y[i] as number;
-    if (a === a && b === b) {
-      const dx = a - xMean;
-      const dy = b - yMean;
-      covariance += dx * dy;
-      xSquares += dx * dx;
-      ySquares += dy * dy;
-    }
-  }
-  const denominator = Math.sqrt(xSquares * ySquares);
-  return denominator > 0 ? clamp(covariance / denominator) : null;
-}
-
 /** The mean of the present values, or 0 when there are none. */
 export function presentMean(values: Float64Array): number {
   const mean = moments(values).mean;
   return Number.isNaN(mean) ? 0 : mean;
 }
 
-const BLOCK_ROWS = 512;
+const BLOCK_ROWS = 1024;
+
+/** Σ a·b over the first `rows` entries of two blocks. */
+function dot(a: Float64Array, aAt: number, b: Float64Array, bAt: number, rows: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    s0 += (a[aAt + r] as number) * (b[bAt + r] as number);
+    s1 += (a[aAt + r + 1] as number) * (b[bAt + r + 1] as number);
+  }
+  if (r < rows) s0 += (a[aAt + r] as number) * (b[bAt + r] as number);
+  return s0 + s1;
+}
 
 /**
- * Cross products of the mean-centred complete columns, accumulated block by block: each block's
- * rows are copied row-major into a small buffer, so every column is read once instead of once
- * per pair (the pairwise loop is bound by memory, not arithmetic).
+ * Adds to `sums[at…at+5]` the count, Σx, Σy, Σx², Σy² and Σxy over the rows of two blocks
+ * where both values are present.
  */
-function centredCrossProducts(
-  columns: readonly Float64Array[],
-  means: readonly number[],
-): Float64Array {
+function pairSums(
+  a: Float64Array,
+  aAt: number,
+  b: Float64Array,
+  bAt: number,
+  rows: number,
+  sums: Float64Array,
+  at: number,
+): void {
+  let count = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let r = 0; r < rows; r++) {
+    const x = a[aAt + r] as number;
+    const y = b[bAt + r] as number;
+    if (x !== x || y !== y) continue;
+    count++;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    syy += y * y;
+    sxy += x * y;
+  }
+  sums[at] = (sums[at] as number) + count;
+  sums[at + 1] = (sums[at + 1] as number) + sx;
+  sums[at + 2] = (sums[at + 2] as number) + sy;
+  sums[at + 3] = (sums[at + 3] as number) + sxx;
+  sums[at + 4] = (sums[at + 4] as number) + syy;
+  sums[at + 5] = (sums[at + 5] as number) + sxy;
+}
+
+/**
+ * Pearson's r of every pair, over the rows where both are present (pandas' pairwise-complete
+ * `corr`), in one pass over blocks of rows: each block's values are copied, less their column's
+ * mean, into a small column-major buffer, so every column is read once instead of once per
+ * pair (the pairwise loop is bound by memory, not arithmetic). Pairs of complete columns sum
+ * cross products; a pair with gaps also sums its own counts and moments, from which its
+ * shared-row means are taken out at the end (the values are already centred, so little is lost).
+ */
+export function pearsonMatrix(columns: readonly NumericInput[]): Matrix {
   const k = columns.length;
+  const stats = columns.map((column) => moments(column.values));
+  const matrix = square(k);
+  const n = columns[0]?.values.length ?? 0;
+  const complete = stats.map((stat) => stat.complete);
   const products = new Float64Array(k * k);
-  const n = columns[0]?.length ?? 0;
+  const sums = complete.every(Boolean) ? new Float64Array(0) : new Float64Array(6 * k * k);
   const buffer = new Float64Array(BLOCK_ROWS * k);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const rows = Math.min(BLOCK_ROWS, n - start);
     for (let c = 0; c < k; c++) {
-      const column = columns[c] as Float64Array;
-      const mean = means[c] as number;
-      for (let r = 0; r < rows; r++) buffer[r * k + c] = (column[start + r] as number) - mean;
+      const values = (columns[c] as NumericInput).values;
+      const mean = (stats[c] as Moments).mean;
+      const at = c * BLOCK_ROWS;
+      for (let r = 0; r < rows; r++) buffer[at + r] = (values[start + r] as number) - mean;
     }
-    for (let r = 0; r < rows; r++) {
-      const base = r * k;
-      for (let i = 0; i < k; i++) {
-        const x = buffer[base + i] as number;
-        const at = i * k;
-        for (let j = i; j < k; j++) {
-          products[at + j] = (products[at + j] as number) + x * (buffer[base + j] as number);
-        }
+    for (let i = 0; i < k; i++) {
+      for (let j = i + 1; j < k; j++) {
+        const pair = i * k + j;
+        if (complete[i] && complete[j]) {
+          const sum = dot(buffer, i * BLOCK_ROWS, buffer, j * BLOCK_ROWS, rows);
+          products[pair] = (products[pair] as number) + sum;
+        } else pairSums(buffer, i * BLOCK_ROWS, buffer, j * BLOCK_ROWS, rows, sums, 6 * pair);
       }
     }
   }
-  return products;
-}
-
-export function pearsonMatrix(columns: readonly NumericInput[]): Matrix {
-  const stats = columns.map((column) => moments(column.values));
-  const matrix = square(columns.length);
-  const complete = columns.flatMap((_, i) => ((stats[i] as Moments).complete ? [i] : []));
-  const products = centredCrossProducts(
-    complete.map((i) => (columns[i] as NumericInput).values),
-    complete.map((i) => (stats[i] as Moments).mean),
-  );
-  const position = new Map(complete.map((column, at) => [column, at]));
-  const k = complete.length;
-  for (let i = 0; i < columns.length; i++) {
+  for (let i = 0; i < k; i++) {
     const row = matrix[i] as (number | null)[];
-    row[i] = (stats[i] as Moments).squares > 0 ? 1 : null;
-    for (let j = i + 1; j < columns.length; j++) {
-      const a = position.get(i);
-      const b = position.get(j);
+    const squares = (stats[i] as Moments).squares;
+    row[i] = squares > 0 ? 1 : null;
+    for (let j = i + 1; j < k; j++) {
+      const pair = i * k + j;
       let r: number | null;
-      if (a !== undefined && b !== undefined) {
-        const denominator = Math.sqrt(
-          (products[a * k + a] as number) * (products[b * k + b] as number),
-        );
-        r = denominator > 0 ? clamp((products[a * k + b] as number) / denominator) : null;
+      if (complete[i] && complete[j]) {
+        const denominator = Math.sqrt(squares * (stats[j] as Moments).squares);
+        r = denominator > 0 ? clamp((products[pair] as number) / denominator) : null;
       } else {
-        r = pearsonPair((columns[i] as NumericInput).values, (columns[j] as NumericInput).values);
+        const at = 6 * pair;
+        const count = sums[at] as number;
+        const sx = sums[at + 1] as number;
+        const sy = sums[at + 2] as number;
+        const xx = (sums[at + 3] as number) - (sx * sx) / count;
+        const yy = (sums[at + 4] as number) - (sy * sy) / count;
+        const xy = (sums[at + 5] as number) - (sx * sy) / count;
+        const denominator = Math.sqrt(xx * yy);
+        r = count >= 2 && xx > 0 && yy > 0 && denominator > 0 ? clamp(xy / denominator) : null;
       }
       row[j] = r;
       (matrix[j] as (number | null)[])[i] = r;
@@ -224,37 +233,56 @@ export function cramersVMatrix(columns: readonly CategoricalInput[]): Matrix {
 /**
  * The correlation ratio η = √(between-group / total sum of squares) of `x` grouped by `group`, in
  * one pass over values shifted by `center` (any value near the mean keeps the sums exact enough).
+ * Even and odd rows count into separate tallies, so that runs of one level do not wait on the
+ * previous row's store: with few levels that halves the time.
  */
 export function correlationRatio(
   x: Float64Array,
   group: CategoricalInput,
   center = 0,
 ): number | null {
-  const counts = new Float64Array(group.levels);
-  const sums = new Float64Array(group.levels);
+  const levels = group.levels;
+  const counts = new Float64Array(2 * levels);
+  const sums = new Float64Array(2 * levels);
   const codes = group.codes;
+  const length = x.length;
   let n = 0;
-  let total = 0;
-  let squares = 0;
-  for (let i = 0; i < x.length; i++) {
-    const value = (x[i] as number) - center;
-    const level = codes[i] as number;
-    if (value !== value || level < 0) continue;
-    counts[level] = (counts[level] as number) + 1;
-    sums[level] = (sums[level] as number) + value;
-    n++;
-    total += value;
-    squares += value * value;
+  let evenTotal = 0;
+  let evenSquares = 0;
+  let oddTotal = 0;
+  let oddSquares = 0;
+  for (let i = 0; i < length; i += 2) {
+    const even = (x[i] as number) - center;
+    const evenLevel = codes[i] as number;
+    if (even === even && evenLevel >= 0) {
+      counts[evenLevel] = (counts[evenLevel] as number) + 1;
+      sums[evenLevel] = (sums[evenLevel] as number) + even;
+      n++;
+      evenTotal += even;
+      evenSquares += even * even;
+    }
+    if (i + 1 === length) break;
+    const odd = (x[i + 1] as number) - center;
+    const oddLevel = codes[i + 1] as number;
+    if (odd === odd && oddLevel >= 0) {
+      const at = levels + oddLevel;
+      counts[at] = (counts[at] as number) + 1;
+      sums[at] = (sums[at] as number) + odd;
+      n++;
+      oddTotal += odd;
+      oddSquares += odd * odd;
+    }
   }
   if (n < 2) return null;
+  const total = evenTotal + oddTotal;
   const mean = total / n;
-  const totalSquares = squares - total * mean;
+  const totalSquares = evenSquares + oddSquares - total * mean;
   if (!(totalSquares > 0)) return null;
   let between = 0;
-  for (let level = 0; level < group.levels; level++) {
-    const count = counts[level] as number;
+  for (let level = 0; level < levels; level++) {
+    const count = (counts[level] as number) + (counts[levels + level] as number);
     if (count === 0) continue;
-    const deviation = (sums[level] as number) / count - mean;
+    const deviation = ((sums[level] as number) + (sums[levels + level] as number)) / count - mean;
     between += count * deviation * deviation;
   }
   return Math.min(1, Math.sqrt(between / totalSquares));

@@ -1,6 +1,7 @@
 import type { NumberType } from '../../table';
 import { randomInt, type Random } from '../../random';
 import { HyperLogLog, mix32 } from './hyperloglog';
+import { sortFloat64 } from './sort';
 import type { Histogram, Quantiles, TopValue } from './types';
 
 export interface NumberSummary {
@@ -134,20 +135,30 @@ interface Grid {
 
 /**
  * The coarsest grid every value sits on: whole days, seconds or milliseconds for datetimes,
- * else whole numbers or up to four decimals; null when there is none.
+ * else whole numbers or up to four decimals; null when there is none, or when the grid would
+ * have more than `maxSteps` steps between `min` and `max` (finer grids only have more).
  */
-function gridOf(present: Float64Array, type: NumberType, magnitude: number): Grid | null {
+function gridOf(
+  present: Float64Array,
+  type: NumberType,
+  min: number,
+  max: number,
+  maxSteps: number,
+): Grid | null {
+  const span = max - min;
   if (type === 'datetime') {
     for (const unit of [DAY_MS, 1000, 1]) {
+      if (span / unit + 1 > maxSteps) return null;
       let on = true;
       for (let i = 0; i < present.length && on; i++) on = (present[i] as number) % unit === 0;
       if (on) return { unit, divisor: 1 };
     }
     return null;
   }
+  const magnitude = Math.max(Math.abs(min), Math.abs(max));
   let divisor = 1;
   for (let decimals = 0; ;) {
-    if (magnitude * divisor >= 2 ** 52) return null;
+    if (magnitude * divisor >= 2 ** 52 || span * divisor + 1 > maxSteps) return null;
     let i = 0;
     for (; i < present.length; i++) {
       const value = present[i] as number;
@@ -177,11 +188,7 @@ function summarizeByCounting(
 > {
   const { unit, divisor } = grid;
   const count = values.length;
-  const tally = new Int32Array(range);
-  for (let i = 0; i < count; i++) {
-    const k = Math.round(((values[i] as number) * divisor) / unit) - base;
-    tally[k] = (tally[k] as number) + 1;
-  }
+  const tally = tallySteps(values, divisor, unit, base, range);
   const valueAt = (k: number) => ((base + k) * unit) / divisor;
   const probabilities = [0.05, 0.25, 0.5, 0.75, 0.95];
   const ranks = probabilities.flatMap((p) => {
@@ -238,6 +245,39 @@ function summarizeByCounting(
     histogram: { edges, counts },
     top: top.values.map((value, i) => ({ value, count: top.counts[i] as number })),
   };
+}
+
+/**
+ * How many values sit on each grid step. On a short grid, even and odd values count into
+ * separate tallies, so that a run of one value (a column has many when it has few values) does
+ * not wait on the previous value's store.
+ */
+function tallySteps(
+  values: Float64Array,
+  divisor: number,
+  unit: number,
+  base: number,
+  range: number,
+): Int32Array {
+  const tally = new Int32Array(range);
+  const count = values.length;
+  if (range > COUNTING_RANGE) {
+    for (let i = 0; i < count; i++) {
+      const k = Math.round(((values[i] as number) * divisor) / unit) - base;
+      tally[k] = (tally[k] as number) + 1;
+    }
+    return tally;
+  }
+  const odd = new Int32Array(range);
+  for (let i = 0; i < count; i += 2) {
+    const k = Math.round(((values[i] as number) * divisor) / unit) - base;
+    tally[k] = (tally[k] as number) + 1;
+    if (i + 1 === count) break;
+    const m = Math.round(((values[i + 1] as number) * divisor) / unit) - base;
+    odd[m] = (odd[m] as number) + 1;
+  }
+  for (let k = 0; k < range; k++) tally[k] = (tally[k] as number) + (odd[k] as number);
+  return tally;
 }
 
 const FLOAT_BITS = new Float64Array(1);
@@ -357,7 +397,9 @@ export function summarizeNumbers(
   const present = count === values.length ? copy : copy.subarray(0, count);
   const std = count > 1 ? Math.sqrt(Math.max(0, squares) / (count - 1)) : null;
   const integral = type === 'integer' || type === 'boolean';
-  const grid = gridOf(present, type, Math.max(Math.abs(min), Math.abs(max)));
+  const maxSteps = Math.min(Math.max(COUNTING_RANGE, 2 * count), MAX_COUNTING_RANGE);
+  // A little room over `maxSteps`: the exact range is judged below, from the rounded steps.
+  const grid = gridOf(present, type, min, max, maxSteps + 2);
   if (grid) {
     const base = Math.round((min * grid.divisor) / grid.unit);
     const range = Math.round((max * grid.divisor) / grid.unit) - base + 1;
@@ -368,7 +410,7 @@ export function summarizeNumbers(
   }
   const exact = count <= options.exactLimit;
   const sample = exact ? present : sampleValues(present, options);
-  sample.sort();
+  sortFloat64(sample);
   const quantiles: Quantiles = {
     p5: quantileSorted(sample, 0.05),
     p25: quantileSorted(sample, 0.25),
