@@ -61,7 +61,9 @@ With --json the last line of stdout is one JSON object:
 With --series, every forecast item also has "series"; "best", "leaderboard" and "period" describe
 the first series, "series": {ID: {"period", "best", "leaderboard", "test"}} holds every series'
 own, and "test" is the mean over the series.
---out DIR writes DIR/forecast.json (the fitted models, to forecast again) and DIR/forecast.csv.`;
+--out DIR writes DIR/forecast.json (the fitted models, to forecast again) and DIR/forecast.csv.
+With --features, forecast.json names them, and a model that reads them forecasts again only from
+a table of their values at the new forecast steps.`;
 
 const DEFAULT_BUDGET = 30;
 

@@ -35,6 +35,8 @@ export interface SeriesResult extends SeriesForecast {
   readonly futureTimes: Float64Array;
   /** Whether calendar features were given to the models (needed to forecast again). */
   readonly calendar: boolean;
+  /** The known-in-advance columns given to the models, after the calendar's; absent if none. */
+  readonly features?: readonly string[];
 }
 
 export interface TableForecast {
@@ -201,6 +203,7 @@ export async function forecastTable(
       seasonality,
       futureTimes,
       calendar: regressors !== undefined,
+      ...(options.features?.length ? { features: [...options.features] } : {}),
     });
   }
   return { axis, warnings, series: results };

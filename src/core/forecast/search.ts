@@ -1,6 +1,13 @@
 import { checkCancelled, TrainingError } from '../errors/training-error';
 import { accuracy, maseScale, meanAccuracy, type Accuracy, type AccuracyMetric } from './accuracy';
-import { backtest, planFolds, scoreFold, type Fold, type FoldResult } from './backtest';
+import {
+  backtest,
+  DEFAULT_FOLDS,
+  planFolds,
+  scoreFold,
+  type Fold,
+  type FoldResult,
+} from './backtest';
 import {
   decomposeForChart,
   residualDiagnostics,
@@ -315,7 +322,19 @@ function foldForecasts(folds: readonly FoldResult[]): FoldForecast[] {
   }));
 }
 
-/** The shortest training window the plan allows, dropping the most demanding candidates first. */
+/**
+ * Fewer cut-offs than this choose by noise: one or two windows of a short series say little about
+ * which model forecasts best. When the candidates that need the longest training windows would
+ * leave fewer, they are dropped so that the others get these many folds.
+ */
+export const MIN_FOLDS = 4;
+
+/**
+ * The fold plan and the candidates it admits. The plan admits every candidate when the series is
+ * long enough; otherwise the most demanding candidates (lag regression on short series) are
+ * dropped until the folds reach the full horizon (or half of it, when nothing reaches it all) and
+ * number at least `MIN_FOLDS` (or as many as the least demanding candidates allow).
+ */
 function planFor(
   n: number,
   specs: CandidateSpec[],
@@ -324,19 +343,45 @@ function planFor(
   const minimum = (spec: CandidateSpec) =>
     getForecaster(spec.model).minLength(periodOf(spec.params, options.period));
   const lengths = [...new Set(specs.map(minimum))].sort((a, b) => b - a);
-  for (const minTrain of lengths) {
-    if (n - minTrain < 1) continue;
-    const folds = planFolds(n, {
-      horizon: options.horizon,
-      folds: options.folds,
-      step: options.step,
-      minTrain,
-    });
-    if (!folds.length) continue;
+  // Windows under two seasons teach the seasonal models nothing and would drop seasonal naive,
+  // the benchmark every choice is checked against: when candidates are dropped for more folds,
+  // the folds still train on two seasons, unless even the least demanding plan has to go lower.
+  const floor = 2 * Math.max(1, options.period) + 1;
+  const plansFrom = (minima: readonly number[]) =>
+    minima
+      .filter((minTrain) => n - minTrain >= 1)
+      .map((minTrain) => ({
+        minTrain,
+        folds: planFolds(n, {
+          horizon: options.horizon,
+          folds: options.folds,
+          step: options.step,
+          minTrain,
+        }),
+      }))
+      .filter((plan) => plan.folds.length > 0);
+  const floored = plansFrom([...new Set(lengths.map((length) => Math.max(length, floor)))]);
+  const plans = floored.length ? floored : plansFrom(lengths);
+  if (plans.length) {
+    const reach = (plan: (typeof plans)[number]) => plan.folds[0]!.horizon;
+    const widest = Math.max(...plans.map(reach));
+    // Folds that stop short of the horizon score the wrong thing, so candidates are dropped to
+    // reach it; when no plan does, to reach at least half of it.
+    const needed =
+      widest >= options.horizon
+        ? options.horizon
+        : Math.min(widest, Math.ceil(options.horizon / 2));
+    const reaching = plans.filter((plan) => reach(plan) >= needed);
+    const enough = Math.min(
+      options.folds ?? DEFAULT_FOLDS,
+      MIN_FOLDS,
+      Math.max(...reaching.map((plan) => plan.folds.length)),
+    );
+    const chosen = reaching.find((plan) => plan.folds.length >= enough)!;
     return {
-      folds,
-      eligible: specs.filter((spec) => minimum(spec) <= minTrain),
-      dropped: specs.filter((spec) => minimum(spec) > minTrain),
+      folds: chosen.folds,
+      eligible: specs.filter((spec) => minimum(spec) <= chosen.minTrain),
+      dropped: specs.filter((spec) => minimum(spec) > chosen.minTrain),
     };
   }
   const shortest = lengths.at(-1) ?? 2;
@@ -537,12 +582,22 @@ export async function searchForecast(
       entry.model === (HAS_SEASON(period) ? 'snaive' : 'naive') &&
       entry.params.period === undefined,
   );
-  if (benchmark && best !== benchmark && !best.members?.includes(benchmark.trial)) {
-    const beats = clearlyBetter(
-      foldScores(best, foldResults, metric),
-      foldScores(benchmark, foldResults, metric),
-      folds,
-    );
+  if (benchmark && best !== benchmark && sameForecasts(best, benchmark)) {
+    // A model that forecasts as the benchmark does on every fold (a seasonal random walk found by
+    // ARIMA) is the benchmark: keep the simpler one rather than average two copies of it.
+    best = benchmark;
+  } else if (benchmark && best !== benchmark && !best.members?.includes(benchmark.trial)) {
+    // Folds cut short of the horizon (a series barely longer than the horizon) say nothing of the
+    // last steps, where a trend extrapolated from a short history errs most: the win is then not
+    // clear however large.
+    const coversHorizon = folds[0]!.horizon >= horizon;
+    const beats =
+      coversHorizon &&
+      clearlyBetter(
+        foldScores(best, foldResults, metric),
+        foldScores(benchmark, foldResults, metric),
+        folds,
+      );
     if (!beats) {
       const members = [...(best.members ?? [best.trial]), benchmark.trial].map((id) =>
         entries.find((entry) => entry.trial === id)!,
@@ -696,6 +751,7 @@ function familyKey(spec: CandidateSpec): string {
  * whole horizons fit in the span of cut-offs, plus one. On a short series or a short span of folds
  * a model that won by chance then does not replace the benchmark outright: the search blends the
  * two instead, which bounds the loss when the win was noise and keeps much of the gain when not.
+ * Fewer than two independent folds never make a clear win.
  */
 export function clearlyBetter(
   scores: ArrayLike<number>,
@@ -717,6 +773,9 @@ export function clearlyBetter(
   const sd = Math.sqrt(sumSquares / (count - 1));
   const span = folds.at(-1)!.origin - folds[0]!.origin;
   const independent = Math.min(count, 1 + span / Math.max(1, folds[0]!.horizon));
+  // Cut-offs spanning less than one horizon test nearly the same steps: their spread says nothing
+  // of how the difference varies, so no win over them is clear, however large.
+  if (independent < 2) return false;
   return mean + sd / Math.sqrt(independent) < 0;
 }
 
@@ -757,6 +816,26 @@ function ensembleEntry(
 }
 
 /**
+ * Whether two candidates forecast alike on every fold, up to the rounding of their fits (an
+ * ARIMA(0,0,0)(0,1,0) and seasonal naive differ in the sixth digit).
+ */
+export function sameForecasts(
+  a: Pick<LeaderboardEntry, 'folds'>,
+  b: Pick<LeaderboardEntry, 'folds'>,
+): boolean {
+  return (
+    a.folds.length === b.folds.length &&
+    a.folds.every((fold, f) => {
+      const other = b.folds[f]!.mean;
+      return (
+        fold.mean.length === other.length &&
+        fold.mean.every((value, i) => Math.abs(value - other[i]!) <= 1e-6 * (1 + Math.abs(value)))
+      );
+    })
+  );
+}
+
+/**
  * The best mean of the top 2…k candidates, scored on the folds they were backtested on (their
  * stored forecasts; nothing is refitted). Only distinct forecasts are combined.
  */
@@ -775,14 +854,7 @@ function bestEnsemble(
   const candidates: LeaderboardEntry[] = [];
   for (const entry of ranked) {
     if (!Number.isFinite(entry.backtest[metric])) continue;
-    const same = candidates.some((chosen) =>
-      chosen.folds.every((fold, f) =>
-        fold.mean.every(
-          (value, i) => Math.abs(value - entry.folds[f]!.mean[i]!) <= 1e-9 * (1 + Math.abs(value)),
-        ),
-      ),
-    );
-    if (!same) candidates.push(entry);
+    if (!candidates.some((chosen) => sameForecasts(chosen, entry))) candidates.push(entry);
   }
   const scored = new Map<number, readonly FoldResult[]>();
   for (let k = 2; k <= Math.min(size, candidates.length); k++) {
