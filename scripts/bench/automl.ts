@@ -125,9 +125,12 @@ function main() {
       '0',
       '--test',
       test,
+      '--out',
+      join(dir, 'ours'),
       '--json',
     ]);
     const summary = lastLine(ours.stdout);
+    const ourReport = JSON.parse(readFileSync(join(dir, 'ours', 'automl.json'), 'utf8'));
     const metric: string = summary.metric;
     console.log(`${dataset.name}: scikit-learn, 5-fold CV on ${metric}…`);
     const reference = lastLine(
@@ -153,8 +156,14 @@ function main() {
         best: summary.best.learner,
         best_params: summary.best.params,
         cv_score: summary.best.cv_score,
-        trials: summary.leaderboard.length,
-        /** Seconds inside the command, as it reports them (budget + refit). */
+        trials: ourReport.trials.length,
+        /** Why the search stopped: `converged` before the budget, or `budget`. */
+        stop_reason: ourReport.stop_reason,
+        stop_detail: ourReport.stop_detail,
+        /**
+         * Seconds inside the command, as it reports them (search + refit): at most budget_s, less
+         * when the search converged first.
+         */
         elapsed_s: summary.elapsed_s,
         /** The whole process, start-up (TypeScript loading) included. */
         wall_s: ours.seconds,
@@ -168,7 +177,8 @@ function main() {
       at_least_as_good: atLeastAsGood,
     };
     console.log(
-      `  ${metric}: ours ${ourScore.toFixed(4)} (${entry.ours.best}, ${summary.elapsed_s.toFixed(1)} s) · ` +
+      `  ${metric}: ours ${ourScore.toFixed(4)} (${entry.ours.best}, ${entry.ours.trials} trials, ` +
+        `${entry.ours.stop_reason}, ${summary.elapsed_s.toFixed(1)} s) · ` +
         `scikit-learn ${theirScore.toFixed(4)} (${reference.best}, ${reference.wall_s.toFixed(1)} s)` +
         `${atLeastAsGood ? '' : '  ← behind'}`,
     );

@@ -1,22 +1,47 @@
 import { TrainingError } from '../core/errors/training-error';
 import { CliError } from './errors';
 import { processOutput, type Output } from './io';
-import { automl, AUTOML_USAGE } from './commands/automl';
-import { profile, PROFILE_USAGE } from './commands/profile';
-import { predict, PREDICT_USAGE } from './commands/predict';
-import { train, TRAIN_USAGE } from './commands/train';
-import { exportModel, EXPORT_USAGE } from './commands/export';
-import { forecast, FORECAST_USAGE } from './commands/forecast';
 
-const USAGE = `Bunsen — the lab's machine learning from the command line.
+type Command = (argv: string[], io: Output, now: () => number) => Promise<number>;
 
-  ${PROFILE_USAGE}
-  ${TRAIN_USAGE}
-  ${AUTOML_USAGE}
-  ${PREDICT_USAGE}
-  ${EXPORT_USAGE}
-  ${FORECAST_USAGE}
+/**
+ * Each command is imported when it runs, so that starting one loads only what it needs: most
+ * of the lab's core (learners, tfjs, ONNX) is never loaded by `profile`, say.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<{ run: Command; usage: string }>>> = {
+  profile: async () => {
+    const { profile, PROFILE_USAGE } = await import('./commands/profile');
+    return { run: (argv, io) => profile(argv, io), usage: PROFILE_USAGE };
+  },
+  train: async () => {
+    const { train, TRAIN_USAGE } = await import('./commands/train');
+    return { run: train, usage: TRAIN_USAGE };
+  },
+  automl: async () => {
+    const { automl, AUTOML_USAGE } = await import('./commands/automl');
+    return { run: automl, usage: AUTOML_USAGE };
+  },
+  predict: async () => {
+    const { predict, PREDICT_USAGE } = await import('./commands/predict');
+    return { run: (argv, io) => predict(argv, io), usage: PREDICT_USAGE };
+  },
+  export: async () => {
+    const { exportModel, EXPORT_USAGE } = await import('./commands/export');
+    return { run: (argv, io) => exportModel(argv, io), usage: EXPORT_USAGE };
+  },
+  forecast: async () => {
+    const { forecast, FORECAST_USAGE } = await import('./commands/forecast');
+    return { run: forecast, usage: FORECAST_USAGE };
+  },
+};
+
+async function usage(): Promise<string> {
+  const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
+  return `Bunsen — the lab's machine learning from the command line.
+
+${commands.map(({ usage: line }) => `  ${line}`).join('\n')}
 `;
+}
 
 export async function main(
   argv: string[],
@@ -26,26 +51,18 @@ export async function main(
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case 'profile':
-        return await profile(rest, io);
-      case 'train':
-        return await train(rest, io, now);
-      case 'automl':
-        return await automl(rest, io, now);
-      case 'predict':
-        return await predict(rest, io);
-      case 'export':
-        return await exportModel(rest, io);
-      case 'forecast':
-        return await forecast(rest, io, now);
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        io.out(USAGE);
+        io.out(await usage());
         return command === undefined ? 2 : 0;
-      default:
-        throw new CliError(`Unknown command “${command}”.\n\n${USAGE}`);
+      default: {
+        const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+        if (!load) throw new CliError(`Unknown command “${command}”.\n\n${await usage()}`);
+        const { run } = await load();
+        return await run(rest, io, now);
+      }
     }
   } catch (error) {
     if (error instanceof CliError) {

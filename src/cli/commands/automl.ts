@@ -4,15 +4,18 @@ import { parseArgs } from 'node:util';
 import {
   AUTOML_METRICS,
   DEFAULT_BUDGET_SECONDS,
+  GPU_LEARNERS,
   metricByName,
   runAutoML,
   type AutoMLEvent,
   type AutoMLSummary,
   type LeaderboardEntry,
+  type TrialExecutorFactory,
   type TrialRecord,
 } from '../../core/automl';
 import { initTfjs } from '../../core/backend/tfjs';
-import type { Task } from '../../core/learners/types';
+import { LEARNER_NAMES } from '../../core/learners/registry';
+import type { LearnerName, Task } from '../../core/learners/types';
 import { evaluate, headline, type EvaluationReport } from '../../core/model';
 import { CliError } from '../errors';
 import { parseSeed, readTable, type Output } from '../io';
@@ -20,7 +23,25 @@ import { trialConcurrency, trialThreads, type TrialThreads } from '../trial-thre
 
 export const AUTOML_USAGE =
   'bunsen automl TRAIN.csv --target COL [--task classification|regression] [--metric NAME] ' +
-  '[--budget SECONDS] [--seed N] [--max-trials N] [--test TEST.csv] [--out DIR] [--json]';
+  '[--budget SECONDS] [--seed N] [--max-trials N] [--learners gbdt,forest,…] [--full-budget] ' +
+  '[--test TEST.csv] [--out DIR] [--json]';
+
+const AUTOML_HELP = `Usage: ${AUTOML_USAGE}
+
+Searches learners and their settings for the best cross-validated model of TRAIN.csv, then
+refits it (or an ensemble) on all rows.
+
+  --budget SECONDS   the most time it takes, refit included (default ${DEFAULT_BUDGET_SECONDS}); it stops
+                     earlier once every learner was tried and the best score stopped improving
+  --full-budget      search until the budget is spent, even once the search has converged
+  --max-trials N     run at most N trials; with --seed the search is the same on any machine
+  --learners LIST    search only these learners (${LEARNER_NAMES.join(', ')})
+  --metric NAME      rank models by NAME (${AUTOML_METRICS.classification.join(', ')};
+                     ${AUTOML_METRICS.regression.join(', ')})
+  --test TEST.csv    score the final model on held-out rows
+  --out DIR          write DIR/model.json and the full report DIR/automl.json
+  --json             print one JSON line instead of the leaderboard
+`;
 
 /** Entries of the leaderboard printed in the JSON line; DIR/automl.json has every trial. */
 const LEADERBOARD_LINES = 25;
@@ -32,6 +53,21 @@ function parseBudget(text: string | undefined): number {
     throw new CliError(`--budget must be a number of seconds above 0, got “${text}”.`);
   }
   return budget;
+}
+
+function parseLearners(text: string | undefined): LearnerName[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(LEARNER_NAMES as readonly string[]).includes(name));
+  if (!names.length || unknown.length) {
+    throw new CliError(
+      `--learners takes a comma-separated list of ${LEARNER_NAMES.join(', ')}; got “${text}”.`,
+    );
+  }
+  return names as LearnerName[];
 }
 
 function parseMaxTrials(text: string | undefined): number | undefined {
@@ -82,7 +118,7 @@ function progressPrinter(io: Output) {
         break;
       case 'search-stopped':
         io.err(
-          `Search stopped (${event.reason}) after ${event.trials} trials in ${event.elapsedSeconds.toFixed(1)} s.\n`,
+          `Search stopped (${event.reason}) after ${event.trials} trials in ${event.elapsedSeconds.toFixed(1)} s: ${event.detail}\n`,
         );
         break;
       case 'ensemble':
@@ -129,6 +165,7 @@ function report(
     elapsed_s: elapsed,
     search_s: summary.searchSeconds,
     stop_reason: summary.stopReason,
+    stop_detail: summary.stopDetail,
     best: bestOf(summary),
     leaderboard: summary.leaderboard.map(leaderboardEntry),
     ensemble: summary.ensemble,
@@ -158,11 +195,18 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
       budget: { type: 'string' },
       seed: { type: 'string' },
       'max-trials': { type: 'string' },
+      learners: { type: 'string' },
+      'full-budget': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
       test: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
+  if (values.help) {
+    io.out(AUTOML_HELP);
+    return 0;
+  }
   const [file, ...extra] = positionals;
   if (!file || extra.length || !values.target) throw new CliError(`Usage: ${AUTOML_USAGE}`);
   const task = values.task as Task | undefined;
@@ -177,22 +221,48 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
   }
   const budget = parseBudget(values.budget);
   const maxTrials = parseMaxTrials(values['max-trials']);
+  const learners = parseLearners(values.learners);
+  const untilConverged = !values['full-budget'];
   const seed = parseSeed(values.seed);
-  // tfjs starts beside reading the data and the first trials; only tfjs trials wait for it.
-  const tfjs = initTfjs().then(
-    (setup) => {
-      if (setup.ok)
-        io.err(`Neural and linear learners run on the tfjs ${setup.backend} backend.\n`);
-    },
-    (error: unknown) =>
-      io.err(`tfjs did not start: ${error instanceof Error ? error.message : String(error)}\n`),
-  );
-  const threads = trialThreads(trialConcurrency(), tfjs);
+  const threads = trialThreads(trialConcurrency(), Promise.resolve());
   try {
-    return await search(values, { file, task, budget, maxTrials, seed, started }, threads, io, now);
+    return await search(
+      values,
+      { file, task, budget, maxTrials, seed, started, learners, untilConverged },
+      { concurrency: threads.concurrency, trials: startingTfjs(threads.trials, io) },
+      io,
+      now,
+    );
   } finally {
     await threads.close();
   }
+}
+
+/**
+ * Loading and starting tfjs takes seconds, so it starts only when the first tfjs trial (linear,
+ * neural network) is about to run on this thread; a search without one never loads it. Trials of
+ * other learners do not wait for it.
+ */
+function startingTfjs(trials: TrialExecutorFactory, io: Output): TrialExecutorFactory {
+  let started: Promise<void> | null = null;
+  const start = () =>
+    (started ??= initTfjs().then(
+      (setup) => {
+        if (setup.ok) {
+          io.err(`Neural and linear learners run on the tfjs ${setup.backend} backend.\n`);
+        }
+      },
+      (error: unknown) =>
+        io.err(`tfjs did not start: ${error instanceof Error ? error.message : String(error)}\n`),
+    ));
+  return (workload, local) =>
+    trials(workload, {
+      concurrency: local.concurrency,
+      run: async (spec, signal) => {
+        if (GPU_LEARNERS.has(spec.learner)) await start();
+        return local.run(spec, signal);
+      },
+    });
 }
 
 interface Parsed {
@@ -202,12 +272,14 @@ interface Parsed {
   readonly maxTrials: number | undefined;
   readonly seed: number;
   readonly started: number;
+  readonly learners: readonly LearnerName[] | undefined;
+  readonly untilConverged: boolean;
 }
 
 async function search(
   values: { target?: string; metric?: string; test?: string; out?: string; json?: boolean },
-  { file, task, budget, maxTrials, seed, started }: Parsed,
-  threads: TrialThreads,
+  { file, task, budget, maxTrials, seed, started, learners, untilConverged }: Parsed,
+  threads: Pick<TrialThreads, 'concurrency' | 'trials'>,
   io: Output,
   now: () => number,
 ): Promise<number> {
@@ -232,6 +304,8 @@ async function search(
     ...(values.metric ? { metric: values.metric } : {}),
     seed,
     ...(maxTrials !== undefined ? { maxTrials } : {}),
+    ...(learners ? { learners } : {}),
+    stopWhenConverged: untilConverged,
     budgetSeconds: Math.max(budget - spent, 1e-3),
     now,
     onEvent: progressPrinter(io),

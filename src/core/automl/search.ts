@@ -4,6 +4,7 @@ import { EnsembleModel } from '../model/ensemble';
 import type { Model, Predictor } from '../model/model';
 import { seededRandom, type Random } from '../random';
 import type { Table } from '../table';
+import { checkConvergence, patienceFor, scoreNoise } from './convergence';
 import { fitCost } from './cost';
 import { chooseEnsemble } from './ensemble';
 import {
@@ -45,10 +46,17 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Stop early enough, within the budget, for `finish` to refit the best model (default true). */
   readonly reserveRefit?: boolean;
+  /**
+   * Stop before the budget once every learner has been tried and the best score has stopped
+   * moving (default true); see `checkConvergence`.
+   */
+  readonly stopWhenConverged?: boolean;
 }
 
 export interface RunResult {
   readonly reason: StopReason;
+  /** Why it stopped, in a sentence. */
+  readonly detail: string;
   readonly trials: number;
   readonly elapsedSeconds: number;
 }
@@ -126,6 +134,8 @@ export class AutoMLSearch {
   private readonly states: LearnerState[];
   private readonly predictions = new Map<number, Float64Array>();
   private readonly refitEstimates = new Map<number, number>();
+  /** Standard errors of the successful trials' scores, by id. */
+  private readonly noise = new Map<number, number>();
   private readonly refits = new Map<number, Model>();
   private readonly ratios: number[] = [];
   private readonly rng: Random;
@@ -147,6 +157,9 @@ export class AutoMLSearch {
   private waiters: (() => void)[] = [];
   private searchSeconds = 0;
   private stopReason: StopReason | null = null;
+  private stopDetail: string | null = null;
+  /** Set when the current run's results say the search has converged. */
+  private convergence: string | null = null;
   private lastEnsemble: EnsembleChoice | null = null;
   private lastRefit = { seconds: 0, rows: 0 };
 
@@ -264,6 +277,8 @@ export class AutoMLSearch {
     const slots = this.concurrency;
     const started = new Set<number>();
     const before = this.records.length;
+    const untilConverged = options.stopWhenConverged === false ? null : { firstOfRun: this.nextId };
+    this.convergence = null;
     let elapsed = 0;
     let stopping: StopReason | null = null;
     let reason: StopReason;
@@ -300,9 +315,9 @@ export class AutoMLSearch {
           const next = this.queue.find((pending) => !pending.gpu || !gpuBusy);
           if (!next) {
             if (capped && started.size + this.queue.length >= maxTrials) break;
-            const proposed = this.proposeNext(left);
+            const proposed = this.proposeNext(left, untilConverged);
             if (proposed === 'wait') break;
-            if (proposed === 'exhausted' || proposed === 'budget') {
+            if (proposed === 'exhausted' || proposed === 'budget' || proposed === 'converged') {
               if (!this.flights.size && !this.queue.length) stopping = proposed;
               break;
             }
@@ -337,14 +352,17 @@ export class AutoMLSearch {
       this.running = false;
     }
     const ran = this.records.length - before;
+    const detail = this.describeStop(reason, budget, maxTrials);
     this.stopReason = reason;
+    this.stopDetail = detail;
     this.emit({
       type: 'search-stopped',
       reason,
+      detail,
       elapsedSeconds: this.searchSeconds,
       trials: this.records.length,
     });
-    return { reason, trials: ran, elapsedSeconds: elapsed };
+    return { reason, detail, trials: ran, elapsedSeconds: elapsed };
   }
 
   /**
@@ -410,6 +428,7 @@ export class AutoMLSearch {
       ensemble: this.lastEnsemble,
       searchSeconds: this.elapsedSeconds,
       stopReason: this.stopReason,
+      stopDetail: this.stopDetail,
       refit: this.lastRefit,
     });
   }
@@ -510,16 +529,58 @@ export class AutoMLSearch {
    * (each waits for a result of its own), the earliest result outstanding is taken in first:
    * still an order fixed by the seed, never by which trial finished first.
    */
-  private proposeNext(left: number): Pending | 'exhausted' | 'budget' | 'wait' {
+  private proposeNext(
+    left: number,
+    untilConverged: { readonly firstOfRun: number } | null,
+  ): Pending | 'exhausted' | 'budget' | 'wait' | 'converged' {
     const horizon = this.nextId - PROPOSAL_WINDOW;
     this.applyFinished(horizon);
     if ([...this.unapplied].some((id) => id <= horizon)) return 'wait';
+    if (untilConverged && this.hasConverged(horizon, untilConverged.firstOfRun)) {
+      return 'converged';
+    }
     for (;;) {
       const proposed = this.propose(left);
       if (proposed !== 'blocked') return proposed;
       const earliest = Math.min(...this.unapplied);
       if (!Number.isFinite(earliest) || !this.finished.has(earliest)) return 'wait';
       this.applyFinished(earliest);
+    }
+  }
+
+  /**
+   * Whether the results through `horizon` (all taken in) show a converged search: every learner
+   * still searched has a result, and the best score has stopped moving (`checkConvergence`).
+   */
+  private hasConverged(horizon: number, firstOfRun: number): boolean {
+    if (this.convergence !== null) return true;
+    const active = this.states.filter((state) => !state.dropped);
+    if (!active.length || active.some((state) => state.trials === 0)) return false;
+    const check = checkConvergence({
+      records: this.records.filter((record) => record.id <= horizon),
+      firstOfRun,
+      patience: patienceFor(active.length),
+      lossOf: (record) => this.lossOf(record),
+      noiseOf: (record) => this.noise.get(record.id) ?? 0,
+    });
+    if (check.converged) this.convergence = check.reason;
+    return check.converged;
+  }
+
+  private describeStop(reason: StopReason, budget: number, maxTrials?: number): string {
+    switch (reason) {
+      case 'converged':
+        return `Every learner was tried and ${this.convergence ?? 'the best score stopped improving'}.`;
+      case 'budget':
+        return `The time budget of ${Number(budget.toPrecision(3))} s is spent.`;
+      case 'max-trials':
+        return `It ran the ${maxTrials} trial${maxTrials === 1 ? '' : 's'} it was allowed.`;
+      case 'threshold':
+        return `A trial reached the target score of ${this.options.stopScore}.`;
+      case 'cancelled':
+        return 'It was stopped before its budget was spent.';
+      case 'exhausted':
+        return 'No learner had a trial left to run in the time left.';
     }
   }
 
@@ -629,6 +690,11 @@ export class AutoMLSearch {
       // Fits grow a little slower than their rows (early stopping, shallower relative trees).
       const growth = Math.pow(this.prepared.target.y.length / info.rows, 0.9);
       this.refitEstimates.set(info.id, meanFold * growth);
+      const { metric, plan, shape } = this.prepared;
+      this.noise.set(
+        info.id,
+        scoreNoise(metric, plan, shape.classes, outcome.foldScores, outcome.predictions),
+      );
       if (outcome.predictions) this.keepPredictions(info.id, outcome.predictions);
     }
     const stoppedByEnd = outcome.status === 'timeout' && flight.limit >= flight.stopAt;

@@ -14,6 +14,7 @@ export interface SummaryInput {
   readonly ensemble: EnsembleChoice | null;
   readonly searchSeconds: number;
   readonly stopReason: StopReason | null;
+  readonly stopDetail: string | null;
   readonly refit: { readonly seconds: number; readonly rows: number };
 }
 
@@ -61,6 +62,7 @@ export function summarize(input: SummaryInput): AutoMLSummary {
     greaterIsBetter: setup.greaterIsBetter,
     searchSeconds: input.searchSeconds,
     stopReason: input.stopReason,
+    stopDetail: input.stopDetail,
     best:
       kept && ensembleParams
         ? { learner: 'ensemble', params: ensembleParams, score: kept.score, trial: null }

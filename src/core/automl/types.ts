@@ -137,7 +137,14 @@ export interface TrialRecord extends TrialInfo {
   readonly error?: string;
 }
 
-export type StopReason = 'budget' | 'max-trials' | 'threshold' | 'cancelled' | 'exhausted';
+export type StopReason =
+  | 'budget'
+  | 'max-trials'
+  | 'threshold'
+  | 'cancelled'
+  | 'exhausted'
+  /** Every learner was tried and the best score stopped moving beyond noise. */
+  | 'converged';
 
 export interface EnsembleMember {
   readonly trial: number;
@@ -185,6 +192,8 @@ export type AutoMLEvent =
   | {
       readonly type: 'search-stopped';
       readonly reason: StopReason;
+      /** Why, in a sentence a student understands. */
+      readonly detail: string;
       readonly elapsedSeconds: number;
       readonly trials: number;
     }
@@ -214,6 +223,8 @@ export interface AutoMLSummary {
   /** Search seconds over every `run`, pauses excluded. */
   readonly searchSeconds: number;
   readonly stopReason: StopReason | null;
+  /** Why the search stopped, in a sentence; null before it has run. */
+  readonly stopDetail: string | null;
   /** null until a trial succeeds; trial is null for the ensemble. */
   readonly best: {
     readonly learner: LearnerName | 'ensemble';

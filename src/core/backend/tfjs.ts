@@ -1,16 +1,68 @@
 /**
- * The one module that sets up TensorFlow.js. It registers the optional backends lazily, picks one
- * in the order webgpu → webgl → wasm → cpu, and remembers for every backend it tried why it could
- * not be used, so that the lab can tell the student instead of silently running slower.
+ * The one module that sets up TensorFlow.js. It loads tfjs itself only when first asked to
+ * (`loadTfjs`, `initTfjs`, `useBackend`), registers the optional backends lazily, picks one in the
+ * order webgpu → webgl → wasm → cpu, and remembers for every backend it tried why it could not be
+ * used, so that the lab can tell the student instead of silently running slower.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as TfModule from '@tensorflow/tfjs';
 import { BACKEND_LABELS, BACKEND_ORDER, type BackendName, type BackendStatus } from './names';
 import { errorMessage, findGpu, probeWasm, probeWebGl, probeWebGpu } from './probe';
 
 export { BACKEND_LABELS, BACKEND_ORDER, type BackendName, type BackendStatus };
 
-export { tf };
-export type Tf = typeof tf;
+export type Tf = typeof TfModule;
+
+let loaded: Tf | null = null;
+let loading: Promise<Tf> | null = null;
+
+/**
+ * Loads tfjs once; every later call resolves at once. Importing tfjs takes seconds (hundreds of
+ * modules), so a command line or a worker that never trains a tfjs learner never pays for it.
+ */
+export function loadTfjs(): Promise<Tf> {
+  if (loaded) return Promise.resolve(loaded);
+  loading ??= import('@tensorflow/tfjs').then(
+    (module) => (loaded = module),
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** Whether tfjs has been loaded, so that `tf` can be used. */
+export const tfjsLoaded = (): boolean => loaded !== null;
+
+/**
+ * tfjs, once `loadTfjs` (or `initTfjs`, `useBackend`) has resolved. Each property is looked up
+ * on the loaded module at use, so modules can import `tf` without loading tfjs; using it earlier
+ * throws an error that says so instead of failing somewhere inside tfjs.
+ */
+export const tf: Tf = new Proxy({} as Tf, {
+  get(_, key) {
+    // Probes for a promise (`then`) or for how to print it (symbols) are not uses.
+    if (!loaded && (typeof key === 'symbol' || key === 'then')) return undefined;
+    if (!loaded) {
+      throw new Error(
+        `TensorFlow.js is not loaded yet (tf.${String(key)}); await loadTfjs() or initTfjs() first.`,
+      );
+    }
+    return (loaded as unknown as Record<string | symbol, unknown>)[key];
+  },
+  has: (_, key) => loaded !== null && key in loaded,
+});
+
+// The tfjs types that modules name through `tf`, as they would on a namespace import.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace tf {
+  export type Rank = TfModule.Rank;
+  export type Tensor<R extends Rank = Rank> = TfModule.Tensor<R>;
+  export type Scalar = TfModule.Scalar;
+  export type Tensor1D = TfModule.Tensor1D;
+  export type Tensor2D = TfModule.Tensor2D;
+  export type Variable<R extends Rank = Rank> = TfModule.Variable<R>;
+}
 
 export type TfjsSetup =
   | { ok: true; tf: Tf; backend: BackendName; tried: BackendStatus[] }
@@ -161,7 +213,10 @@ function describeInitError(backend: BackendName): string {
 
 /** Makes `backend` the active one, or says why it cannot be. */
 export function useBackend(backend: BackendName): Promise<BackendStatus> {
-  return serialised(() => activate(backend));
+  return serialised(async () => {
+    await loadTfjs();
+    return activate(backend);
+  });
 }
 
 /**
@@ -170,6 +225,7 @@ export function useBackend(backend: BackendName): Promise<BackendStatus> {
  */
 export function initTfjs(options: { prefer?: BackendName } = {}): Promise<TfjsSetup> {
   return serialised(async () => {
+    const tf = await loadTfjs();
     // Skips tfjs's per-op debug checks; learners check their own inputs and losses.
     tf.enableProdMode();
     const order = options.prefer
@@ -223,6 +279,7 @@ async function softwareRenderer(backend: BackendName): Promise<string | undefine
 /** Tries every backend, in BACKEND_ORDER, and leaves the previously active one active. */
 export function listBackends(): Promise<BackendStatus[]> {
   return serialised(async () => {
+    await loadTfjs();
     const previous = activeBackend();
     const statuses: BackendStatus[] = [];
     for (const backend of BACKEND_ORDER) statuses.push(await activate(backend));

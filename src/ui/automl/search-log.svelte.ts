@@ -330,7 +330,7 @@ function describeEvent(event: SearchEvent): string {
     case 'resumed':
       return 'Resumed.';
     case 'search-stopped':
-      return `Search stopped (${event.reason}) after ${event.trials} trials and ${event.elapsedSeconds.toFixed(1)} s.`;
+      return `Search stopped (${event.reason}) after ${event.trials} trials and ${event.elapsedSeconds.toFixed(1)} s: ${event.detail}`;
     case 'ensemble':
       return `Ensemble: ${event.ensemble.reason}`;
     case 'refit-started':

@@ -145,7 +145,6 @@ class AutoMLState {
         return;
       }
       case 'ensemble':
-      case 'model-chosen':
       case 'refit-started':
       case 'refit-finished':
         this.status = 'finishing';

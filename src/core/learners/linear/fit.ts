@@ -1,4 +1,4 @@
-import { tf } from '../../backend/tfjs';
+import { loadTfjs, tf } from '../../backend/tfjs';
 import { TrainingError } from '../../errors/training-error';
 import { assertFiniteFeatures, assertTarget, rowWeights } from '../tf-training';
 import type { FitContext, Matrix, Target } from '../types';
@@ -247,6 +247,7 @@ export async function fitLinear(
   const start = new Float64Array(coefficients + outputs);
   start.set(problem.intercepts, coefficients);
 
+  await loadTfjs();
   await tf.ready();
   const objective = tensorObjective(problem, scaled, rows, cols, unit, ridge);
   const valueScale = yScale * yScale;

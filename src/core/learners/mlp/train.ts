@@ -1,4 +1,4 @@
-import { tf } from '../../backend/tfjs';
+import { loadTfjs, tf } from '../../backend/tfjs';
 import { checkCancelled, TrainingError, yieldToEventLoop } from '../../errors/training-error';
 import { assertFiniteFeatures, assertTarget, rowWeights, shuffle, tfSeed } from '../tf-training';
 import type { FitContext, Matrix, Target } from '../types';
@@ -102,6 +102,7 @@ export async function fitMlp(
   config: MlpConfig,
   context: FitContext,
 ): Promise<MlpModel> {
+  await loadTfjs();
   assertFiniteFeatures(x, 'A neural network');
   const counts = assertTarget(x, target);
   const classification = target.task === 'classification';
