@@ -235,7 +235,10 @@ try {
     writeFileSync(`${file}.train`, bytes(train));
     writeFileSync(`${file}.test`, bytes(test));
     const runs = data.rows >= 10_000 ? repeats : repeats * 5;
-    console.log(`${data.name}: ${train.length} training rows, ${test.length} test rows…`);
+    const loadBefore = loadavg();
+    console.log(
+      `${data.name}: ${train.length} training rows, ${test.length} test rows (load ${loadBefore[0].toFixed(1)})…`,
+    );
     const reference = sklearn(dir, data, runs, 2);
     // One thread is the steadier yardstick on a busy machine, where OpenMP threads spin and wait.
     const singleThread = sklearn(dir, data, runs, 1);
@@ -255,6 +258,7 @@ try {
       fit_time_ratio: mine.fit_seconds / reference.fit_seconds,
       fit_cpu_ratio: mine.fit_cpu_seconds / reference.fit_cpu_seconds,
       fit_time_ratio_single_thread: mineSingleThread.fit_seconds / singleThread.fit_seconds,
+      load_average: { before: loadBefore, after: loadavg() },
     };
     results.push(row);
     const line = (name: string, score: Score) =>

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { HELPER_CELLS } from '../../core/learners/gbdt/train';
 import type { HistogramHelpers, HistogramSession } from '../../core/learners/gbdt/histogram-team';
 
 export interface NodeHistogramHelpers extends HistogramHelpers {
@@ -10,12 +11,19 @@ export interface NodeHistogramHelpers extends HistogramHelpers {
 }
 
 /**
+ * More helpers than this find little to do: a histogram of 30 features is four tasks (pairs of
+ * four-feature word groups), and nodes below ~4k rows are not shared at all.
+ */
+const MAX_HELPERS = 3;
+
+/**
  * Worker threads that share gbdt histogram building with the training thread: one fewer than the
- * processor count by default, since the training thread works too. Threads are unreferenced, so
- * they never keep the process alive, and a thread that fails is dropped from later fits.
+ * processor count by default (the training thread works too), at most three. Threads are
+ * unreferenced, so they never keep the process alive, and a thread that fails is dropped from
+ * later fits.
  */
 export function startHistogramHelpers(
-  size = Math.max(0, availableParallelism() - 1),
+  size = Math.max(0, Math.min(MAX_HELPERS, availableParallelism() - 1)),
 ): NodeHistogramHelpers {
   const url = new URL('./gbdt-histogram-thread.mjs', import.meta.url);
   const workers = new Set<Worker>();
@@ -51,4 +59,16 @@ export function startHistogramHelpers(
       workers.clear();
     },
   };
+}
+
+/**
+ * Helpers for a gbdt fit on `rows` × `cols` values when the data is large enough for them to
+ * take part and this machine has a processor to spare; otherwise undefined (no thread started).
+ */
+export function spareHistogramHelpers(
+  rows: number,
+  cols: number,
+): NodeHistogramHelpers | undefined {
+  if (rows * cols < HELPER_CELLS || availableParallelism() < 2) return undefined;
+  return startHistogramHelpers();
 }

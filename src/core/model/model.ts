@@ -5,6 +5,7 @@ import {
   type FeaturePipelineJSON,
   type FeaturePipelineOptions,
 } from '../features';
+import type { HistogramHelpers } from '../learners/gbdt';
 import { isLearnerName, LEARNERS, WANTS_SCALING } from '../learners/registry';
 import type {
   Estimator,
@@ -36,6 +37,8 @@ export interface FitOptions {
   readonly rng: Random;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TrainingProgress) => void;
+  /** Threads that share gbdt's histogram building (other learners ignore them). */
+  readonly histogramHelpers?: HistogramHelpers;
 }
 
 export interface ModelJSON {
@@ -237,6 +240,7 @@ export async function fit(table: Table, spec: ModelSpec, options: FitOptions): P
       signal: options.signal,
       onProgress: options.onProgress,
       sampleWeight,
+      ...(options.histogramHelpers ? { histogramHelpers: options.histogramHelpers } : {}),
     },
   );
   return new Model(

@@ -1,5 +1,5 @@
 import type { BinnedData } from './binning';
-import { HistogramPool, histogramLength, subtractInPlace } from './histogram';
+import { histogramLength } from './histogram';
 import { SerialHistogramBuilder, type HistogramBuilder } from './histogram-team';
 import { SplitChoice, findBestSplit, type SplitConstraints } from './split';
 
@@ -57,7 +57,6 @@ class GrowingNode {
 export class TreeGrower {
   private readonly rowIndex: Uint32Array;
   private readonly scratch: Uint32Array;
-  private readonly pool: HistogramPool;
   private readonly constraints: SplitConstraints;
   private readonly capacity: number;
 
@@ -89,12 +88,12 @@ export class TreeGrower {
     private readonly histograms: HistogramBuilder = new SerialHistogramBuilder(
       binned,
       constantHessian,
+      histogramLength(binned.offsets, binned.cols),
     ),
   ) {
     const rows = binned.rows;
-    this.rowIndex = new Uint32Array(rows);
+    this.rowIndex = histograms.rowIndex;
     this.scratch = new Uint32Array(rows);
-    this.pool = new HistogramPool(histogramLength(binned.offsets, binned.cols));
     this.constraints = {
       l2: settings.l2,
       minSamplesLeaf: settings.minSamplesLeaf,
@@ -130,7 +129,7 @@ export class TreeGrower {
     groups: Int32Array,
     groupCount: number,
   ): GrownTree {
-    const { rowIndex, pool } = this;
+    const { rowIndex, histograms } = this;
     this.gradients = gradients;
     this.hessians = hessians;
     this.features = features;
@@ -159,8 +158,8 @@ export class TreeGrower {
       this.makeLeaf(root);
       return this.result();
     }
-    const rootHistogram = pool.acquire();
-    this.fillHistogram(rootHistogram, root, sample === null);
+    const rootHistogram = histograms.acquire();
+    this.fillHistogram(rootHistogram, root, sample === null, null);
     root.histogram = rootHistogram;
 
     const open: GrowingNode[] = [];
@@ -316,30 +315,30 @@ export class TreeGrower {
     const parentHistogram = parent.histogram as Float64Array;
     parent.histogram = null;
     if (!smallerSplits && !largerSplits) {
-      this.pool.release(parentHistogram);
+      this.histograms.release(parentHistogram);
       return;
     }
-    const smallerHistogram = largerSplits ? this.pool.acquire() : parentHistogram;
-    this.fillHistogram(smallerHistogram, smaller, false);
-    if (largerSplits) {
-      subtractInPlace(
-        parentHistogram,
-        smallerHistogram,
-        this.binned.offsets,
-        this.binned.cols,
-        this.groups,
-        this.groupCount,
-      );
-      larger.histogram = parentHistogram;
+    if (!largerSplits) {
+      this.fillHistogram(parentHistogram, smaller, false, null);
+      smaller.histogram = parentHistogram;
+      return;
     }
+    const smallerHistogram = this.histograms.acquire();
+    this.fillHistogram(smallerHistogram, smaller, false, parentHistogram);
+    larger.histogram = parentHistogram;
     if (smallerSplits) smaller.histogram = smallerHistogram;
-    else this.pool.release(smallerHistogram);
+    else this.histograms.release(smallerHistogram);
   }
 
-  private fillHistogram(histogram: Float64Array, node: GrowingNode, rowsInOrder: boolean) {
+  /** Builds the node's histogram and, when `parent` is given, subtracts it from the parent's. */
+  private fillHistogram(
+    histogram: Float64Array,
+    node: GrowingNode,
+    rowsInOrder: boolean,
+    parent: Float64Array | null,
+  ) {
     this.histograms.build(
       histogram,
-      this.rowIndex,
       node.start,
       node.end,
       this.gradients,
@@ -347,11 +346,12 @@ export class TreeGrower {
       rowsInOrder,
       this.groups,
       this.groupCount,
+      parent,
     );
   }
 
   private release(node: GrowingNode) {
-    if (node.histogram) this.pool.release(node.histogram);
+    if (node.histogram) this.histograms.release(node.histogram);
     node.histogram = null;
   }
 

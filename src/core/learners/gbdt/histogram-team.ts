@@ -1,26 +1,36 @@
-import { TrainingError } from '../../errors/training-error';
-import type { BinnedData } from './binning';
+import { wordGroups, type BinnedData } from './binning';
 import {
   accumulateGroups,
   buildHistogram,
   gatherGradients,
   groupEnd,
   groupStart,
+  subtractGroup,
+  subtractInPlace,
   type HistogramSource,
 } from './histogram';
 
 /**
- * Builds node histograms for the grower. The serial builder runs on the caller's thread; the
- * shared one splits each histogram's word groups between the caller and helper threads.
+ * Owns the memory that histogram building reads and writes (the row index the grower partitions
+ * and the histogram buffers) and builds node histograms in it. The serial builder works on the
+ * caller's thread; the shared one keeps the row index in a `SharedArrayBuffer`, so helper threads
+ * read node rows where the grower partitions them, and splits each large histogram's word groups
+ * between the caller and the helpers.
  */
 export interface HistogramBuilder {
+  /** The grower's row index: node rows are `rowIndex[start … end - 1]`. */
+  readonly rowIndex: Uint32Array;
+  /** A histogram buffer (contents undefined) to pass to `build`. */
+  acquire(): Float64Array;
+  release(histogram: Float64Array): void;
   /**
    * Fills the word groups `groups[0 … groupCount - 1]` of `histogram` from the rows
-   * `rowIndex[start … end - 1]`; `rowsInOrder` says `rowIndex[start + i] = i`.
+   * `rowIndex[start … end - 1]` (`rowsInOrder` says `rowIndex[start + i] = i`), then, unless
+   * `parent` is null, subtracts it from `parent` over the same groups, which turns the parent's
+   * histogram into that of its other child.
    */
   build(
     histogram: Float64Array,
-    rowIndex: Uint32Array,
     start: number,
     end: number,
     gradients: Float32Array,
@@ -28,6 +38,7 @@ export interface HistogramBuilder {
     rowsInOrder: boolean,
     groups: Int32Array,
     groupCount: number,
+    parent: Float64Array | null,
   ): void;
   /** Releases the helpers (if any) for the next fit. */
   close(): void;
@@ -54,15 +65,37 @@ export interface HistogramSession {
   readonly words: SharedArrayBuffer;
   readonly offsets: SharedArrayBuffer;
   readonly rowIndex: SharedArrayBuffer;
+  /** The current node's gradients (and hessians) in node order. */
   readonly gradients: SharedArrayBuffer;
   readonly hessians: SharedArrayBuffer;
-  readonly histogram: SharedArrayBuffer;
+  /** One histogram of `histogramLength` float64 values per helper, which it fills for the caller. */
+  readonly staging: SharedArrayBuffer;
+  readonly histogramLength: number;
+  /** How many helpers the staging memory has room for. */
+  readonly helpers: number;
   readonly rows: number;
   readonly cols: number;
   readonly constantHessian: boolean;
 }
 
+/** Histogram buffers for one fit, reused from node to node and tree to tree. */
+class PlainPool {
+  private readonly free: Float64Array[] = [];
+
+  constructor(private readonly length: number) {}
+
+  acquire(): Float64Array {
+    return this.free.pop() ?? new Float64Array(this.length);
+  }
+
+  release(histogram: Float64Array) {
+    this.free.push(histogram);
+  }
+}
+
 export class SerialHistogramBuilder implements HistogramBuilder {
+  readonly rowIndex: Uint32Array;
+  private readonly pool: PlainPool;
   private readonly gatheredGradients: Float32Array;
   private readonly gatheredHessians: Float32Array;
   private readonly bases = new Int32Array(8);
@@ -70,14 +103,24 @@ export class SerialHistogramBuilder implements HistogramBuilder {
   constructor(
     private readonly binned: BinnedData,
     private readonly constantHessian: boolean,
+    histogramLength: number,
   ) {
+    this.rowIndex = new Uint32Array(binned.rows);
+    this.pool = new PlainPool(histogramLength);
     this.gatheredGradients = new Float32Array(binned.rows);
     this.gatheredHessians = new Float32Array(constantHessian ? 0 : binned.rows);
   }
 
+  acquire() {
+    return this.pool.acquire();
+  }
+
+  release(histogram: Float64Array) {
+    this.pool.release(histogram);
+  }
+
   build(
     histogram: Float64Array,
-    rowIndex: Uint32Array,
     start: number,
     end: number,
     gradients: Float32Array,
@@ -85,6 +128,7 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     rowsInOrder: boolean,
     groups: Int32Array,
     groupCount: number,
+    parent: Float64Array | null,
   ) {
     const { binned } = this;
     const source: HistogramSource = {
@@ -99,7 +143,7 @@ export class SerialHistogramBuilder implements HistogramBuilder {
     buildHistogram(
       source,
       histogram,
-      rowIndex,
+      this.rowIndex,
       start,
       end,
       groups,
@@ -109,6 +153,9 @@ export class SerialHistogramBuilder implements HistogramBuilder {
       this.bases,
       rowsInOrder,
     );
+    if (parent) {
+      subtractInPlace(parent, histogram, binned.offsets, binned.cols, groups, groupCount);
+    }
   }
 
   close() {}
@@ -117,31 +164,64 @@ export class SerialHistogramBuilder implements HistogramBuilder {
 /*
  * The control words of a session (an Int32Array over `HistogramSession.control`).
  *
- * A job is one histogram; its tasks are consecutive pairs of word groups. The caller writes a
- * job's parameters, resets DONE, then publishes CLAIM = (tag << TASK_BITS) | 0 and bumps SEQ.
- * Anyone claims task `t` by moving CLAIM from (tag, t) to (tag, t + 1) with compare-and-swap,
- * having read TASKS after seeing the tag. A successful swap with `t < TASKS` proves the job was
- * not finished at that moment, so its parameters cannot change until this task is counted in
- * DONE; a helper that wakes late sees a stale tag and claims nothing. The caller starts the next
- * job only once DONE equals TASKS.
+ * A job is one node histogram; its tasks are consecutive pairs of word groups. The caller writes
+ * the job's parameters, sets every task's STATE to (tag, PENDING), then publishes
+ * CLAIM = (tag << TASK_BITS) | 0 and bumps SEQ. Anyone claims task `t` by moving CLAIM from
+ * (tag, t) to (tag, t + 1) with compare-and-swap, so each task has one owner.
+ *
+ * The caller builds the tasks it claims straight into the node's histogram. A helper builds its
+ * tasks into its own staging histogram and then hands each over by moving the task's STATE from
+ * (tag, PENDING) to (tag, DELIVERED + helper). Once the caller has run out of tasks to claim, it
+ * copies delivered tasks from staging; a task still pending after a while (its helper was
+ * descheduled, or is slow) it takes back by moving STATE to (tag, ABANDONED) and builds itself.
+ * Exactly one of the two swaps succeeds, so a task is used once, and the caller never waits
+ * for a thread the operating system has put aside: on a busy machine that wait, not the work,
+ * is what made helpers slower than none.
+ *
+ * A helper that finds the job moved on (a stale tag) claims nothing; one that is still working
+ * on an abandoned task writes only to its own staging histogram, which the caller reads only
+ * for tasks that helper delivered later, and reads (never writes) the shared row index and
+ * gradients, so stale work is harmless. Tags are 20 bits: a helper would have to sleep through
+ * a million jobs inside one task for a stale swap to succeed.
  */
 const CLAIM = 0;
 const SEQ = 1;
-const DONE = 2;
-const STOP = 3;
-const FAILED = 4;
+const STOP = 2;
+const JOINED = 3;
+const START = 4;
 const COUNT = 5;
 const TASKS = 6;
-const GROUPS = 16;
+const GROUP_COUNT = 7;
+/** The job's word groups, then the state of each of its tasks. */
+const GROUPS = 8;
 const TASK_BITS = 12;
 const TASK_MASK = (1 << TASK_BITS) - 1;
 const TAG_MASK = (1 << (32 - TASK_BITS)) - 1;
+const STATE_BITS = 8;
+const PENDING = 0;
+const ABANDONED = 1;
+const DELIVERED = 2;
 
-/** Histograms smaller than this many row × feature updates are not worth waking a helper for. */
-const PARALLEL_WORK = 1 << 16;
+/** Where a helper finds the job counter and claims, for tests that play a misbehaving helper. */
+export const CLAIM_PROTOCOL = { CLAIM, SEQ, STOP, TASKS, TASK_BITS, TAG_MASK } as const;
 
-/** A job whose helpers show no progress for this long is abandoned with an error. */
-const STALL_MS = 60_000;
+/**
+ * Histograms with fewer row × feature updates than this are built by the caller alone: below
+ * it, the hand-off (gathering into shared memory, the helper's cache misses on a new node's rows,
+ * copying its part back) costs about as much as the helper saves.
+ */
+const PARALLEL_WORK = 1 << 17;
+
+/** The most large histograms built alone after helpers keep failing to deliver (about two trees). */
+const MAX_BACKOFF = 64;
+
+/**
+ * How long (in polls of the job counter, tens of microseconds) an idle helper polls before
+ * it sleeps. Jobs of one tree come tens to hundreds of microseconds apart, about what a sleeping
+ * thread takes to wake; polling much longer would take processor time from the training thread
+ * on a busy machine, where every thread gets a share of the cores.
+ */
+const IDLE_POLLS = 1 << 15;
 
 /** Claims the next task of the job tagged `tag`; -1 when none is left or the job has moved on. */
 function claimTask(control: Int32Array, tag: number): number {
@@ -156,41 +236,48 @@ function claimTask(control: Int32Array, tag: number): number {
 
 interface SharedViews {
   readonly control: Int32Array;
+  /** Where task states start in `control`: after room for every word group. */
+  readonly states: number;
   readonly source: HistogramSource;
   readonly rowIndex: Uint32Array;
-  readonly histogram: Float64Array;
+  /** The staging histogram of each helper. */
+  readonly staging: Float64Array[];
   readonly bases: Int32Array;
 }
 
 function viewsOf(session: HistogramSession): SharedViews {
-  const gradients = new Float32Array(session.gradients);
+  const length = session.histogramLength;
   return {
     control: new Int32Array(session.control),
+    states: GROUPS + wordGroups(session.cols),
     source: {
       rows: session.rows,
       cols: session.cols,
       words: new Uint32Array(session.words),
       offsets: new Int32Array(session.offsets),
-      gradients,
+      gradients: new Float32Array(session.gradients),
       hessians: new Float32Array(session.hessians),
       constantHessian: session.constantHessian,
     },
     rowIndex: new Uint32Array(session.rowIndex),
-    histogram: new Float64Array(session.histogram),
+    staging: Array.from(
+      { length: session.helpers },
+      (_, helper) => new Float64Array(session.staging, 8 * helper * length, length),
+    ),
     bases: new Int32Array(8),
   };
 }
 
-/** Runs task `task` of the current job: one pair of word groups (or a last single one). */
-function runTask(views: SharedViews, task: number) {
-  const { control, source, rowIndex, histogram, bases } = views;
-  const groupCount = control[GROUPS - 1] as number;
+/** Builds task `task` of the current job (one pair of word groups, or a last single one). */
+function runTask(views: SharedViews, task: number, histogram: Float64Array) {
+  const { control, source, rowIndex, bases } = views;
+  const groupCount = control[GROUP_COUNT] as number;
   const k = 2 * task;
   accumulateGroups(
     source,
     histogram,
     rowIndex,
-    0,
+    control[START] as number,
     control[COUNT] as number,
     source.gradients,
     source.hessians,
@@ -200,28 +287,40 @@ function runTask(views: SharedViews, task: number) {
   );
 }
 
+/** Polls `control[index]` while it equals `value`, up to `polls` times; returns the last read. */
+function pollWhile(control: Int32Array, index: number, value: number, polls: number) {
+  let current = Atomics.load(control, index);
+  for (let i = 0; current === value && i < polls; i++) current = Atomics.load(control, index);
+  return current;
+}
+
 /**
- * A helper's loop: sleeps until the caller publishes a job, works on its tasks, and returns when
- * the session stops. A failing task is recorded so the caller can raise it, and still counted as
- * done so nobody waits for it.
+ * A helper's loop: polls, then sleeps, until the caller publishes a job, builds the tasks it
+ * claims into its staging histogram and delivers them, and returns when the session stops. A
+ * task that fails is simply not delivered: the caller builds it itself.
  */
 export function serveHistogramJobs(session: HistogramSession) {
   const views = viewsOf(session);
-  const { control } = views;
+  const { control, states } = views;
+  const helper = Atomics.add(control, JOINED, 1);
+  // More helpers than the session made room for: the extra ones have nowhere to build.
+  if (helper >= session.helpers) return;
+  const staging = views.staging[helper] as Float64Array;
   let seen = 0;
   for (;;) {
-    Atomics.wait(control, SEQ, seen);
+    if (pollWhile(control, SEQ, seen, IDLE_POLLS) === seen) Atomics.wait(control, SEQ, seen);
     if (Atomics.load(control, STOP) !== 0) return;
     seen = Atomics.load(control, SEQ);
     const tag = seen & TAG_MASK;
+    const pending = (tag << STATE_BITS) | PENDING;
+    const delivered = (tag << STATE_BITS) | (DELIVERED + helper);
     for (let task = claimTask(control, tag); task >= 0; task = claimTask(control, tag)) {
       try {
-        runTask(views, task);
+        runTask(views, task, staging);
       } catch {
-        Atomics.store(control, FAILED, 1);
+        continue;
       }
-      Atomics.add(control, DONE, 1);
-      Atomics.notify(control, DONE);
+      Atomics.compareExchange(control, states + task, pending, delivered);
     }
   }
 }
@@ -234,10 +333,16 @@ const shared = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
  * serial builder's.
  */
 export class SharedHistogramBuilder implements HistogramBuilder {
+  readonly rowIndex: Uint32Array;
   private readonly views: SharedViews;
-  private readonly serial: SerialHistogramBuilder;
-  private readonly canSleep: boolean;
+  private readonly pool: PlainPool;
+  /** Tasks the caller built itself in the current job. */
+  private readonly mine: Uint8Array;
   private seq = 0;
+  /** Large histograms still to build alone before helpers are offered work again. */
+  private skip = 0;
+  /** What `skip` is set to when a helper next fails to deliver; doubles each time it does. */
+  private backoff = 0;
 
   constructor(
     private readonly binned: BinnedData,
@@ -246,14 +351,17 @@ export class SharedHistogramBuilder implements HistogramBuilder {
     helpers: HistogramHelpers,
   ) {
     const { rows, cols, words, offsets } = binned;
+    const groupCount = words.length / rows;
     const session: HistogramSession = {
-      control: shared(4 * (GROUPS + words.length / rows)),
+      control: shared(4 * (GROUPS + 2 * groupCount)),
       words: shared(words.byteLength),
       offsets: shared(offsets.byteLength),
       rowIndex: shared(4 * rows),
       gradients: shared(4 * rows),
       hessians: shared(constantHessian ? 0 : 4 * rows),
-      histogram: shared(8 * histogramLength),
+      staging: shared(8 * helpers.size * histogramLength),
+      histogramLength,
+      helpers: helpers.size,
       rows,
       cols,
       constantHessian,
@@ -261,8 +369,9 @@ export class SharedHistogramBuilder implements HistogramBuilder {
     this.views = viewsOf(session);
     (this.views.source.words as Uint32Array).set(words);
     (this.views.source.offsets as Int32Array).set(offsets);
-    this.serial = new SerialHistogramBuilder(binned, constantHessian);
-    this.canSleep = sleepAllowed(this.views.control);
+    this.rowIndex = this.views.rowIndex;
+    this.pool = new PlainPool(histogramLength);
+    this.mine = new Uint8Array(groupCount);
     try {
       helpers.share(session);
     } catch (error) {
@@ -272,9 +381,16 @@ export class SharedHistogramBuilder implements HistogramBuilder {
     }
   }
 
+  acquire() {
+    return this.pool.acquire();
+  }
+
+  release(histogram: Float64Array) {
+    this.pool.release(histogram);
+  }
+
   build(
     histogram: Float64Array,
-    rowIndex: Uint32Array,
     start: number,
     end: number,
     gradients: Float32Array,
@@ -282,87 +398,141 @@ export class SharedHistogramBuilder implements HistogramBuilder {
     rowsInOrder: boolean,
     groups: Int32Array,
     groupCount: number,
+    parent: Float64Array | null,
   ) {
+    const { binned, views, mine } = this;
+    const { control, source, states } = views;
+    const { offsets, cols } = binned;
     const count = end - start;
-    if (groupCount < 2 || count * groupCount * 4 < PARALLEL_WORK) {
-      this.serial.build(
-        histogram,
-        rowIndex,
-        start,
-        end,
-        gradients,
-        hessians,
-        rowsInOrder,
-        groups,
-        groupCount,
-      );
-      return;
-    }
-    const { control, source } = this.views;
-    this.views.rowIndex.set(rowIndex.subarray(start, end));
     if (rowsInOrder) {
       source.gradients.set(gradients.subarray(0, count));
       if (!source.constantHessian) source.hessians.set(hessians.subarray(0, count));
     } else {
       const from = { ...source, gradients, hessians };
-      gatherGradients(from, rowIndex, start, count, source.gradients, source.hessians);
+      gatherGradients(from, this.rowIndex, start, count, source.gradients, source.hessians);
     }
+    const large = groupCount >= 2 && count * groupCount * 4 >= PARALLEL_WORK;
+    if (!large || this.skip > 0) {
+      if (large) this.skip--;
+      for (let k = 0; k < groupCount; k += 2) {
+        accumulateGroups(
+          source,
+          histogram,
+          this.rowIndex,
+          start,
+          count,
+          source.gradients,
+          source.hessians,
+          groups[k] as number,
+          k + 1 < groupCount ? (groups[k + 1] as number) : -1,
+          views.bases,
+        );
+      }
+      if (parent) subtractInPlace(parent, histogram, offsets, cols, groups, groupCount);
+      return;
+    }
+
     const tasks = (groupCount + 1) >> 1;
-    control[COUNT] = count;
-    control[TASKS] = tasks;
-    control[GROUPS - 1] = groupCount;
-    control.set(groups.subarray(0, groupCount), GROUPS);
-    Atomics.store(control, DONE, 0);
     this.seq = (this.seq + 1) | 0;
     const tag = this.seq & TAG_MASK;
+    const pending = (tag << STATE_BITS) | PENDING;
+    control[START] = start;
+    control[COUNT] = count;
+    control[TASKS] = tasks;
+    control[GROUP_COUNT] = groupCount;
+    control.set(groups.subarray(0, groupCount), GROUPS);
+    control.fill(pending, states, states + tasks);
+    mine.fill(0, 0, tasks);
     Atomics.store(control, CLAIM, (tag << TASK_BITS) >>> 0);
     Atomics.store(control, SEQ, this.seq);
     Atomics.notify(control, SEQ);
 
     for (let task = claimTask(control, tag); task >= 0; task = claimTask(control, tag)) {
-      runTask(this.views, task);
-      Atomics.add(control, DONE, 1);
+      mine[task] = 1;
+      runTask(views, task, histogram);
+      if (parent) this.subtractTask(parent, histogram, groups, groupCount, task);
     }
-    this.awaitDone(tasks);
-    if (Atomics.load(control, FAILED) !== 0) {
-      throw new TrainingError(
-        'device-lost',
-        'A histogram helper thread failed while building a node histogram.',
-        'gbdt helpers',
-      );
+    // A helper's task takes about as long as one of ours: wait that long for it at most.
+    let polls = count * 8;
+    let abandoned = false;
+    let delivered = false;
+    for (let task = 0; task < tasks; task++) {
+      if (mine[task] === 1) continue;
+      let state = Atomics.load(control, states + task);
+      while (state === pending && polls > 0) {
+        polls--;
+        state = Atomics.load(control, states + task);
+      }
+      if (state === pending) {
+        state = Atomics.compareExchange(
+          control,
+          states + task,
+          pending,
+          (tag << STATE_BITS) | ABANDONED,
+        );
+      }
+      if (state === pending) {
+        abandoned = true;
+        runTask(views, task, histogram);
+        if (parent) this.subtractTask(parent, histogram, groups, groupCount, task);
+      } else {
+        delivered = true;
+        const helper = (state & ((1 << STATE_BITS) - 1)) - DELIVERED;
+        this.takeDelivered(
+          views.staging[helper] as Float64Array,
+          histogram,
+          parent,
+          groups,
+          groupCount,
+          task,
+        );
+      }
     }
-    const { offsets } = this.binned;
-    const cols = this.binned.cols;
-    const staged = this.views.histogram;
-    for (let k = 0; k < groupCount; k++) {
-      const group = groups[k] as number;
-      const from = groupStart(offsets, group);
-      histogram.set(staged.subarray(from, groupEnd(offsets, cols, group)), from);
+    // On a busy machine a helper is often descheduled while it holds a task, and the time spent
+    // waiting for it and then building its task anyway is lost. So after a task had to be taken
+    // back, the next large histograms are built alone, for longer each time it happens again,
+    // until helpers deliver again: on a quiet machine they always help, on a crowded one they
+    // cost next to nothing.
+    if (abandoned) {
+      this.backoff = Math.min(MAX_BACKOFF, 2 * this.backoff + 1);
+      this.skip = this.backoff;
+    } else if (delivered) {
+      this.backoff = 0;
     }
   }
 
-  /** Waits for the helpers' claimed tasks: a short spin, then sleeps (where the thread may). */
-  private awaitDone(tasks: number) {
-    const { control } = this.views;
-    let spins = 0;
-    let waited = 0;
-    let done = Atomics.load(control, DONE);
-    while (done < tasks) {
-      if (spins < 2000 || !this.canSleep) {
-        spins++;
-      } else {
-        const before = done;
-        Atomics.wait(control, DONE, done, 5);
-        waited = Atomics.load(control, DONE) === before ? waited + 5 : 0;
-        if (waited >= STALL_MS) {
-          throw new TrainingError(
-            'device-lost',
-            `A histogram helper thread stopped responding for ${STALL_MS / 1000} s.`,
-            'gbdt helpers',
-          );
-        }
-      }
-      done = Atomics.load(control, DONE);
+  /** `parent -= histogram` over the word groups of task `task`. */
+  private subtractTask(
+    parent: Float64Array,
+    histogram: Float64Array,
+    groups: Int32Array,
+    groupCount: number,
+    task: number,
+  ) {
+    const { offsets, cols } = this.binned;
+    const k = 2 * task;
+    subtractGroup(parent, histogram, offsets, cols, groups[k] as number);
+    if (k + 1 < groupCount)
+      subtractGroup(parent, histogram, offsets, cols, groups[k + 1] as number);
+  }
+
+  /** Copies task `task`'s word groups from a helper's staging histogram, subtracting from `parent`. */
+  private takeDelivered(
+    staging: Float64Array,
+    histogram: Float64Array,
+    parent: Float64Array | null,
+    groups: Int32Array,
+    groupCount: number,
+    task: number,
+  ) {
+    const { offsets, cols } = this.binned;
+    const last = Math.min(groupCount, 2 * task + 2);
+    for (let k = 2 * task; k < last; k++) {
+      const group = groups[k] as number;
+      const from = groupStart(offsets, group);
+      const to = groupEnd(offsets, cols, group);
+      histogram.set(staging.subarray(from, to), from);
+      if (parent) subtractGroup(parent, histogram, offsets, cols, group);
     }
   }
 
@@ -371,15 +541,5 @@ export class SharedHistogramBuilder implements HistogramBuilder {
     Atomics.store(control, STOP, 1);
     Atomics.store(control, SEQ, (this.seq + 1) | 0);
     Atomics.notify(control, SEQ);
-  }
-}
-
-/** Whether this thread may block in `Atomics.wait` (a browser page's main thread may not). */
-function sleepAllowed(control: Int32Array): boolean {
-  try {
-    Atomics.wait(control, STOP, 1, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -9,20 +9,6 @@ import {
 
 export { STRIDE };
 
-export class HistogramPool {
-  private readonly free: Float64Array[] = [];
-
-  constructor(private readonly length: number) {}
-
-  acquire(): Float64Array {
-    return this.free.pop() ?? new Float64Array(this.length);
-  }
-
-  release(histogram: Float64Array) {
-    this.free.push(histogram);
-  }
-}
-
 export interface HistogramSource {
   readonly rows: number;
   readonly cols: number;
@@ -182,6 +168,20 @@ function setBases(bases: Int32Array, offsets: Int32Array, cols: number, group: n
 export const histogramLength = (offsets: Int32Array, cols: number) =>
   ((offsets[cols] as number) + 1) * STRIDE;
 
+/** `parent -= child` over word group `group`. */
+export function subtractGroup(
+  parent: Float64Array,
+  child: Float64Array,
+  offsets: Int32Array,
+  cols: number,
+  group: number,
+) {
+  const end = groupEnd(offsets, cols, group);
+  for (let j = groupStart(offsets, group); j < end; j++) {
+    parent[j] = (parent[j] as number) - (child[j] as number);
+  }
+}
+
 /** `parent -= child` over the given word groups: the trick that turns a parent into its other child. */
 export function subtractInPlace(
   parent: Float64Array,
@@ -192,10 +192,6 @@ export function subtractInPlace(
   groupCount: number,
 ) {
   for (let k = 0; k < groupCount; k++) {
-    const group = groups[k] as number;
-    const end = groupEnd(offsets, cols, group);
-    for (let j = groupStart(offsets, group); j < end; j++) {
-      parent[j] = (parent[j] as number) - (child[j] as number);
-    }
+    subtractGroup(parent, child, offsets, cols, groups[k] as number);
   }
 }

@@ -4,7 +4,7 @@ import { GbdtEstimator, parseGbdtJSON, type GbdtTrees } from './model';
 import type { GbdtParams } from './params';
 import { fitGbdt } from './train';
 
-export { fitGbdt, type GbdtFitContext } from './train';
+export { HELPER_CELLS, fitGbdt, type GbdtFitContext } from './train';
 export { serveHistogramJobs, type HistogramHelpers, type HistogramSession } from './histogram-team';
 
 export type { GbdtParams, EarlyStopping } from './params';

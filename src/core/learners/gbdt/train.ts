@@ -21,7 +21,7 @@ import { checkFeatures, checkSampleWeight, checkTarget, checkValidation } from '
 const YIELD_WORK = 1 << 23;
 
 /** Below this many binned values (rows × features) helper threads cost more than they save. */
-const HELPER_CELLS = 1 << 18;
+export const HELPER_CELLS = 1 << 18;
 
 export interface GbdtFitContext extends FitContext {
   /** Threads that share histogram building; results are identical with or without them. */
@@ -33,6 +33,7 @@ function histogramBuilder(
   constantHessian: boolean,
   helpers: HistogramHelpers | undefined,
 ): HistogramBuilder {
+  const length = histogramLength(binned.offsets, binned.cols);
   const useHelpers =
     helpers !== undefined &&
     helpers.size > 0 &&
@@ -40,18 +41,13 @@ function histogramBuilder(
     binned.rows * binned.cols >= HELPER_CELLS;
   if (useHelpers) {
     try {
-      return new SharedHistogramBuilder(
-        binned,
-        constantHessian,
-        histogramLength(binned.offsets, binned.cols),
-        helpers,
-      );
+      return new SharedHistogramBuilder(binned, constantHessian, length, helpers);
     } catch {
       // Helpers only save time (the trees are the same without them), so a platform that cannot
       // share memory with them trains on this thread alone.
     }
   }
-  return new SerialHistogramBuilder(binned, constantHessian);
+  return new SerialHistogramBuilder(binned, constantHessian, length);
 }
 
 interface Labelled {

@@ -1,7 +1,9 @@
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHistogramHelpers } from '../../../../src/cli/threads/gbdt-histograms';
 import type { GbdtParams } from '../../../../src/core/learners/gbdt';
 import {
+  CLAIM_PROTOCOL,
   serveHistogramJobs,
   type HistogramHelpers,
   type HistogramSession,
@@ -111,5 +113,25 @@ describe('gbdt histogram helpers', () => {
     const y = Int32Array.from({ length: 200 }, (_, r) => ((x.data[4 * r] as number) > 0.5 ? 1 : 0));
     await fitJSON({ x, target: { task: 'classification', classes: ['a', 'b'], y } }, {}, counting);
     expect(sessions).toHaveLength(0);
+  });
+});
+
+describe('gbdt histogram helpers that stall', () => {
+  it('have their tasks taken back, so the fit neither waits for them nor changes', async () => {
+    const worker = new Worker(new URL('./gbdt-stalled-helper.mjs', import.meta.url));
+    const claimed = new Promise<number>((resolve) => worker.once('message', resolve));
+    const stalled: HistogramHelpers = {
+      size: 1,
+      share: (session) => worker.postMessage({ session, protocol: CLAIM_PROTOCOL }),
+    };
+    try {
+      const data = dataset(2);
+      const serial = await fitJSON(data, { max_iter: 3 });
+      expect(await fitJSON(data, { max_iter: 3 }, stalled)).toBe(serial);
+      // The helper did get in the way: it claimed tasks that were then built without it.
+      expect(await claimed).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
