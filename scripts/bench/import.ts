@@ -5,8 +5,13 @@
 //   npx tsx scripts/bench/import.ts [--rows 1000000] [--repeats 2] [--keep]
 //     [--dist DIR]   a built lab to serve (default: build one into a temporary folder)
 //     [--no-browser] Node and pandas only
+//     [--browser-only] Chromium only, written to bench/results/import-browser.json
 //     [--main-thread-profile FILE]  also write a CPU profile of the page's main thread during
-//                    the import (open it in Chromium's DevTools, Performance panel)
+//                    the import and while the Data view renders it (open it in Chromium's
+//                    DevTools, Performance panel)
+// The browser run watches the page's main thread during the import and afterwards, while the
+// Data view shows the new dataset (its profile, rows and, scrolled into view, its charts), until
+// the page has been quiet for a while; both phases are reported.
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -212,18 +217,23 @@ function runPandas(path: string): PandasRun {
 
 interface BrowserRun {
   readonly chromium: string;
+  /** The notice → the Data view shows the rows and every chart, scrolled into view. */
+  readonly view_seconds: number;
   /** File chosen → the lab's "Imported …" notice: read, parse, profile and store. */
   readonly import_seconds: number;
   /** File chosen → the progress line turns from reading to profiling (read and parse). */
   readonly parse_seconds: number | null;
   readonly rows: number;
   readonly baseline_rss_mb: ProcessMemory;
+  /** Until the import's notice. */
   readonly peak_rss_mb: ProcessMemory;
+  /** Until the Data view has shown the dataset and the page is quiet again. */
+  readonly peak_rss_with_view_mb: ProcessMemory;
   /** CPU seconds used during the import (renderer: the page and its workers). */
   readonly cpu_seconds: ProcessMemory;
   readonly page_js_heap_peak_mb: number | null;
   readonly worker_js_heap_peak_mb: number | null;
-  readonly main_thread: Responsiveness;
+  readonly main_thread: { import: Responsiveness; view: Responsiveness };
 }
 
 /** Resident memory of the Chromium processes of one profile, from /proc. */
@@ -280,6 +290,7 @@ function sampleMemory(userDataDir: string, ms = 100) {
   let processes = chromiumProcesses(userDataDir);
   let listed = performance.now();
   const peak = { renderer: 0, all_processes: 0 };
+  let marked: ProcessMemory | null = null;
   const sample = (): ProcessMemory => {
     if (performance.now() - listed > 2000) {
       processes = chromiumProcesses(userDataDir);
@@ -315,7 +326,12 @@ function sampleMemory(userDataDir: string, ms = 100) {
   const timer = setInterval(sample, ms);
   return {
     baseline,
-    stop: (): { peak: ProcessMemory; cpu: ProcessMemory } => {
+    /** The peak so far, kept as the first phase's. */
+    mark: () => {
+      sample();
+      marked = { ...peak };
+    },
+    stop: (): { marked: ProcessMemory; peak: ProcessMemory; cpu: ProcessMemory } => {
       clearInterval(timer);
       sample();
       const cpu = { renderer: 0, all_processes: 0 };
@@ -324,27 +340,30 @@ function sampleMemory(userDataDir: string, ms = 100) {
         cpu.all_processes += used;
         if (process.renderer) cpu.renderer += used;
       }
-      return { peak: { ...peak }, cpu };
+      return { marked: marked ?? { ...peak }, peak: { ...peak }, cpu };
     },
   };
 }
 
 /**
- * Records, in the page, every long task (over 50 ms on the main thread) and the longest gap
- * between animation frames while `window.__importBench.recording` is set. A string, because a
- * function passed to the page would carry the bundler's helpers with it.
+ * Records, in the page, every long task (over 50 ms on the main thread) and every gap of over
+ * 50 ms between animation frames, each with its start on the page's clock, while
+ * `window.__importBench.recording` is set. A string, because a function passed to the page would
+ * carry the bundler's helpers with it.
  */
 const RECORDER = `(() => {
-  const recorder = { recording: false, longTasks: [], longestGap: 0 };
+  const recorder = { recording: false, longTasks: [], frameGaps: [] };
   window.__importBench = recorder;
   new PerformanceObserver((list) => {
     if (!recorder.recording) return;
-    for (const entry of list.getEntries()) recorder.longTasks.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      recorder.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }
   }).observe({ type: 'longtask' });
   let last = 0;
   const frame = (time) => {
-    if (recorder.recording && last > 0) {
-      recorder.longestGap = Math.max(recorder.longestGap, time - last);
+    if (recorder.recording && last > 0 && time - last > 50) {
+      recorder.frameGaps.push({ start: last, duration: time - last });
     }
     last = time;
     requestAnimationFrame(frame);
@@ -352,23 +371,74 @@ const RECORDER = `(() => {
   requestAnimationFrame(frame);
 })()`;
 
-async function readRecorder(page: Page): Promise<Responsiveness> {
-  const { longTasks, longestGap } = (await page.evaluate(`(() => {
-    const recorder = window.__importBench;
-    recorder.recording = false;
-    return { longTasks: recorder.longTasks, longestGap: recorder.longestGap };
-  })()`)) as { longTasks: number[]; longestGap: number };
-  const longest = longTasks.reduce((a, b) => Math.max(a, b), 0);
+interface Block {
+  readonly start: number;
+  readonly duration: number;
+}
+
+interface Recorded {
+  readonly longTasks: Block[];
+  readonly frameGaps: Block[];
+}
+
+const readRecorder = async (page: Page) =>
+  (await page.evaluate(`(() => {
+    const { longTasks, frameGaps } = window.__importBench;
+    return { longTasks, frameGaps };
+  })()`)) as Recorded;
+
+/** The blocks that started in [from, to) on the page's clock. */
+function responsiveness(recorded: Recorded, from: number, to: number): Responsiveness {
+  const within = (blocks: Block[]) =>
+    blocks.filter((block) => block.start >= from && block.start < to).map((b) => b.duration);
+  const tasks = within(recorded.longTasks);
+  const longest = Math.max(0, ...tasks);
+  const gap = Math.max(0, ...within(recorded.frameGaps));
   return {
-    long_tasks: longTasks.length,
+    long_tasks: tasks.length,
     long_task_total_ms: round(
-      longTasks.reduce((a, b) => a + b, 0),
+      tasks.reduce((a, b) => a + b, 0),
       0,
     ),
     longest_long_task_ms: round(longest, 0),
-    longest_frame_gap_ms: round(longestGap, 0),
-    longest_block_ms: round(Math.max(longest, longestGap), 0),
+    longest_frame_gap_ms: round(gap, 0),
+    longest_block_ms: round(Math.max(longest, gap), 0),
   };
+}
+
+const QUIET_MS = 2000;
+
+/** Waits until no long task has been seen for `QUIET_MS` (the view's lazy work is done). */
+async function waitForQuiet(page: Page, timeoutMs = 120_000) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const quietFor = (await page.evaluate(`(() => {
+      const tasks = window.__importBench.longTasks;
+      const last = tasks.length ? tasks[tasks.length - 1] : null;
+      return performance.now() - (last ? last.start + last.duration : 0);
+    })()`)) as number;
+    if (quietFor >= QUIET_MS) return;
+    if (performance.now() > deadline)
+      throw new Error('the page never became quiet after the import');
+    await new Promise((done) => setTimeout(done, QUIET_MS - quietFor + 50));
+  }
+}
+
+/**
+ * Shows the imported dataset as a user would look at it: the profile and rows, then each chart
+ * scrolled into view, waiting for each to draw.
+ */
+async function viewDataset(page: Page) {
+  const view = page.getByTestId('dataset-view');
+  await view.getByTestId('profile-row').first().waitFor({ timeout: 120_000 });
+  await view.getByTestId('data-row').first().waitFor({ timeout: 120_000 });
+  const panels = view.getByTestId('explore-panel');
+  for (let i = 0; i < (await panels.count()); i++) {
+    const panel = panels.nth(i);
+    await panel.scrollIntoViewIfNeeded({ timeout: 120_000 });
+    await panel.locator(':is(svg, canvas)').first().waitFor({ timeout: 120_000 });
+  }
+  await view.getByTestId('data-row').first().scrollIntoViewIfNeeded();
 }
 
 /** The JS heap in use by the data worker, where Chromium exposes `performance.memory` there. */
@@ -416,6 +486,9 @@ async function runBrowser(
     const page = context.pages()[0] ?? (await context.newPage());
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    const failed = () => {
+      if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`);
+    };
     await page.goto(server.url);
     await page.getByTestId('app-ready').waitFor({ state: 'attached', timeout: 120_000 });
     await page
@@ -461,33 +534,60 @@ async function runBrowser(
         await new Promise((done) => setTimeout(done, 250));
       }
     })();
-    await page.getByTestId('import-file').setInputFiles(path);
-    const notice = page.getByTestId('notice').filter({ hasText: /Imported table\.csv/ });
-    await notice.waitFor({ timeout: 30 * 60_000 });
-    const seconds = (performance.now() - started) / 1000;
-    sampling = false;
-    await watch;
-    const { peak, cpu } = memory.stop();
-    if (profilePath !== undefined) {
-      const { profile } = await cdp.send('Profiler.stop');
-      writeFileSync(profilePath, JSON.stringify(profile));
-    }
-    const mainThread = await readRecorder(page);
-    const text = (await notice.textContent()) ?? '';
-    const rows = Number(/: ([\d,]+) rows/.exec(text)?.[1]?.replaceAll(',', '') ?? NaN);
-    if (errors.length > 0) throw new Error(`the page failed: ${errors.join('; ')}`);
-    return {
-      chromium: context.browser()?.version() ?? 'unknown',
-      import_seconds: seconds,
-      parse_seconds: parseSeconds,
-      rows,
-      baseline_rss_mb: memory.baseline,
-      peak_rss_mb: peak,
-      cpu_seconds: cpu,
-      page_js_heap_peak_mb: pageHeap / MB,
-      worker_js_heap_peak_mb: workerHeapPeak === null ? null : workerHeapPeak / MB,
-      main_thread: mainThread,
+    // A failure below must not leave the sampling loop asking a closed page (and hide the error).
+    const stopWatching = async () => {
+      sampling = false;
+      await watch.catch(() => undefined);
     };
+    try {
+      const pageStart = (await page.evaluate('performance.now()')) as number;
+      await page.getByTestId('import-file').setInputFiles(path);
+      const notice = page.getByTestId('notice').filter({ hasText: /Imported table\.csv/ });
+      const refused = page.getByTestId('import-error');
+      await notice.or(refused).waitFor({ timeout: 30 * 60_000 });
+      failed();
+      if (await refused.isVisible()) {
+        throw new Error(`the import failed: ${(await refused.textContent()) ?? ''}`);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const imported = (await page.evaluate('performance.now()')) as number;
+      // Notices fade after a while: read this one now.
+      const text = (await notice.textContent()) ?? '';
+      memory.mark();
+      await viewDataset(page);
+      const viewSeconds = (performance.now() - started) / 1000 - seconds;
+      await waitForQuiet(page);
+      failed();
+      const quiet = (await page.evaluate('performance.now()')) as number;
+      await page.evaluate('window.__importBench.recording = false');
+      await stopWatching();
+      const { marked, peak, cpu } = memory.stop();
+      if (profilePath !== undefined) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(profilePath, JSON.stringify(profile));
+      }
+      const recorded = await readRecorder(page);
+      const rows = Number(/: ([\d,]+) rows/.exec(text)?.[1]?.replaceAll(',', '') ?? NaN);
+      return {
+        chromium: context.browser()?.version() ?? 'unknown',
+        view_seconds: viewSeconds,
+        import_seconds: seconds,
+        parse_seconds: parseSeconds,
+        rows,
+        baseline_rss_mb: memory.baseline,
+        peak_rss_mb: marked,
+        peak_rss_with_view_mb: peak,
+        cpu_seconds: cpu,
+        page_js_heap_peak_mb: pageHeap / MB,
+        worker_js_heap_peak_mb: workerHeapPeak === null ? null : workerHeapPeak / MB,
+        main_thread: {
+          import: responsiveness(recorded, pageStart, imported),
+          view: responsiveness(recorded, imported, quiet),
+        },
+      };
+    } finally {
+      await stopWatching();
+    }
   } finally {
     await context.close();
     await server.close();
@@ -495,14 +595,14 @@ async function runBrowser(
   }
 }
 
-function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: number) {
+function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: number | null) {
   const memory = (sample: ProcessMemory) => ({
     renderer: round(sample.renderer, 0),
     all_processes: round(sample.all_processes, 0),
   });
   return {
     chromium: run.chromium,
-    path: 'Data page file input → data worker (1 MiB chunks) → profile → IndexedDB',
+    path: 'Data page file input → data worker (reads the file in 1 MiB slices) → profile → IndexedDB → Data view',
     import_seconds: round(run.import_seconds),
     import_mb_per_s: round(megabytes / run.import_seconds, 1),
     read_and_parse_seconds: run.parse_seconds === null ? null : round(run.parse_seconds),
@@ -516,6 +616,12 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
     baseline_rss_mb: memory(run.baseline_rss_mb),
     peak_rss_mb: memory(run.peak_rss_mb),
     renderer_peak_rss_over_file_size: round(run.peak_rss_mb.renderer / megabytes, 2),
+    peak_rss_with_view_mb: memory(run.peak_rss_with_view_mb),
+    renderer_peak_rss_with_view_over_file_size: round(
+      run.peak_rss_with_view_mb.renderer / megabytes,
+      2,
+    ),
+    view_seconds: round(run.view_seconds),
     renderer_rss_growth_over_file_size: round(
       (run.peak_rss_mb.renderer - run.baseline_rss_mb.renderer) / megabytes,
       2,
@@ -526,11 +632,27 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
       run.worker_js_heap_peak_mb === null ? null : round(run.worker_js_heap_peak_mb, 0),
     memory_note:
       'RSS from /proc of the Chromium processes of this profile (the renderer holds the page and its workers); JS heaps from CDP Performance.getMetrics (page) and performance.memory in the data worker (null where Chromium does not expose it).',
-    main_thread: run.main_thread,
-    import_vs_pandas_read_csv: round(pandasSeconds / run.import_seconds, 2),
+    main_thread: {
+      ...run.main_thread,
+      longest_block_ms: Math.max(
+        run.main_thread.import.longest_block_ms,
+        run.main_thread.view.longest_block_ms,
+      ),
+      note: 'import: file chosen → the import notice; view: the notice → the Data view shows the rows and each chart (scrolled into view) and no long task has run for 2 s. Long tasks are main-thread tasks over 50 ms; frame gaps are gaps of over 50 ms between animation frames.',
+    },
+    import_vs_pandas_read_csv:
+      pandasSeconds === null ? null : round(pandasSeconds / run.import_seconds, 2),
     read_and_parse_vs_pandas_read_csv:
-      run.parse_seconds === null ? null : round(pandasSeconds / run.parse_seconds, 2),
+      pandasSeconds === null || run.parse_seconds === null
+        ? null
+        : round(pandasSeconds / run.parse_seconds, 2),
   };
+}
+
+function report(browser: BrowserRun) {
+  console.log(
+    `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB (${browser.peak_rss_with_view_mb.renderer.toFixed(0)} MB with the view), longest main-thread block ${browser.main_thread.import.longest_block_ms} ms during the import, ${browser.main_thread.view.longest_block_ms} ms while the view renders`,
+  );
 }
 
 const bestCpu = <T>(runs: T[], key: (run: T) => number) => Math.min(...runs.map(key));
@@ -561,6 +683,27 @@ async function main() {
     const bytes = statSync(path).size;
     const megabytes = bytes / MB;
     console.log(`${megabytes.toFixed(1)} MB`);
+    const machine = () => ({
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      load: loadavg().map((x) => round(x, 2)),
+    });
+    if (process.argv.includes('--browser-only')) {
+      if (givenDist === undefined) build = buildLab();
+      const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
+      const browser = await runBrowser(path, dist, textArg('main-thread-profile'));
+      report(browser);
+      const results = {
+        benchmark: 'csv-import-browser',
+        file: { rows, columns: 20, bytes, megabytes: round(megabytes, 1) },
+        browser: browserResults(browser, megabytes, null),
+        machine: machine(),
+      };
+      mkdirSync('bench/results', { recursive: true });
+      writeFileSync('bench/results/import-browser.json', `${JSON.stringify(results, null, 2)}\n`);
+      console.log('Wrote bench/results/import-browser.json');
+      return;
+    }
     const nodeRuns: NodeRun[] = [];
     const pandasRuns: PandasRun[] = [];
     for (let i = 0; i < repeats; i++) {
@@ -580,9 +723,7 @@ async function main() {
       if (givenDist === undefined) build = buildLab();
       const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
       browser = await runBrowser(path, dist, textArg('main-thread-profile'));
-      console.log(
-        `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB, longest main-thread block ${browser.main_thread.longest_block_ms} ms`,
-      );
+      report(browser);
     }
     const ours = best(nodeRuns, (run) => run.total_seconds);
     const theirs = best(pandasRuns, (run) => run.read_csv_seconds);
@@ -622,11 +763,7 @@ async function main() {
         2,
       ),
       repeats,
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model ?? 'unknown',
-        load: loadavg().map((x) => round(x, 2)),
-      },
+      machine: machine(),
     };
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/import.json', `${JSON.stringify(results, null, 2)}\n`);

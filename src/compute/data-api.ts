@@ -6,9 +6,11 @@ import type {
   ImportMeta,
   ImportWarning,
 } from '../core/data';
+import type { AssociationMatrix } from '../core/data/associations';
+import type { BoxGroup } from '../core/data/chart-data';
 import type { FolderKind, SkippedFile } from '../core/data/folder';
 import type { OutputRole, PrepareFailure, PrepareStep } from '../core/data/prepare';
-import type { Column } from '../core/table';
+import type { Column, NumberColumn } from '../core/table';
 import type { JobEventSink } from './events';
 import type { Cancellable } from './pool';
 
@@ -24,8 +26,12 @@ export interface DataImportOptions {
 }
 
 export interface DataImportRequest {
-  /** Transferred to the worker: the caller's buffer is emptied. */
-  bytes: Uint8Array;
+  /**
+   * The file itself (a Blob is cloned by reference: the worker reads it in slices, so the page
+   * never holds its contents), or bytes already in memory, transferred: the caller's buffer is
+   * emptied.
+   */
+  bytes: Uint8Array | Blob;
   fileName: string;
   options: DataImportOptions;
 }
@@ -40,6 +46,11 @@ export type DataImportOutcome =
       format: ImportFormat;
       /** The table's columns; their typed arrays are transferred back to the page. */
       columns: Column[];
+      /**
+       * The sha-256 (hex) of each column's values or codes, computed here so the page can store
+       * the columns without digesting them again.
+       */
+      hashes: string[];
       rows: number;
       meta: ImportMeta;
       profile: DatasetProfile;
@@ -107,6 +118,27 @@ export type DataFolderOutcome =
     }
   | { ok: false; error: ImportError };
 
+export interface DataAssociationsRequest {
+  /**
+   * The rows to measure, already sampled by the page (a few columns of at most `maxRows` rows):
+   * copying every row of a large table to the worker would cost more than measuring it.
+   */
+  columns: Column[];
+  /** At most this many columns, in order. */
+  maxColumns?: number;
+  /** Categorical columns with more categories than this are left out. */
+  maxCategories?: number;
+}
+
+export interface DataBoxStatsRequest {
+  /** Copied to the worker: sorting each group's values there keeps the page responsive. */
+  values: NumberColumn;
+  groups: Column;
+  /** The rows to summarise (a selection); all rows when absent. */
+  rows?: Int32Array;
+  maxGroups?: number;
+}
+
 /** The data worker, as the page sees it through comlink. */
 export interface DataApi extends Cancellable {
   importFile(
@@ -126,5 +158,9 @@ export interface DataApi extends Cancellable {
     request: DataPrepareRequest,
     events: JobEventSink<DataPrepareProgress>,
   ): Promise<DataPrepareOutcome>;
+  /** Pairwise associations of a table's columns, for the heatmap. */
+  associations(jobId: string, request: DataAssociationsRequest): Promise<AssociationMatrix>;
+  /** Box-plot summaries of a number column by the categories of another. */
+  boxStats(jobId: string, request: DataBoxStatsRequest): Promise<BoxGroup[]>;
   cancel(jobId: string): void;
 }

@@ -1,8 +1,12 @@
 import { proxy, transfer } from 'comlink';
 import type { PrepareStep } from '../core/data/prepare';
 import type { Column } from '../core/table';
+import type { AssociationMatrix } from '../core/data/associations';
+import type { BoxGroup } from '../core/data/chart-data';
 import type {
   DataApi,
+  DataAssociationsRequest,
+  DataBoxStatsRequest,
   DataFolderOutcome,
   DataFolderProgress,
   DataFolderRequest,
@@ -15,10 +19,11 @@ import type {
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
+import { rememberHash } from '../store/hash';
 
 export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
-  /** Moved to the worker: the caller's buffer is emptied. */
-  bytes: Uint8Array;
+  /** A file the worker reads in slices, or bytes moved to the worker (the caller's are emptied). */
+  bytes: Uint8Array | Blob;
   fileName: string;
   options?: DataImportOptions;
   signal?: AbortSignal;
@@ -42,15 +47,38 @@ export interface DataPrepareJob extends JobEventHandlers<DataPrepareProgress> {
   timeoutMs?: number;
 }
 
+export interface DataAssociationsJob extends DataAssociationsRequest {
+  signal?: AbortSignal;
+}
+
+export interface DataBoxStatsJob extends DataBoxStatsRequest {
+  signal?: AbortSignal;
+}
+
 export interface DataClient {
   importFile(job: DataImportJob): Promise<DataImportOutcome>;
   importFolder(job: DataFolderJob): Promise<DataFolderOutcome>;
   prepare(job: DataPrepareJob): Promise<DataPrepareOutcome>;
+  /** Copies the (sampled) columns to the worker and measures their associations there. */
+  associations(job: DataAssociationsJob): Promise<AssociationMatrix>;
+  /** Copies the two columns to the worker and summarises them there. */
+  boxStats(job: DataBoxStatsJob): Promise<BoxGroup[]>;
   close(): void;
 }
 
 const IMPORT_TIMEOUT_MS = 30 * 60_000;
 const IDLE_TIMEOUT_MS = 60_000;
+/** A chart's summary that takes longer than this has a stuck worker behind it. */
+const CHART_TIMEOUT_MS = 5 * 60_000;
+
+/** The worker hashed the columns it sent: storing them needs no second digest on this thread. */
+function rememberColumnHashes(columns: readonly Column[], hashes: readonly string[]) {
+  columns.forEach((column, index) => {
+    const hash = hashes[index];
+    const array = 'values' in column ? column.values : column.codes;
+    if (hash) rememberHash(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), hash);
+  });
+}
 
 /** A view of part of a larger buffer cannot be transferred alone, so it is copied first. */
 const ownBuffer = (bytes: Uint8Array) =>
@@ -60,15 +88,19 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
   return {
     importFile(job) {
       const { fileName, options = {}, signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
-      const bytes = ownBuffer(job.bytes);
+      const bytes = job.bytes instanceof Uint8Array ? ownBuffer(job.bytes) : job.bytes;
+      const moved = bytes instanceof Uint8Array ? [bytes.buffer as ArrayBuffer] : [];
       const events = proxy((event: JobEvent<DataImportProgress>) => dispatchJobEvent(job, event));
       return pool.run(
-        async (api, jobId): Promise<DataImportOutcome> =>
-          (await api.importFile(
+        async (api, jobId): Promise<DataImportOutcome> => {
+          const outcome = (await api.importFile(
             jobId,
-            transfer({ bytes, fileName, options }, [bytes.buffer as ArrayBuffer]),
+            transfer({ bytes, fileName, options }, moved),
             events,
-          )) as DataImportOutcome,
+          )) as DataImportOutcome;
+          if (outcome.ok) rememberColumnHashes(outcome.columns, outcome.hashes);
+          return outcome;
+        },
         { signal, timeoutMs },
       );
     },
@@ -103,6 +135,25 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
           (await api.prepare(jobId, request, events)) as DataPrepareOutcome,
         { signal, timeoutMs },
       );
+    },
+    associations(job) {
+      const { signal } = job;
+      const request: DataAssociationsRequest = {
+        columns: [...job.columns],
+        ...(job.maxColumns === undefined ? {} : { maxColumns: job.maxColumns }),
+        ...(job.maxCategories === undefined ? {} : { maxCategories: job.maxCategories }),
+      };
+      return pool.run(async (api, jobId) => api.associations(jobId, request), {
+        signal,
+        timeoutMs: CHART_TIMEOUT_MS,
+      });
+    },
+    boxStats(job) {
+      const { signal, ...request } = job;
+      return pool.run(async (api, jobId) => api.boxStats(jobId, request), {
+        signal,
+        timeoutMs: CHART_TIMEOUT_MS,
+      });
     },
     close: () => pool.close(),
   };

@@ -6,6 +6,7 @@ import {
   parseJsonLines,
   parseParquet,
   profileTableAsync,
+  type ImportError,
   type ImportFormat,
   type ImportResult,
 } from '../core/data';
@@ -16,12 +17,17 @@ import {
   type FolderItem,
   type FolderReadOptions,
 } from '../core/data/folder';
+import { associationMatrix } from '../core/data/associations';
+import { boxStats } from '../core/data/chart-data';
+import { allRows } from '../core/data/query';
 import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
-import { TrainingError } from '../core/errors/training-error';
+import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
 import { sha256 } from '../store/hash';
 import type {
   DataApi,
+  DataAssociationsRequest,
+  DataBoxStatsRequest,
   DataFolderOutcome,
   DataFolderRequest,
   DataImportOptions,
@@ -62,9 +68,68 @@ interface ParseContext {
   progress: (progress: DataImportProgress) => void;
 }
 
-function chooseFormat(request: DataImportRequest): ImportFormat {
+/** A file the browser cannot read any more: moved, deleted or changed since it was chosen. */
+const isReadError = (error: unknown): error is Error =>
+  error instanceof Error && (error.name === 'NotReadableError' || error.name === 'NotFoundError');
+
+const unreadable = (error: Error): ImportError => ({
+  code: 'unreadable',
+  message: `The file could not be read; it may have been moved, deleted or changed since it was chosen (${error.message}).`,
+});
+
+/** detectFormat looks at no more than this many leading bytes. */
+const FORMAT_HEAD_BYTES = 4096;
+
+type ImportSource = DataImportRequest['bytes'];
+
+const sizeOf = (source: ImportSource) =>
+  source instanceof Uint8Array ? source.byteLength : source.size;
+
+async function readSlice(source: Blob, start: number, end: number): Promise<Uint8Array> {
+  return new Uint8Array(await source.slice(start, end).arrayBuffer());
+}
+
+/** The whole input in memory: formats whose parsers need all of it at once (JSON, Parquet). */
+async function readWhole(source: ImportSource): Promise<Uint8Array> {
+  return source instanceof Uint8Array ? source : new Uint8Array(await source.arrayBuffer());
+}
+
+/**
+ * The input `size` bytes at a time. A Blob is read slice by slice, the next slice already being
+ * read while the caller parses the current one, so at most two slices are in memory at once;
+ * reading stops once `signal` aborts.
+ */
+async function* chunksOf(
+  source: ImportSource,
+  size: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  const total = sizeOf(source);
+  if (source instanceof Uint8Array) {
+    for (let offset = 0; offset < total; offset += size) {
+      yield source.subarray(offset, offset + size);
+    }
+    return;
+  }
+  let next = total > 0 ? readSlice(source, 0, size) : null;
+  for (let offset = 0; next !== null && !signal.aborted; offset += size) {
+    const current = await next;
+    next = offset + size < total ? readSlice(source, offset + size, offset + 2 * size) : null;
+    // A slice read that fails while the current one is parsed is reported when awaited.
+    next?.catch(() => undefined);
+    yield current;
+  }
+}
+
+async function chooseFormat(request: DataImportRequest): Promise<ImportFormat> {
   const chosen = request.options.format;
-  return chosen && chosen !== 'auto' ? chosen : detectFormat(request.bytes, request.fileName);
+  if (chosen && chosen !== 'auto') return chosen;
+  const source = request.bytes;
+  const head =
+    source instanceof Uint8Array
+      ? source
+      : await readSlice(source, 0, Math.min(source.size, FORMAT_HEAD_BYTES));
+  return detectFormat(head, request.fileName);
 }
 
 function typeOptions(options: DataImportOptions) {
@@ -74,12 +139,16 @@ function typeOptions(options: DataImportOptions) {
   };
 }
 
-/** Feeds the CSV importer a chunk at a time, yielding between chunks so a cancel gets through. */
+/**
+ * Feeds the CSV importer a chunk at a time, yielding between chunks so a cancel gets through.
+ * Only the chunk being parsed (and the one being read) is in memory besides the columns built.
+ */
 async function parseCsvInChunks(
   request: DataImportRequest,
   { signal, progress }: ParseContext,
 ): Promise<ImportResult> {
-  const { bytes, options, fileName } = request;
+  const { bytes: source, options, fileName } = request;
+  const totalBytes = sizeOf(source);
   const tabSeparated = /\.(tsv|tab)$/i.test(fileName);
   const importer = createCsvImporter({
     ...typeOptions(options),
@@ -90,17 +159,12 @@ async function parseCsvInChunks(
           ? '\t'
           : 'auto',
     ...(options.header === undefined ? {} : { header: options.header }),
-    totalBytes: bytes.byteLength,
+    totalBytes,
     signal,
   });
-  for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
-    if (!importer.push(bytes.subarray(offset, offset + CHUNK_BYTES))) break;
-    progress({
-      phase: 'parse',
-      bytes: importer.bytesRead,
-      totalBytes: bytes.byteLength,
-      rows: importer.rowsRead,
-    });
+  for await (const chunk of chunksOf(source, CHUNK_BYTES, signal)) {
+    if (!importer.push(chunk)) break;
+    progress({ phase: 'parse', bytes: importer.bytesRead, totalBytes, rows: importer.rowsRead });
     await yieldToEventLoop();
   }
   return importer.finish();
@@ -113,16 +177,29 @@ async function parse(
 ): Promise<ImportResult> {
   const common = { ...typeOptions(request.options), signal: context.signal };
   if (format === 'csv') return parseCsvInChunks(request, context);
-  if (format === 'parquet') return parseParquet(request.bytes, { signal: context.signal });
-  if (format === 'jsonl') return parseJsonLines(request.bytes, common);
-  return parseJson(request.bytes, common);
+  const bytes = await readWhole(request.bytes);
+  if (format === 'parquet') return parseParquet(bytes, { signal: context.signal });
+  if (format === 'jsonl') return parseJsonLines(bytes, common);
+  return parseJson(bytes, common);
+}
+
+const arrayOf = (column: Column) => ('values' in column ? column.values : column.codes);
+
+/** Each column's hash: of the bytes of its values or codes, as the page's store hashes them. */
+async function hashColumns(columns: readonly Column[], signal: AbortSignal) {
+  const hashes: string[] = [];
+  for (const column of columns) {
+    checkCancelled(signal);
+    const array = arrayOf(column);
+    hashes.push(await sha256(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)));
+  }
+  return hashes;
 }
 
 function buffersOf(columns: readonly Column[]): Transferable[] {
   const buffers = new Set<ArrayBuffer>();
   for (const column of columns) {
-    const array = 'values' in column ? column.values : column.codes;
-    buffers.add(array.buffer as ArrayBuffer);
+    buffers.add(arrayOf(column).buffer as ArrayBuffer);
   }
   return [...buffers];
 }
@@ -139,15 +216,24 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
     events: Parameters<DataApi['importFile']>[2],
   ): Promise<DataImportOutcome> {
     return jobs.run(jobId, events, async ({ signal, progress }) => {
-      const format = chooseFormat(request);
-      const imported = await parse(format, request, { signal, progress });
+      let imported: ImportResult;
+      let format: ImportFormat;
+      try {
+        format = await chooseFormat(request);
+        imported = await parse(format, request, { signal, progress });
+      } catch (error) {
+        if (!isReadError(error)) throw error;
+        return { ok: false, error: unreadable(error) };
+      }
       if (!imported.ok) return { ok: false, error: imported.error };
       let profile;
+      let hashes;
       try {
         profile = await profileTableAsync(imported.table, {
           signal,
           onProgress: ({ done, total }) => progress({ phase: 'profile', done, total }),
         });
+        hashes = await hashColumns(imported.table.columns, signal);
       } catch (error) {
         if (error instanceof TrainingError && error.kind === 'cancelled') {
           return { ok: false, error: cancelledError() };
@@ -159,6 +245,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         ok: true,
         format,
         columns,
+        hashes,
         rows: imported.table.rowCount,
         meta: imported.meta,
         profile,
@@ -273,5 +360,36 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
     });
   }
 
-  return { importFile, importFolder, prepare, cancel: (jobId) => jobs.cancel(jobId) };
+  async function associations(jobId: string, request: DataAssociationsRequest) {
+    return jobs.run(jobId, undefined, async () => {
+      const table = new Table(request.columns);
+      return associationMatrix(table, {
+        maxRows: Math.max(1, table.rowCount),
+        maxColumns: request.maxColumns ?? table.columns.length,
+        ...(request.maxCategories === undefined ? {} : { maxCategories: request.maxCategories }),
+      });
+    });
+  }
+
+  async function boxSummaries(jobId: string, request: DataBoxStatsRequest) {
+    return jobs.run(jobId, undefined, async () =>
+      boxStats(
+        request.values,
+        request.groups,
+        request.rows ?? allRows(request.values.values.length),
+        {
+          ...(request.maxGroups === undefined ? {} : { maxGroups: request.maxGroups }),
+        },
+      ),
+    );
+  }
+
+  return {
+    importFile,
+    importFolder,
+    prepare,
+    associations,
+    boxStats: boxSummaries,
+    cancel: (jobId) => jobs.cancel(jobId),
+  };
 }

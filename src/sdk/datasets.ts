@@ -39,7 +39,8 @@ export type {
 export type DataImporter = (job: DataImportJob) => Promise<DataImportOutcome>;
 
 export interface ImportFileInput {
-  bytes: Uint8Array;
+  /** The file (read in slices by the data worker) or its bytes. */
+  bytes: Uint8Array | Blob;
   fileName: string;
   /** The dataset's name; by default the file name without its extension. */
   name?: string;
@@ -53,6 +54,8 @@ export type ImportFileResult =
       ok: true;
       dataset: DatasetRecord;
       version: DatasetVersionRecord;
+      /** The stored table, so a caller that shows it need not read it back. */
+      table: Table;
       warnings: ImportWarning[];
     }
   | { ok: false; error: ImportError };
@@ -347,9 +350,10 @@ export class Datasets {
     });
     if (!outcome.ok) return outcome;
     input.signal?.throwIfAborted();
+    const table = new Table(outcome.columns);
     const { dataset, version } = await createDataset(this.store, workspaceId, {
       name: input.name ?? datasetNameFromFile(input.fileName),
-      table: new Table(outcome.columns),
+      table,
       transform: {
         kind: 'import',
         fileName: input.fileName,
@@ -362,7 +366,7 @@ export class Datasets {
       },
       profile: outcome.profile,
     });
-    return { ok: true, dataset, version, warnings: outcome.warnings };
+    return { ok: true, dataset, version, table, warnings: outcome.warnings };
   }
 
   /**

@@ -304,11 +304,7 @@ export class WorkspaceStore {
     options: { blobs?: BlobInput[]; summary?: string } = {},
   ): Promise<EntityRecord> {
     this.ensureWritable();
-    const hashed = uniqueByHash(
-      await Promise.all(
-        (options.blobs ?? []).map(async (blob) => ({ ...blob, hash: await sha256(blob.data) })),
-      ),
-    );
+    const hashed = uniqueByHash(await hashBlobs(options.blobs ?? []));
     const alreadyStored = (fields.blobRefs ?? []).filter(
       (hash) => !hashed.some((blob) => blob.hash === hash),
     );
@@ -583,6 +579,16 @@ async function ensureUniqueName(tx: WriteTx, name: string, id: string) {
   );
   if (taken)
     throw new StoreError('conflict', `A workspace named “${name}” already exists.`, 'name');
+}
+
+/**
+ * Hashes blobs one after another: a digest copies its input, so hashing a dataset's columns all
+ * at once would hold a second copy of the whole table.
+ */
+async function hashBlobs(blobs: readonly BlobInput[]): Promise<(BlobInput & { hash: string })[]> {
+  const hashed: (BlobInput & { hash: string })[] = [];
+  for (const blob of blobs) hashed.push({ ...blob, hash: await sha256(blob.data) });
+  return hashed;
 }
 
 function uniqueByHash<T extends { hash: string }>(items: T[]): T[] {

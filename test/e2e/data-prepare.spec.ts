@@ -84,10 +84,17 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   await expect(tableCount(page)).toHaveText('60');
 
   // Brush a rectangle in the scatter plot: the selection filters the table.
+  // Charts are drawn once scrolled near: bring the Explore section into view first.
+  await view(page).getByTestId('explore').scrollIntoViewIfNeeded();
   const scatter = view(page).getByTestId('scatter-plot');
   await scatter.getByTestId('scatter-x').selectOption('height');
   await scatter.getByTestId('scatter-y').selectOption('weight');
-  await scatter.locator('svg').scrollIntoViewIfNeeded();
+  // Let the charts finish drawing, so nothing moves under the pointer while it drags.
+  await expect(view(page).getByTestId('lazy-placeholder')).toHaveCount(0);
+  await expect(view(page).getByTestId('heatmap')).toHaveAttribute('data-measured', 'true');
+  await expect(view(page).getByTestId('box-plot')).toHaveAttribute('aria-busy', 'false');
+  // Centred, so the sticky selection bar at the top of the card cannot cover where the drag starts.
+  await scatter.locator('svg').evaluate((svg) => svg.scrollIntoView({ block: 'center' }));
   const box = (await scatter.locator('svg').boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.05);
   await page.mouse.down();

@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, expect, openLab } from './fixtures';
+import { seededRandom } from '../../src/core/random';
+
+const ROWS = 30_000;
+
+/** A CSV of a few MB (so the data worker reads it in several slices) with every kind of chart. */
+function generateCsv(): string {
+  const random = seededRandom(7);
+  const lines = ['id,height,weight,species,when'];
+  const species = ['setosa', 'versicolor', 'virginica'];
+  for (let i = 0; i < ROWS; i++) {
+    const height = (random() * 10).toFixed(3);
+    const weight = (Number(height) * 2 + random()).toFixed(3);
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    lines.push(`${i + 1},${height},${weight},${species[i % 3]},2024-0${1 + (i % 9)}-${day}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+test('a file read in slices is imported, shown, and its charts are drawn once scrolled to', async ({
+  page,
+  pageErrors,
+}) => {
+  const dir = await mkdtemp(join(tmpdir(), 'bunsen-e2e-large-'));
+  try {
+    const path = join(dir, 'plants.csv');
+    await writeFile(path, generateCsv());
+    await openLab(page);
+    await page
+      .getByRole('navigation', { name: 'Lab' })
+      .getByRole('link', { name: /^Data/ })
+      .click();
+    await page.getByTestId('import-file').setInputFiles(path);
+    await expect(page.getByTestId('notice')).toContainText(
+      `Imported plants.csv: ${ROWS.toLocaleString('en-US')} rows, 5 columns`,
+    );
+
+    const view = page.getByTestId('dataset-view');
+    await expect(view.getByTestId('data-row').first()).toContainText('setosa');
+    await expect(
+      view.locator('[data-testid="profile-row"][data-column="height"] [data-testid="histogram"]'),
+    ).toBeVisible();
+
+    // Below the fold the charts wait: nothing of them is computed until they are scrolled near.
+    const panels = view.getByTestId('explore-panel');
+    await expect(panels).toHaveCount(5);
+    await expect(view.getByTestId('heatmap')).toHaveCount(0);
+
+    await view.getByTestId('explore').scrollIntoViewIfNeeded();
+    const heatmap = view.getByTestId('heatmap');
+    await expect(heatmap).toHaveAttribute('data-measured', 'true');
+    await expect(heatmap.locator('svg')).toBeVisible();
+    // height, weight and species (the ID column is left out; dates are not measured).
+    await expect(heatmap.locator('g.cell')).toHaveCount(9);
+    await expect(heatmap.getByText(/30,000 rows/)).toBeVisible();
+    const strong = heatmap.getByRole('button', {
+      name: /^weight × height: Pearson r (0\.9\d|1\.00)$/,
+    });
+    await expect(strong).toHaveCount(1);
+
+    for (let i = 0; i < 5; i++) {
+      await panels.nth(i).scrollIntoViewIfNeeded();
+      await expect(panels.nth(i).locator('svg').first()).toBeVisible();
+    }
+    const boxes = view.getByTestId('box-plot').getByTestId('box');
+    await expect(boxes).toHaveCount(3);
+    await expect(view.getByTestId('lazy-placeholder')).toHaveCount(0);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

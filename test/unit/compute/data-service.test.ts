@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { associationMatrix } from '../../../src/core/data/associations';
+import { Table } from '../../../src/core/table';
+import { createDataService } from '../../../src/compute/data-service';
+import type { DataImportProgress } from '../../../src/compute/data-api';
+import type { JobEvent } from '../../../src/compute/events';
+import { seededRandom } from '../../../src/core/random';
+import { sha256 } from '../../../src/store/hash';
+
+/** A Blob that counts the slices read from it and the largest one, and refuses a whole read. */
+class WatchedBlob extends Blob {
+  readonly reads = { slices: 0, largest: 0 };
+
+  override slice(start?: number, end?: number): Blob {
+    const part = super.slice(start, end);
+    this.reads.slices++;
+    this.reads.largest = Math.max(this.reads.largest, part.size);
+    return part;
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    throw new Error('the whole file was read at once');
+  }
+}
+
+function watchedBlob(text: string) {
+  const blob = new WatchedBlob([text]);
+  return { blob, reads: blob.reads };
+}
+
+/** A file that was changed after it was chosen: every read fails as a browser's would. */
+class ChangedFile extends Blob {
+  override slice(): Blob {
+    const failing = new Blob([]);
+    failing.arrayBuffer = () =>
+      Promise.reject(Object.assign(new Error('The file changed.'), { name: 'NotReadableError' }));
+    return failing;
+  }
+}
+
+/** `rows` rows of about `width` bytes each. */
+function csvRows(rows: number, seed: number, width = 60) {
+  const random = seededRandom(seed);
+  const note = 'n'.repeat(Math.max(1, width - 30));
+  const lines = ['x,group,when,note'];
+  for (let i = 0; i < rows; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    lines.push(`${(random() * 100).toFixed(3)},g${i % 7},2024-01-${day},${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const progressOf = (events: JobEvent<DataImportProgress>[]) =>
+  events.flatMap((event) => (event.type === 'progress' ? [event.progress] : []));
+
+describe('importing a file in the data service', () => {
+  it('reads a Blob slice by slice, never whole, and gets the same table as from bytes', async () => {
+    const service = createDataService();
+    const text = csvRows(20_000, 3, 120);
+    const { blob, reads } = watchedBlob(text);
+    const events: JobEvent<DataImportProgress>[] = [];
+    const fromBlob = await service.importFile(
+      'blob',
+      { bytes: blob, fileName: 'rows.csv', options: {} },
+      (event) => events.push(event),
+    );
+    const fromBytes = await service.importFile(
+      'bytes',
+      { bytes: new TextEncoder().encode(text), fileName: 'rows.csv', options: {} },
+      () => undefined,
+    );
+    if (!fromBlob.ok || !fromBytes.ok) throw new Error('the import failed');
+    expect(fromBlob.rows).toBe(20_000);
+    expect(blob.size).toBeGreaterThan(2 * 1024 * 1024);
+    expect(fromBlob.columns).toEqual(fromBytes.columns);
+    // The hashes sent with the columns are those the store would compute itself.
+    const hashes = await Promise.all(
+      fromBlob.columns.map((column) => {
+        const array = 'values' in column ? column.values : column.codes;
+        return sha256(new Uint8Array(array.slice().buffer));
+      }),
+    );
+    expect(fromBlob.hashes).toEqual(hashes);
+    expect(fromBlob.profile).toEqual(fromBytes.profile);
+    expect(reads.largest).toBeLessThanOrEqual(1024 * 1024);
+    expect(reads.slices).toBeGreaterThanOrEqual(Math.ceil(blob.size / (1024 * 1024)));
+    const parsed = progressOf(events).filter((progress) => progress.phase === 'parse');
+    expect(parsed.at(-1)).toMatchObject({ bytes: blob.size, totalBytes: blob.size });
+  });
+
+  it('detects JSON from the first bytes of a Blob without an extension', async () => {
+    const service = createDataService();
+    const json = JSON.stringify([
+      { a: 1, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
+    const outcome = await service.importFile(
+      'json',
+      { bytes: new Blob([json]), fileName: 'data', options: {} },
+      () => undefined,
+    );
+    expect(outcome).toMatchObject({ ok: true, format: 'json', rows: 2 });
+  });
+
+  it('says so when the file cannot be read any more, and names no table', async () => {
+    const service = createDataService();
+    const broken = new ChangedFile(['x'.repeat(10_000)]);
+    const outcome = await service.importFile(
+      'gone',
+      { bytes: broken, fileName: 'gone.csv', options: {} },
+      () => undefined,
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'unreadable' } });
+    if (outcome.ok) return;
+    expect(outcome.error.message).toMatch(/could not be read.*The file changed/);
+  });
+
+  it('stops reading a Blob when cancelled', async () => {
+    const service = createDataService();
+    const { blob, reads } = watchedBlob(csvRows(20_000, 5, 300));
+    const outcome = await service.importFile(
+      'cancel',
+      { bytes: blob, fileName: 'big.csv', options: {} },
+      (event) => {
+        if (event.type === 'progress') service.cancel('cancel');
+      },
+    );
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    // The slice parsed when the cancel came, the one read meanwhile, and the format's head.
+    expect(blob.size).toBeGreaterThan(5 * 1024 * 1024);
+    expect(reads.slices).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('associations in the data service', () => {
+  it('measures the columns it is given as the page would have', async () => {
+    const service = createDataService();
+    const random = seededRandom(11);
+    const rows = Array.from({ length: 500 }, (_, i) => {
+      const x = random();
+      return { x, y: 2 * x + random() * 0.1, group: `g${i % 3}`, flag: i % 2 === 0 };
+    });
+    const table = Table.fromRows(rows);
+    const measured = await service.associations('assoc', {
+      columns: [...table.columns],
+      maxColumns: 3,
+    });
+    const expected = associationMatrix(table, { maxColumns: 3 });
+    expect(measured).toEqual(expected);
+    expect(measured.columns.map((column) => column.name)).toEqual(['x', 'y', 'group']);
+    expect(measured.values[0]?.[1]).toBeGreaterThan(0.9);
+  });
+});
