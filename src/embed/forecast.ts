@@ -260,6 +260,8 @@ interface SavedSeriesEntry {
   readonly start: number;
   readonly length: number;
   readonly calendar: boolean;
+  /** Whether the model reads the file's known-in-advance `features` (`SavedSeries.features`). */
+  readonly features?: boolean;
   readonly model: unknown;
 }
 
@@ -290,6 +292,22 @@ export function createForecastModel(json: unknown, kit: ForecastKit): ForecastMo
     if (!entry || typeof entry !== 'object') damaged(path, 'a series');
     if (!Number.isInteger(entry.start) || !Number.isInteger(entry.length) || entry.length < 1) {
       damaged(`${path}.start`, 'whole numbers start and length');
+    }
+    if (entry.features !== undefined && typeof entry.features !== 'boolean') {
+      damaged(`${path}.features`, 'true or false');
+    }
+    if (entry.features) {
+      // Such a model forecasts only from the future values of those columns, which a page has
+      // no way to hand this runtime yet: refusing at load beats forecasts from made-up values.
+      const names = Array.isArray(saved!.features)
+        ? saved!.features.filter((name): name is string => typeof name === 'string')
+        : [];
+      const of = entry.id === null ? '' : ` of “${String(entry.id)}”`;
+      throw new kit.EmbedError(
+        names.length
+          ? `The model${of} forecasts from the future values of ${names.map((name) => `“${name}”`).join(', ')}, which the embedded runtime cannot take yet; forecast it in the lab or with the command line, or save a search without those columns.`
+          : `The model${of} reads known-in-advance features, but the file does not name them.`,
+      );
     }
     const model = guarded(kit, () => restore(entry.model, kit, `${path}.model`));
     return { id: entry.id === null ? null : String(entry.id), entry, model };

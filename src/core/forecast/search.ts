@@ -16,6 +16,7 @@ import {
 } from './diagnostics';
 import { averageResults, EnsembleForecast } from './ensemble';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
+import { multiplicativeGrowth } from './growth';
 import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
 import type { FittedForecaster, ForecastResult } from './types';
 
@@ -201,6 +202,11 @@ export function candidateSpecs(options: {
   readonly seed?: number;
   /** Regressor columns known in advance: a regression on them with ARIMA errors is tried. */
   readonly xreg?: readonly number[];
+  /**
+   * The series grows by a rate (`multiplicativeGrowth`): the trend models are fitted on the log
+   * scale, where that growth is a straight line, and ETS and ARIMA are tried there too.
+   */
+  readonly multiplicative?: boolean;
 }): CandidateSpec[] {
   const { period, horizon, positive } = options;
   const xreg = options.xreg?.length
@@ -208,6 +214,11 @@ export function candidateSpecs(options: {
     : [];
   const seasonal = HAS_SEASON(period);
   const boxCox = (options.boxCox ?? true) && positive;
+  // Compound growth is a straight line on the log scale, so the trend models are fitted there.
+  // Without a season ETS and ARIMA are tried on logs too: Guerrero's λ then compares the spread of
+  // consecutive pairs only, which says little. Seasonal series get Guerrero's λ from whole
+  // seasons, and their ETS and ARIMA fits cost too much to double.
+  const logScale = boxCox && options.multiplicative === true;
   const has = (name: string) => Object.hasOwn(FORECASTERS, name);
   const stlMethods = ['ets', 'arima'].filter(has);
   const seed = options.seed ?? 0;
@@ -224,13 +235,22 @@ export function candidateSpecs(options: {
     ...withOthers('snaive', {}),
     { model: 'naive', params: {} },
     { model: 'drift', params: {} },
+    ...(logScale ? [{ model: 'drift', params: { lambda: 0 } }] : []),
     { model: 'mean', params: {} },
     { model: 'theta', params: {} },
     ...withOthers('theta', {}),
     ...(boxCox ? [{ model: 'theta', params: { lambda: 0 } }] : []),
-    { model: 'trend', params: {} },
+    // A straight line through compound growth forecasts too low, and more so the longer the
+    // history; the backtest, training on shorter windows, cannot see it (see growth.ts).
+    { model: 'trend', params: logScale ? { lambda: 0 } : {} },
     { model: 'ets', params: {} },
     { model: 'ets', params: { damped: true } },
+    ...(logScale && !seasonal
+      ? [
+          { model: 'ets', params: { lambda: 0 } },
+          { model: 'ets', params: { lambda: 0, damped: true } },
+        ]
+      : []),
     ...withOthers('ets', {}, LONG_PERIOD),
     ...(seasonal ? [{ model: 'stl', params: { method: 'theta' } }] : []),
     ...(seasonal ? stlMethods.map((method) => ({ model: 'stl', params: { method } })) : []),
@@ -239,6 +259,7 @@ export function candidateSpecs(options: {
     ...(boxCox && seasonal ? [{ model: 'stl', params: { method: 'ets', lambda: 'auto' } }] : []),
     ...xreg,
     { model: 'arima', params: {} },
+    ...(logScale && !seasonal ? [{ model: 'arima', params: { lambda: 0 } }] : []),
     ...(boxCox
       ? [
           { model: 'ets', params: { lambda: 'auto' } },
@@ -430,7 +451,8 @@ export async function searchForecast(
         (_, j) => (options.regressors?.columns ?? 0) + j,
       )
     : undefined;
-  const specs = candidateSpecs({ ...options, positive, xreg: featureColumns });
+  const multiplicative = positive && multiplicativeGrowth(y);
+  const specs = candidateSpecs({ ...options, positive, multiplicative, xreg: featureColumns });
   if (!specs.length) {
     throw new TrainingError(
       'invalid-params',
@@ -576,12 +598,20 @@ export async function searchForecast(
       if (kept) best = ensemble;
     }
   }
-  // The benchmark every forecast should beat: seasonal naive, or naive without a season.
-  const benchmark = entries.find(
-    (entry) =>
-      entry.model === (HAS_SEASON(period) ? 'snaive' : 'naive') &&
-      entry.params.period === undefined,
-  );
+  // The benchmark every forecast should beat: seasonal naive, or naive without a season. A series
+  // without a season that has grown at a clear rate over its whole history (multiplicativeGrowth)
+  // is not expected to stop: there the random walk with drift, which carries the growth on, is
+  // the benchmark, and hedging with no change would only pull the forecast back.
+  const plain = (model: string) =>
+    entries.find(
+      (entry) =>
+        entry.model === model &&
+        entry.params.period === undefined &&
+        entry.params.lambda === undefined,
+    );
+  const benchmark = HAS_SEASON(period)
+    ? plain('snaive')
+    : ((multiplicative ? plain('drift') : undefined) ?? plain('naive'));
   if (benchmark && best !== benchmark && sameForecasts(best, benchmark)) {
     // A model that forecasts as the benchmark does on every fold (a seasonal random walk found by
     // ARIMA) is the benchmark: keep the simpler one rather than average two copies of it.
