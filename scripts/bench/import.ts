@@ -231,6 +231,7 @@ interface BrowserRun {
   readonly peak_rss_with_view_mb: ProcessMemory;
   /** CPU seconds used during the import (renderer: the page and its workers). */
   readonly cpu_seconds: ProcessMemory;
+  readonly renderer_rss_timeline: readonly [number, number, string][];
   readonly page_js_heap_peak_mb: number | null;
   readonly worker_js_heap_peak_mb: number | null;
   readonly main_thread: { import: Responsiveness; view: Responsiveness };
@@ -291,6 +292,7 @@ function sampleMemory(userDataDir: string, ms = 100) {
   let listed = performance.now();
   const peak = { renderer: 0, all_processes: 0 };
   let marked: ProcessMemory | null = null;
+  let latest: ProcessMemory = { renderer: 0, all_processes: 0 };
   const sample = (): ProcessMemory => {
     if (performance.now() - listed > 2000) {
       processes = chromiumProcesses(userDataDir);
@@ -309,6 +311,7 @@ function sampleMemory(userDataDir: string, ms = 100) {
       if (process.renderer) renderer = Math.max(renderer, kb);
     }
     const now = { renderer: renderer / 1024, all_processes: all / 1024 };
+    latest = now;
     peak.renderer = Math.max(peak.renderer, now.renderer);
     peak.all_processes = Math.max(peak.all_processes, now.all_processes);
     return now;
@@ -326,6 +329,8 @@ function sampleMemory(userDataDir: string, ms = 100) {
   const timer = setInterval(sample, ms);
   return {
     baseline,
+    /** The latest sample. */
+    latest: () => latest,
     /** The peak so far, kept as the first phase's. */
     mark: () => {
       sample();
@@ -504,6 +509,8 @@ async function runBrowser(
     let parseSeconds: number | null = null;
     let sampling = true;
     const memory = sampleMemory(userDataDir);
+    /** [seconds, renderer RSS in MB, the import's phase] every 250 ms: where the peak falls. */
+    const timeline: [number, number, string][] = [];
     await page.evaluate('window.__importBench.recording = true');
     if (profilePath !== undefined) {
       await cdp.send('Profiler.enable');
@@ -520,13 +527,18 @@ async function runBrowser(
         };
         const used = metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
         pageHeap = Math.max(pageHeap, used);
-        if (parseSeconds === null) {
-          const phase = await page
-            .getByTestId('import-progress')
-            .textContent({ timeout: 100 })
-            .catch(() => null);
-          if (phase?.includes('Profiling')) parseSeconds = (performance.now() - started) / 1000;
+        const phase = await page
+          .getByTestId('import-progress')
+          .textContent({ timeout: 100 })
+          .catch(() => null);
+        if (parseSeconds === null && phase?.includes('Profiling')) {
+          parseSeconds = (performance.now() - started) / 1000;
         }
+        timeline.push([
+          round((performance.now() - started) / 1000, 2),
+          round(memory.latest().renderer, 0),
+          phase?.trim().split(/\s+/)[0] ?? 'view',
+        ]);
         if (tick++ % 4 === 0) {
           const heap = await workerHeap(page);
           if (heap !== null) workerHeapPeak = Math.max(workerHeapPeak ?? 0, heap);
@@ -578,6 +590,7 @@ async function runBrowser(
         peak_rss_mb: marked,
         peak_rss_with_view_mb: peak,
         cpu_seconds: cpu,
+        renderer_rss_timeline: timeline,
         page_js_heap_peak_mb: pageHeap / MB,
         worker_js_heap_peak_mb: workerHeapPeak === null ? null : workerHeapPeak / MB,
         main_thread: {
@@ -630,6 +643,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
       run.page_js_heap_peak_mb === null ? null : round(run.page_js_heap_peak_mb, 0),
     worker_js_heap_peak_mb:
       run.worker_js_heap_peak_mb === null ? null : round(run.worker_js_heap_peak_mb, 0),
+    renderer_rss_timeline: run.renderer_rss_timeline,
     memory_note:
       'RSS from /proc of the Chromium processes of this profile (the renderer holds the page and its workers); JS heaps from CDP Performance.getMetrics (page) and performance.memory in the data worker (null where Chromium does not expose it).',
     main_thread: {

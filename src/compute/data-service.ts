@@ -162,12 +162,33 @@ async function parseCsvInChunks(
     totalBytes,
     signal,
   });
+  // Slices read from a Blob are this function's own: each is freed as soon as the importer is
+  // done with it rather than when the collector next runs, which for a parse that allocates
+  // little else can be after the whole file has been read.
+  const ownsChunks = !(source instanceof Uint8Array);
+  let previous: Uint8Array | null = null;
   for await (const chunk of chunksOf(source, CHUNK_BYTES, signal)) {
     if (!importer.push(chunk)) break;
+    // The importer may hold on to a chunk (the first bytes it sniffs) until the next arrives,
+    // so the one before this is the one it no longer needs.
+    if (ownsChunks) {
+      release(previous);
+      previous = chunk;
+    }
     progress({ phase: 'parse', bytes: importer.bytesRead, totalBytes, rows: importer.rowsRead });
     await yieldToEventLoop();
   }
-  return importer.finish();
+  const result = importer.finish();
+  release(previous);
+  return result;
+}
+
+/** `ArrayBuffer.prototype.transfer` (ES2024), where the runtime has it. */
+type Detachable = ArrayBuffer & { transfer?: (byteLength: number) => ArrayBuffer };
+
+/** Frees a chunk's memory now, where the runtime can (moving it into an empty buffer). */
+function release(chunk: Uint8Array | null): void {
+  (chunk?.buffer as Detachable | undefined)?.transfer?.(0);
 }
 
 async function parse(

@@ -357,15 +357,22 @@ export class ColumnBuilder {
   }
 }
 
+/** `ArrayBuffer.prototype.transfer` (ES2024), where the runtime has it. */
+type ResizableCopy = ArrayBuffer & { transfer?: (byteLength: number) => ArrayBuffer };
+
 /**
- * The first `length` cells. When the unused room is small (the capacity was estimated from the
- * file's size) the column is a view of its buffer: copying every column at the end would cost
- * time and, for a moment, twice the column's memory.
+ * The first `length` cells, in a buffer of exactly their size. A column is sent to the page and
+ * stored whole, and a view of a larger buffer would carry its spare room there and make the
+ * store copy it to write it, so the room is cut here instead: `transfer` moves the cells into a
+ * buffer of the new size and frees the old one at once, where the runtime has it; elsewhere the
+ * cells are copied and the old buffer is left to the collector.
  */
 function trimmed<T extends Float64Array | Int32Array>(array: T, length: number): T {
   if (array.length === length) return array;
-  const slack = array.length - length;
-  return (
-    slack <= Math.max(65_536, length >>> 4) ? array.subarray(0, length) : array.slice(0, length)
-  ) as T;
+  const buffer = array.buffer as ResizableCopy;
+  if (array.byteOffset === 0 && typeof buffer.transfer === 'function') {
+    const moved = buffer.transfer(length * array.BYTES_PER_ELEMENT);
+    return (array instanceof Float64Array ? new Float64Array(moved) : new Int32Array(moved)) as T;
+  }
+  return array.slice(0, length) as T;
 }

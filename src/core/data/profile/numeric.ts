@@ -1,6 +1,7 @@
 import type { NumberType } from '../../table';
 import { randomInt, type Random } from '../../random';
 import { HyperLogLog, mix32 } from './hyperloglog';
+import type { ProfileScratch } from './scratch';
 import { sortFloat64 } from './sort';
 import type { Histogram, Quantiles, TopValue } from './types';
 
@@ -24,6 +25,8 @@ export interface NumberSummaryOptions {
   readonly topValues: number;
   readonly maxBins: number;
   readonly random: Random;
+  /** Working memory shared with the other columns of the same profile. */
+  readonly scratch?: ProfileScratch;
 }
 
 /** numpy's default ("linear", type 7) quantile of sorted values. */
@@ -390,7 +393,7 @@ export function summarizeNumbers(
   type: NumberType,
   options: NumberSummaryOptions,
 ): NumberSummary {
-  const copy = new Float64Array(values.length);
+  const copy = options.scratch?.values(values.length) ?? new Float64Array(values.length);
   const { count, min, max, mean, squares } = moments(values, copy);
   const missing = values.length - count;
   if (count === 0) return { count, missing, ...EMPTY_SUMMARY, top: [] };
@@ -410,7 +413,7 @@ export function summarizeNumbers(
   }
   const exact = count <= options.exactLimit;
   const sample = exact ? present : sampleValues(present, options);
-  sortFloat64(sample);
+  sortFloat64(sample, options.scratch);
   const quantiles: Quantiles = {
     p5: quantileSorted(sample, 0.05),
     p25: quantileSorted(sample, 0.25),

@@ -11,6 +11,7 @@ import {
 } from './correlation';
 import { countDuplicateRows } from './duplicates';
 import { summarizeNumbers } from './numeric';
+import { ProfileScratch } from './scratch';
 import { summarizeStrings } from './strings';
 import {
   DEFAULT_PROFILE_OPTIONS,
@@ -25,7 +26,7 @@ import {
 const finite = (value: number | null | undefined) =>
   value === null || value === undefined || !Number.isFinite(value) ? null : value;
 
-type Settings = ProfileOptions & ProfileSettings;
+type Settings = ProfileOptions & ProfileSettings & { readonly scratch?: ProfileScratch };
 
 function profileColumn(column: Column, settings: Settings, random: () => number): ColumnProfile {
   if (isNumberColumn(column)) {
@@ -34,6 +35,7 @@ function profileColumn(column: Column, settings: Settings, random: () => number)
       topValues: settings.topValues,
       maxBins: settings.maxBins,
       random,
+      ...(settings.scratch ? { scratch: settings.scratch } : {}),
     });
     const q = summary.quantiles;
     return {
@@ -216,7 +218,11 @@ function* profileSteps(
   table: Table,
   options: ProfileOptions,
 ): Generator<{ done: number; total: number }, DatasetProfile> {
-  const settings: Settings = { ...DEFAULT_PROFILE_OPTIONS, ...options };
+  const settings: Settings = {
+    ...DEFAULT_PROFILE_OPTIONS,
+    ...options,
+    scratch: new ProfileScratch(),
+  };
   const random = seededRandom(settings.seed);
   const columns: ColumnProfile[] = [];
   const warnings: ProfileWarning[] = [];

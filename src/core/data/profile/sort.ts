@@ -1,3 +1,5 @@
+import type { ProfileScratch } from './scratch';
+
 const DIGIT_BITS = 11;
 const BUCKETS = 1 << DIGIT_BITS;
 const MASK = BUCKETS - 1;
@@ -13,7 +15,7 @@ const RADIX_FROM = 4096;
  * a digit that every key shares is skipped. Several times faster than the built-in sort on the
  * million-value columns a profile sorts.
  */
-export function sortFloat64(values: Float64Array): void {
+export function sortFloat64(values: Float64Array, scratch?: ProfileScratch): void {
   const n = values.length;
   if (n < RADIX_FROM) {
     values.sort();
@@ -21,8 +23,7 @@ export function sortFloat64(values: Float64Array): void {
   }
   const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
   // Keys as (low, high) pairs side by side, so a pass writes one stream per bucket.
-  let from = new Uint32Array(2 * n);
-  let to = new Uint32Array(2 * n);
+  let [from, to] = scratch ? scratch.sortKeys(n) : [new Uint32Array(2 * n), new Uint32Array(2 * n)];
   const counts = new Uint32Array(DIGITS * BUCKETS);
   for (let i = 0; i < n; i++) {
     let lo = words[2 * i] as number;
