@@ -354,16 +354,7 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
           ...(notes.length ? { notes } : {}),
         };
       } catch (error) {
-        if (error instanceof TrainingError) {
-          return {
-            ok: false,
-            error: {
-              kind: error.kind,
-              message: error.message,
-              ...(error.where === undefined ? {} : { where: error.where }),
-            },
-          };
-        }
+        if (error instanceof TrainingError) return failureOf(error);
         throw error;
       }
     });
@@ -439,20 +430,23 @@ export function createTrainService(options: TrainServiceOptions = {}): TrainApi 
           probabilities,
         };
       } catch (error) {
-        if (error instanceof TrainingError) {
-          return {
-            ok: false,
-            error: {
-              kind: error.kind,
-              message: error.message,
-              ...(error.where === undefined ? {} : { where: error.where }),
-            },
-          };
-        }
+        if (error instanceof TrainingError) return failureOf(error);
         throw error;
       }
     });
   }
 
   return { train, score, cancel: (jobId) => jobs.cancel(jobId) };
+}
+
+/** A training error as the failed result the page shows: its kind, message and where. */
+function failureOf(error: TrainingError) {
+  return {
+    ok: false as const,
+    error: {
+      kind: error.kind,
+      message: error.message,
+      ...(error.where === undefined ? {} : { where: error.where }),
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { test, expect, openLab } from './fixtures';
+import { test, expect, importSample, openLab } from './fixtures';
 
 test('AutoML says why its search stopped, early once it has converged', async ({
   page,
@@ -7,11 +7,7 @@ test('AutoML says why its search stopped, early once it has converged', async ({
   test.setTimeout(150_000);
   await openLab(page);
   const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-sample').click();
-  await page.getByTestId('import-sample').selectOption('iris');
-  await page.getByTestId('import-sample-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported iris.csv');
+  await importSample(page, 'iris');
 
   await nav.getByRole('link', { name: /^AutoML/ }).click();
   await page.getByTestId('automl-target').selectOption('species');

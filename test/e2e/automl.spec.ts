@@ -1,4 +1,4 @@
-import { test, expect, openLab } from './fixtures';
+import { test, expect, importSample, openLab } from './fixtures';
 
 test('AutoML on a shipped sample: guardrails, a live leaderboard, the best model explained', async ({
   page,
@@ -7,11 +7,7 @@ test('AutoML on a shipped sample: guardrails, a live leaderboard, the best model
   test.setTimeout(180_000);
   await openLab(page);
   const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-sample').click();
-  await page.getByTestId('import-sample').selectOption('breast-cancer');
-  await page.getByTestId('import-sample-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported breast-cancer.csv');
+  await importSample(page, 'breast-cancer');
 
   await nav.getByRole('link', { name: /^AutoML/ }).click();
   await expect(page.getByRole('heading', { name: 'AutoML', level: 1 })).toBeVisible();
@@ -66,11 +62,7 @@ test('AutoML runs trials in parallel on trial workers, and pauses, resumes and s
   test.setTimeout(180_000);
   await openLab(page);
   const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-sample').click();
-  await page.getByTestId('import-sample').selectOption('iris');
-  await page.getByTestId('import-sample-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported iris.csv');
+  await importSample(page, 'iris');
 
   await nav.getByRole('link', { name: /^AutoML/ }).click();
   await page.getByTestId('automl-target').selectOption('species');

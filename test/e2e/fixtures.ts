@@ -83,3 +83,12 @@ export async function openLab(page: Page, path = '') {
   await page.goto(path);
   await expect(page.getByTestId('app-ready')).toBeAttached();
 }
+
+/** Imports one of the shipped samples from the Data page and waits for its notice. */
+export async function importSample(page: Page, sample: string) {
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-sample').click();
+  await page.getByTestId('import-sample').selectOption(sample);
+  await page.getByTestId('import-sample-go').click();
+  await expect(page.getByTestId('notice')).toContainText(`Imported ${sample}.csv`);
+}

@@ -1,4 +1,4 @@
-import { test, expect, openLab } from './fixtures';
+import { test, expect, importSample, openLab } from './fixtures';
 
 test('Forecast the airline passengers: progress, chart with backtest and intervals, diagnostics, registry', async ({
   page,
@@ -7,11 +7,7 @@ test('Forecast the airline passengers: progress, chart with backtest and interva
   test.setTimeout(120_000);
   await openLab(page);
   const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-sample').click();
-  await page.getByTestId('import-sample').selectOption('airline-passengers');
-  await page.getByTestId('import-sample-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported airline-passengers.csv');
+  await importSample(page, 'airline-passengers');
 
   await nav.getByRole('link', { name: /^Forecast/ }).click();
   await expect(page.getByRole('heading', { name: 'Forecast', level: 1 })).toBeVisible();
@@ -105,11 +101,7 @@ test('A forecast search can be cancelled while it runs', async ({ page, pageErro
   test.setTimeout(90_000);
   await openLab(page);
   const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-sample').click();
-  await page.getByTestId('import-sample').selectOption('co2-concentration');
-  await page.getByTestId('import-sample-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported co2-concentration.csv');
+  await importSample(page, 'co2-concentration');
 
   await nav.getByRole('link', { name: /^Forecast/ }).click();
   await expect(page.getByTestId('forecast-time')).toHaveValue('Date');

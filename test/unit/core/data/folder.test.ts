@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   classifyPath,
@@ -16,47 +15,11 @@ import {
 import { profileTable } from '../../../../src/core/data';
 import { isStringColumn, valueAt, type Table } from '../../../../src/core/table';
 import { seededRandom } from '../../../../src/core/random';
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'ascii'), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
+import { greyPng } from '../../../fixtures/png';
 
 /** A grey-level PNG whose every pixel is `level`. */
-function png(width: number, height: number, level: number): Uint8Array {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  const raw = Buffer.alloc(height * (width + 1));
-  for (let y = 0; y < height; y++) raw.fill(level, y * (width + 1) + 1, (y + 1) * (width + 1));
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(
-    Buffer.concat([
-      signature,
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(raw)),
-      chunk('IEND', new Uint8Array(0)),
-    ]),
-  );
-}
+const png = (width: number, height: number, level: number): Uint8Array =>
+  new Uint8Array(greyPng(width, height, level));
 
 const sha = async (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
