@@ -151,7 +151,7 @@ const FEATURIZATION_SUMMARY: Readonly<Record<FeaturizationSpec['name'], string>>
   imputed:
     'Missing values filled (median or most frequent) with an indicator; categories one-hot or target-encoded; dates split into parts; no scaling.',
   standardized:
-    'Missing values filled (median or most frequent) with an indicator; categories one-hot or target-encoded; dates split into parts; every feature standardized.',
+    'Missing values filled (median or most frequent) with an indicator; categories one-hot or target-encoded; dates split into parts; numeric features standardized (image pixels stay in [0, 1]).',
 };
 
 function validationTable(
