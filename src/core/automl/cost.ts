@@ -45,7 +45,7 @@ export function fitCost(learner: LearnerName, params: Params, shape: FitShape): 
       const trees = number(params, 'max_iter', 100) * outputs;
       const leaves = number(params, 'max_leaf_nodes', 31);
       const used = Math.max(1, cols * number(params, 'colsample', 1));
-      const perTree = 1.2e-8 * rows * used + 4e-9 * leaves * used * 255 + 6e-4;
+      const perTree = 1.2e-8 * rows * used + 4e-9 * leaves * used * 255 + 2e-4;
       return 0.01 + trees * perTree + 2e-8 * predictRows * trees * Math.log2(leaves + 1);
     }
     case 'forest':
@@ -55,10 +55,10 @@ export function fitCost(learner: LearnerName, params: Params, shape: FitShape): 
       const depth = Math.max(1, 1.5 * Math.log2(rows / leafRows));
       const split = learner === 'extratrees' ? 1.5 : 1;
       const perTree = 2.5e-8 * split * rows * depth * featuresPerSplit(learner, params, shape);
-      return 0.01 + trees * (perTree + 1e-3) + 3e-8 * predictRows * trees * depth;
+      return 0.01 + trees * (perTree + 1e-4) + 3e-8 * predictRows * trees * depth;
     }
     case 'linear':
-      return 0.1 + 6e-7 * rows * cols * outputs;
+      return 0.02 + 6e-7 * rows * cols * outputs;
     case 'mlp': {
       const units = [cols, ...hiddenUnits(params), outputs];
       let weights = 0;
@@ -71,6 +71,6 @@ export function fitCost(learner: LearnerName, params: Params, shape: FitShape): 
     case 'knn':
       return 0.005 + 5e-9 * rows * predictRows * cols;
     case 'nb':
-      return 0.005 + 2e-8 * (rows + predictRows) * cols * outputs;
+      return 0.01 + 2e-8 * (rows + predictRows) * cols * outputs;
   }
 }

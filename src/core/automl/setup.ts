@@ -112,6 +112,10 @@ function chooseLearners(requested: readonly LearnerName[] | undefined, task: Tas
   return [...new Set(requested)];
 }
 
+/** Seconds for a message: whole above 10, one decimal below. */
+const seconds = (value: number) =>
+  `${value >= 10 ? Math.round(value) : Math.round(value * 10) / 10} s`;
+
 /**
  * A learner is left out when even its cheapest start would take a large share of the budget on
  * the smallest sample (k-nearest neighbours on many rows, a network on a wide table). The cost
@@ -138,7 +142,7 @@ function planLearners(
       return {
         learner,
         status: 'skipped',
-        reason: `one trial would take about ${Math.round(trial)} s of the ${budgetSeconds} s budget`,
+        reason: `one trial would take about ${seconds(trial)} of the ${seconds(budgetSeconds)} budget`,
       };
     }
     return { learner, status: 'searching' };
