@@ -15,10 +15,13 @@ import {
   type ResidualDiagnostics,
 } from './diagnostics';
 import { averageResults, EnsembleForecast } from './ensemble';
+import { clearlyBetter, unbeatenBenchmarks } from './benchmarks';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
 import { multiplicativeGrowth } from './growth';
 import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
 import type { FittedForecaster, ForecastResult } from './types';
+
+export { clearlyBetter } from './benchmarks';
 
 /** A model family with fixed settings: one entry of the search. */
 export interface CandidateSpec {
@@ -598,10 +601,12 @@ export async function searchForecast(
       if (kept) best = ensemble;
     }
   }
-  // The benchmark every forecast should beat: seasonal naive, or naive without a season. A series
+  // The benchmarks every forecast should beat: seasonal naive, or naive without a season. A series
   // without a season that has grown at a clear rate over its whole history (multiplicativeGrowth)
-  // is not expected to stop: there the random walk with drift, which carries the growth on, is
-  // the benchmark, and hedging with no change would only pull the forecast back.
+  // is expected to go on growing: there the random walk with drift, which carries the growth on,
+  // comes first. Naive stays a benchmark even then, because the growth test looks at the whole
+  // history once, and a random walk passes it about one time in twenty: a model carrying such
+  // growth on has to beat no change on the folds too, or it is blended with it.
   const plain = (model: string) =>
     entries.find(
       (entry) =>
@@ -609,34 +614,34 @@ export async function searchForecast(
         entry.params.period === undefined &&
         entry.params.lambda === undefined,
     );
-  const benchmark = HAS_SEASON(period)
-    ? plain('snaive')
-    : ((multiplicative ? plain('drift') : undefined) ?? plain('naive'));
-  if (benchmark && best !== benchmark && sameForecasts(best, benchmark)) {
-    // A model that forecasts as the benchmark does on every fold (a seasonal random walk found by
-    // ARIMA) is the benchmark: keep the simpler one rather than average two copies of it.
-    best = benchmark;
-  } else if (benchmark && best !== benchmark && !best.members?.includes(benchmark.trial)) {
-    // Folds cut short of the horizon (a series barely longer than the horizon) say nothing of the
-    // last steps, where a trend extrapolated from a short history errs most: the win is then not
-    // clear however large.
-    const coversHorizon = folds[0]!.horizon >= horizon;
-    const beats =
-      coversHorizon &&
-      clearlyBetter(
-        foldScores(best, foldResults, metric),
-        foldScores(benchmark, foldResults, metric),
-        folds,
-      );
-    if (!beats) {
-      const members = [...(best.members ?? [best.trial]), benchmark.trial].map((id) =>
-        entries.find((entry) => entry.trial === id)!,
-      );
-      const hedge = ensembleEntry(members, nextTrial, foldResults, y, folds, period);
-      emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
-      leaderboard.push(hedge);
-      best = hedge;
-    }
+  const growth = !HAS_SEASON(period) && multiplicative ? plain('drift') : undefined;
+  const benchmarks = (HAS_SEASON(period) ? [plain('snaive')] : [growth, plain('naive')]).filter(
+    (entry): entry is LeaderboardEntry => entry !== undefined,
+  );
+  // A model that forecasts as a benchmark does on every fold (a seasonal random walk found by
+  // ARIMA) is that benchmark: keep the simpler one rather than average two copies of it.
+  best = benchmarks.find((benchmark) => sameForecasts(best, benchmark)) ?? best;
+  // Folds cut short of the horizon (a series barely longer than the horizon) say nothing of the
+  // last steps, where a trend extrapolated from a short history errs most: no win is then clear
+  // however large.
+  const coversHorizon = folds[0]!.horizon >= horizon;
+  const bestScores = foldScores(best, foldResults, metric);
+  // Folds that stop short of the horizon cannot weigh growth against no change either; the growth
+  // test over the whole history is then all there is to go by, and drift stays the benchmark.
+  const unbeaten = unbeatenBenchmarks(best, benchmarks, (benchmark) =>
+    coversHorizon
+      ? clearlyBetter(bestScores, foldScores(benchmark, foldResults, metric), folds)
+      : growth !== undefined && benchmark !== growth,
+  );
+  if (unbeaten.length) {
+    const members = [
+      ...(best.members ?? [best.trial]).map((id) => entries.find((entry) => entry.trial === id)!),
+      ...unbeaten,
+    ];
+    const hedge = ensembleEntry(members, nextTrial, foldResults, y, folds, period);
+    emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
+    leaderboard.push(hedge);
+    best = hedge;
   }
   leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
 
@@ -772,41 +777,6 @@ function familyKey(spec: CandidateSpec): string {
   return spec.params.period === undefined
     ? spec.model
     : `${spec.model}:${String(spec.params.period)}`;
-}
-
-/**
- * Whether a model's fold scores beat the benchmark's by more than one standard error of the mean
- * fold-wise difference (Breiman's one-standard-error rule). Folds a fraction of the horizon apart
- * share most of their test steps, so the standard error counts only as many independent folds as
- * whole horizons fit in the span of cut-offs, plus one. On a short series or a short span of folds
- * a model that won by chance then does not replace the benchmark outright: the search blends the
- * two instead, which bounds the loss when the win was noise and keeps much of the gain when not.
- * Fewer than two independent folds never make a clear win.
- */
-export function clearlyBetter(
-  scores: ArrayLike<number>,
-  benchmark: ArrayLike<number>,
-  folds: readonly Fold[],
-): boolean {
-  const count = scores.length;
-  if (!count || count !== benchmark.length || count !== folds.length) return false;
-  const differences = new Float64Array(count);
-  let mean = 0;
-  for (let f = 0; f < count; f++) {
-    differences[f] = scores[f]! - benchmark[f]!;
-    if (!Number.isFinite(differences[f]!)) return false;
-    mean += differences[f]! / count;
-  }
-  if (count < 2) return false;
-  let sumSquares = 0;
-  for (let f = 0; f < count; f++) sumSquares += (differences[f]! - mean) ** 2;
-  const sd = Math.sqrt(sumSquares / (count - 1));
-  const span = folds.at(-1)!.origin - folds[0]!.origin;
-  const independent = Math.min(count, 1 + span / Math.max(1, folds[0]!.horizon));
-  // Cut-offs spanning less than one horizon test nearly the same steps: their spread says nothing
-  // of how the difference varies, so no win over them is clear, however large.
-  if (independent < 2) return false;
-  return mean + sd / Math.sqrt(independent) < 0;
 }
 
 function foldScores(
