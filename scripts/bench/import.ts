@@ -11,7 +11,8 @@
 //                    DevTools, Performance panel)
 // The browser run watches the page's main thread during the import and afterwards, while the
 // Data view shows the new dataset (its profile, rows and, scrolled into view, its charts), until
-// the page has been quiet for a while; both phases are reported.
+// the page has been quiet for a while; both phases are reported. The renderer's memory is then
+// followed while the service worker, which the lab registers once it is quiet, installs.
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -229,6 +230,10 @@ interface BrowserRun {
   readonly peak_rss_mb: ProcessMemory;
   /** Until the Data view has shown the dataset and the page is quiet again. */
   readonly peak_rss_with_view_mb: ProcessMemory;
+  /** Until the service worker, registered once the lab is quiet, has installed (or 60 s). */
+  readonly peak_rss_with_service_worker_mb: ProcessMemory;
+  /** The notice → the service worker is active; null when it was not within 60 s. */
+  readonly service_worker_seconds: number | null;
   /** CPU seconds used during the import (renderer: the page and its workers). */
   readonly cpu_seconds: ProcessMemory;
   readonly renderer_rss_timeline: readonly [number, number, string][];
@@ -292,6 +297,7 @@ function sampleMemory(userDataDir: string, ms = 100) {
   let listed = performance.now();
   const peak = { renderer: 0, all_processes: 0 };
   let marked: ProcessMemory | null = null;
+  let viewed: ProcessMemory | null = null;
   let latest: ProcessMemory = { renderer: 0, all_processes: 0 };
   const sample = (): ProcessMemory => {
     if (performance.now() - listed > 2000) {
@@ -336,7 +342,17 @@ function sampleMemory(userDataDir: string, ms = 100) {
       sample();
       marked = { ...peak };
     },
-    stop: (): { marked: ProcessMemory; peak: ProcessMemory; cpu: ProcessMemory } => {
+    /** The peak so far, kept as the second phase's. */
+    markView: () => {
+      sample();
+      viewed = { ...peak };
+    },
+    stop: (): {
+      marked: ProcessMemory;
+      viewed: ProcessMemory;
+      peak: ProcessMemory;
+      cpu: ProcessMemory;
+    } => {
       clearInterval(timer);
       sample();
       const cpu = { renderer: 0, all_processes: 0 };
@@ -345,7 +361,12 @@ function sampleMemory(userDataDir: string, ms = 100) {
         cpu.all_processes += used;
         if (process.renderer) cpu.renderer += used;
       }
-      return { marked: marked ?? { ...peak }, peak: { ...peak }, cpu };
+      return {
+        marked: marked ?? { ...peak },
+        viewed: viewed ?? { ...peak },
+        peak: { ...peak },
+        cpu,
+      };
     },
   };
 }
@@ -444,6 +465,31 @@ async function viewDataset(page: Page) {
     await panel.locator(':is(svg, canvas)').first().waitFor({ timeout: 120_000 });
   }
   await view.getByTestId('data-row').first().scrollIntoViewIfNeeded();
+}
+
+/**
+ * Waits (up to 60 s) until the page's service worker is active, then 1 s more for what its
+ * install leaves: how many seconds it took, or null when it did not happen in that time.
+ */
+async function waitForServiceWorker(page: Page): Promise<number | null> {
+  const started = performance.now();
+  const active = (await page
+    .evaluate(
+      `Promise.race([
+        navigator.serviceWorker.ready.then(async (registration) => {
+          const worker = registration.active;
+          while (worker.state !== 'activated') {
+            await new Promise((done) => worker.addEventListener('statechange', done, { once: true }));
+          }
+          return true;
+        }),
+        new Promise((done) => setTimeout(() => done(false), 60000)),
+      ])`,
+    )
+    .catch(() => false)) as boolean;
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((done) => setTimeout(done, 1000));
+  return active ? seconds : null;
 }
 
 /** The JS heap in use by the data worker, where Chromium exposes `performance.memory` there. */
@@ -572,8 +618,12 @@ async function runBrowser(
       failed();
       const quiet = (await page.evaluate('performance.now()')) as number;
       await page.evaluate('window.__importBench.recording = false');
+      memory.markView();
+      // The lab registers its service worker once it is quiet; on this first visit that
+      // installs it (precaching every runtime) in the page's process, after the view.
+      const serviceWorkerSeconds = await waitForServiceWorker(page);
       await stopWatching();
-      const { marked, peak, cpu } = memory.stop();
+      const { marked, viewed, peak, cpu } = memory.stop();
       if (profilePath !== undefined) {
         const { profile } = await cdp.send('Profiler.stop');
         writeFileSync(profilePath, JSON.stringify(profile));
@@ -588,7 +638,9 @@ async function runBrowser(
         rows,
         baseline_rss_mb: memory.baseline,
         peak_rss_mb: marked,
-        peak_rss_with_view_mb: peak,
+        peak_rss_with_view_mb: viewed,
+        peak_rss_with_service_worker_mb: peak,
+        service_worker_seconds: serviceWorkerSeconds,
         cpu_seconds: cpu,
         renderer_rss_timeline: timeline,
         page_js_heap_peak_mb: pageHeap / MB,
@@ -615,7 +667,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
   });
   return {
     chromium: run.chromium,
-    path: 'Data page file input → data worker (reads the file in 1 MiB slices) → profile → IndexedDB → Data view',
+    path: 'Data page file input → data worker (reads the file as a stream) → profile → IndexedDB → Data view',
     import_seconds: round(run.import_seconds),
     import_mb_per_s: round(megabytes / run.import_seconds, 1),
     read_and_parse_seconds: run.parse_seconds === null ? null : round(run.parse_seconds),
@@ -635,6 +687,13 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
       2,
     ),
     view_seconds: round(run.view_seconds),
+    peak_rss_with_service_worker_mb: memory(run.peak_rss_with_service_worker_mb),
+    renderer_peak_rss_with_service_worker_over_file_size: round(
+      run.peak_rss_with_service_worker_mb.renderer / megabytes,
+      2,
+    ),
+    service_worker_seconds_after_quiet:
+      run.service_worker_seconds === null ? null : round(run.service_worker_seconds),
     renderer_rss_growth_over_file_size: round(
       (run.peak_rss_mb.renderer - run.baseline_rss_mb.renderer) / megabytes,
       2,
@@ -645,7 +704,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
       run.worker_js_heap_peak_mb === null ? null : round(run.worker_js_heap_peak_mb, 0),
     renderer_rss_timeline: run.renderer_rss_timeline,
     memory_note:
-      'RSS from /proc of the Chromium processes of this profile (the renderer holds the page and its workers); JS heaps from CDP Performance.getMetrics (page) and performance.memory in the data worker (null where Chromium does not expose it).',
+      'RSS from /proc of the Chromium processes of this profile (the renderer holds the page, its workers and, this being a first visit, the service worker while it installs and precaches the runtimes; the lab registers it once it is quiet, so its install is measured apart, after the view); JS heaps from CDP Performance.getMetrics (page) and performance.memory in the data worker (null where Chromium does not expose it).',
     main_thread: {
       ...run.main_thread,
       longest_block_ms: Math.max(
@@ -665,7 +724,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
 
 function report(browser: BrowserRun) {
   console.log(
-    `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB (${browser.peak_rss_with_view_mb.renderer.toFixed(0)} MB with the view), longest main-thread block ${browser.main_thread.import.longest_block_ms} ms during the import, ${browser.main_thread.view.longest_block_ms} ms while the view renders`,
+    `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB (${browser.peak_rss_with_view_mb.renderer.toFixed(0)} MB with the view, ${browser.peak_rss_with_service_worker_mb.renderer.toFixed(0)} MB as the service worker installs afterwards), longest main-thread block ${browser.main_thread.import.longest_block_ms} ms during the import, ${browser.main_thread.view.longest_block_ms} ms while the view renders`,
   );
 }
 

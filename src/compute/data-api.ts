@@ -27,7 +27,7 @@ export interface DataImportOptions {
 
 export interface DataImportRequest {
   /**
-   * The file itself (a Blob is cloned by reference: the worker reads it in slices, so the page
+   * The file itself (a Blob is cloned by reference: the worker reads it as a stream, so the page
    * never holds its contents), or bytes already in memory, transferred: the caller's buffer is
    * emptied.
    */

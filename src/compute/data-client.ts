@@ -22,7 +22,7 @@ import { createPool, type Pool } from './pool';
 import { rememberHash } from '../store/hash';
 
 export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
-  /** A file the worker reads in slices, or bytes moved to the worker (the caller's are emptied). */
+  /** A file the worker reads as a stream, or bytes moved to it (the caller's are emptied). */
   bytes: Uint8Array | Blob;
   fileName: string;
   options?: DataImportOptions;
@@ -49,6 +49,11 @@ export interface DataPrepareJob extends JobEventHandlers<DataPrepareProgress> {
 
 export interface DataAssociationsJob extends DataAssociationsRequest {
   signal?: AbortSignal;
+  /**
+   * Move the columns' arrays to the worker instead of copying them, for columns made for this
+   * job alone (a sample): the caller's arrays are emptied.
+   */
+  moveColumns?: boolean;
 }
 
 export interface DataBoxStatsJob extends DataBoxStatsRequest {
@@ -63,11 +68,21 @@ export interface DataClient {
   associations(job: DataAssociationsJob): Promise<AssociationMatrix>;
   /** Copies the two columns to the worker and summarises them there. */
   boxStats(job: DataBoxStatsJob): Promise<BoxGroup[]>;
+  /** Whether an import or a preparation is running. */
+  busy(): boolean;
+  /** Resolves once no import or preparation is running. */
+  whenIdle(): Promise<void>;
   close(): void;
 }
 
 const IMPORT_TIMEOUT_MS = 30 * 60_000;
-const IDLE_TIMEOUT_MS = 60_000;
+/**
+ * The charts' worker is retired after this long without a job. Charts ask in bursts (a dataset
+ * shown, an option changed, a brush dragged), which reuse one worker; between bursts it would
+ * hold what it was sent and made (some 60 MB after a million-row box plot and association matrix)
+ * for nothing, and starting a new one costs less than a chart's own work on such a table.
+ */
+const CHARTS_IDLE_TIMEOUT_MS = 3000;
 /** A chart's summary that takes longer than this has a stuck worker behind it. */
 const CHART_TIMEOUT_MS = 5 * 60_000;
 
@@ -80,28 +95,58 @@ function rememberColumnHashes(columns: readonly Column[], hashes: readonly strin
   });
 }
 
+/** The distinct buffers under the columns' values and codes. */
+const columnBuffers = (columns: readonly Column[]): ArrayBuffer[] =>
+  [
+    ...new Set(columns.map((column) => ('values' in column ? column.values : column.codes).buffer)),
+  ] as ArrayBuffer[];
+
 /** A view of part of a larger buffer cannot be transferred alone, so it is copied first. */
 const ownBuffer = (bytes: Uint8Array) =>
   bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 
-export function createDataClient(pool: Pool<DataApi>): DataClient {
+/**
+ * Imports and preparation run on `pool`; the charts' summaries on `charts` (the same pool unless
+ * given), so that the two can be sized and retired apart.
+ */
+export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = pool): DataClient {
+  let running = 0;
+  let waiting: (() => void)[] = [];
+  /** Counts `job` among the imports and preparations running until it settles. */
+  const tracked = <T>(job: Promise<T>): Promise<T> => {
+    running++;
+    const settled = () => {
+      running--;
+      if (running > 0) return;
+      const woken = waiting;
+      waiting = [];
+      woken.forEach((wake) => wake());
+    };
+    job.then(settled, settled);
+    return job;
+  };
   return {
+    busy: () => running > 0,
+    whenIdle: () =>
+      running === 0 ? Promise.resolve() : new Promise<void>((wake) => waiting.push(wake)),
     importFile(job) {
       const { fileName, options = {}, signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
       const bytes = job.bytes instanceof Uint8Array ? ownBuffer(job.bytes) : job.bytes;
       const moved = bytes instanceof Uint8Array ? [bytes.buffer as ArrayBuffer] : [];
       const events = proxy((event: JobEvent<DataImportProgress>) => dispatchJobEvent(job, event));
-      return pool.run(
-        async (api, jobId): Promise<DataImportOutcome> => {
-          const outcome = (await api.importFile(
-            jobId,
-            transfer({ bytes, fileName, options }, moved),
-            events,
-          )) as DataImportOutcome;
-          if (outcome.ok) rememberColumnHashes(outcome.columns, outcome.hashes);
-          return outcome;
-        },
-        { signal, timeoutMs },
+      return tracked(
+        pool.run(
+          async (api, jobId): Promise<DataImportOutcome> => {
+            const outcome = (await api.importFile(
+              jobId,
+              transfer({ bytes, fileName, options }, moved),
+              events,
+            )) as DataImportOutcome;
+            if (outcome.ok) rememberColumnHashes(outcome.columns, outcome.hashes);
+            return outcome;
+          },
+          { signal, timeoutMs },
+        ),
       );
     },
     importFolder(job) {
@@ -113,10 +158,12 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
         ...(job.kind ? { kind: job.kind } : {}),
         ...(job.encoding ? { encoding: job.encoding } : {}),
       };
-      return pool.run(
-        async (api, jobId): Promise<DataFolderOutcome> =>
-          (await api.importFolder(jobId, request, events)) as DataFolderOutcome,
-        { signal, timeoutMs },
+      return tracked(
+        pool.run(
+          async (api, jobId): Promise<DataFolderOutcome> =>
+            (await api.importFolder(jobId, request, events)) as DataFolderOutcome,
+          { signal, timeoutMs },
+        ),
       );
     },
     prepare(job) {
@@ -130,10 +177,12 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
           columns: [...input.columns],
         })),
       };
-      return pool.run(
-        async (api, jobId): Promise<DataPrepareOutcome> =>
-          (await api.prepare(jobId, request, events)) as DataPrepareOutcome,
-        { signal, timeoutMs },
+      return tracked(
+        pool.run(
+          async (api, jobId): Promise<DataPrepareOutcome> =>
+            (await api.prepare(jobId, request, events)) as DataPrepareOutcome,
+          { signal, timeoutMs },
+        ),
       );
     },
     associations(job) {
@@ -143,19 +192,23 @@ export function createDataClient(pool: Pool<DataApi>): DataClient {
         ...(job.maxColumns === undefined ? {} : { maxColumns: job.maxColumns }),
         ...(job.maxCategories === undefined ? {} : { maxCategories: job.maxCategories }),
       };
-      return pool.run(async (api, jobId) => api.associations(jobId, request), {
+      const moved = job.moveColumns ? columnBuffers(request.columns) : [];
+      return charts.run(async (api, jobId) => api.associations(jobId, transfer(request, moved)), {
         signal,
         timeoutMs: CHART_TIMEOUT_MS,
       });
     },
     boxStats(job) {
       const { signal, ...request } = job;
-      return pool.run(async (api, jobId) => api.boxStats(jobId, request), {
+      return charts.run(async (api, jobId) => api.boxStats(jobId, request), {
         signal,
         timeoutMs: CHART_TIMEOUT_MS,
       });
     },
-    close: () => pool.close(),
+    close: () => {
+      pool.close();
+      if (charts !== pool) charts.close();
+    },
   };
 }
 
@@ -169,10 +222,22 @@ function spawnDataWorker() {
 
 let shared: DataClient | undefined;
 
-/** The page's data client: one worker, created on first use, so imports run one at a time. */
+/** Whether the page's data client has an import or preparation running (false before first use). */
+export const dataJobsRunning = () => shared?.busy() ?? false;
+
+/** Resolves once the page's data client runs no import or preparation. */
+export const whenDataJobsDone = () => shared?.whenIdle() ?? Promise.resolve();
+
+/**
+ * The page's data client, created on first use. Imports and preparation run one at a time in a
+ * worker that is retired as soon as it is idle: parsing and profiling a large file leave it
+ * holding garbage about half the file's size, which a worker left idle would keep until its
+ * collector next ran. Charts have a worker of their own (see `CHARTS_IDLE_TIMEOUT_MS`).
+ */
 export function getDataClient(): DataClient {
   shared ??= createDataClient(
-    createPool<DataApi>({ spawn: spawnDataWorker, size: 1, idleTimeoutMs: IDLE_TIMEOUT_MS }),
+    createPool<DataApi>({ spawn: spawnDataWorker, size: 1, idleTimeoutMs: 0 }),
+    createPool<DataApi>({ spawn: spawnDataWorker, size: 1, idleTimeoutMs: CHARTS_IDLE_TIMEOUT_MS }),
   );
   return shared;
 }

@@ -72,6 +72,14 @@ interface ParseContext {
 const isReadError = (error: unknown): error is Error =>
   error instanceof Error && (error.name === 'NotReadableError' || error.name === 'NotFoundError');
 
+/** A read of the chosen file's stream failed, whatever the browser calls the failure. */
+class UnreadableFile extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message || reason.name : String(reason));
+    this.name = 'UnreadableFile';
+  }
+}
+
 const unreadable = (error: Error): ImportError => ({
   code: 'unreadable',
   message: `The file could not be read; it may have been moved, deleted or changed since it was chosen (${error.message}).`,
@@ -95,29 +103,38 @@ async function readWhole(source: ImportSource): Promise<Uint8Array> {
 }
 
 /**
- * The input `size` bytes at a time. A Blob is read slice by slice, the next slice already being
- * read while the caller parses the current one, so at most two slices are in memory at once;
- * reading stops once `signal` aborts.
+ * The input in pieces: bytes in memory `size` at a time; a Blob as its stream delivers it, which
+ * reads ahead of the parser by no more than a piece or two. A stream's pieces are left to the
+ * collector, which keeps up with them: slices read with `Blob.arrayBuffer()` are not like that
+ * in Chromium, where a slice's memory stays taken until its wrapper is collected, and detaching
+ * it (`transfer(0)`) hides the memory from the collector so that it is not freed until the whole
+ * file has been read. Reading stops once `signal` aborts or the caller stops asking.
  */
 async function* chunksOf(
   source: ImportSource,
   size: number,
   signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
-  const total = sizeOf(source);
   if (source instanceof Uint8Array) {
-    for (let offset = 0; offset < total; offset += size) {
+    for (let offset = 0; offset < source.byteLength; offset += size) {
       yield source.subarray(offset, offset + size);
     }
     return;
   }
-  let next = total > 0 ? readSlice(source, 0, size) : null;
-  for (let offset = 0; next !== null && !signal.aborted; offset += size) {
-    const current = await next;
-    next = offset + size < total ? readSlice(source, offset + size, offset + 2 * size) : null;
-    // A slice read that fails while the current one is parsed is reported when awaited.
-    next?.catch(() => undefined);
-    yield current;
+  const reader = source.stream().getReader();
+  try {
+    while (!signal.aborted) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        throw new UnreadableFile(error);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
   }
 }
 
@@ -140,8 +157,9 @@ function typeOptions(options: DataImportOptions) {
 }
 
 /**
- * Feeds the CSV importer a chunk at a time, yielding between chunks so a cancel gets through.
- * Only the chunk being parsed (and the one being read) is in memory besides the columns built.
+ * Feeds the CSV importer the file as it is read, reporting progress and yielding (so that a
+ * cancel gets through) once per `CHUNK_BYTES`. Only the pieces being parsed and read ahead are in
+ * memory besides the columns built.
  */
 async function parseCsvInChunks(
   request: DataImportRequest,
@@ -162,33 +180,15 @@ async function parseCsvInChunks(
     totalBytes,
     signal,
   });
-  // Slices read from a Blob are this function's own: each is freed as soon as the importer is
-  // done with it rather than when the collector next runs, which for a parse that allocates
-  // little else can be after the whole file has been read.
-  const ownsChunks = !(source instanceof Uint8Array);
-  let previous: Uint8Array | null = null;
+  let reported = 0;
   for await (const chunk of chunksOf(source, CHUNK_BYTES, signal)) {
     if (!importer.push(chunk)) break;
-    // The importer may hold on to a chunk (the first bytes it sniffs) until the next arrives,
-    // so the one before this is the one it no longer needs.
-    if (ownsChunks) {
-      release(previous);
-      previous = chunk;
-    }
-    progress({ phase: 'parse', bytes: importer.bytesRead, totalBytes, rows: importer.rowsRead });
+    if (importer.bytesRead - reported < CHUNK_BYTES && importer.bytesRead < totalBytes) continue;
+    reported = importer.bytesRead;
+    progress({ phase: 'parse', bytes: reported, totalBytes, rows: importer.rowsRead });
     await yieldToEventLoop();
   }
-  const result = importer.finish();
-  release(previous);
-  return result;
-}
-
-/** `ArrayBuffer.prototype.transfer` (ES2024), where the runtime has it. */
-type Detachable = ArrayBuffer & { transfer?: (byteLength: number) => ArrayBuffer };
-
-/** Frees a chunk's memory now, where the runtime can (moving it into an empty buffer). */
-function release(chunk: Uint8Array | null): void {
-  (chunk?.buffer as Detachable | undefined)?.transfer?.(0);
+  return importer.finish();
 }
 
 async function parse(
@@ -243,6 +243,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         format = await chooseFormat(request);
         imported = await parse(format, request, { signal, progress });
       } catch (error) {
+        if (error instanceof UnreadableFile) return { ok: false, error: unreadable(error) };
         if (!isReadError(error)) throw error;
         return { ok: false, error: unreadable(error) };
       }

@@ -8,7 +8,7 @@ const original = prototype.transfer;
 
 /**
  * `ArrayBuffer.prototype.transfer` as browsers have it: the source is detached (its views read
- * as empty), so a chunk freed while the importer still needs it changes the table.
+ * as empty).
  */
 const detachingTransfer: Transfer = function (byteLength) {
   const length = byteLength ?? this.byteLength;
@@ -17,6 +17,30 @@ const detachingTransfer: Transfer = function (byteLength) {
   out.set(new Uint8Array(moved, 0, Math.min(length, moved.byteLength)));
   return out.buffer;
 };
+
+/** A Blob whose stream hands out 64 KB pieces, each kept here to be looked at afterwards. */
+class KeptPiecesBlob extends Blob {
+  readonly pieces: Uint8Array[] = [];
+
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    const pieces = this.pieces;
+    const size = this.size;
+    let offset = 0;
+    const piece = (start: number) => super.slice(start, start + 65_536);
+    return new ReadableStream<Uint8Array<ArrayBuffer>>({
+      async pull(controller) {
+        if (offset >= size) {
+          controller.close();
+          return;
+        }
+        const bytes = new Uint8Array(await piece(offset).arrayBuffer());
+        offset += bytes.byteLength;
+        pieces.push(bytes);
+        controller.enqueue(bytes);
+      },
+    });
+  }
+}
 
 function csv(rows: number, seed: number): string {
   const random = seededRandom(seed);
@@ -27,7 +51,10 @@ function csv(rows: number, seed: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-describe('slices read from a Blob are freed once parsed', () => {
+// In Chromium a buffer read from a Blob keeps its memory until its wrapper is collected, and a
+// detached one no longer counts towards the collector's budget: detaching each piece once parsed
+// kept the whole file in memory until the end of the import. The pieces are left alone.
+describe('pieces read from a Blob are left to the collector', () => {
   beforeEach(() => {
     prototype.transfer = detachingTransfer;
   });
@@ -37,15 +64,16 @@ describe('slices read from a Blob are freed once parsed', () => {
   });
 
   for (const [label, rows] of [
-    ['a file of many slices', 40_000],
+    ['a file of many pieces', 40_000],
     ['a file smaller than the first bytes sniffed', 40],
   ] as const) {
-    it(`gives the same table as the bytes themselves: ${label}`, async () => {
+    it(`never detaches them, and gives the same table as the bytes themselves: ${label}`, async () => {
       const service = createDataService();
       const text = csv(rows, rows);
+      const blob = new KeptPiecesBlob([text]);
       const fromBlob = await service.importFile(
         'blob',
-        { bytes: new Blob([text]), fileName: 'rows.csv', options: {} },
+        { bytes: blob, fileName: 'rows.csv', options: {} },
         () => undefined,
       );
       const fromBytes = await service.importFile(
@@ -57,6 +85,8 @@ describe('slices read from a Blob are freed once parsed', () => {
       expect(fromBlob.rows).toBe(rows);
       expect(fromBlob.columns).toEqual(fromBytes.columns);
       expect(fromBlob.profile).toEqual(fromBytes.profile);
+      expect(blob.pieces.length).toBe(Math.ceil(blob.size / 65_536));
+      expect(blob.pieces.filter((piece) => piece.buffer.byteLength === 0)).toEqual([]);
     });
   }
 });

@@ -23,11 +23,13 @@ interface Moments {
   readonly squares: number;
 }
 
-function moments(values: Float64Array): Moments {
+/** The moments of `values`, or of `values[rows[0]]`, `values[rows[1]]`, … when given `rows`. */
+function moments(values: Float64Array, rows: Int32Array | null = null): Moments {
+  const n = rows ? rows.length : values.length;
   let count = 0;
   let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number;
+  for (let i = 0; i < n; i++) {
+    const value = values[rows ? (rows[i] as number) : i] as number;
     if (value === value) {
       count++;
       sum += value;
@@ -35,11 +37,11 @@ function moments(values: Float64Array): Moments {
   }
   const mean = count > 0 ? sum / count : NaN;
   let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i] as number;
+  for (let i = 0; i < n; i++) {
+    const value = values[rows ? (rows[i] as number) : i] as number;
     if (value === value) squares += (value - mean) * (value - mean);
   }
-  return { complete: count === values.length, mean, squares };
+  return { complete: count === n, mean, squares };
 }
 
 /** The mean of the present values, or 0 when there are none. */
@@ -108,31 +110,42 @@ function pairSums(
  * pair (the pairwise loop is bound by memory, not arithmetic). Pairs of complete columns sum
  * cross products; a pair with gaps also sums its own counts and moments, from which its
  * shared-row means are taken out at the end (the values are already centred, so little is lost).
+ * With `rows`, only those rows count, in that order: the same as measuring copies of them, without
+ * the copies.
  */
-export function pearsonMatrix(columns: readonly NumericInput[]): Matrix {
+export function pearsonMatrix(
+  columns: readonly NumericInput[],
+  rows: Int32Array | null = null,
+): Matrix {
   const k = columns.length;
-  const stats = columns.map((column) => moments(column.values));
+  const stats = columns.map((column) => moments(column.values, rows));
   const matrix = square(k);
-  const n = columns[0]?.values.length ?? 0;
+  const n = rows ? rows.length : (columns[0]?.values.length ?? 0);
   const complete = stats.map((stat) => stat.complete);
   const products = new Float64Array(k * k);
   const sums = complete.every(Boolean) ? new Float64Array(0) : new Float64Array(6 * k * k);
   const buffer = new Float64Array(BLOCK_ROWS * k);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
-    const rows = Math.min(BLOCK_ROWS, n - start);
+    const block = Math.min(BLOCK_ROWS, n - start);
     for (let c = 0; c < k; c++) {
       const values = (columns[c] as NumericInput).values;
       const mean = (stats[c] as Moments).mean;
       const at = c * BLOCK_ROWS;
-      for (let r = 0; r < rows; r++) buffer[at + r] = (values[start + r] as number) - mean;
+      if (rows) {
+        for (let r = 0; r < block; r++) {
+          buffer[at + r] = (values[rows[start + r] as number] as number) - mean;
+        }
+      } else {
+        for (let r = 0; r < block; r++) buffer[at + r] = (values[start + r] as number) - mean;
+      }
     }
     for (let i = 0; i < k; i++) {
       for (let j = i + 1; j < k; j++) {
         const pair = i * k + j;
         if (complete[i] && complete[j]) {
-          const sum = dot(buffer, i * BLOCK_ROWS, buffer, j * BLOCK_ROWS, rows);
+          const sum = dot(buffer, i * BLOCK_ROWS, buffer, j * BLOCK_ROWS, block);
           products[pair] = (products[pair] as number) + sum;
-        } else pairSums(buffer, i * BLOCK_ROWS, buffer, j * BLOCK_ROWS, rows, sums, 6 * pair);
+        } else pairSums(buffer, i * BLOCK_ROWS, buffer, j * BLOCK_ROWS, block, sums, 6 * pair);
       }
     }
   }

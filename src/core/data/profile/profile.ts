@@ -197,8 +197,11 @@ function sampleRows(rows: number, size: number, random: () => number): Int32Arra
   return indices;
 }
 
-function takeValues(values: Float64Array, rows: Int32Array): Float64Array {
-  const out = new Float64Array(rows.length);
+function takeValues(
+  values: Float64Array,
+  rows: Int32Array,
+  out = new Float64Array(rows.length),
+): Float64Array {
   for (let i = 0; i < rows.length; i++) out[i] = values[rows[i] as number] as number;
   return out;
 }
@@ -264,25 +267,26 @@ function* profileSteps(
   const categorical: CategoricalInput[] = [];
   const sample =
     rows > settings.correlationRows ? sampleRows(rows, settings.correlationRows, random) : null;
+  // Numeric columns are measured on the sampled rows in place (a copy of each would be as large
+  // as the sample), and gathered one at a time into one buffer for the correlation ratio.
   for (const column of table.columns) {
     if (isNumberColumn(column) && column.type !== 'datetime' && numeric.length < limit) {
-      numeric.push({
-        name: column.name,
-        values: sample ? takeValues(column.values, sample) : column.values,
-      });
+      numeric.push({ name: column.name, values: column.values });
     }
     if (categorical.length < limit) {
       const input = categoricalInput(column, settings.maxCategories, sample);
       if (input) categorical.push(input);
     }
   }
-  const pearson = pearsonMatrix(numeric);
+  const pearson = pearsonMatrix(numeric, sample);
   yield { done: ++done, total };
   const cramers = cramersVMatrix(categorical);
   yield { done: ++done, total };
+  const gathered = sample && categorical.length > 0 ? new Float64Array(sample.length) : null;
   const ratio = numeric.map((x) => {
-    const center = presentMean(x.values);
-    return categorical.map((group) => correlationRatio(x.values, group, center));
+    const values = sample && gathered ? takeValues(x.values, sample, gathered) : x.values;
+    const center = presentMean(values);
+    return categorical.map((group) => correlationRatio(values, group, center));
   });
   yield { done: ++done, total };
   const correlations: Correlations = {

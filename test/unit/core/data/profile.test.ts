@@ -7,6 +7,7 @@ import {
   type ColumnProfile,
   type DatasetProfile,
 } from '../../../../src/core/data';
+import { pearsonMatrix } from '../../../../src/core/data/profile/correlation';
 import { HyperLogLog, mix32 } from '../../../../src/core/data/profile/hyperloglog';
 import { summarizeNumbers } from '../../../../src/core/data/profile/numeric';
 import { TrainingError } from '../../../../src/core/errors/training-error';
@@ -297,6 +298,24 @@ describe('profile details', () => {
     expect(profileTable(table, { correlationRows: 1000 })).toEqual(
       profileTable(table, { correlationRows: 1000 }),
     );
+  });
+
+  it('measures sampled rows in place exactly as it would measure copies of them', () => {
+    const random = seededRandom(21);
+    const n = 5000;
+    const columns = ['a', 'b', 'c'].map((name, c) => ({
+      name,
+      values: Float64Array.from({ length: n }, (_, i) =>
+        c === 2 && i % 17 === 0 ? NaN : randomNormal(random) + c * (i % 5),
+      ),
+    }));
+    const rows = Int32Array.from({ length: 1500 }, (_, i) => 3 * i + (i % 3));
+    const copies = columns.map(({ name, values }) => ({
+      name,
+      values: Float64Array.from(rows, (row) => values[row] as number),
+    }));
+    expect(pearsonMatrix(columns, rows)).toEqual(pearsonMatrix(copies));
+    expect(pearsonMatrix(columns, null)).toEqual(pearsonMatrix(columns));
   });
 
   it('estimates distinct counts with HyperLogLog within 3%', () => {
