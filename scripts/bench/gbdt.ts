@@ -258,6 +258,10 @@ try {
       fit_time_ratio: mine.fit_seconds / reference.fit_seconds,
       fit_cpu_ratio: mine.fit_cpu_seconds / reference.fit_cpu_seconds,
       fit_time_ratio_single_thread: mineSingleThread.fit_seconds / singleThread.fit_seconds,
+      thread_speedup: {
+        ours: mineSingleThread.fit_seconds / mine.fit_seconds,
+        sklearn: singleThread.fit_seconds / reference.fit_seconds,
+      },
       load_average: { before: loadBefore, after: loadavg() },
     };
     results.push(row);
@@ -272,6 +276,8 @@ try {
         line('sklearn (1)', singleThread),
         `  ratio ${row.fit_time_ratio.toFixed(2)}× wall, ${row.fit_cpu_ratio.toFixed(2)}× cpu` +
           ` (${row.fit_time_ratio_single_thread.toFixed(2)}× wall, one thread each)`,
+        `  2 threads against 1: ours ${row.thread_speedup.ours.toFixed(2)}×,` +
+          ` sklearn ${row.thread_speedup.sklearn.toFixed(2)}×`,
       ].join('\n'),
     );
   }

@@ -12,15 +12,16 @@ export interface NodeHistogramHelpers extends HistogramHelpers {
 
 /**
  * More helpers than this find little to do: a histogram of 30 features is four tasks (pairs of
- * four-feature word groups), and nodes below ~4k rows are not shared at all.
+ * four-feature word groups), a split search two (one per sibling), a partition at most eight
+ * blocks, and nodes below ~2k rows are not shared at all.
  */
 const MAX_HELPERS = 3;
 
 /**
- * Worker threads that share gbdt histogram building with the training thread: one fewer than the
- * processor count by default (the training thread works too), at most three. Threads are
- * unreferenced, so they never keep the process alive, and a thread that fails is dropped from
- * later fits.
+ * Worker threads that share gbdt tree growing (partitions, histograms, split searches) with the
+ * training thread: one fewer than the processor count by default (the training thread works
+ * too), at most three. Threads are unreferenced, so they never keep the process alive, and a
+ * thread that fails is dropped from later fits.
  */
 export function startHistogramHelpers(
   size = Math.max(0, Math.min(MAX_HELPERS, availableParallelism() - 1)),

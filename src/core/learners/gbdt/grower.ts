@@ -1,7 +1,7 @@
 import type { BinnedData } from './binning';
 import { histogramLength } from './histogram';
-import { SerialHistogramBuilder, type HistogramBuilder } from './histogram-team';
-import { SplitChoice, findBestSplit, type SplitConstraints } from './split';
+import { SerialHistogramBuilder, type HistogramBuilder } from './histogram-builder';
+import { SplitChoice, type SplitConstraints } from './split';
 
 export interface GrowerSettings {
   readonly maxLeafNodes: number;
@@ -14,6 +14,22 @@ export interface GrowerSettings {
 
 /** A node needs at least this much hessian on each side of a split, as in scikit-learn. */
 const MIN_HESSIAN = 1e-3;
+
+/** What every split the grower makes must satisfy. */
+export function splitConstraints(
+  settings: GrowerSettings,
+  constantHessian: boolean,
+): SplitConstraints {
+  return {
+    l2: settings.l2,
+    minSamplesLeaf: settings.minSamplesLeaf,
+    minHessian: MIN_HESSIAN,
+    hessianSlot: constantHessian ? 2 : 1,
+  };
+}
+
+/** How many histograms a grower holds at most at once: one per open node, and one being built. */
+export const liveHistograms = (settings: GrowerSettings) => settings.maxLeafNodes + 2;
 
 /**
  * One tree as parallel arrays. Node 0 is the root and children always come after their parent.
@@ -56,8 +72,6 @@ class GrowingNode {
  */
 export class TreeGrower {
   private readonly rowIndex: Uint32Array;
-  private readonly scratch: Uint32Array;
-  private readonly constraints: SplitConstraints;
   private readonly capacity: number;
 
   private readonly feature: Int32Array;
@@ -89,17 +103,11 @@ export class TreeGrower {
       binned,
       constantHessian,
       histogramLength(binned.offsets, binned.cols),
+      splitConstraints(settings, constantHessian),
     ),
   ) {
     const rows = binned.rows;
     this.rowIndex = histograms.rowIndex;
-    this.scratch = new Uint32Array(rows);
-    this.constraints = {
-      l2: settings.l2,
-      minSamplesLeaf: settings.minSamplesLeaf,
-      minHessian: MIN_HESSIAN,
-      hessianSlot: constantHessian ? 2 : 1,
-    };
     const leaves = Math.max(2, Math.min(settings.maxLeafNodes, rows));
     this.capacity = 2 * leaves - 1;
     this.feature = new Int32Array(this.capacity);
@@ -163,7 +171,8 @@ export class TreeGrower {
     root.histogram = rootHistogram;
 
     const open: GrowingNode[] = [];
-    if (this.findSplit(root)) open.push(root);
+    histograms.findSplits(root, null, this.features, this.featureCount);
+    if (root.split.feature >= 0) open.push(root);
     let leaves = 1;
     while (open.length > 0) {
       let pick = 0;
@@ -184,8 +193,14 @@ export class TreeGrower {
         break;
       }
       this.prepareChildren(node, leftChild, rightChild);
+      if (leftChild.histogram && rightChild.histogram) {
+        histograms.findSplits(leftChild, rightChild, this.features, this.featureCount);
+      } else if (leftChild.histogram || rightChild.histogram) {
+        const only = leftChild.histogram ? leftChild : rightChild;
+        histograms.findSplits(only, null, this.features, this.featureCount);
+      }
       for (const child of [leftChild, rightChild]) {
-        if (child.histogram && this.findSplit(child)) open.push(child);
+        if (child.histogram && child.split.feature >= 0) open.push(child);
         else {
           this.release(child);
           this.makeLeaf(child);
@@ -230,47 +245,19 @@ export class TreeGrower {
     );
   }
 
-  private findSplit(node: GrowingNode): boolean {
-    findBestSplit(
-      node.histogram as Float64Array,
-      node.gradient,
-      node.hessian,
-      node.count,
-      this.features,
-      this.featureCount,
-      this.binned.offsets,
-      this.binned.missingBin,
-      this.constraints,
-      node.split,
-    );
-    return node.split.feature >= 0;
-  }
-
   /** Partitions the node's rows in place (stable, so rows stay ascending) and records the split. */
   private splitNode(node: GrowingNode): [GrowingNode, GrowingNode] {
-    const { binned, rowIndex, scratch } = this;
+    const { binned } = this;
     const split = node.split;
     const feature = split.feature;
-    const column = (feature >> 2) * binned.rows;
-    const shift = 8 * (feature & 3);
-    const words = binned.words;
     const bin = split.bin;
-    const missingCode = binned.missingBin[feature] as number;
-    let leftEnd = node.start;
-    let rightCount = 0;
-    // Every row is written to both sides and only one cursor advances: no unpredictable branch.
-    // Writing `rowIndex[leftEnd]` is safe because `leftEnd <= i`, a slot already read.
-    const missingGoesLeft = split.missingLeft ? 1 : 0;
-    for (let i = node.start; i < node.end; i++) {
-      const row = rowIndex[i] as number;
-      const code = ((words[column + row] as number) >>> shift) & 255;
-      const goesLeft = (((bin - code) >>> 31) ^ 1) | (code === missingCode ? missingGoesLeft : 0);
-      rowIndex[leftEnd] = row;
-      scratch[rightCount] = row;
-      leftEnd += goesLeft;
-      rightCount += goesLeft ^ 1;
-    }
-    rowIndex.set(scratch.subarray(0, rightCount), leftEnd);
+    const leftEnd = this.histograms.partition(node.start, node.end, {
+      column: (feature >> 2) * binned.rows,
+      shift: 8 * (feature & 3),
+      bin,
+      missingCode: binned.missingBin[feature] as number,
+      missingGoesLeft: split.missingLeft ? 1 : 0,
+    });
 
     const thresholds = binned.thresholds[feature] as Float64Array;
     const leftCount = leftEnd - node.start;

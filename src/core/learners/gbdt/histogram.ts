@@ -91,8 +91,40 @@ export function accumulateGroups(
   partner: number,
   bases: Int32Array,
 ) {
-  const { rows, cols, words, offsets, constantHessian } = source;
+  const { cols, offsets } = source;
   clearGroup(histogram, offsets, cols, group);
+  if (partner >= 0) clearGroup(histogram, offsets, cols, partner);
+  accumulateRows(
+    source,
+    histogram,
+    rowIndex,
+    start,
+    count,
+    gradients,
+    hessians,
+    group,
+    partner,
+    bases,
+  );
+}
+
+/**
+ * `accumulateGroups` without clearing: adds the rows to what the bins hold, so a task can be
+ * built in consecutive slices of its rows (each bin still sums its rows in row order).
+ */
+export function accumulateRows(
+  source: HistogramSource,
+  histogram: Float64Array,
+  rowIndex: Uint32Array,
+  start: number,
+  count: number,
+  gradients: Float32Array,
+  hessians: Float32Array,
+  group: number,
+  partner: number,
+  bases: Int32Array,
+) {
+  const { rows, cols, words, offsets, constantHessian } = source;
   setBases(bases, offsets, cols, group, 0);
   if (partner < 0) {
     const column = group * rows;
@@ -103,7 +135,6 @@ export function accumulateGroups(
     }
     return;
   }
-  clearGroup(histogram, offsets, cols, partner);
   setBases(bases, offsets, cols, partner, 4);
   const first = group * rows;
   const second = partner * rows;

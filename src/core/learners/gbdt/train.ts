@@ -3,14 +3,17 @@ import { takeRows } from '../matrix';
 import type { FitContext, Matrix, Target } from '../types';
 import { FEATURES_PER_WORD, binMatrix, wordGroups, type BinnedData } from './binning';
 import { addTreePredictions, packForest } from './forest';
-import { TreeGrower, addBinnedPredictions, type GrownTree } from './grower';
-import { histogramLength } from './histogram';
 import {
-  SerialHistogramBuilder,
-  SharedHistogramBuilder,
-  type HistogramBuilder,
-  type HistogramHelpers,
-} from './histogram-team';
+  TreeGrower,
+  addBinnedPredictions,
+  liveHistograms,
+  splitConstraints,
+  type GrowerSettings,
+  type GrownTree,
+} from './grower';
+import { histogramLength } from './histogram';
+import { SerialHistogramBuilder, type HistogramBuilder } from './histogram-builder';
+import { SharedHistogramBuilder, type HistogramHelpers } from './histogram-team';
 import { binaryLogLoss, multinomialLogLoss, squaredError, type Objective } from './loss';
 import { GbdtEstimator } from './model';
 import { earlyStoppingEnabled, resolveGbdtParams, type GbdtParams } from './params';
@@ -31,9 +34,11 @@ export interface GbdtFitContext extends FitContext {
 function histogramBuilder(
   binned: BinnedData,
   constantHessian: boolean,
+  settings: GrowerSettings,
   helpers: HistogramHelpers | undefined,
 ): HistogramBuilder {
   const length = histogramLength(binned.offsets, binned.cols);
+  const constraints = splitConstraints(settings, constantHessian);
   const useHelpers =
     helpers !== undefined &&
     helpers.size > 0 &&
@@ -41,13 +46,20 @@ function histogramBuilder(
     binned.rows * binned.cols >= HELPER_CELLS;
   if (useHelpers) {
     try {
-      return new SharedHistogramBuilder(binned, constantHessian, length, helpers);
+      return new SharedHistogramBuilder(
+        binned,
+        constantHessian,
+        length,
+        helpers,
+        constraints,
+        liveHistograms(settings),
+      );
     } catch {
       // Helpers only save time (the trees are the same without them), so a platform that cannot
       // share memory with them trains on this thread alone.
     }
   }
-  return new SerialHistogramBuilder(binned, constantHessian, length);
+  return new SerialHistogramBuilder(binned, constantHessian, length, constraints);
 }
 
 interface Labelled {
@@ -183,20 +195,21 @@ export async function fitGbdt(
 
   const trees: GrownTree[] = [];
   let iterations = 0;
-  const histograms = histogramBuilder(binned, objective.constantHessian, context.histogramHelpers);
+  const settings: GrowerSettings = {
+    maxLeafNodes: params.max_leaf_nodes,
+    maxDepth: params.max_depth,
+    minSamplesLeaf: params.min_samples_leaf,
+    l2: params.l2_regularization,
+    learningRate: params.learning_rate,
+  };
+  const histograms = histogramBuilder(
+    binned,
+    objective.constantHessian,
+    settings,
+    context.histogramHelpers,
+  );
   try {
-    const grower = new TreeGrower(
-      binned,
-      {
-        maxLeafNodes: params.max_leaf_nodes,
-        maxDepth: params.max_depth,
-        minSamplesLeaf: params.min_samples_leaf,
-        l2: params.l2_regularization,
-        learningRate: params.learning_rate,
-      },
-      objective.constantHessian,
-      histograms,
-    );
+    const grower = new TreeGrower(binned, settings, objective.constantHessian, histograms);
 
     let work = 0;
     for (let iteration = 0; iteration < params.max_iter; iteration++) {

@@ -2,6 +2,7 @@
 // it claims every task it can and never delivers any, so the training thread must take them back.
 import { parentPort } from 'node:worker_threads';
 
+parentPort.postMessage('ready');
 parentPort.on('message', ({ session, protocol }) => {
   const { CLAIM, SEQ, STOP, TASKS, TASK_BITS, TAG_MASK } = protocol;
   const control = new Int32Array(session.control);
