@@ -11,6 +11,8 @@ import type { BoxGroup } from '../core/data/chart-data';
 import type { FolderKind, SkippedFile } from '../core/data/folder';
 import type { OutputRole, PrepareFailure, PrepareStep } from '../core/data/prepare';
 import type { Column, NumberColumn } from '../core/table';
+import type { DatasetRecord, DatasetVersionRecord } from '../store/datasets';
+import type { StoreErrorKind } from '../store/errors';
 import type { JobEventSink } from './events';
 import type { Cancellable } from './pool';
 
@@ -34,11 +36,33 @@ export interface DataImportRequest {
   bytes: Uint8Array | Blob;
   fileName: string;
   options: DataImportOptions;
+  /**
+   * Store the table as a new dataset here, in the worker, instead of leaving that to the page:
+   * structured-cloning a large table's columns into IndexedDB blocks the thread that does it.
+   */
+  save?: DataImportSave;
+}
+
+/** Where and under which name the worker stores an imported table. */
+export interface DataImportSave {
+  /** The workspace database the page has open. */
+  dbName: string;
+  workspaceId: string;
+  /** The new dataset's name. */
+  name: string;
 }
 
 export type DataImportProgress =
   | { phase: 'parse'; bytes: number; totalBytes: number; rows: number }
-  | { phase: 'profile'; done: number; total: number };
+  | { phase: 'profile'; done: number; total: number }
+  | { phase: 'store'; bytes: number };
+
+/** The worker could not store the imported table (no space, a stale schema, a bad name …). */
+export interface DataStoreFailure {
+  kind: StoreErrorKind;
+  message: string;
+  where?: string;
+}
 
 export type DataImportOutcome =
   | {
@@ -55,8 +79,12 @@ export type DataImportOutcome =
       meta: ImportMeta;
       profile: DatasetProfile;
       warnings: ImportWarning[];
+      /** The dataset and version the worker stored, when the request asked it to (`save`). */
+      stored?: { dataset: DatasetRecord; version: DatasetVersionRecord };
     }
-  | { ok: false; error: ImportError };
+  | { ok: false; error: ImportError }
+  /** Only for a request with `save`: the table was read but storing it failed; nothing is stored. */
+  | { ok: false; storeFailure: DataStoreFailure };
 
 export interface DataPrepareRequest {
   /** The input table's columns; copied to the worker, so the page keeps its own. */

@@ -13,6 +13,7 @@ import type {
   DataImportOptions,
   DataImportOutcome,
   DataImportProgress,
+  DataImportSave,
   DataPrepareOutcome,
   DataPrepareProgress,
 } from './data-api';
@@ -26,6 +27,8 @@ export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
   bytes: Uint8Array | Blob;
   fileName: string;
   options?: DataImportOptions;
+  /** Have the worker store the table as a new dataset (see DataImportRequest.save). */
+  save?: DataImportSave;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -130,7 +133,7 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
     whenIdle: () =>
       running === 0 ? Promise.resolve() : new Promise<void>((wake) => waiting.push(wake)),
     importFile(job) {
-      const { fileName, options = {}, signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
+      const { fileName, options = {}, save, signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
       const bytes = job.bytes instanceof Uint8Array ? ownBuffer(job.bytes) : job.bytes;
       const moved = bytes instanceof Uint8Array ? [bytes.buffer as ArrayBuffer] : [];
       const events = proxy((event: JobEvent<DataImportProgress>) => dispatchJobEvent(job, event));
@@ -139,10 +142,12 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
           async (api, jobId): Promise<DataImportOutcome> => {
             const outcome = (await api.importFile(
               jobId,
-              transfer({ bytes, fileName, options }, moved),
+              transfer({ bytes, fileName, options, ...(save ? { save } : {}) }, moved),
               events,
             )) as DataImportOutcome;
-            if (outcome.ok) rememberColumnHashes(outcome.columns, outcome.hashes);
+            // Columns the worker stored are never stored again from here.
+            if (outcome.ok && !outcome.stored)
+              rememberColumnHashes(outcome.columns, outcome.hashes);
             return outcome;
           },
           { signal, timeoutMs },
@@ -229,6 +234,14 @@ export const dataJobsRunning = () => shared?.busy() ?? false;
 export const whenDataJobsDone = () => shared?.whenIdle() ?? Promise.resolve();
 
 /**
+ * How long a cancelled import may take to wind down before its worker is ended. Parsing and
+ * profiling stop within moments; a cancel that comes while the dataset is being written lets the
+ * write finish and then removes the dataset again (two transactions), which ending the worker
+ * part-way would turn into a dataset without a version.
+ */
+const IMPORT_CANCEL_GRACE_MS = 60_000;
+
+/**
  * The page's data client, created on first use. Imports and preparation run one at a time in a
  * worker that is retired as soon as it is idle: parsing and profiling a large file leave it
  * holding garbage about half the file's size, which a worker left idle would keep until its
@@ -236,7 +249,12 @@ export const whenDataJobsDone = () => shared?.whenIdle() ?? Promise.resolve();
  */
 export function getDataClient(): DataClient {
   shared ??= createDataClient(
-    createPool<DataApi>({ spawn: spawnDataWorker, size: 1, idleTimeoutMs: 0 }),
+    createPool<DataApi>({
+      spawn: spawnDataWorker,
+      size: 1,
+      idleTimeoutMs: 0,
+      cancelGraceMs: IMPORT_CANCEL_GRACE_MS,
+    }),
     createPool<DataApi>({ spawn: spawnDataWorker, size: 1, idleTimeoutMs: CHARTS_IDLE_TIMEOUT_MS }),
   );
   return shared;

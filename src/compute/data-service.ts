@@ -6,8 +6,10 @@ import {
   parseJsonLines,
   parseParquet,
   profileTableAsync,
+  type DatasetProfile,
   type ImportError,
   type ImportFormat,
+  type ImportMeta,
   type ImportResult,
 } from '../core/data';
 import {
@@ -23,7 +25,10 @@ import { allRows } from '../core/data/query';
 import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
 import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
-import { sha256 } from '../store/hash';
+import { createDataset, deleteDataset } from '../store/datasets';
+import { StoreError } from '../store/errors';
+import { rememberHash, sha256 } from '../store/hash';
+import { WorkspaceStore } from '../store/workspace-store';
 import type {
   DataApi,
   DataAssociationsRequest,
@@ -37,7 +42,9 @@ import type {
   DataPrepareOutcome,
   DataPrepareOutput,
   DataPrepareRequest,
+  DataImportSave,
 } from './data-api';
+import { importTransform } from './data-transform';
 import { createJobRegistry } from './jobs';
 import { yieldToEventLoop } from './yield';
 
@@ -48,6 +55,8 @@ export interface DataServiceOptions {
   transfer?: <T>(value: T, buffers: Transferable[]) => T;
   /** Decodes an image fully to check it; by default createImageBitmap where there is one. */
   decodeImage?: FolderReadOptions['decodeImage'];
+  /** Opens the workspace database an import is stored in (`save`); by default IndexedDB's. */
+  openStore?: (dbName: string) => Promise<WorkspaceStore>;
 }
 
 /** createImageBitmap decodes the whole image (in workers too), so a damaged file is caught here. */
@@ -206,16 +215,43 @@ async function parse(
 
 const arrayOf = (column: Column) => ('values' in column ? column.values : column.codes);
 
-/** Each column's hash: of the bytes of its values or codes, as the page's store hashes them. */
+/**
+ * Each column's hash: of the bytes of its values or codes, as the store hashes them. They are
+ * remembered, so storing the columns here digests none of them again.
+ */
 async function hashColumns(columns: readonly Column[], signal: AbortSignal) {
   const hashes: string[] = [];
   for (const column of columns) {
     checkCancelled(signal);
     const array = arrayOf(column);
-    hashes.push(await sha256(new Uint8Array(array.buffer, array.byteOffset, array.byteLength)));
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    const hash = await sha256(bytes);
+    rememberHash(bytes, hash);
+    hashes.push(hash);
   }
   return hashes;
 }
+
+const storeFailure = (error: StoreError): DataImportOutcome => ({
+  ok: false,
+  storeFailure: {
+    kind: error.kind,
+    message: error.message,
+    ...(error.where === undefined ? {} : { where: error.where }),
+  },
+});
+
+interface ImportToStore {
+  save: DataImportSave;
+  table: Table;
+  fileName: string;
+  format: ImportFormat;
+  options: DataImportOptions;
+  meta: ImportMeta;
+  profile: DatasetProfile;
+}
+
+type Stored = NonNullable<Extract<DataImportOutcome, { ok: true }>['stored']>;
 
 function buffersOf(columns: readonly Column[]): Transferable[] {
   const buffers = new Set<ArrayBuffer>();
@@ -230,6 +266,51 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
   const jobs = createJobRegistry();
   const transfer = options.transfer ?? (<T>(value: T) => value);
   const decodeImage = options.decodeImage ?? browserImageDecoder();
+  const openStore = options.openStore ?? ((dbName) => WorkspaceStore.open({ dbName }));
+
+  /**
+   * Writes an imported table as a new dataset through the same store code the page uses (same
+   * records, blobs, hashes and audit events), and the store tells every open view and tab.
+   * A cancel before the write stores nothing; one that arrives while the write runs removes
+   * the dataset again once it is written, since the page has told the user nothing was kept.
+   */
+  async function storeImport(
+    input: ImportToStore,
+    { signal, progress }: Pick<ParseContext, 'signal' | 'progress'>,
+  ): Promise<Stored | DataImportOutcome> {
+    if (signal.aborted) return { ok: false, error: cancelledError() };
+    let store: WorkspaceStore;
+    try {
+      store = await openStore(input.save.dbName);
+    } catch (error) {
+      if (error instanceof StoreError) return storeFailure(error);
+      throw error;
+    }
+    try {
+      if (signal.aborted) return { ok: false, error: cancelledError() };
+      const bytes = input.table.columns.reduce(
+        (sum, column) => sum + arrayOf(column).byteLength,
+        0,
+      );
+      progress({ phase: 'store', bytes });
+      const stored = await createDataset(store, input.save.workspaceId, {
+        name: input.save.name,
+        table: input.table,
+        transform: importTransform(input.fileName, input.format, input.options, input.meta),
+        profile: input.profile,
+      });
+      if (signal.aborted) {
+        await deleteDataset(store, stored.dataset.id);
+        return { ok: false, error: cancelledError() };
+      }
+      return stored;
+    } catch (error) {
+      if (error instanceof StoreError) return storeFailure(error);
+      throw error;
+    } finally {
+      store.close();
+    }
+  }
 
   async function importFile(
     jobId: string,
@@ -262,6 +343,23 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         }
         throw error;
       }
+      let stored: Stored | undefined;
+      if (request.save) {
+        const saved = await storeImport(
+          {
+            save: request.save,
+            table: imported.table,
+            fileName: request.fileName,
+            format,
+            options: request.options,
+            meta: imported.meta,
+            profile,
+          },
+          { signal, progress },
+        );
+        if ('ok' in saved) return saved;
+        stored = saved;
+      }
       const columns = [...imported.table.columns];
       const outcome: DataImportOutcome = {
         ok: true,
@@ -272,6 +370,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         meta: imported.meta,
         profile,
         warnings: [...imported.warnings],
+        ...(stored ? { stored } : {}),
       };
       return transfer(outcome, buffersOf(columns));
     });

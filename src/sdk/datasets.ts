@@ -24,7 +24,8 @@ import {
 } from '../store/datasets';
 import { StoreError } from '../store/errors';
 import type { Json } from '../store/schema';
-import type { WorkspaceStore } from '../store/workspace-store';
+import { validName, type WorkspaceStore } from '../store/workspace-store';
+import { importTransform } from '../compute/data-transform';
 
 export type { DatasetRecord, DatasetSummary, DatasetVersionRecord, PrepareTransform };
 export type {
@@ -336,36 +337,37 @@ export class Datasets {
   }
 
   /**
-   * Parses and profiles a file in the data worker, then stores it as a new dataset. A parse
-   * error comes back as `{ ok: false, error }` naming the line and column; nothing is stored then.
+   * Parses and profiles a file in the data worker, which stores it as a new dataset there, off
+   * the page's thread (an importer that cannot store leaves that to this method). A parse error
+   * comes back as `{ ok: false, error }` naming the line and column; nothing is stored then. A
+   * storage failure (no space, another tab on a newer schema) is thrown as a StoreError.
    */
   async importFile(workspaceId: string, input: ImportFileInput): Promise<ImportFileResult> {
     const options = input.options ?? {};
+    const name = validName(input.name ?? datasetNameFromFile(input.fileName), 'A dataset name');
     const outcome = await this.importer({
       bytes: input.bytes,
       fileName: input.fileName,
       options,
+      save: { dbName: this.store.database.name, workspaceId, name },
       signal: input.signal,
       onProgress: input.onProgress,
     });
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      if ('error' in outcome) return outcome;
+      const { kind, message, where } = outcome.storeFailure;
+      throw new StoreError(kind, message, where);
+    }
     input.signal?.throwIfAborted();
     const table = new Table(outcome.columns);
-    const { dataset, version } = await createDataset(this.store, workspaceId, {
-      name: input.name ?? datasetNameFromFile(input.fileName),
-      table,
-      transform: {
-        kind: 'import',
-        fileName: input.fileName,
-        format: outcome.format,
-        options: {
-          ...stripUndefined(options),
-          ...(outcome.meta.delimiter ? { detectedDelimiter: outcome.meta.delimiter } : {}),
-          ...(outcome.meta.encoding ? { detectedEncoding: outcome.meta.encoding } : {}),
-        },
-      },
-      profile: outcome.profile,
-    });
+    const { dataset, version } =
+      outcome.stored ??
+      (await createDataset(this.store, workspaceId, {
+        name,
+        table,
+        transform: importTransform(input.fileName, outcome.format, options, outcome.meta),
+        profile: outcome.profile,
+      }));
     return { ok: true, dataset, version, table, warnings: outcome.warnings };
   }
 
@@ -420,12 +422,4 @@ function uniqueDatasetName(taken: ReadonlySet<string>, base: string): string {
   let n = 2;
   while (taken.has(`${base} ${n}`)) n++;
   return `${base} ${n}`;
-}
-
-function stripUndefined(options: DataImportOptions): Record<string, string | boolean | string[]> {
-  const out: Record<string, string | boolean | string[]> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) out[key] = value as string | boolean | string[];
-  }
-  return out;
 }

@@ -71,6 +71,54 @@ test('imports a CSV, shows its profile and rows, keeps it across reloads, delete
   expect(pageErrors).toEqual([]);
 });
 
+test('an import stored by the data worker appears in another open tab and survives a reload', async ({
+  context,
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const other = await context.newPage();
+  await openLab(other);
+  await openData(other);
+  await expect(other.getByTestId('no-datasets')).toBeVisible();
+
+  await choose(page, 'plants.csv', CSV);
+  await expect(page.getByTestId('notice')).toContainText('Imported plants.csv: 5 rows, 3 columns');
+  await expect(page.getByTestId('data-row')).toHaveCount(5);
+
+  // The other tab was told by the store, as of any change, and reads the version back.
+  const elsewhere = other.getByTestId('dataset-row').filter({ hasText: 'plants' });
+  await expect(elsewhere.getByTestId('dataset-rows')).toHaveText('5');
+  await elsewhere.click();
+  await expect(other.getByTestId('data-row')).toHaveCount(5);
+
+  const stored = await page.evaluate(async () => {
+    const lab = window.bunsen!;
+    const [workspace] = await lab.workspaces();
+    const [summary] = await lab.datasets.list(workspace!.id);
+    const events = await lab.audit(workspace!.id, { limit: 2 });
+    return {
+      transform: summary?.latest?.transform,
+      summaries: events.map((event) => event.summary),
+      verified: (await lab.verifyAudit(workspace!.id)).ok,
+    };
+  });
+  expect(stored.transform).toMatchObject({ kind: 'import', fileName: 'plants.csv', format: 'csv' });
+  expect(stored.summaries).toEqual([
+    'Imported plants.csv as version 1 of “plants”',
+    'Created dataset “plants”',
+  ]);
+  expect(stored.verified).toBe(true);
+
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await expect(page.getByTestId('dataset-row').filter({ hasText: 'plants' })).toBeVisible();
+  await expect(page.getByTestId('data-row')).toHaveCount(5);
+  await expect(page.getByTestId('data-row').first()).toContainText('setosa');
+  expect(pageErrors).toEqual([]);
+});
+
 test('a malformed file shows where it is wrong and stores nothing', async ({
   page,
   pageErrors,

@@ -1,0 +1,258 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { deterministic, localChannel, openStore, uniqueDbName } from '../store/helpers';
+import { createDataService } from '../../../src/compute/data-service';
+import type { DataImportProgress } from '../../../src/compute/data-api';
+import { Datasets, type DataImporter } from '../../../src/sdk/datasets';
+import { listDatasets, loadTable } from '../../../src/store/datasets';
+import type { Change } from '../../../src/store/channel';
+import { StoreError } from '../../../src/store/errors';
+import { WorkspaceStore } from '../../../src/store/workspace-store';
+
+const CSV = 'height,species,when\n1.5,setosa,2024-01-01\n2.5,versicolor,2024-01-02\n,setosa,\n';
+
+const opened: WorkspaceStore[] = [];
+afterEach(() => opened.splice(0).forEach((store) => store.close()));
+
+/** The page's store, with a workspace to import into. */
+async function page(dbName = uniqueDbName()) {
+  const { store } = await openStore(dbName);
+  opened.push(store);
+  const workspace = await store.createWorkspace({ name: 'Class' });
+  return { store, dbName, workspaceId: workspace.id };
+}
+
+/**
+ * The data service as the worker runs it, opening its own connection to the database (with ids
+ * of its own, so that they never collide with the page's) and telling `changes` what it wrote.
+ */
+function worker(options: { onOpen?: (store: WorkspaceStore) => void } = {}) {
+  const changes: Change[] = [];
+  const stores: WorkspaceStore[] = [];
+  let ids = 0;
+  const service = createDataService({
+    openStore: async (dbName) => {
+      const channel = localChannel();
+      channel.subscribe((change) => changes.push(change));
+      const store = await WorkspaceStore.open({
+        dbName,
+        channel,
+        now: deterministic().now,
+        newId: () => `worker-${String(++ids).padStart(4, '0')}`,
+      });
+      stores.push(store);
+      options.onOpen?.(store);
+      return store;
+    },
+  });
+  let jobs = 0;
+  const progress: DataImportProgress[] = [];
+  const importer: DataImporter = (job) =>
+    service.importFile(
+      `job-${++jobs}`,
+      {
+        bytes: job.bytes,
+        fileName: job.fileName,
+        options: job.options ?? {},
+        ...(job.save ? { save: job.save } : {}),
+      },
+      (event) => {
+        if (event.type !== 'progress') return;
+        progress.push(event.progress);
+        job.onProgress?.(event.progress);
+      },
+    );
+  return { service, importer, changes, stores, progress, jobId: () => `job-${jobs}` };
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+async function contents(store: WorkspaceStore, workspaceId: string) {
+  const counts = await store.countByKind(workspaceId);
+  const blobs = await store.database.count('blobs');
+  return { datasets: counts.datasets, versions: counts.datasetVersions, blobs };
+}
+
+describe('the data service stores an import itself', () => {
+  it('writes the same dataset, version, hashes and audit events the page would', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const result = await new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+      options: { delimiter: ',' },
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(inWorker.stores).toHaveLength(1);
+    expect(result.dataset.id).toMatch(/^worker-/);
+    expect(inWorker.progress.at(-1)).toEqual({ phase: 'store', bytes: 3 * 8 + 3 * 4 + 3 * 8 });
+
+    // The same import stored by the page, from an importer that does not store.
+    const there = await page();
+    const inPage = worker();
+    const onPage: DataImporter = (job) => inPage.importer({ ...job, save: undefined });
+    const reference = await new Datasets(there.store, onPage).importFile(there.workspaceId, {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+      options: { delimiter: ',' },
+    });
+    if (!reference.ok) throw new Error(reference.error.message);
+    expect(inPage.stores).toHaveLength(0);
+
+    const comparable = ({ version }: { version: typeof result.version }) => ({
+      schema: version.schema,
+      columns: version.columns,
+      contentHash: version.contentHash,
+      rows: version.rows,
+      bytes: version.bytes,
+      transform: version.transform,
+      profile: version.profile,
+      parentId: version.parentId,
+      version: version.version,
+    });
+    expect(comparable(result)).toEqual(comparable(reference));
+    expect(result.version.transform).toEqual({
+      kind: 'import',
+      fileName: 'plants.csv',
+      format: 'csv',
+      options: { delimiter: ',', detectedDelimiter: ',', detectedEncoding: 'utf-8' },
+    });
+    const summaries = async (store: WorkspaceStore, workspaceId: string) =>
+      (await store.audit(workspaceId)).map((event) => [event.entityKind, event.summary]);
+    expect(await summaries(here.store, here.workspaceId)).toEqual(
+      await summaries(there.store, there.workspaceId),
+    );
+    expect((await here.store.audit(here.workspaceId))[0]?.summary).toBe(
+      'Imported plants.csv as version 1 of “plants”',
+    );
+
+    // Read back through the page's own connection: the table it was handed is the stored one.
+    const [listed] = await listDatasets(here.store, here.workspaceId);
+    expect(listed?.dataset.id).toBe(result.dataset.id);
+    expect(listed?.latest?.id).toBe(result.version.id);
+    const stored = await loadTable(here.store, result.version.id);
+    expect(stored.columns).toEqual(result.table.columns);
+    expect(result.table.row(2)).toEqual({ height: null, species: 'setosa', when: null });
+  });
+
+  it('tells other views through the store channel, and closes its connection', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const result = await new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+    });
+    expect(result.ok).toBe(true);
+    expect(inWorker.changes).toEqual([
+      { type: 'entities', workspaceId: here.workspaceId, kinds: ['datasets'] },
+      { type: 'entities', workspaceId: here.workspaceId, kinds: ['datasetVersions'] },
+    ]);
+    const [connection] = inWorker.stores;
+    await expect(connection?.database.count('blobs')).rejects.toThrow();
+  });
+
+  it('stores nothing and opens no connection when the file does not parse', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const result = await new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
+      bytes: bytes('a,b\n1,2\n3,"4\n5,6\n'),
+      fileName: 'broken.csv',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'malformed-quotes', line: 3 } });
+    expect(inWorker.stores).toHaveLength(0);
+    expect(await contents(here.store, here.workspaceId)).toEqual({
+      datasets: 0,
+      versions: 0,
+      blobs: 0,
+    });
+  });
+
+  it('stores nothing when cancelled just before the write', async () => {
+    const here = await page();
+    const inWorker = worker({ onOpen: () => inWorker.service.cancel(inWorker.jobId()) });
+    const result = await new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(inWorker.progress.some((progress) => progress.phase === 'store')).toBe(false);
+    expect(await contents(here.store, here.workspaceId)).toEqual({
+      datasets: 0,
+      versions: 0,
+      blobs: 0,
+    });
+  });
+
+  it('removes what it wrote when the cancel arrives during the write', async () => {
+    const here = await page();
+    const inWorker = worker({
+      // The dataset record is written first; cancel as soon as it is.
+      onOpen: (store) =>
+        store.onChange((change) => {
+          if (change.type === 'entities' && change.kinds.includes('datasets')) {
+            inWorker.service.cancel(inWorker.jobId());
+          }
+        }),
+    });
+    const result = await new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(inWorker.changes.map((change) => change.type === 'entities' && change.kinds)).toEqual([
+      ['datasets'],
+      ['datasetVersions'],
+      ['datasetVersions'],
+      ['datasets'],
+    ]);
+    expect(await contents(here.store, here.workspaceId)).toEqual({
+      datasets: 0,
+      versions: 0,
+      blobs: 0,
+    });
+  });
+
+  it('reports a storage failure as the StoreError the page would have thrown', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const outcome = await inWorker.service.importFile(
+      'job-gone',
+      {
+        bytes: bytes(CSV),
+        fileName: 'plants.csv',
+        options: {},
+        save: { dbName: here.dbName, workspaceId: 'no-such-workspace', name: 'plants' },
+      },
+      () => undefined,
+    );
+    expect(outcome).toEqual({
+      ok: false,
+      storeFailure: {
+        kind: 'not-found',
+        message: 'There is no workspace with id no-such-workspace.',
+      },
+    });
+    const failed = new Datasets(here.store, inWorker.importer).importFile('no-such-workspace', {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+    });
+    await expect(failed).rejects.toBeInstanceOf(StoreError);
+    await expect(failed).rejects.toMatchObject({ kind: 'not-found' });
+    expect(await contents(here.store, here.workspaceId)).toEqual({
+      datasets: 0,
+      versions: 0,
+      blobs: 0,
+    });
+  });
+
+  it('refuses an empty dataset name before reading the file', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const failed = new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
+      bytes: bytes(CSV),
+      fileName: 'plants.csv',
+      name: '   ',
+    });
+    await expect(failed).rejects.toMatchObject({ kind: 'invalid', where: 'name' });
+    expect(inWorker.progress).toEqual([]);
+  });
+});
