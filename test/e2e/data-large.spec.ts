@@ -67,7 +67,7 @@ test('a file read in slices is imported, shown, and its charts are drawn once sc
     }
     const boxes = view.getByTestId('box-plot').getByTestId('box');
     await expect(boxes).toHaveCount(3);
-    await expect(view.getByTestId('lazy-placeholder')).toHaveCount(0);
+    await expect(view.getByTestId('lazy-reserved')).toHaveCount(0);
     expect(pageErrors).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -90,7 +90,7 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   await scatter.getByTestId('scatter-x').selectOption('height');
   await scatter.getByTestId('scatter-y').selectOption('weight');
   // Let the charts finish drawing, so nothing moves under the pointer while it drags.
-  await expect(view(page).getByTestId('lazy-placeholder')).toHaveCount(0);
+  await expect(view(page).getByTestId('lazy-reserved')).toHaveCount(0);
   await expect(view(page).getByTestId('heatmap')).toHaveAttribute('data-measured', 'true');
   await expect(view(page).getByTestId('box-plot')).toHaveAttribute('aria-busy', 'false');
   // Centred, so the sticky selection bar at the top of the card cannot cover where the drag starts.
