@@ -454,16 +454,26 @@ async function waitForQuiet(page: Page, timeoutMs = 120_000) {
  * Shows the imported dataset as a user would look at it: the profile and rows, then each chart
  * scrolled into view, waiting for each to draw.
  */
-async function viewDataset(page: Page) {
+async function viewDataset(page: Page, onStep: (step: string) => void) {
   const view = page.getByTestId('dataset-view');
+  onStep('view:profile');
   await view.getByTestId('profile-row').first().waitFor({ timeout: 120_000 });
+  onStep('view:rows');
   await view.getByTestId('data-row').first().waitFor({ timeout: 120_000 });
   const panels = view.getByTestId('explore-panel');
   for (let i = 0; i < (await panels.count()); i++) {
     const panel = panels.nth(i);
+    const title =
+      (await panel
+        .locator(':is(h2, h3, h4)')
+        .first()
+        .textContent()
+        .catch(() => null)) ?? '';
+    onStep(`view:${title.trim().split(/\s+/).slice(0, 3).join('-') || `panel-${i}`}`);
     await panel.scrollIntoViewIfNeeded({ timeout: 120_000 });
     await panel.locator(':is(svg, canvas)').first().waitFor({ timeout: 120_000 });
   }
+  onStep('view:settle');
   await view.getByTestId('data-row').first().scrollIntoViewIfNeeded();
 }
 
@@ -554,6 +564,8 @@ async function runBrowser(
     let workerHeapPeak: number | null = null;
     let parseSeconds: number | null = null;
     let sampling = true;
+    /** Where the view is, for the timeline: which part is being waited for. */
+    let viewStep = 'view';
     const memory = sampleMemory(userDataDir);
     /** [seconds, renderer RSS in MB, the import's phase] every 250 ms: where the peak falls. */
     const timeline: [number, number, string][] = [];
@@ -583,7 +595,7 @@ async function runBrowser(
         timeline.push([
           round((performance.now() - started) / 1000, 2),
           round(memory.latest().renderer, 0),
-          phase?.trim().split(/\s+/)[0] ?? 'view',
+          phase?.trim().split(/\s+/)[0] ?? viewStep,
         ]);
         if (tick++ % 4 === 0) {
           const heap = await workerHeap(page);
@@ -612,7 +624,7 @@ async function runBrowser(
       // Notices fade after a while: read this one now.
       const text = (await notice.textContent()) ?? '';
       memory.mark();
-      await viewDataset(page);
+      await viewDataset(page, (step) => (viewStep = step));
       const viewSeconds = (performance.now() - started) / 1000 - seconds;
       await waitForQuiet(page);
       failed();
