@@ -77,6 +77,8 @@ const KEPT_PREDICTIONS = 20;
 const ENSEMBLE_CANDIDATES = 15;
 /** Consecutive failed or timed-out trials after which a learner is dropped. */
 const MAX_FAILURES = 3;
+/** Reference seconds to load tfjs and start its backend, before a tfjs learner's first fit. */
+const TFJS_STARTUP_SECONDS = 0.8;
 
 /**
  * Trial k is proposed from the results of trials 1 … k − PROPOSAL_WINDOW only, whatever finished
@@ -138,6 +140,8 @@ export class AutoMLSearch {
   private readonly noise = new Map<number, number>();
   private readonly refits = new Map<number, Model>();
   private readonly ratios: number[] = [];
+  /** Whether a trial of a tfjs learner has been proposed (tfjs is loaded by then). */
+  private tfjsStarted = false;
   private readonly rng: Random;
   private readonly context: TrialContext;
   private readonly executor: TrialExecutor;
@@ -493,6 +497,15 @@ export class AutoMLSearch {
     return fitCost(learner, params, shapeAt) * plan.folds.length;
   }
 
+  /**
+   * Cost-model seconds the first trial of a tfjs learner spends before it fits: loading tfjs and
+   * starting its backend (about 0.8 s in Node and in a worker). Counted in the order of first
+   * trials, so that a short budget is not spent waiting for it before the tree ensembles run.
+   */
+  private startupCost(learner: LearnerName): number {
+    return GPU_LEARNERS.has(learner) && !this.tfjsStarted ? TFJS_STARTUP_SECONDS : 0;
+  }
+
   /** Measured seconds per cost-model second on this machine so far (1 before any trial). */
   private speed(): number {
     if (!this.ratios.length) return 1;
@@ -510,13 +523,20 @@ export class AutoMLSearch {
       const expected =
         state.trials > 0
           ? state.lastSeconds
-          : this.trialCost(state.learner, state.firstParams, 0) * this.speed();
+          : (this.trialCost(state.learner, state.firstParams, 0) +
+              this.startupCost(state.learner)) *
+            this.speed();
       return expected <= left;
     });
-    const state = selectLearner(affordable, this.rng, (candidate) =>
-      this.trialCost(candidate.learner, candidate.firstParams, 0),
+    const state = selectLearner(
+      affordable,
+      this.rng,
+      (candidate) =>
+        this.trialCost(candidate.learner, candidate.firstParams, 0) +
+        this.startupCost(candidate.learner),
     );
     if (!state) return 'budget';
+    if (GPU_LEARNERS.has(state.learner)) this.tfjsStarted = true;
     const proposal = state.propose(this.rng);
     const id = this.nextId++;
     this.unapplied.add(id);

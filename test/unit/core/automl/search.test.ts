@@ -47,6 +47,21 @@ describe('AutoMLSearch', () => {
     expect(fingerprint(other.trials)).not.toEqual(fingerprint(slow.trials));
   });
 
+  it('tries the tree ensembles before a tfjs learner, whose first trial loads tfjs', async () => {
+    const search = await AutoMLSearch.create(
+      features,
+      quick({ target: 'label', learners: ['linear', 'forest', 'extratrees', 'knn'] }),
+    );
+    // By fit cost alone linear comes before the ensembles on 150 rows; its startup does not.
+    await search.run({ maxTrials: 4 });
+    expect(search.trials.map((trial) => trial.learner)).toEqual([
+      'knn',
+      'forest',
+      'extratrees',
+      'linear',
+    ]);
+  });
+
   it('streams setup, trial and refit events and returns a model that scores new rows', async () => {
     const { events, onEvent } = collect();
     const { predictor, summary } = await runAutoML(features, {
