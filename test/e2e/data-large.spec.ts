@@ -33,6 +33,18 @@ test('a file read in slices is imported, shown, and its charts are drawn once sc
       .getByRole('navigation', { name: 'Lab' })
       .getByRole('link', { name: /^Data/ })
       .click();
+    // The page shows the table the import handed over: it reads none of it back from storage.
+    await page.evaluate(() => {
+      const counted = window as unknown as { blobReads: number };
+      counted.blobReads = 0;
+      for (const method of ['get', 'getAll'] as const) {
+        const original = IDBObjectStore.prototype[method] as (...args: unknown[]) => IDBRequest;
+        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: unknown[]) {
+          if (this.name === 'blobs') counted.blobReads += 1;
+          return original.apply(this, args);
+        } as never;
+      }
+    });
     await page.getByTestId('import-file').setInputFiles(path);
     await expect(page.getByTestId('notice')).toContainText(
       `Imported plants.csv: ${ROWS.toLocaleString('en-US')} rows, 5 columns`,
@@ -68,6 +80,9 @@ test('a file read in slices is imported, shown, and its charts are drawn once sc
     const boxes = view.getByTestId('box-plot').getByTestId('box');
     await expect(boxes).toHaveCount(3);
     await expect(view.getByTestId('lazy-reserved')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { blobReads: number }).blobReads)).toBe(
+      0,
+    );
     expect(pageErrors).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });
