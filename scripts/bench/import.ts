@@ -240,6 +240,8 @@ interface BrowserRun {
   readonly page_js_heap_peak_mb: number | null;
   readonly worker_js_heap_peak_mb: number | null;
   readonly main_thread: { import: Responsiveness; view: Responsiveness };
+  /** Seconds (from the file chosen) of each read of stored columns on the page's thread. */
+  readonly page_reads_of_stored_columns: number[];
 }
 
 /** Resident memory of the Chromium processes of one profile, from /proc. */
@@ -378,8 +380,17 @@ function sampleMemory(userDataDir: string, ms = 100) {
  * carry the bundler's helpers with it.
  */
 const RECORDER = `(() => {
-  const recorder = { recording: false, longTasks: [], frameGaps: [] };
+  const recorder = { recording: false, longTasks: [], frameGaps: [], blobReads: [] };
   window.__importBench = recorder;
+  // Reads of stored columns on the page's thread: the view shows the table the import handed
+  // over, so there should be none (one would copy the whole table).
+  for (const method of ['get', 'getAll']) {
+    const original = IDBObjectStore.prototype[method];
+    IDBObjectStore.prototype[method] = function (...args) {
+      if (this.name === 'blobs') recorder.blobReads.push(performance.now());
+      return original.apply(this, args);
+    };
+  }
   new PerformanceObserver((list) => {
     if (!recorder.recording) return;
     for (const entry of list.getEntries()) {
@@ -405,12 +416,13 @@ interface Block {
 interface Recorded {
   readonly longTasks: Block[];
   readonly frameGaps: Block[];
+  readonly blobReads: number[];
 }
 
 const readRecorder = async (page: Page) =>
   (await page.evaluate(`(() => {
-    const { longTasks, frameGaps } = window.__importBench;
-    return { longTasks, frameGaps };
+    const { longTasks, frameGaps, blobReads } = window.__importBench;
+    return { longTasks, frameGaps, blobReads };
   })()`)) as Recorded;
 
 /** The blocks that started in [from, to) on the page's clock. */
@@ -661,6 +673,9 @@ async function runBrowser(
           import: responsiveness(recorded, pageStart, imported),
           view: responsiveness(recorded, imported, quiet),
         },
+        page_reads_of_stored_columns: recorded.blobReads.map((at) =>
+          round((at - pageStart) / 1000, 2),
+        ),
       };
     } finally {
       await stopWatching();
@@ -715,6 +730,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
     worker_js_heap_peak_mb:
       run.worker_js_heap_peak_mb === null ? null : round(run.worker_js_heap_peak_mb, 0),
     renderer_rss_timeline: run.renderer_rss_timeline,
+    page_reads_of_stored_columns: run.page_reads_of_stored_columns,
     memory_note:
       'RSS from /proc of the Chromium processes of this profile (the renderer holds the page, its workers and, this being a first visit, the service worker while it installs and precaches the runtimes; the lab registers it once it is quiet, so its install is measured apart, after the view); JS heaps from CDP Performance.getMetrics (page) and performance.memory in the data worker (null where Chromium does not expose it).',
     main_thread: {
