@@ -8,21 +8,45 @@ import { numberText } from './query';
  * rows, or a selection). Counts are always exact; only what is drawn point by point is sampled.
  */
 
-/** Up to `size` of `rows`, chosen uniformly with a seeded generator, in their original order. */
+/**
+ * Up to `size` of `rows`, chosen uniformly with a seeded generator, in their original order.
+ * Floyd's method draws exactly `size` distinct positions with one random number each; they are
+ * kept in a set and sorted, so the work is in the sample's size, not in the rows'.
+ */
 export function sampleOf(rows: Int32Array, size: number, seed = 0): Int32Array {
   const n = rows.length;
   if (n <= size) return rows;
   const random = seededRandom(seed);
-  const chosen = new Uint8Array(n);
-  // Floyd's method: exactly `size` distinct positions, one random number each.
+  const chosen = new Set<number>();
   for (let j = n - size; j < n; j++) {
     const pick = randomInt(random, j + 1);
-    chosen[chosen[pick] ? j : pick] = 1;
+    chosen.add(chosen.has(pick) ? j : pick);
   }
-  const out = new Int32Array(size);
-  let k = 0;
-  for (let i = 0; i < n; i++) if (chosen[i]) out[k++] = rows[i] as number;
-  return out;
+  const positions = Int32Array.from(chosen).sort();
+  for (let i = 0; i < positions.length; i++) positions[i] = rows[positions[i] as number] as number;
+  return positions;
+}
+
+/** Whether every value of the column is present (no NaN). */
+export function complete(column: NumberColumn): boolean {
+  const values = column.values;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) return false;
+  }
+  return true;
+}
+
+/** The smallest and largest present value of the whole column; null when none is. */
+export function columnExtent(column: NumberColumn): [number, number] | null {
+  let min = Infinity;
+  let max = -Infinity;
+  const values = column.values;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return min <= max ? [min, max] : null;
 }
 
 /** A yes/no mask over all rows of a table, for “is this row selected” lookups. */

@@ -3,6 +3,8 @@ import {
   binCounts,
   boxStats,
   categoryCounts,
+  columnExtent,
+  complete,
   equalWidthEdges,
   numberExtent,
   presentRows,
@@ -10,8 +12,26 @@ import {
   sampleOf,
   timeSeries,
 } from '../../../../src/core/data/chart-data';
+import { profileTable } from '../../../../src/core/data';
 import { allRows } from '../../../../src/core/data/query';
-import { numberColumn, stringColumn, type NumberColumn } from '../../../../src/core/table';
+import { randomInt, randomNormal, seededRandom } from '../../../../src/core/random';
+import { numberColumn, stringColumn, Table, type NumberColumn } from '../../../../src/core/table';
+
+/** Floyd's method as first written: a mark per row, then a pass over every row. */
+function sampleByMask(rows: Int32Array, size: number, seed: number): Int32Array {
+  const n = rows.length;
+  if (n <= size) return rows;
+  const random = seededRandom(seed);
+  const chosen = new Uint8Array(n);
+  for (let j = n - size; j < n; j++) {
+    const pick = randomInt(random, j + 1);
+    chosen[chosen[pick] ? j : pick] = 1;
+  }
+  const out = new Int32Array(size);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (chosen[i]) out[k++] = rows[i] as number;
+  return out;
+}
 
 describe('chart data', () => {
   it('samples rows uniformly with a seed, keeping their order', () => {
@@ -24,6 +44,69 @@ describe('chart data', () => {
     expect(sampleOf(rows, 100, 6)).not.toEqual(sample);
     expect(sampleOf(rows, 2000, 5)).toBe(rows);
     expect(Array.from(rowMask(5, Int32Array.from([1, 3])))).toEqual([0, 1, 0, 1, 0]);
+  });
+
+  it('draws the same sample as a mark per row would, in the sample’s own time', () => {
+    const rows = Int32Array.from({ length: 50_000 }, (_, i) => 3 * i + 1);
+    for (const [size, seed] of [
+      [1, 0],
+      [100, 5],
+      [20_000, 0],
+      [49_999, 3],
+    ] as const) {
+      expect(sampleOf(rows, size, seed)).toEqual(sampleByMask(rows, size, seed));
+    }
+  });
+
+  it('finds complete columns and their extent without a row index', () => {
+    expect(complete(numberColumn('v', [1, 2, 3]))).toBe(true);
+    expect(complete(numberColumn('v', [1, NaN, 3]))).toBe(false);
+    expect(columnExtent(numberColumn('v', [4, -2, NaN, 7]))).toEqual([-2, 7]);
+    expect(columnExtent(numberColumn('v', [NaN]))).toBeNull();
+  });
+
+  it('counts all rows into the profile’s bins exactly as the profile did', () => {
+    // The distribution chart shows the profile's counts for all rows instead of counting again.
+    const random = seededRandom(11);
+    const n = 5_000;
+    const table = new Table([
+      numberColumn(
+        'float',
+        Array.from({ length: n }, (_, i) => (i % 50 ? randomNormal(random) * 7 : NaN)),
+      ),
+      numberColumn(
+        'grid',
+        Array.from({ length: n }, () => randomInt(random, 300) / 4),
+      ),
+      numberColumn(
+        'int',
+        Array.from({ length: n }, () => randomInt(random, 40)),
+        'integer',
+      ),
+      numberColumn(
+        'wide',
+        Array.from({ length: n }, () => randomInt(random, 1e9)),
+        'integer',
+      ),
+      numberColumn(
+        'when',
+        Array.from({ length: n }, () => Date.UTC(2020, 0, 1) + randomInt(random, 1e6) * 1000),
+        'datetime',
+      ),
+    ]);
+    for (const exactLimit of [100_000, 1_000]) {
+      const profile = profileTable(table, { exactLimit });
+      for (const column of profile.columns) {
+        const histogram = column.histogram!;
+        const counted = binCounts(
+          table.column(column.name) as NumberColumn,
+          allRows(n),
+          histogram.edges,
+        );
+        expect(counted, `${column.name}, exactLimit ${exactLimit}`).toEqual(histogram.counts);
+        expect(histogram.counts.reduce((sum, count) => sum + count, 0)).toBe(column.count);
+      }
+    }
   });
 
   it('counts selected rows in the profile’s bins, the last bin closed', () => {
