@@ -123,11 +123,17 @@ export interface DataFolderRequest {
   /** Which kind of file to import; by default the kind the folder holds more of. */
   kind?: FolderKind;
   encoding?: EncodingOption;
+  /**
+   * Store the folder as a new dataset here, in the worker: structured-cloning its images into
+   * IndexedDB blocks the thread that does it. The images are then not sent back.
+   */
+  save?: DataImportSave;
 }
 
 export type DataFolderProgress =
   | { phase: 'read'; done: number; total: number; bytes: number; totalBytes: number }
-  | { phase: 'profile'; done: number; total: number };
+  | { phase: 'profile'; done: number; total: number }
+  | { phase: 'store'; bytes: number };
 
 export type DataFolderOutcome =
   | {
@@ -137,14 +143,21 @@ export type DataFolderOutcome =
       columns: Column[];
       rows: number;
       profile: DatasetProfile;
-      /** Each distinct image once (content hash, bytes, MIME type); transferred back. */
+      /**
+       * Each distinct image once (content hash, bytes, MIME type); transferred back. Empty when
+       * the worker stored the folder (`stored`): the page needs them only to store them.
+       */
       images: { hash: string; bytes: Uint8Array; type: string }[];
       skipped: SkippedFile[];
       counts: { images: number; texts: number };
       labels: string[];
       warnings: ImportWarning[];
+      /** The dataset and version the worker stored, when the request asked it to (`save`). */
+      stored?: { dataset: DatasetRecord; version: DatasetVersionRecord };
     }
-  | { ok: false; error: ImportError };
+  | { ok: false; error: ImportError }
+  /** Only for a request with `save`: the folder was read but storing it failed; nothing is stored. */
+  | { ok: false; storeFailure: DataStoreFailure };
 
 export interface DataAssociationsRequest {
   /**

@@ -162,6 +162,7 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
         files: job.files.map(({ path, file }) => ({ path, file })),
         ...(job.kind ? { kind: job.kind } : {}),
         ...(job.encoding ? { encoding: job.encoding } : {}),
+        ...(job.save ? { save: job.save } : {}),
       };
       return tracked(
         pool.run(

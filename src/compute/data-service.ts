@@ -9,7 +9,6 @@ import {
   type DatasetProfile,
   type ImportError,
   type ImportFormat,
-  type ImportMeta,
   type ImportResult,
 } from '../core/data';
 import {
@@ -25,7 +24,7 @@ import { allRows } from '../core/data/query';
 import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
 import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
-import { createDataset, deleteDataset } from '../store/datasets';
+import { createDataset, deleteDataset, type NewDataset } from '../store/datasets';
 import { StoreError } from '../store/errors';
 import { rememberHash, sha256 } from '../store/hash';
 import { WorkspaceStore } from '../store/workspace-store';
@@ -43,8 +42,9 @@ import type {
   DataPrepareOutput,
   DataPrepareRequest,
   DataImportSave,
+  DataStoreFailure,
 } from './data-api';
-import { importTransform } from './data-transform';
+import { folderTransform, importTransform } from './data-transform';
 import { createJobRegistry } from './jobs';
 import { yieldToEventLoop } from './yield';
 
@@ -232,7 +232,7 @@ async function hashColumns(columns: readonly Column[], signal: AbortSignal) {
   return hashes;
 }
 
-const storeFailure = (error: StoreError): DataImportOutcome => ({
+const storeFailure = (error: StoreError): { ok: false; storeFailure: DataStoreFailure } => ({
   ok: false,
   storeFailure: {
     kind: error.kind,
@@ -244,14 +244,14 @@ const storeFailure = (error: StoreError): DataImportOutcome => ({
 interface ImportToStore {
   save: DataImportSave;
   table: Table;
-  fileName: string;
-  format: ImportFormat;
-  options: DataImportOptions;
-  meta: ImportMeta;
+  transform: NewDataset['transform'];
   profile: DatasetProfile;
+  images?: NewDataset['images'];
 }
 
 type Stored = NonNullable<Extract<DataImportOutcome, { ok: true }>['stored']>;
+type StoreFailed = Extract<DataImportOutcome, { ok: false }>;
+type StoreProgress = Extract<DataImportProgress, { phase: 'store' }>;
 
 function buffersOf(columns: readonly Column[]): Transferable[] {
   const buffers = new Set<ArrayBuffer>();
@@ -276,8 +276,8 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
    */
   async function storeImport(
     input: ImportToStore,
-    { signal, progress }: Pick<ParseContext, 'signal' | 'progress'>,
-  ): Promise<Stored | DataImportOutcome> {
+    { signal, progress }: { signal: AbortSignal; progress: (progress: StoreProgress) => void },
+  ): Promise<Stored | StoreFailed> {
     if (signal.aborted) return { ok: false, error: cancelledError() };
     let store: WorkspaceStore;
     try {
@@ -288,16 +288,16 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
     }
     try {
       if (signal.aborted) return { ok: false, error: cancelledError() };
-      const bytes = input.table.columns.reduce(
-        (sum, column) => sum + arrayOf(column).byteLength,
-        0,
-      );
+      const bytes =
+        input.table.columns.reduce((sum, column) => sum + arrayOf(column).byteLength, 0) +
+        (input.images ?? []).reduce((sum, image) => sum + image.data.byteLength, 0);
       progress({ phase: 'store', bytes });
       const stored = await createDataset(store, input.save.workspaceId, {
         name: input.save.name,
         table: input.table,
-        transform: importTransform(input.fileName, input.format, input.options, input.meta),
+        transform: input.transform,
         profile: input.profile,
+        ...(input.images ? { images: input.images } : {}),
       });
       if (signal.aborted) {
         await deleteDataset(store, stored.dataset.id);
@@ -349,10 +349,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
           {
             save: request.save,
             table: imported.table,
-            fileName: request.fileName,
-            format,
-            options: request.options,
-            meta: imported.meta,
+            transform: importTransform(request.fileName, format, request.options, imported.meta),
             profile,
           },
           { signal, progress },
@@ -420,8 +417,24 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         }
         throw error;
       }
+      let stored: Stored | undefined;
+      if (request.save) {
+        const saved = await storeImport(
+          {
+            save: request.save,
+            table: read.table,
+            transform: folderTransform(request, plan.kind, read.skipped.length),
+            profile,
+            images: read.images.map((image) => ({ data: image.bytes, type: image.type })),
+          },
+          { signal, progress },
+        );
+        if ('ok' in saved) return saved;
+        stored = saved;
+      }
       const columns = [...read.table.columns];
-      const images = read.images.map((image) => ({ ...image }));
+      // Stored here, the images are not needed on the page.
+      const images = stored ? [] : read.images.map((image) => ({ ...image }));
       const outcome: DataFolderOutcome = {
         ok: true,
         kind: plan.kind,
@@ -433,6 +446,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         counts: { ...plan.counts },
         labels: [...plan.labels],
         warnings: [...read.warnings],
+        ...(stored ? { stored } : {}),
       };
       const imageBuffers = new Set(images.map((image) => image.bytes.buffer as ArrayBuffer));
       return transfer(outcome, [...buffersOf(columns), ...imageBuffers]);

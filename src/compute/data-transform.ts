@@ -1,6 +1,7 @@
 import type { ImportFormat, ImportMeta } from '../core/data';
+import type { FolderKind } from '../core/data/folder';
 import type { ImportTransform } from '../store/datasets';
-import type { DataImportOptions } from './data-api';
+import type { DataFolderRequest, DataImportOptions } from './data-api';
 
 /**
  * How an imported version was made, as its lineage records it: the file, its format, the
@@ -25,6 +26,25 @@ export function importTransform(
       ...chosen,
       ...(meta.delimiter ? { detectedDelimiter: meta.delimiter } : {}),
       ...(meta.encoding ? { detectedEncoding: meta.encoding } : {}),
+    },
+  };
+}
+
+/** How a version imported from a folder was made: the folder, the kind of file, what was left. */
+export function folderTransform(
+  request: Pick<DataFolderRequest, 'folderName' | 'encoding'> & { files: readonly unknown[] },
+  kind: FolderKind,
+  skipped: number,
+): ImportTransform {
+  return {
+    kind: 'import',
+    fileName: request.folderName,
+    format: 'folder',
+    options: {
+      kind,
+      files: request.files.length,
+      skipped,
+      ...(request.encoding ? { encoding: request.encoding } : {}),
     },
   };
 }

@@ -25,7 +25,7 @@ import {
 import { StoreError } from '../store/errors';
 import type { Json } from '../store/schema';
 import { validName, type WorkspaceStore } from '../store/workspace-store';
-import { importTransform } from '../compute/data-transform';
+import { folderTransform, importTransform } from '../compute/data-transform';
 
 export type { DatasetRecord, DatasetSummary, DatasetVersionRecord, PrepareTransform };
 export type {
@@ -377,33 +377,31 @@ export class Datasets {
    * A failure or a cancel stores nothing.
    */
   async importFolder(workspaceId: string, input: ImportFolderInput): Promise<ImportFolderResult> {
+    const name = validName(input.name ?? input.folderName, 'A dataset name');
     const outcome = await this.folderImporter({
       folderName: input.folderName,
       files: input.files,
       ...(input.kind ? { kind: input.kind } : {}),
       ...(input.encoding ? { encoding: input.encoding } : {}),
+      save: { dbName: this.store.database.name, workspaceId, name },
       signal: input.signal,
       onProgress: input.onProgress,
     });
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      if ('error' in outcome) return outcome;
+      const { kind, message, where } = outcome.storeFailure;
+      throw new StoreError(kind, message, where);
+    }
     input.signal?.throwIfAborted();
-    const { dataset, version } = await createDataset(this.store, workspaceId, {
-      name: input.name ?? input.folderName,
-      table: new Table(outcome.columns),
-      transform: {
-        kind: 'import',
-        fileName: input.folderName,
-        format: 'folder',
-        options: {
-          kind: outcome.kind,
-          files: input.files.length,
-          skipped: outcome.skipped.length,
-          ...(input.encoding ? { encoding: input.encoding } : {}),
-        },
-      },
-      profile: outcome.profile,
-      images: outcome.images.map((image) => ({ data: image.bytes, type: image.type })),
-    });
+    const { dataset, version } =
+      outcome.stored ??
+      (await createDataset(this.store, workspaceId, {
+        name,
+        table: new Table(outcome.columns),
+        transform: folderTransform(input, outcome.kind, outcome.skipped.length),
+        profile: outcome.profile,
+        images: outcome.images.map((image) => ({ data: image.bytes, type: image.type })),
+      }));
     return {
       ok: true,
       dataset,

@@ -53,10 +53,25 @@ test('imports a folder of images chosen with the folder picker, labels from sub-
     'pets/notes.pdf': '%PDF-1.4',
   });
   await openData(page);
+  // The data worker stores the folder: the page writes none of its images or columns.
+  await page.evaluate(() => {
+    const counted = window as unknown as { blobWrites: number };
+    counted.blobWrites = 0;
+    for (const method of ['add', 'put'] as const) {
+      const original = IDBObjectStore.prototype[method] as (...args: unknown[]) => IDBRequest;
+      IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: unknown[]) {
+        if (this.name === 'blobs') counted.blobWrites += 1;
+        return original.apply(this, args);
+      } as never;
+    }
+  });
   await page.getByTestId('import-folder').setInputFiles(join(root, 'pets'));
 
   const summary = page.getByTestId('import-folder-summary');
   await expect(summary).toContainText('Imported pets: 4 images with 2 labels (cat, dog).');
+  expect(await page.evaluate(() => (window as unknown as { blobWrites: number }).blobWrites)).toBe(
+    0,
+  );
   await expect(summary).toContainText(
     'Skipped 2 files: .DS_Store (hidden or system file), notes.pdf (not an image or a text file).',
   );

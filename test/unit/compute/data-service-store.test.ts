@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deterministic, localChannel, openStore, uniqueDbName } from '../store/helpers';
 import { createDataService } from '../../../src/compute/data-service';
-import type { DataImportProgress } from '../../../src/compute/data-api';
-import { Datasets, type DataImporter } from '../../../src/sdk/datasets';
+import type { DataFolderProgress, DataImportProgress } from '../../../src/compute/data-api';
+import { Datasets, type DataImporter, type FolderImporter } from '../../../src/sdk/datasets';
 import { listDatasets, loadTable } from '../../../src/store/datasets';
 import type { Change } from '../../../src/store/channel';
 import { StoreError } from '../../../src/store/errors';
@@ -61,8 +61,54 @@ function worker(options: { onOpen?: (store: WorkspaceStore) => void } = {}) {
         job.onProgress?.(event.progress);
       },
     );
-  return { service, importer, changes, stores, progress, jobId: () => `job-${jobs}` };
+  const folderProgress: DataFolderProgress[] = [];
+  const folderImporter: FolderImporter = (job) =>
+    service.importFolder(
+      `job-${++jobs}`,
+      {
+        folderName: job.folderName,
+        files: [...job.files],
+        ...(job.kind ? { kind: job.kind } : {}),
+        ...(job.save ? { save: job.save } : {}),
+      },
+      (event) => {
+        if (event.type !== 'progress') return;
+        folderProgress.push(event.progress);
+        job.onProgress?.(event.progress);
+      },
+    );
+  return {
+    service,
+    importer,
+    folderImporter,
+    changes,
+    stores,
+    progress,
+    folderProgress,
+    jobId: () => `job-${jobs}`,
+  };
 }
+
+/** The smallest valid PNG header followed by a marker byte, so each file hashes differently. */
+function tinyPng(marker: number): Uint8Array {
+  const png = new Uint8Array(34);
+  png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+  png.set(new TextEncoder().encode('IHDR'), 12);
+  png.set([0, 0, 0, 2, 0, 0, 0, 3], 16);
+  png[33] = marker;
+  return png;
+}
+
+const pets = () =>
+  [
+    ['cat/a.png', tinyPng(1)],
+    ['dog/b.png', tinyPng(2)],
+    ['dog/c.png', tinyPng(2)],
+    ['readme.pdf', tinyPng(3)],
+  ].map(([path, png]) => ({
+    path: path as string,
+    file: new Blob([png as Uint8Array<ArrayBuffer>]),
+  }));
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -254,5 +300,102 @@ describe('the data service stores an import itself', () => {
     });
     await expect(failed).rejects.toMatchObject({ kind: 'invalid', where: 'name' });
     expect(inWorker.progress).toEqual([]);
+  });
+});
+
+describe('the data service stores a folder import itself', () => {
+  it('writes the same dataset, version, images and audit events the page would', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const result = await new Datasets(
+      here.store,
+      undefined,
+      undefined,
+      inWorker.folderImporter,
+    ).importFolder(here.workspaceId, { folderName: 'pets', files: pets() });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(inWorker.stores).toHaveLength(1);
+    expect(result.dataset.id).toMatch(/^worker-/);
+    expect(inWorker.folderProgress.at(-1)).toMatchObject({ phase: 'store' });
+
+    const there = await page();
+    const inPage = worker();
+    const onPage: FolderImporter = (job) => inPage.folderImporter({ ...job, save: undefined });
+    const reference = await new Datasets(there.store, undefined, undefined, onPage).importFolder(
+      there.workspaceId,
+      { folderName: 'pets', files: pets() },
+    );
+    if (!reference.ok) throw new Error(reference.error.message);
+    expect(inPage.stores).toHaveLength(0);
+    const comparable = ({ version }: { version: typeof result.version }) => ({
+      schema: version.schema,
+      columns: version.columns,
+      contentHash: version.contentHash,
+      rows: version.rows,
+      bytes: version.bytes,
+      transform: version.transform,
+      profile: version.profile,
+      blobRefs: version.blobRefs,
+    });
+    expect(comparable(result)).toEqual(comparable(reference));
+    expect(result.version.transform).toEqual({
+      kind: 'import',
+      fileName: 'pets',
+      format: 'folder',
+      options: { kind: 'images', files: 4, skipped: 1 },
+    });
+    const summaries = async (store: WorkspaceStore, workspaceId: string) =>
+      (await store.audit(workspaceId)).map((event) => [event.entityKind, event.summary]);
+    expect(await summaries(here.store, here.workspaceId)).toEqual(
+      await summaries(there.store, there.workspaceId),
+    );
+    // Two distinct images and the columns, read back through the page's own connection.
+    const stored = await loadTable(here.store, result.version.id);
+    expect(stored.rowCount).toBe(3);
+    expect(await contents(here.store, here.workspaceId)).toEqual(
+      await contents(there.store, there.workspaceId),
+    );
+  });
+
+  it('removes what it wrote when the cancel arrives during the write', async () => {
+    const here = await page();
+    const inWorker = worker({
+      onOpen: (store) =>
+        store.onChange((change) => {
+          if (change.type === 'entities' && change.kinds.includes('datasets')) {
+            inWorker.service.cancel(inWorker.jobId());
+          }
+        }),
+    });
+    const result = await new Datasets(
+      here.store,
+      undefined,
+      undefined,
+      inWorker.folderImporter,
+    ).importFolder(here.workspaceId, { folderName: 'pets', files: pets() });
+    expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(await contents(here.store, here.workspaceId)).toEqual({
+      datasets: 0,
+      versions: 0,
+      blobs: 0,
+    });
+  });
+
+  it('reports a storage failure as the StoreError the page would have thrown', async () => {
+    const here = await page();
+    const inWorker = worker();
+    const failed = new Datasets(
+      here.store,
+      undefined,
+      undefined,
+      inWorker.folderImporter,
+    ).importFolder('no-such-workspace', { folderName: 'pets', files: pets() });
+    await expect(failed).rejects.toBeInstanceOf(StoreError);
+    await expect(failed).rejects.toMatchObject({ kind: 'not-found' });
+    expect(await contents(here.store, here.workspaceId)).toEqual({
+      datasets: 0,
+      versions: 0,
+      blobs: 0,
+    });
   });
 });
