@@ -331,12 +331,16 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
       if (!imported.ok) return { ok: false, error: imported.error };
       let profile;
       let hashes;
+      // The digests (one column at a time: each copies its input) run beside the profile: the
+      // browser computes them off this thread, so they cost the import no time of their own.
+      const hashing = hashColumns(imported.table.columns, signal);
+      hashing.catch(() => undefined);
       try {
         profile = await profileTableAsync(imported.table, {
           signal,
           onProgress: ({ done, total }) => progress({ phase: 'profile', done, total }),
         });
-        hashes = await hashColumns(imported.table.columns, signal);
+        hashes = await hashing;
       } catch (error) {
         if (error instanceof TrainingError && error.kind === 'cancelled') {
           return { ok: false, error: cancelledError() };
