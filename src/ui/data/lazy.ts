@@ -16,11 +16,19 @@ function runNext() {
   if (queue.length) schedule();
 }
 
+/**
+ * The next mount runs in a task of its own after the next frame: a task queued with setTimeout
+ * alone may run before the page paints what the previous mount made, and two mounts in a row
+ * then hold the screen for both. Where there are no frames (no window), after a task.
+ */
 function schedule() {
   if (scheduled) return;
   scheduled = true;
-  // A macrotask of its own: a rendering opportunity comes between two mounts.
-  setTimeout(runNext, 0);
+  if (typeof requestAnimationFrame === 'function') {
+    requestAnimationFrame(() => setTimeout(runNext, 0));
+  } else {
+    setTimeout(runNext, 0);
+  }
 }
 
 /** Runs `mount` in a task of its own once the mounts queued before it have run. */
