@@ -1,5 +1,6 @@
 import type { MetricSpec } from '../metrics/registry';
 import { rowLosses } from './ensemble';
+import { pooledMetric } from './metric';
 import type { TrialRecord } from './types';
 import type { EvaluationPlan } from './validation';
 
@@ -38,7 +39,9 @@ export function scoreNoise(
 ): number {
   const rows = plan.y.length;
   const oneRow = 1 / Math.max(1, rows);
-  if (foldScores.length >= 2) {
+  // A pooled score's spread is that of its rows: its fold scores (R² of a few rows) vary far
+  // more than the score does.
+  if (foldScores.length >= 2 && !pooledMetric(metric)) {
     return standardDeviation(foldScores) / Math.sqrt(foldScores.length);
   }
   if (!predictions || rows < 2) return oneRow;

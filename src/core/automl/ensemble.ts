@@ -1,5 +1,5 @@
 import { METRICS, type MetricSpec } from '../metrics/registry';
-import { argmaxRows, lossOf, scorePredictions } from './metric';
+import { argmaxRows, lossOf, validationScore } from './metric';
 import type { EnsembleChoice, TrialRecord } from './types';
 import type { EvaluationPlan } from './validation';
 
@@ -24,27 +24,14 @@ export interface SelectionOptions {
   readonly refitAllowance?: number;
 }
 
-/** The mean over folds of the metric, as each trial's score is computed. */
+/** The validation score of out-of-fold predictions, as each trial's score is computed. */
 export function foldedScore(
   metric: MetricSpec,
   plan: EvaluationPlan,
   predictions: Float64Array,
   classes: number,
 ): number {
-  const width = Math.max(1, classes);
-  let total = 0;
-  const folds = plan.folds.length;
-  for (let f = 0; f < folds; f++) {
-    const from = plan.offsets[f] as number;
-    const to = plan.offsets[f + 1] as number;
-    total += scorePredictions(
-      metric,
-      plan.y.subarray(from, to),
-      predictions.subarray(from * width, to * width),
-      classes,
-    );
-  }
-  return total / folds;
+  return validationScore(metric, plan.y, plan.offsets, predictions, classes);
 }
 
 /**

@@ -117,3 +117,39 @@ export function scorePredictions(
   const input = metric.needsProba ? prediction : argmaxRows(prediction, classes);
   return metric.compute(y, input, { nClasses: classes });
 }
+
+/**
+ * Metrics scored on all validation rows at once (the out-of-fold predictions pooled) rather than
+ * averaged over folds. R² and Spearman's ρ of a small fold measure it against its own few rows:
+ * 54 rows in 10 folds leave 5 a fold, whose own variance is tiny, and fold R² near −2 averaged
+ * for models that explain a third of the variance overall.
+ */
+const POOLED: ReadonlySet<string> = new Set(['r2', 'spearman']);
+
+export const pooledMetric = (metric: MetricSpec): boolean => POOLED.has(metric.name);
+
+/**
+ * The validation score of out-of-fold `predictions` (laid out as the plan's validation rows): a
+ * pooled metric over all of them, any other the mean of its fold scores.
+ */
+export function validationScore(
+  metric: MetricSpec,
+  y: Int32Array | Float64Array,
+  offsets: Int32Array,
+  predictions: Float64Array,
+  classes: number,
+): number {
+  const folds = offsets.length - 1;
+  const width = Math.max(1, classes);
+  const score = (from: number, to: number) =>
+    scorePredictions(
+      metric,
+      y.subarray(from, to),
+      predictions.subarray(from * width, to * width),
+      classes,
+    );
+  if (pooledMetric(metric)) return score(0, offsets[folds] as number);
+  let total = 0;
+  for (let f = 0; f < folds; f++) total += score(offsets[f] as number, offsets[f + 1] as number);
+  return total / folds;
+}

@@ -4,7 +4,7 @@ import type { Estimator, LearnerName, Matrix } from '../learners/types';
 import type { MetricSpec } from '../metrics/registry';
 import { seededRandom } from '../random';
 import { featurizationOf, type FeatureStore } from './features';
-import { scorePredictions } from './metric';
+import { scorePredictions, validationScore } from './metric';
 import { deriveSeed } from './seeds';
 import type { Params, TrialStatus } from './types';
 import type { EvaluationPlan } from './validation';
@@ -159,7 +159,9 @@ export async function runTrial(
     }
     return { ...stopped(message(error)), status: 'failed' };
   }
-  const score = foldScores.reduce((sum, value) => sum + value, 0) / foldScores.length;
+  // Pooled metrics (R², Spearman) are scored on every validation row at once; the fold scores
+  // are kept for the spread.
+  const score = validationScore(metric, plan.y, plan.offsets, predictions, classes);
   if (!Number.isFinite(score)) {
     return { ...stopped(`${metric.name} is undefined for these predictions`), status: 'failed' };
   }
