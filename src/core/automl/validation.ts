@@ -137,7 +137,14 @@ export function planValidation(input: ValidationInput): EvaluationPlan {
       folds,
       stratified,
       validationRows: rows,
-      reason: `${folds}-fold ${stratified ? 'stratified ' : ''}cross-validation: ${chosen.why}.`,
+      reason:
+        folds < requested
+          ? `${folds}-fold ${stratified ? 'stratified ' : ''}cross-validation, not ${requested} (${chosen.why}): ${
+              folds === rows
+                ? `there are only ${rows} rows`
+                : `the smallest class has only ${folds} rows, and every fold needs one`
+            }.`
+          : `${folds}-fold ${stratified ? 'stratified ' : ''}cross-validation: ${chosen.why}.`,
     };
     return assemble(description, splits, null, target, requested);
   }

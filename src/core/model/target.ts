@@ -8,17 +8,26 @@ const MAX_CLASSES_FROM_NUMBERS = 10;
  * Classification for text, categorical and boolean targets, and for numbers that are whole and
  * take at most ten distinct values (ratings, codes, 0/1); regression for other numbers.
  */
+/**
+ * Classification for text, booleans and whole numbers with at most 10 distinct values (class
+ * codes); regression otherwise. Whole numbers that look like counts rather than codes (values
+ * with gaps between them, one of them seen only once: 0 to 9 cases and one 17) are regression.
+ */
 export function detectTask(column: Column): Task {
   if (!isNumberColumn(column)) return 'classification';
   if (column.type === 'boolean') return 'classification';
-  const distinct = new Set<number>();
+  const counts = new Map<number, number>();
   for (const value of column.values) {
     if (Number.isNaN(value)) continue;
     if (!Number.isInteger(value)) return 'regression';
-    distinct.add(value);
-    if (distinct.size > MAX_CLASSES_FROM_NUMBERS) return 'regression';
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+    if (counts.size > MAX_CLASSES_FROM_NUMBERS) return 'regression';
   }
-  return distinct.size >= 2 ? 'classification' : 'regression';
+  if (counts.size < 2) return 'regression';
+  const values = [...counts.keys()];
+  const consecutive = Math.max(...values) - Math.min(...values) + 1 === values.length;
+  const single = [...counts.values()].some((count) => count === 1);
+  return counts.size > 2 && !consecutive && single ? 'regression' : 'classification';
 }
 
 const labelOf = (column: Column, row: number): string | null => {

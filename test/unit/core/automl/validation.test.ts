@@ -28,6 +28,19 @@ describe('the automatic validation scheme', () => {
     expect(regression.folds).toBe(5);
   });
 
+  it('says when the smallest class allows fewer folds than asked', () => {
+    const target: Target = {
+      task: 'classification',
+      classes: ['a', 'b', 'c'],
+      y: Int32Array.from({ length: 60 }, (_, i) => (i < 3 ? 2 : i % 2)),
+    };
+    const limited = plan(target, 4, 10);
+    expect(limited).toMatchObject({ kind: 'cv', folds: 3 });
+    expect(limited.reason).toBe(
+      '3-fold stratified cross-validation, not 10 (under 1,000 rows, so 10 folds keep each validation score steady): the smallest class has only 3 rows, and every fold needs one.',
+    );
+  });
+
   it('holds out rows once the table is too large for the budget, and says so in round seconds', () => {
     const larger = plan(classes(5_000), 20, 9.87);
     expect(larger.kind).toBe('holdout');

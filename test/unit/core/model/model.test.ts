@@ -116,6 +116,12 @@ describe('fit → Model', () => {
     expect(detectTask(stringColumn('y', ['a', 'b']))).toBe('classification');
     expect(detectTask(numberColumn('y', [0, 1, 1, 0]))).toBe('classification');
     expect(detectTask(numberColumn('y', [0.5, 1, 2]))).toBe('regression');
+    // Class codes: consecutive, or with every value seen more than once.
+    expect(detectTask(numberColumn('y', [1, 2, 3, 3, 5, 4, 1]))).toBe('classification');
+    expect(detectTask(numberColumn('y', [4, 6, 8, 4, 6, 8]))).toBe('classification');
+    expect(detectTask(numberColumn('y', [0, 1, 0, 1, 1]))).toBe('classification');
+    // Counts: gaps between the values, and one of them seen once.
+    expect(detectTask(numberColumn('y', [0, 0, 1, 1, 2, 3, 3, 9, 17, 2]))).toBe('regression');
     expect(
       detectTask(
         numberColumn(
