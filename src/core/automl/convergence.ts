@@ -41,7 +41,7 @@ export function scoreNoise(
   const oneRow = 1 / Math.max(1, rows);
   // A pooled score's spread is that of its rows: its fold scores (R² of a few rows) vary far
   // more than the score does.
-  if (foldScores.length >= 2 && !pooledMetric(metric)) {
+  if (foldScores.length >= 2 && !pooledMetric(metric, plan.offsets)) {
     return standardDeviation(foldScores) / Math.sqrt(foldScores.length);
   }
   if (!predictions || rows < 2) return oneRow;

@@ -119,14 +119,23 @@ export function scorePredictions(
 }
 
 /**
- * Metrics scored on all validation rows at once (the out-of-fold predictions pooled) rather than
- * averaged over folds. R² and Spearman's ρ of a small fold measure it against its own few rows:
- * 54 rows in 10 folds leave 5 a fold, whose own variance is tiny, and fold R² near −2 averaged
- * for models that explain a third of the variance overall.
+ * Metrics scored on all validation rows at once (the out-of-fold predictions pooled) when the
+ * folds are small, rather than averaged over folds. R² and Spearman's ρ of a small fold measure
+ * it against its own few rows: 54 rows in 10 folds leave 5 a fold, whose own variance is tiny,
+ * and fold R² near −2 averaged for models that explain a fifth of the variance overall. From 20
+ * rows a fold on, fold scores are steady enough, and averaged as for every other metric.
  */
 const POOLED: ReadonlySet<string> = new Set(['r2', 'spearman']);
+const POOLED_BELOW_FOLD_ROWS = 20;
 
-export const pooledMetric = (metric: MetricSpec): boolean => POOLED.has(metric.name);
+export const pooledMetric = (metric: MetricSpec, offsets: Int32Array): boolean => {
+  const folds = offsets.length - 1;
+  return (
+    POOLED.has(metric.name) &&
+    folds > 1 &&
+    (offsets[folds] as number) / folds < POOLED_BELOW_FOLD_ROWS
+  );
+};
 
 /**
  * The validation score of out-of-fold `predictions` (laid out as the plan's validation rows): a
@@ -148,7 +157,7 @@ export function validationScore(
       predictions.subarray(from * width, to * width),
       classes,
     );
-  if (pooledMetric(metric)) return score(0, offsets[folds] as number);
+  if (pooledMetric(metric, offsets)) return score(0, offsets[folds] as number);
   let total = 0;
   for (let f = 0; f < folds; f++) total += score(offsets[f] as number, offsets[f + 1] as number);
   return total / folds;

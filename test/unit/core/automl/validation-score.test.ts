@@ -26,7 +26,7 @@ describe('the validation score of out-of-fold predictions', () => {
   const folds = plan(y);
 
   it('scores R² on all rows at once, not as a mean of tiny folds', () => {
-    expect(pooledMetric(METRICS.r2)).toBe(true);
+    expect(pooledMetric(METRICS.r2, folds.offsets)).toBe(true);
     const pooled = validationScore(METRICS.r2, y, folds.offsets, predicted, 0);
     expect(pooled).toBeCloseTo(METRICS.r2.compute(y, predicted), 12);
     expect(pooled).toBeGreaterThan(0.3);
@@ -44,8 +44,22 @@ describe('the validation score of out-of-fold predictions', () => {
     expect(noise).toBeLessThan(0.2);
   });
 
+  it('averages R² over folds of 20 rows or more', () => {
+    const large = Float64Array.from({ length: 200 }, (_, i) => y[i % 54] as number);
+    const guess = Float64Array.from({ length: 200 }, (_, i) => predicted[i % 54] as number);
+    const ten = plan(large).offsets;
+    expect(pooledMetric(METRICS.r2, ten)).toBe(false);
+    let mean = 0;
+    for (let f = 0; f < 10; f++) {
+      const from = ten[f] as number;
+      const to = ten[f + 1] as number;
+      mean += METRICS.r2.compute(large.subarray(from, to), guess.subarray(from, to)) / 10;
+    }
+    expect(validationScore(METRICS.r2, large, ten, guess, 0)).toBeCloseTo(mean, 12);
+  });
+
   it('averages the fold scores of the other metrics', () => {
-    expect(pooledMetric(METRICS.rmse)).toBe(false);
+    expect(pooledMetric(METRICS.rmse, folds.offsets)).toBe(false);
     let mean = 0;
     for (let f = 0; f < 10; f++) {
       const from = folds.offsets[f] as number;
