@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, openLab } from './fixtures';
+import { test, expect, countBlobCalls, openLab } from './fixtures';
 import { greyPng as png } from '../fixtures/png';
 
 let root = '';
@@ -54,24 +54,12 @@ test('imports a folder of images chosen with the folder picker, labels from sub-
   });
   await openData(page);
   // The data worker stores the folder: the page writes none of its images or columns.
-  await page.evaluate(() => {
-    const counted = window as unknown as { blobWrites: number };
-    counted.blobWrites = 0;
-    for (const method of ['add', 'put'] as const) {
-      const original = IDBObjectStore.prototype[method] as (...args: unknown[]) => IDBRequest;
-      IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: unknown[]) {
-        if (this.name === 'blobs') counted.blobWrites += 1;
-        return original.apply(this, args);
-      } as never;
-    }
-  });
+  const blobWrites = await countBlobCalls(page, ['add', 'put']);
   await page.getByTestId('import-folder').setInputFiles(join(root, 'pets'));
 
   const summary = page.getByTestId('import-folder-summary');
   await expect(summary).toContainText('Imported pets: 4 images with 2 labels (cat, dog).');
-  expect(await page.evaluate(() => (window as unknown as { blobWrites: number }).blobWrites)).toBe(
-    0,
-  );
+  expect(await blobWrites()).toBe(0);
   await expect(summary).toContainText(
     'Skipped 2 files: .DS_Store (hidden or system file), notes.pdf (not an image or a text file).',
   );

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test, expect, openLab } from './fixtures';
+import { test, expect, countBlobCalls, openLab } from './fixtures';
 import { seededRandom } from '../../src/core/random';
 
 const ROWS = 30_000;
@@ -34,17 +34,7 @@ test('a file read in slices is imported, shown, and its charts are drawn once sc
       .getByRole('link', { name: /^Data/ })
       .click();
     // The page shows the table the import handed over: it reads none of it back from storage.
-    await page.evaluate(() => {
-      const counted = window as unknown as { blobReads: number };
-      counted.blobReads = 0;
-      for (const method of ['get', 'getAll'] as const) {
-        const original = IDBObjectStore.prototype[method] as (...args: unknown[]) => IDBRequest;
-        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: unknown[]) {
-          if (this.name === 'blobs') counted.blobReads += 1;
-          return original.apply(this, args);
-        } as never;
-      }
-    });
+    const blobReads = await countBlobCalls(page, ['get', 'getAll']);
     await page.getByTestId('import-file').setInputFiles(path);
     await expect(page.getByTestId('notice')).toContainText(
       `Imported plants.csv: ${ROWS.toLocaleString('en-US')} rows, 5 columns`,
@@ -80,9 +70,7 @@ test('a file read in slices is imported, shown, and its charts are drawn once sc
     const boxes = view.getByTestId('box-plot').getByTestId('box');
     await expect(boxes).toHaveCount(3);
     await expect(view.getByTestId('lazy-reserved')).toHaveCount(0);
-    expect(await page.evaluate(() => (window as unknown as { blobReads: number }).blobReads)).toBe(
-      0,
-    );
+    expect(await blobReads()).toBe(0);
     expect(pageErrors).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });

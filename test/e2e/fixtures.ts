@@ -92,3 +92,30 @@ export async function importSample(page: Page, sample: string) {
   await page.getByTestId('import-sample-go').click();
   await expect(page.getByTestId('notice')).toContainText(`Imported ${sample}.csv`);
 }
+
+/**
+ * Counts, from now on, the page's own calls of `methods` on the `blobs` store (where dataset
+ * columns and images are kept): what the page reads or writes there itself, not its workers.
+ * Returns a function that reads the count.
+ */
+export async function countBlobCalls(
+  page: Page,
+  methods: readonly ('get' | 'getAll' | 'add' | 'put')[],
+): Promise<() => Promise<number>> {
+  const key = `blobCalls:${methods.join(',')}`;
+  await page.evaluate(
+    ({ key, methods }) => {
+      const counts = window as unknown as Record<string, number>;
+      counts[key] = 0;
+      for (const method of methods) {
+        const original = IDBObjectStore.prototype[method] as (...args: unknown[]) => IDBRequest;
+        IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: unknown[]) {
+          if (this.name === 'blobs') counts[key] = (counts[key] ?? 0) + 1;
+          return original.apply(this, args);
+        } as never;
+      }
+    },
+    { key, methods },
+  );
+  return () => page.evaluate((key) => (window as unknown as Record<string, number>)[key] ?? 0, key);
+}

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deterministic, localChannel, openStore, uniqueDbName } from '../store/helpers';
+import { greyPng as png } from '../../fixtures/png';
 import { createDataService } from '../../../src/compute/data-service';
 import type { DataFolderProgress, DataImportProgress } from '../../../src/compute/data-api';
 import { Datasets, type DataImporter, type FolderImporter } from '../../../src/sdk/datasets';
-import { listDatasets, loadTable } from '../../../src/store/datasets';
+import { listDatasets, loadTable, type DatasetVersionRecord } from '../../../src/store/datasets';
 import type { Change } from '../../../src/store/channel';
 import { StoreError } from '../../../src/store/errors';
 import { WorkspaceStore } from '../../../src/store/workspace-store';
@@ -89,28 +90,35 @@ function worker(options: { onOpen?: (store: WorkspaceStore) => void } = {}) {
   };
 }
 
-/** The smallest valid PNG header followed by a marker byte, so each file hashes differently. */
-function tinyPng(marker: number): Uint8Array {
-  const png = new Uint8Array(34);
-  png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
-  png.set(new TextEncoder().encode('IHDR'), 12);
-  png.set([0, 0, 0, 2, 0, 0, 0, 3], 16);
-  png[33] = marker;
-  return png;
-}
-
 const pets = () =>
   [
-    ['cat/a.png', tinyPng(1)],
-    ['dog/b.png', tinyPng(2)],
-    ['dog/c.png', tinyPng(2)],
-    ['readme.pdf', tinyPng(3)],
-  ].map(([path, png]) => ({
+    ['cat/a.png', png(2, 2, 10)],
+    ['dog/b.png', png(2, 3, 20)],
+    ['dog/c.png', png(2, 3, 20)],
+    ['readme.pdf', '%PDF-1.4'],
+  ].map(([path, bytes]) => ({
     path: path as string,
-    file: new Blob([png as Uint8Array<ArrayBuffer>]),
+    file: new Blob([bytes as Uint8Array<ArrayBuffer> | string]),
   }));
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** What a stored version says of its table, whoever wrote it: everything but ids and times. */
+const comparable = ({ version }: { version: DatasetVersionRecord }) => ({
+  schema: version.schema,
+  columns: version.columns,
+  contentHash: version.contentHash,
+  rows: version.rows,
+  bytes: version.bytes,
+  transform: version.transform,
+  profile: version.profile,
+  parentId: version.parentId,
+  version: version.version,
+  blobRefs: version.blobRefs,
+});
+
+const summaries = async (store: WorkspaceStore, workspaceId: string) =>
+  (await store.audit(workspaceId)).map((event) => [event.entityKind, event.summary]);
 
 async function contents(store: WorkspaceStore, workspaceId: string) {
   const counts = await store.countByKind(workspaceId);
@@ -144,17 +152,6 @@ describe('the data service stores an import itself', () => {
     if (!reference.ok) throw new Error(reference.error.message);
     expect(inPage.stores).toHaveLength(0);
 
-    const comparable = ({ version }: { version: typeof result.version }) => ({
-      schema: version.schema,
-      columns: version.columns,
-      contentHash: version.contentHash,
-      rows: version.rows,
-      bytes: version.bytes,
-      transform: version.transform,
-      profile: version.profile,
-      parentId: version.parentId,
-      version: version.version,
-    });
     expect(comparable(result)).toEqual(comparable(reference));
     expect(result.version.transform).toEqual({
       kind: 'import',
@@ -162,8 +159,6 @@ describe('the data service stores an import itself', () => {
       format: 'csv',
       options: { delimiter: ',', detectedDelimiter: ',', detectedEncoding: 'utf-8' },
     });
-    const summaries = async (store: WorkspaceStore, workspaceId: string) =>
-      (await store.audit(workspaceId)).map((event) => [event.entityKind, event.summary]);
     expect(await summaries(here.store, here.workspaceId)).toEqual(
       await summaries(there.store, there.workspaceId),
     );
@@ -327,16 +322,6 @@ describe('the data service stores a folder import itself', () => {
     );
     if (!reference.ok) throw new Error(reference.error.message);
     expect(inPage.stores).toHaveLength(0);
-    const comparable = ({ version }: { version: typeof result.version }) => ({
-      schema: version.schema,
-      columns: version.columns,
-      contentHash: version.contentHash,
-      rows: version.rows,
-      bytes: version.bytes,
-      transform: version.transform,
-      profile: version.profile,
-      blobRefs: version.blobRefs,
-    });
     expect(comparable(result)).toEqual(comparable(reference));
     expect(result.version.transform).toEqual({
       kind: 'import',
@@ -344,8 +329,6 @@ describe('the data service stores a folder import itself', () => {
       format: 'folder',
       options: { kind: 'images', files: 4, skipped: 1 },
     });
-    const summaries = async (store: WorkspaceStore, workspaceId: string) =>
-      (await store.audit(workspaceId)).map((event) => [event.entityKind, event.summary]);
     expect(await summaries(here.store, here.workspaceId)).toEqual(
       await summaries(there.store, there.workspaceId),
     );
