@@ -90,6 +90,23 @@ function worker(options: { onOpen?: (store: WorkspaceStore) => void } = {}) {
   };
 }
 
+/** A worker whose job is cancelled as soon as it has written the dataset record. */
+function cancelledOnceDatasetWritten() {
+  const inWorker: ReturnType<typeof worker> = worker({
+    onOpen: (store) =>
+      store.onChange((change) => {
+        if (change.type === 'entities' && change.kinds.includes('datasets')) {
+          inWorker.service.cancel(inWorker.jobId());
+        }
+      }),
+  });
+  return inWorker;
+}
+
+/** The page's datasets, importing folders through `importer`. */
+const folderDatasets = (store: WorkspaceStore, importer: FolderImporter) =>
+  new Datasets(store, undefined, undefined, importer);
+
 const pets = () =>
   [
     ['cat/a.png', png(2, 2, 10)],
@@ -119,6 +136,8 @@ const comparable = ({ version }: { version: DatasetVersionRecord }) => ({
 
 const summaries = async (store: WorkspaceStore, workspaceId: string) =>
   (await store.audit(workspaceId)).map((event) => [event.entityKind, event.summary]);
+
+const NOTHING_STORED = { datasets: 0, versions: 0, blobs: 0 };
 
 async function contents(store: WorkspaceStore, workspaceId: string) {
   const counts = await store.countByKind(workspaceId);
@@ -200,11 +219,7 @@ describe('the data service stores an import itself', () => {
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'malformed-quotes', line: 3 } });
     expect(inWorker.stores).toHaveLength(0);
-    expect(await contents(here.store, here.workspaceId)).toEqual({
-      datasets: 0,
-      versions: 0,
-      blobs: 0,
-    });
+    expect(await contents(here.store, here.workspaceId)).toEqual(NOTHING_STORED);
   });
 
   it('stores nothing when cancelled just before the write', async () => {
@@ -216,24 +231,13 @@ describe('the data service stores an import itself', () => {
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(inWorker.progress.some((progress) => progress.phase === 'store')).toBe(false);
-    expect(await contents(here.store, here.workspaceId)).toEqual({
-      datasets: 0,
-      versions: 0,
-      blobs: 0,
-    });
+    expect(await contents(here.store, here.workspaceId)).toEqual(NOTHING_STORED);
   });
 
   it('removes what it wrote when the cancel arrives during the write', async () => {
     const here = await page();
-    const inWorker = worker({
-      // The dataset record is written first; cancel as soon as it is.
-      onOpen: (store) =>
-        store.onChange((change) => {
-          if (change.type === 'entities' && change.kinds.includes('datasets')) {
-            inWorker.service.cancel(inWorker.jobId());
-          }
-        }),
-    });
+    // The dataset record is written first; cancel as soon as it is.
+    const inWorker = cancelledOnceDatasetWritten();
     const result = await new Datasets(here.store, inWorker.importer).importFile(here.workspaceId, {
       bytes: bytes(CSV),
       fileName: 'plants.csv',
@@ -245,11 +249,7 @@ describe('the data service stores an import itself', () => {
       ['datasetVersions'],
       ['datasets'],
     ]);
-    expect(await contents(here.store, here.workspaceId)).toEqual({
-      datasets: 0,
-      versions: 0,
-      blobs: 0,
-    });
+    expect(await contents(here.store, here.workspaceId)).toEqual(NOTHING_STORED);
   });
 
   it('reports a storage failure as the StoreError the page would have thrown', async () => {
@@ -278,11 +278,7 @@ describe('the data service stores an import itself', () => {
     });
     await expect(failed).rejects.toBeInstanceOf(StoreError);
     await expect(failed).rejects.toMatchObject({ kind: 'not-found' });
-    expect(await contents(here.store, here.workspaceId)).toEqual({
-      datasets: 0,
-      versions: 0,
-      blobs: 0,
-    });
+    expect(await contents(here.store, here.workspaceId)).toEqual(NOTHING_STORED);
   });
 
   it('refuses an empty dataset name before reading the file', async () => {
@@ -302,12 +298,10 @@ describe('the data service stores a folder import itself', () => {
   it('writes the same dataset, version, images and audit events the page would', async () => {
     const here = await page();
     const inWorker = worker();
-    const result = await new Datasets(
-      here.store,
-      undefined,
-      undefined,
-      inWorker.folderImporter,
-    ).importFolder(here.workspaceId, { folderName: 'pets', files: pets() });
+    const result = await folderDatasets(here.store, inWorker.folderImporter).importFolder(
+      here.workspaceId,
+      { folderName: 'pets', files: pets() },
+    );
     if (!result.ok) throw new Error(result.error.message);
     expect(inWorker.stores).toHaveLength(1);
     expect(result.dataset.id).toMatch(/^worker-/);
@@ -316,10 +310,10 @@ describe('the data service stores a folder import itself', () => {
     const there = await page();
     const inPage = worker();
     const onPage: FolderImporter = (job) => inPage.folderImporter({ ...job, save: undefined });
-    const reference = await new Datasets(there.store, undefined, undefined, onPage).importFolder(
-      there.workspaceId,
-      { folderName: 'pets', files: pets() },
-    );
+    const reference = await folderDatasets(there.store, onPage).importFolder(there.workspaceId, {
+      folderName: 'pets',
+      files: pets(),
+    });
     if (!reference.ok) throw new Error(reference.error.message);
     expect(inPage.stores).toHaveLength(0);
     expect(comparable(result)).toEqual(comparable(reference));
@@ -342,43 +336,25 @@ describe('the data service stores a folder import itself', () => {
 
   it('removes what it wrote when the cancel arrives during the write', async () => {
     const here = await page();
-    const inWorker = worker({
-      onOpen: (store) =>
-        store.onChange((change) => {
-          if (change.type === 'entities' && change.kinds.includes('datasets')) {
-            inWorker.service.cancel(inWorker.jobId());
-          }
-        }),
-    });
-    const result = await new Datasets(
-      here.store,
-      undefined,
-      undefined,
-      inWorker.folderImporter,
-    ).importFolder(here.workspaceId, { folderName: 'pets', files: pets() });
+    // The dataset record is written first; cancel as soon as it is.
+    const inWorker = cancelledOnceDatasetWritten();
+    const result = await folderDatasets(here.store, inWorker.folderImporter).importFolder(
+      here.workspaceId,
+      { folderName: 'pets', files: pets() },
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } });
-    expect(await contents(here.store, here.workspaceId)).toEqual({
-      datasets: 0,
-      versions: 0,
-      blobs: 0,
-    });
+    expect(await contents(here.store, here.workspaceId)).toEqual(NOTHING_STORED);
   });
 
   it('reports a storage failure as the StoreError the page would have thrown', async () => {
     const here = await page();
     const inWorker = worker();
-    const failed = new Datasets(
-      here.store,
-      undefined,
-      undefined,
-      inWorker.folderImporter,
-    ).importFolder('no-such-workspace', { folderName: 'pets', files: pets() });
+    const failed = folderDatasets(here.store, inWorker.folderImporter).importFolder(
+      'no-such-workspace',
+      { folderName: 'pets', files: pets() },
+    );
     await expect(failed).rejects.toBeInstanceOf(StoreError);
     await expect(failed).rejects.toMatchObject({ kind: 'not-found' });
-    expect(await contents(here.store, here.workspaceId)).toEqual({
-      datasets: 0,
-      versions: 0,
-      blobs: 0,
-    });
+    expect(await contents(here.store, here.workspaceId)).toEqual(NOTHING_STORED);
   });
 });
