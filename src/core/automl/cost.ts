@@ -1,3 +1,4 @@
+import { directSolveApplies } from '../learners/linear/direct';
 import type { LearnerName } from '../learners/types';
 import type { Params } from './types';
 
@@ -31,6 +32,23 @@ function hiddenUnits(params: Params): number[] {
   return units.map(Number).filter((unit) => unit > 0);
 }
 
+/** Least squares with an L2 penalty or none on few enough columns: one exact solve, no tfjs. */
+function solvedExactly(learner: LearnerName, params: Params, shape: FitShape): boolean {
+  const penalty = params.penalty ?? 'l2';
+  return (
+    learner === 'linear' &&
+    shape.classes === 0 &&
+    (penalty === 'l2' || penalty === 'none') &&
+    directSolveApplies(shape.rows, shape.cols)
+  );
+}
+
+/** Whether a fit runs on tfjs (and so waits for it to load and start on its first trial). */
+export function fitUsesTfjs(learner: LearnerName, params: Params, shape: FitShape): boolean {
+  if (learner !== 'linear' && learner !== 'mlp') return false;
+  return !solvedExactly(learner, params, shape);
+}
+
 /**
  * The seconds one fit and its validation predictions take on a reference machine (one core of a
  * 2020s laptop, fitted to measured trials). The search ranks learners by these estimates rather
@@ -58,6 +76,7 @@ export function fitCost(learner: LearnerName, params: Params, shape: FitShape): 
       return 0.01 + trees * (perTree + 1e-4) + 3e-8 * predictRows * trees * depth;
     }
     case 'linear':
+      if (solvedExactly(learner, params, shape)) return 0.005 + 3e-9 * rows * cols * cols;
       return 0.02 + 6e-7 * rows * cols * outputs;
     case 'mlp': {
       const units = [cols, ...hiddenUnits(params), outputs];

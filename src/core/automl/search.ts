@@ -5,7 +5,7 @@ import type { Model, Predictor } from '../model/model';
 import { seededRandom, type Random } from '../random';
 import type { Table } from '../table';
 import { checkConvergence, patienceFor, scoreNoise } from './convergence';
-import { fitCost } from './cost';
+import { fitCost, fitUsesTfjs } from './cost';
 import { chooseEnsemble } from './ensemble';
 import {
   GPU_LEARNERS,
@@ -32,6 +32,7 @@ import type {
   AutoMLSummary,
   BestSoFar,
   EnsembleChoice,
+  Params,
   StopReason,
   TrialInfo,
   TrialRecord,
@@ -502,8 +503,18 @@ export class AutoMLSearch {
    * starting its backend (about 0.8 s in Node and in a worker). Counted in the order of first
    * trials, so that a short budget is not spent waiting for it before the tree ensembles run.
    */
-  private startupCost(learner: LearnerName): number {
-    return GPU_LEARNERS.has(learner) && !this.tfjsStarted ? TFJS_STARTUP_SECONDS : 0;
+  private startupCost(learner: LearnerName, params: Params): number {
+    return !this.tfjsStarted && this.usesTfjs(learner, params) ? TFJS_STARTUP_SECONDS : 0;
+  }
+
+  private usesTfjs(learner: LearnerName, params: Params): boolean {
+    const { shape, fidelities, plan } = this.prepared;
+    return fitUsesTfjs(learner, params, {
+      rows: fidelities.at(-1) as number,
+      cols: shape.cols,
+      classes: shape.classes,
+      predictRows: plan.y.length / plan.folds.length,
+    });
   }
 
   /** Measured seconds per cost-model second on this machine so far (1 before any trial). */
@@ -524,7 +535,7 @@ export class AutoMLSearch {
         state.trials > 0
           ? state.lastSeconds
           : (this.trialCost(state.learner, state.firstParams, 0) +
-              this.startupCost(state.learner)) *
+              this.startupCost(state.learner, state.firstParams)) *
             this.speed();
       return expected <= left;
     });
@@ -533,11 +544,11 @@ export class AutoMLSearch {
       this.rng,
       (candidate) =>
         this.trialCost(candidate.learner, candidate.firstParams, 0) +
-        this.startupCost(candidate.learner),
+        this.startupCost(candidate.learner, candidate.firstParams),
     );
     if (!state) return 'budget';
-    if (GPU_LEARNERS.has(state.learner)) this.tfjsStarted = true;
     const proposal = state.propose(this.rng);
+    if (this.usesTfjs(proposal.learner, proposal.params)) this.tfjsStarted = true;
     const id = this.nextId++;
     this.unapplied.add(id);
     return { proposal, id, gpu: GPU_LEARNERS.has(proposal.learner) };

@@ -1,7 +1,8 @@
 import { loadTfjs, tf } from '../../backend/tfjs';
 import { TrainingError } from '../../errors/training-error';
 import { assertFiniteFeatures, assertTarget, rowWeights } from '../tf-training';
-import type { FitContext, Matrix, Target } from '../types';
+import type { FitContext, Matrix, RegressionTarget, Target } from '../types';
+import { directSolveApplies, solveDirect } from './direct';
 import { LinearModel } from './model';
 import { fista, lbfgs, type OptimizeOptions, type SmoothObjective } from './optimize';
 import type { LinearParams } from './params';
@@ -36,8 +37,6 @@ interface Problem {
  * ridge curvature λ₂/sd² can dwarf the data's) converge as quickly as scaled ones.
  */
 interface Standardised {
-  /** Row-major `rows × (cols + 1)`: the rescaled columns, then a column of ones (the intercept). */
-  readonly design: Float32Array;
   readonly means: Float64Array;
   readonly scales: Float64Array;
 }
@@ -70,6 +69,12 @@ function standardise(
     const scale = Math.sqrt((scales[j] as number) + ridgeVariance);
     scales[j] = scale > 0 && Number.isFinite(scale) ? scale : 1;
   }
+  return { means, scales };
+}
+
+/** Row-major `rows × (cols + 1)`: the rescaled columns, then a column of ones (the intercept). */
+function designMatrix(x: Matrix, { means, scales }: Standardised, center: boolean): Float32Array {
+  const { rows, cols, data } = x;
   const width = cols + 1;
   const design = new Float32Array(rows * width);
   for (let i = 0; i < rows; i++) {
@@ -79,7 +84,7 @@ function standardise(
     }
     design[i * width + cols] = center ? 1 : 0;
   }
-  return { design, means, scales };
+  return design;
 }
 
 function describeProblem(target: Target, weights: Float64Array, fitIntercept: boolean): Problem {
@@ -150,7 +155,7 @@ function penaltyStrengths(target: Target, params: LinearParams, weightSum: numbe
  */
 function tensorObjective(
   problem: Problem,
-  scaled: Standardised,
+  designRows: Float32Array,
   rows: number,
   cols: number,
   unitWeights: Float64Array,
@@ -159,7 +164,7 @@ function tensorObjective(
   const { outputs, loss } = problem;
   const width = cols + 1;
   const size = width * outputs;
-  const design = tf.tensor2d(scaled.design, [rows, width]);
+  const design = tf.tensor2d(designRows, [rows, width]);
   // tfjs-wasm runs products with a transposed operand on a slow generic loop; a transposed copy
   // of the (fixed) design matrix keeps the gradient's product on XNNPACK's fast path.
   const designTransposed = tf.getBackend() === 'wasm' ? tf.transpose(design) : undefined;
@@ -244,12 +249,42 @@ export async function fitLinear(
       lasso[j * outputs + k] = strengths.l1 / yScale / scale;
     }
   }
+  if (problem.loss === 'squared' && strengths.l1 === 0 && directSolveApplies(rows, cols)) {
+    const theta = solveDirect({
+      x,
+      y: (target as RegressionTarget).y,
+      unit,
+      means: scaled.means,
+      scales: scaled.scales,
+      ridge,
+      yScale,
+      fitIntercept,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    if (theta) {
+      const model = toModel(target, problem, scaled, theta, cols, 1, true);
+      const y = (target as RegressionTarget).y;
+      const predictions = model.predict(x);
+      let loss = 0;
+      for (let i = 0; i < rows; i++) {
+        const residual = (y[i] as number) - (predictions[i] as number);
+        loss += 0.5 * (unit[i] as number) * residual * residual;
+      }
+      for (let j = 0; j < cols; j++) {
+        const v = theta[j] as number;
+        loss += 0.5 * (ridge[j] as number) * v * v * yScale * yScale;
+      }
+      context.onProgress?.({ step: 1, total: 1, metrics: { loss, converged: 1 } });
+      return model;
+    }
+  }
   const start = new Float64Array(coefficients + outputs);
   start.set(problem.intercepts, coefficients);
 
   await loadTfjs();
   await tf.ready();
-  const objective = tensorObjective(problem, scaled, rows, cols, unit, ridge);
+  const design = designMatrix(x, scaled, fitIntercept);
+  const objective = tensorObjective(problem, design, rows, cols, unit, ridge);
   const valueScale = yScale * yScale;
   const options: OptimizeOptions = {
     maxIter: params.max_iter,

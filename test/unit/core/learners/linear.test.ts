@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '../../../../src/core/backend/tfjs';
 import { TrainingError } from '../../../../src/core/errors/training-error';
 import { linear, type LinearModel, type LinearParams } from '../../../../src/core/learners/linear';
+import { choleskySolve } from '../../../../src/core/learners/linear/direct';
 import { fista, lbfgs, type SmoothObjective } from '../../../../src/core/learners/linear/optimize';
 import { fromRows, matrix } from '../../../../src/core/learners/matrix';
 import type { Matrix, Target, TrainingProgress } from '../../../../src/core/learners/types';
@@ -130,6 +131,54 @@ describe('linear learner against scikit-learn', () => {
       }
     },
   );
+});
+
+describe('exact least squares', () => {
+  const exactCases = fixture.cases.filter(
+    (c) => !c.proba && (c.params.penalty === 'l2' || c.params.penalty === 'none'),
+  );
+  it.each(exactCases.map((c) => [c.name, c] as const))(
+    '%s: solved in one step, coefficients within 1e-6 relative of scikit-learn',
+    async (_, testCase) => {
+      const { model, progress } = await fitCase(testCase);
+      expect(progress).toHaveLength(1);
+      expect(model.iterations).toBe(1);
+      const scale = maxAbs(testCase.coef);
+      expect(maxDifference(model.coef, testCase.coef) / scale).toBeLessThan(1e-6);
+      expect(
+        Math.abs((model.intercept[0] as number) - (testCase.intercept[0] as number)),
+      ).toBeLessThan(1e-6 * Math.max(1, Math.abs(testCase.intercept[0] as number)));
+    },
+  );
+
+  it('solves a small system exactly', () => {
+    // [[4, 2], [2, 3]]·v = [2, 1] has v = [0.5, 0].
+    const v = choleskySolve(Float64Array.of(4, 2, 0, 3), Float64Array.of(2, 1), 2);
+    expect(Array.from(v ?? [])).toEqual([0.5, 0]);
+    expect(choleskySolve(Float64Array.of(1, 1, 0, 1), Float64Array.of(1, 1), 2)).toBeUndefined();
+  });
+
+  it('leaves collinear columns without a penalty to the iterative solver', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [i % 7, 2 * (i % 7), (i * 5) % 11]);
+    const x = fromRows(rows);
+    const y: Target = {
+      task: 'regression',
+      y: Float64Array.from(rows, ([a, , c]) => 3 * (a as number) - (c as number) + 1),
+    };
+    const model = (await linear.fit(x, y, { penalty: 'none' }, context())) as LinearModel;
+    expect(model.iterations).toBeGreaterThan(1);
+    const predictions = model.predict(x);
+    expect(maxDifference(predictions, y.y)).toBeLessThan(1e-3);
+  });
+
+  it('stops when cancelled', async () => {
+    const x = features('diabetes', true);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      linear.fit(x, target('diabetes'), {}, { ...context(), signal: controller.signal }),
+    ).rejects.toMatchObject({ kind: 'cancelled' });
+  });
 });
 
 describe('optimisers', () => {
