@@ -6,6 +6,9 @@
 //     [--dist DIR]   a built lab to serve (default: build one into a temporary folder)
 //     [--no-browser] Node and pandas only
 //     [--browser-only] Chromium only, written to bench/results/import-browser.json
+//     [--memory-dump FILE]  also write where the renderer's memory lies (Chromium's
+//                    memory-infra allocators: V8, array buffers, Blink, compositor…) once the
+//                    view is quiet
 //     [--main-thread-profile FILE]  also write a CPU profile of the page's main thread during
 //                    the import and while the Data view renders it (open it in Chromium's
 //                    DevTools, Performance panel)
@@ -30,7 +33,7 @@ import {
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../chromium.mjs';
 import { startServer } from '../serve.mjs';
 import { createCsvImporter } from '../../src/core/data/csv/importer';
@@ -542,10 +545,65 @@ function buildLab(): { dist: string; remove: () => void } {
   return { dist, remove: () => rmSync(dist, { recursive: true, force: true }) };
 }
 
+interface TraceEvent {
+  readonly ph: string;
+  readonly pid: number;
+  readonly name: string;
+  readonly args?: {
+    readonly name?: string;
+    readonly dumps?: {
+      readonly allocators?: Record<string, { attrs?: Record<string, { value: string }> }>;
+      readonly process_totals?: Record<string, string>;
+    };
+  };
+}
+
+/**
+ * One detailed memory-infra dump of every process: per process, its resident size and each
+ * allocator (two levels deep) over 1 MB, largest first.
+ */
+async function memoryDump(cdp: CDPSession) {
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }: { value: TraceEvent[] }) => events.push(...value));
+  const complete = new Promise((done) => cdp.once('Tracing.tracingComplete', done));
+  await cdp.send('Tracing.start', {
+    traceConfig: {
+      includedCategories: ['disabled-by-default-memory-infra'],
+      memoryDumpConfig: { triggers: [] },
+    },
+    transferMode: 'ReportEvents',
+  });
+  await cdp.send('Tracing.requestMemoryDump', { levelOfDetail: 'detailed' });
+  await cdp.send('Tracing.end');
+  await complete;
+  const names = new Map<number, string>();
+  for (const event of events) {
+    if (event.ph === 'M' && event.name === 'process_name')
+      names.set(event.pid, event.args?.name ?? '');
+  }
+  const megabytes = (hex: string | undefined) => (hex ? round(parseInt(hex, 16) / MB, 1) : 0);
+  return events
+    .filter((event) => event.ph === 'v' && event.args?.dumps?.allocators)
+    .map((event) => {
+      const dumps = event.args?.dumps;
+      const allocators = Object.entries(dumps?.allocators ?? {})
+        .filter(([name]) => name.split('/').length <= 3)
+        .map(([name, entry]) => ({ name, mb: megabytes(entry.attrs?.size?.value) }))
+        .filter((entry) => entry.mb >= 1)
+        .sort((a, b) => b.mb - a.mb);
+      return {
+        process: names.get(event.pid) ?? String(event.pid),
+        resident_mb: megabytes(dumps?.process_totals?.resident_set_bytes),
+        allocators,
+      };
+    });
+}
+
 async function runBrowser(
   path: string,
   dist: string,
   profilePath: string | undefined,
+  dumpPath?: string,
 ): Promise<BrowserRun> {
   const server = await startServer({ root: dist });
   const userDataDir = mkdtempSync(join(tmpdir(), 'bunsen-import-chromium-'));
@@ -643,6 +701,9 @@ async function runBrowser(
       const quiet = (await page.evaluate('performance.now()')) as number;
       await page.evaluate('window.__importBench.recording = false');
       memory.markView();
+      if (dumpPath !== undefined) {
+        writeFileSync(dumpPath, JSON.stringify(await memoryDump(cdp), null, 1));
+      }
       // The lab registers its service worker once it is quiet; on this first visit that
       // installs it (precaching every runtime) in the page's process, after the view.
       const serviceWorkerSeconds = await waitForServiceWorker(page);
@@ -792,7 +853,12 @@ async function main() {
     if (process.argv.includes('--browser-only')) {
       if (givenDist === undefined) build = buildLab();
       const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
-      const browser = await runBrowser(path, dist, textArg('main-thread-profile'));
+      const browser = await runBrowser(
+        path,
+        dist,
+        textArg('main-thread-profile'),
+        textArg('memory-dump'),
+      );
       report(browser);
       const results = {
         benchmark: 'csv-import-browser',
@@ -823,7 +889,12 @@ async function main() {
     if (withBrowser) {
       if (givenDist === undefined) build = buildLab();
       const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
-      browser = await runBrowser(path, dist, textArg('main-thread-profile'));
+      browser = await runBrowser(
+        path,
+        dist,
+        textArg('main-thread-profile'),
+        textArg('memory-dump'),
+      );
       report(browser);
     }
     const ours = best(nodeRuns, (run) => run.total_seconds);

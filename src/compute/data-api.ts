@@ -7,10 +7,10 @@ import type {
   ImportWarning,
 } from '../core/data';
 import type { AssociationMatrix } from '../core/data/associations';
-import type { BoxGroup } from '../core/data/chart-data';
+import type { BoxGroup, GroupedValues } from '../core/data/chart-data';
 import type { FolderKind, SkippedFile } from '../core/data/folder';
 import type { OutputRole, PrepareFailure, PrepareStep } from '../core/data/prepare';
-import type { Column, NumberColumn } from '../core/table';
+import type { Column } from '../core/table';
 import type { DatasetRecord, DatasetVersionRecord } from '../store/datasets';
 import type { StoreErrorKind } from '../store/errors';
 import type { JobEventSink } from './events';
@@ -172,12 +172,13 @@ export interface DataAssociationsRequest {
 }
 
 export interface DataBoxStatsRequest {
-  /** Copied to the worker: sorting each group's values there keeps the page responsive. */
-  values: NumberColumn;
-  groups: Column;
-  /** The rows to summarise (a selection); all rows when absent. */
-  rows?: Int32Array;
-  maxGroups?: number;
+  /**
+   * A number column's values split by group on the page (a pass over the rows, no copy of the
+   * columns); the buckets are moved to the worker, which sorts them: sorting a million values is
+   * what would keep the page busy.
+   */
+  grouped: GroupedValues;
+  maxOutliers?: number;
 }
 
 /** The data worker, as the page sees it through comlink. */

@@ -1,8 +1,8 @@
 import { proxy, transfer } from 'comlink';
 import type { PrepareStep } from '../core/data/prepare';
-import type { Column } from '../core/table';
+import type { Column, NumberColumn } from '../core/table';
 import type { AssociationMatrix } from '../core/data/associations';
-import type { BoxGroup } from '../core/data/chart-data';
+import { groupValues, type BoxGroup } from '../core/data/chart-data';
 import type {
   DataApi,
   DataAssociationsRequest,
@@ -59,7 +59,12 @@ export interface DataAssociationsJob extends DataAssociationsRequest {
   moveColumns?: boolean;
 }
 
-export interface DataBoxStatsJob extends DataBoxStatsRequest {
+export interface DataBoxStatsJob {
+  values: NumberColumn;
+  groups: Column;
+  /** The rows to summarise (a selection); all rows when absent. */
+  rows?: Int32Array;
+  maxGroups?: number;
   signal?: AbortSignal;
 }
 
@@ -205,11 +210,24 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
       });
     },
     boxStats(job) {
-      const { signal, ...request } = job;
-      return charts.run(async (api, jobId) => api.boxStats(jobId, request), {
-        signal,
-        timeoutMs: CHART_TIMEOUT_MS,
-      });
+      const { signal } = job;
+      // Split by group here, in one pass over the rows; only the buckets cross, moved.
+      const grouped = groupValues(job.values, job.groups, job.rows ?? null, job.maxGroups);
+      const request: DataBoxStatsRequest = { grouped };
+      return charts.run(
+        async (api, jobId) =>
+          api.boxStats(
+            jobId,
+            transfer(
+              request,
+              grouped.buckets.map((b) => b.buffer),
+            ),
+          ),
+        {
+          signal,
+          timeoutMs: CHART_TIMEOUT_MS,
+        },
+      );
     },
     close: () => {
       pool.close();

@@ -19,8 +19,7 @@ import {
   type FolderReadOptions,
 } from '../core/data/folder';
 import { associationMatrix } from '../core/data/associations';
-import { boxStats } from '../core/data/chart-data';
-import { allRows } from '../core/data/query';
+import { boxesOf } from '../core/data/chart-data';
 import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
 import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
@@ -511,16 +510,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
   }
 
   async function boxSummaries(jobId: string, request: DataBoxStatsRequest) {
-    return jobs.run(jobId, undefined, async () =>
-      boxStats(
-        request.values,
-        request.groups,
-        request.rows ?? allRows(request.values.values.length),
-        {
-          ...(request.maxGroups === undefined ? {} : { maxGroups: request.maxGroups }),
-        },
-      ),
-    );
+    return jobs.run(jobId, undefined, async () => boxesOf(request.grouped, request.maxOutliers));
   }
 
   return {

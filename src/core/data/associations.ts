@@ -1,4 +1,4 @@
-import { isNumberColumn, type Column, type Table } from '../table';
+import { columnLength, isNumberColumn, type Column, type Table } from '../table';
 import { sampleOf } from './chart-data';
 import {
   correlationRatio,
@@ -55,10 +55,12 @@ export const measureOf = (a: AssociationKind, b: AssociationKind): AssociationMe
       ? 'cramers-v'
       : 'correlation-ratio';
 
-function numericValues(column: Column, rows: Int32Array): Float64Array | null {
+/** A column's values over `rows`; its own array (read only) when `rows` is every row in order. */
+function numericValues(column: Column, rows: Int32Array | null): Float64Array | null {
   if (!isNumberColumn(column) || column.type === 'boolean' || column.type === 'datetime') {
     return null;
   }
+  if (!rows) return column.values;
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = column.values[rows[i] as number] as number;
   return out;
@@ -67,16 +69,17 @@ function numericValues(column: Column, rows: Int32Array): Float64Array | null {
 /** Dense level codes of a categorical or boolean column over `rows`; null when unsuitable. */
 function levelCodes(
   column: Column,
-  rows: Int32Array,
+  rows: Int32Array | null,
   maxCategories: number,
 ): CategoricalInput | null {
-  const codes = new Int32Array(rows.length);
+  const n = rows ? rows.length : columnLength(column);
+  const codes = new Int32Array(n);
   let levels = 0;
   if (isNumberColumn(column)) {
     if (column.type !== 'boolean') return null;
     const seen = [false, false];
-    for (let i = 0; i < rows.length; i++) {
-      const value = column.values[rows[i] as number] as number;
+    for (let i = 0; i < n; i++) {
+      const value = column.values[rows ? (rows[i] as number) : i] as number;
       if (value !== value) codes[i] = -1;
       else {
         const level = value === 0 ? 0 : 1;
@@ -89,8 +92,8 @@ function levelCodes(
   }
   if (column.type !== 'categorical') return null;
   const dense = new Int32Array(column.dictionary.length).fill(-1);
-  for (let i = 0; i < rows.length; i++) {
-    const code = column.codes[rows[i] as number] as number;
+  for (let i = 0; i < n; i++) {
+    const code = column.codes[rows ? (rows[i] as number) : i] as number;
     if (code < 0) {
       codes[i] = -1;
       continue;
@@ -121,6 +124,8 @@ export function associationMatrix(
   const maxColumns = options.maxColumns ?? 30;
   const asked = options.rows ?? allRows(table.rowCount);
   const rows = sampleOf(asked, maxRows, options.seed ?? 0);
+  // Every row in order (the sample a page sends): columns are read in place, not gathered.
+  const gather = options.rows || rows !== asked ? rows : null;
   const columns: AssociationColumn[] = [];
   const numeric: { index: number; values: Float64Array }[] = [];
   const categorical: { index: number; input: CategoricalInput }[] = [];
@@ -128,13 +133,13 @@ export function associationMatrix(
   for (const column of table.columns) {
     if (columns.length === maxColumns) break;
     if (considered && !considered.has(column.name)) continue;
-    const values = numericValues(column, rows);
+    const values = numericValues(column, gather);
     if (values) {
       numeric.push({ index: columns.length, values });
       columns.push({ name: column.name, kind: 'numeric' });
       continue;
     }
-    const input = levelCodes(column, rows, maxCategories);
+    const input = levelCodes(column, gather, maxCategories);
     if (input) {
       categorical.push({ index: columns.length, input });
       columns.push({ name: column.name, kind: 'categorical' });

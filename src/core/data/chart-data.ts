@@ -1,5 +1,5 @@
 import { randomInt, seededRandom } from '../random';
-import { isNumberColumn, type Column, type NumberColumn } from '../table';
+import { columnLength, isNumberColumn, type Column, type NumberColumn } from '../table';
 import { quantileSorted } from './profile/numeric';
 import { numberText } from './query';
 
@@ -116,21 +116,26 @@ export interface CategoryCounts {
 }
 
 /** How often each category (or boolean, or distinct number) occurs among `rows`. */
-export function categoryCounts(column: Column, rows: Int32Array, limit = 20): CategoryCounts {
+export function categoryCounts(
+  column: Column,
+  rows: Int32Array | null,
+  limit = 20,
+): CategoryCounts {
   const counts = new Map<string | number, number>();
   let missing = 0;
+  const n = rows ? rows.length : columnLength(column);
   if (isNumberColumn(column)) {
     const values = column.values;
-    for (let i = 0; i < rows.length; i++) {
-      const value = values[rows[i] as number] as number;
+    for (let i = 0; i < n; i++) {
+      const value = values[rows ? (rows[i] as number) : i] as number;
       if (value !== value) missing++;
       else counts.set(value, (counts.get(value) ?? 0) + 1);
     }
   } else {
     const tally = new Float64Array(column.dictionary.length);
     const codes = column.codes;
-    for (let i = 0; i < rows.length; i++) {
-      const code = codes[rows[i] as number] as number;
+    for (let i = 0; i < n; i++) {
+      const code = codes[rows ? (rows[i] as number) : i] as number;
       if (code < 0) missing++;
       else tally[code] = (tally[code] as number) + 1;
     }
@@ -211,19 +216,25 @@ function boxOf(
   };
 }
 
+/** A number column's present values split by group: one unsorted array per group. */
+export interface GroupedValues {
+  readonly groups: readonly { readonly label: string; readonly value: string | number }[];
+  /** `buckets[g]` holds group g's values; the arrays are this object's own (sort, move them). */
+  readonly buckets: Float64Array[];
+}
+
 /**
- * Box-plot statistics of a number column for each group of a categorical (or boolean, or
- * integer) column, over `rows`: the `maxGroups` largest groups, largest first. Quartiles use
- * linear interpolation (numpy's default).
+ * The values of a number column over `rows` (all rows when null) split by the `maxGroups`
+ * largest groups of a categorical (or boolean, or integer) column, largest first. Rows missing
+ * either value, or in a smaller group, are left out. Two passes over the rows (count, then
+ * fill), so nothing but the buckets themselves is allocated per row.
  */
-export function boxStats(
+export function groupValues(
   values: NumberColumn,
   groups: Column,
-  rows: Int32Array,
-  options: { maxGroups?: number; maxOutliers?: number } = {},
-): BoxGroup[] {
-  const maxGroups = options.maxGroups ?? 12;
-  const maxOutliers = options.maxOutliers ?? 40;
+  rows: Int32Array | null,
+  maxGroups = 12,
+): GroupedValues {
   const { categories } = categoryCounts(groups, rows, maxGroups);
   const slot = new Map<string | number, number>();
   categories.forEach((category, index) => slot.set(category.value, index));
@@ -239,30 +250,55 @@ export function boxStats(
           return code < 0 ? -1 : (byCode[code] as number);
         };
       })();
+  const numbers = values.values;
+  const n = rows ? rows.length : numbers.length;
   const sizes = new Int32Array(categories.length);
-  const member = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as number;
-    const group = Number.isNaN(values.values[row]) ? -1 : groupOf(row);
-    member[i] = group;
+  for (let i = 0; i < n; i++) {
+    const row = rows ? (rows[i] as number) : i;
+    const value = numbers[row] as number;
+    if (value !== value) continue;
+    const group = groupOf(row);
     if (group >= 0) sizes[group] = (sizes[group] as number) + 1;
   }
   const buckets = Array.from(sizes, (size) => new Float64Array(size));
   const filled = new Int32Array(categories.length);
-  for (let i = 0; i < rows.length; i++) {
-    const group = member[i] as number;
+  for (let i = 0; i < n; i++) {
+    const row = rows ? (rows[i] as number) : i;
+    const value = numbers[row] as number;
+    if (value !== value) continue;
+    const group = groupOf(row);
     if (group < 0) continue;
-    (buckets[group] as Float64Array)[filled[group] as number] = values.values[
-      rows[i] as number
-    ] as number;
+    (buckets[group] as Float64Array)[filled[group] as number] = value;
     filled[group] = (filled[group] as number) + 1;
   }
+  return {
+    groups: categories.map(({ label, value }) => ({ label, value })),
+    buckets,
+  };
+}
+
+/** Box-plot statistics of grouped values; sorts each bucket in place. Empty groups are left out. */
+export function boxesOf(grouped: GroupedValues, maxOutliers = 40): BoxGroup[] {
   const out: BoxGroup[] = [];
-  categories.forEach((category, index) => {
-    const bucket = (buckets[index] as Float64Array).sort();
-    if (bucket.length) out.push(boxOf(bucket, category.label, category.value, maxOutliers));
+  grouped.groups.forEach((group, index) => {
+    const bucket = (grouped.buckets[index] as Float64Array).sort();
+    if (bucket.length) out.push(boxOf(bucket, group.label, group.value, maxOutliers));
   });
   return out;
+}
+
+/**
+ * Box-plot statistics of a number column for each group of a categorical (or boolean, or
+ * integer) column, over `rows` (all rows when null): the `maxGroups` largest groups, largest
+ * first. Quartiles use linear interpolation (numpy's default).
+ */
+export function boxStats(
+  values: NumberColumn,
+  groups: Column,
+  rows: Int32Array | null,
+  options: { maxGroups?: number; maxOutliers?: number } = {},
+): BoxGroup[] {
+  return boxesOf(groupValues(values, groups, rows, options.maxGroups ?? 12), options.maxOutliers);
 }
 
 export type TimeSeriesData =

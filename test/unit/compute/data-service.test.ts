@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { associationMatrix } from '../../../src/core/data/associations';
-import { Table } from '../../../src/core/table';
+import { boxStats, groupValues } from '../../../src/core/data/chart-data';
+import { Table, type NumberColumn } from '../../../src/core/table';
 import { createDataService } from '../../../src/compute/data-service';
 import type { DataImportProgress } from '../../../src/compute/data-api';
 import type { JobEvent } from '../../../src/compute/events';
@@ -171,5 +172,31 @@ describe('associations in the data service', () => {
     expect(measured).toEqual(expected);
     expect(measured.columns.map((column) => column.name)).toEqual(['x', 'y', 'group']);
     expect(measured.values[0]?.[1]).toBeGreaterThan(0.9);
+  });
+});
+
+describe('box plots in the data service', () => {
+  it('summarises values the page split by group as the whole computation would', async () => {
+    const service = createDataService();
+    const random = seededRandom(5);
+    const rows = Array.from({ length: 2000 }, (_, i) => ({
+      value: i % 97 === 0 ? null : random() * (1 + (i % 4)),
+      group: i % 50 === 0 ? null : `g${i % 4}`,
+    }));
+    const table = Table.fromRows(rows);
+    const values = table.column('value') as NumberColumn;
+    const groups = table.column('group');
+    const expected = boxStats(values, groups, null, { maxGroups: 3 });
+    const grouped = groupValues(values, groups, null, 3);
+    expect(grouped.buckets.map((bucket) => bucket.length)).toEqual(
+      expected.map((box) => box.count),
+    );
+    expect(await service.boxStats('box', { grouped })).toEqual(expected);
+    const selection = Int32Array.from({ length: 300 }, (_, i) => i * 5);
+    expect(
+      await service.boxStats('box-selection', {
+        grouped: groupValues(values, groups, selection, 3),
+      }),
+    ).toEqual(boxStats(values, groups, selection, { maxGroups: 3 }));
   });
 });

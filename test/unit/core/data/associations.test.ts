@@ -81,6 +81,11 @@ describe('associationMatrix', () => {
     check(matrix, fixture.all);
   });
 
+  it('reads every row in place as it would gather them', () => {
+    const everyRow = Int32Array.from({ length: table.rowCount }, (_, i) => i);
+    expect(associationMatrix(table)).toEqual(associationMatrix(table, { rows: everyRow }));
+  });
+
   it('measures a selection of rows on its own', () => {
     const rows = Int32Array.from(fixture.selection.rows);
     const matrix = associationMatrix(table, { rows });

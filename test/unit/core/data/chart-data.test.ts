@@ -159,6 +159,27 @@ describe('chart data', () => {
     expect(b).toMatchObject({ label: 'b', count: 3, q1: 15, median: 20, q3: 25 });
     const selected = boxStats(values, group, Int32Array.from([5, 6]));
     expect(selected.map((box) => box.label)).toEqual(['b']);
+    // No row list means every row, read in place.
+    expect(boxStats(values, group, null)).toEqual([a, b]);
+    expect(categoryCounts(group, null)).toEqual(categoryCounts(group, allRows(10)));
+  });
+
+  it('sorts rows into groups past 127 of them', () => {
+    const n = 600;
+    const values = numberColumn(
+      'v',
+      Array.from({ length: n }, (_, i) => i),
+    );
+    const group = numberColumn(
+      'g',
+      Array.from({ length: n }, (_, i) => i % 200),
+    );
+    const boxes = boxStats(values, group, null, { maxGroups: 200 });
+    expect(boxes).toHaveLength(200);
+    for (const box of boxes) {
+      const g = box.value as number;
+      expect(box).toMatchObject({ count: 3, min: g, median: g + 200, max: g + 400 });
+    }
   });
 
   it('draws few points as they are and many as min/max/mean buckets', () => {
