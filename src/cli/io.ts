@@ -1,13 +1,20 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectFormat, parseCsv, parseJson, parseJsonLines, parseParquet } from '../core/data';
+import { parseNumberText } from '../core/data/number-text';
 import type { ImportResult } from '../core/data';
-import type { Table } from '../core/table';
+import { isNumberColumn, numberColumn, Table, type LogicalType } from '../core/table';
 import { CliError } from './errors';
 
 export interface ReadOptions {
   delimiter?: string;
   encoding?: 'auto' | 'utf-8' | 'latin1';
+  /**
+   * Column types to read with instead of inferring them: a file scored by a model is read with
+   * the types the model was trained on, so that a column whose few rows look like integers is
+   * still read as the categories it was trained on. Names the file lacks are ignored.
+   */
+  types?: ReadonlyMap<string, LogicalType>;
 }
 
 export interface Output {
@@ -33,30 +40,100 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Reads a CSV, TSV, JSON, JSON Lines or Parquet file into a table, or fails saying where. */
-export async function readTable(path: string, options: ReadOptions = {}): Promise<Table> {
+async function parseFile(path: string, options: ReadOptions): Promise<ImportResult> {
   const bytes = await readBytes(path);
   if (!bytes.length) throw new CliError(`${path} is empty.`);
   const fileName = basename(path);
   const format = detectFormat(bytes, fileName);
   const encoding = options.encoding ?? 'auto';
-  let result: ImportResult;
-  if (format === 'parquet') result = await parseParquet(bytes);
-  else if (format === 'json') result = parseJson(bytes, { encoding });
-  else if (format === 'jsonl') result = parseJsonLines(bytes, { encoding });
-  else {
-    const delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(fileName) ? '\t' : undefined);
-    result = parseCsv(bytes, { encoding, ...(delimiter ? { delimiter } : {}) });
-  }
+  const types = options.types ? { types: new Map(options.types) } : {};
+  if (format === 'parquet') return parseParquet(bytes, types);
+  if (format === 'json') return parseJson(bytes, { encoding, ...types });
+  if (format === 'jsonl') return parseJsonLines(bytes, { encoding, ...types });
+  const delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(fileName) ? '\t' : undefined);
+  return parseCsv(bytes, { encoding, ...types, ...(delimiter ? { delimiter } : {}) });
+}
+
+function tableOf(path: string, result: ImportResult): Table {
   if (!result.ok) {
     const { message, line, column } = result.error;
-    const where = [line !== undefined ? `line ${line}` : '', column ? `column “${column}”` : '']
-      .filter(Boolean)
-      .join(', ');
+    // Most messages name their line and column already.
+    const placed = line !== undefined && message.includes(`Line ${line},`);
+    const where = placed
+      ? ''
+      : [line !== undefined ? `line ${line}` : '', column ? `column “${column}”` : '']
+          .filter(Boolean)
+          .join(', ');
     throw new CliError(`${path}${where ? ` (${where})` : ''}: ${message}`, 1);
   }
   if (!result.table.rowCount) throw new CliError(`${path} has a header but no rows.`);
   return result.table;
+}
+
+/** Reads a CSV, TSV, JSON, JSON Lines or Parquet file into a table, or fails saying where. */
+export async function readTable(path: string, options: ReadOptions = {}): Promise<Table> {
+  return tableOf(path, await parseFile(path, options));
+}
+
+const NUMBER_TYPES: ReadonlySet<LogicalType> = new Set(['numeric', 'integer', 'boolean']);
+const BOOLEAN_TEXT: Readonly<Record<string, number>> = { true: 1, false: 0, yes: 1, no: 0 };
+
+/**
+ * Reads a file to be scored by a model, with the column types it was trained on (see
+ * `scoringTypes`). A cell that cannot be of its column's trained kind (“rotary” in a column of
+ * cylinder counts) does not stop the scoring: it is read as missing, as the model reads a missing
+ * value, and `warn` says which column, how many cells and the first of them.
+ */
+export async function readScoringTable(
+  path: string,
+  trained: Iterable<readonly [string, LogicalType]>,
+  warn: (text: string) => void,
+  options: Omit<ReadOptions, 'types'> = {},
+): Promise<Table> {
+  const expected = new Map(trained);
+  const types = new Map(scoringTypes(expected));
+  const released = new Set<string>();
+  let result = await parseFile(path, { ...options, types });
+  // Each pass releases one column whose cells do not all fit its trained type.
+  while (!result.ok && result.error.code === 'type-mismatch' && result.error.column) {
+    const column = result.error.column;
+    if (!types.has(column) || released.has(column)) break;
+    types.delete(column);
+    released.add(column);
+    result = await parseFile(path, { ...options, types });
+  }
+  const table = tableOf(path, result);
+  if (!released.size) return table;
+  const columns = table.columns.map((column) => {
+    const type = expected.get(column.name);
+    if (!released.has(column.name) || !type || !NUMBER_TYPES.has(type) || isNumberColumn(column)) {
+      return column;
+    }
+    const parsed = column.dictionary.map((text) =>
+      type === 'boolean'
+        ? (BOOLEAN_TEXT[text.trim().toLowerCase()] ?? parseNumberText(text.trim()))
+        : parseNumberText(text.trim()),
+    );
+    const values = new Float64Array(column.codes.length);
+    let unreadable = 0;
+    let first = -1;
+    column.codes.forEach((code, row) => {
+      const value = code < 0 ? NaN : (parsed[code] as number);
+      values[row] = value;
+      if (code >= 0 && Number.isNaN(value)) {
+        unreadable++;
+        if (first < 0) first = row;
+      }
+    });
+    const example = column.dictionary[column.codes[first] as number] ?? '';
+    warn(
+      `${path}: column “${column.name}” was trained on ${type === 'boolean' ? 'true/false values' : 'numbers'}, ` +
+        `but ${unreadable} of its values ${unreadable === 1 ? 'is' : 'are'} not (“${example.slice(0, 40)}”, row ${first + 1}); ` +
+        `${unreadable === 1 ? 'it is' : 'they are'} scored as missing.\n`,
+    );
+    return numberColumn(column.name, values, type === 'boolean' ? 'boolean' : 'numeric');
+  });
+  return new Table(columns);
 }
 
 export function parseJsonOption(text: string, flag: string): Record<string, unknown> {
@@ -79,3 +156,19 @@ export function parseSeed(text: string | undefined): number {
     throw new CliError(`--seed must be a whole number ≥ 0, got “${text}”.`);
   return seed;
 }
+
+/**
+ * The types to read a file scored against a model with, from the types it was trained on:
+ * integers are read as numbers (a held-out 4.5 in a column of whole numbers is still a number).
+ */
+export function scoringTypes(
+  types: Iterable<readonly [string, LogicalType]>,
+): ReadonlyMap<string, LogicalType> {
+  return new Map(
+    [...types].map(([name, type]) => [name, type === 'integer' ? 'numeric' : type] as const),
+  );
+}
+
+/** Each column's type, to read another file of the same table with. */
+export const typesOf = (table: Table): ReadonlyMap<string, LogicalType> =>
+  new Map(table.columns.map((column) => [column.name, column.type]));

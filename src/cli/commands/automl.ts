@@ -18,7 +18,7 @@ import { LEARNER_NAMES } from '../../core/learners/registry';
 import type { LearnerName, Task } from '../../core/learners/types';
 import { evaluate, headline, type EvaluationReport } from '../../core/model';
 import { CliError } from '../errors';
-import { parseSeed, readTable, type Output } from '../io';
+import { parseSeed, readScoringTable, readTable, typesOf, type Output } from '../io';
 import { trialConcurrency, trialThreads, type TrialThreads } from '../trial-threads';
 
 export const AUTOML_USAGE =
@@ -291,7 +291,9 @@ async function search(
       1,
     );
   }
-  const testTable = values.test ? await readTable(values.test) : undefined;
+  const testTable = values.test
+    ? await readScoringTable(values.test, typesOf(table), (text) => io.err(text))
+    : undefined;
   if (threads.concurrency > 1) {
     io.err(`Trials run ${threads.concurrency} at a time (one neural or linear at most).\n`);
   }

@@ -24,7 +24,7 @@ import {
 } from '../../core/forecast';
 import { TrainingError } from '../../core/errors/training-error';
 import { CliError } from '../errors';
-import { parseSeed, readTable, type Output } from '../io';
+import { parseSeed, readScoringTable, readTable, typesOf, type Output } from '../io';
 
 export const FORECAST_USAGE =
   'bunsen forecast TRAIN.csv --time COL --target COL --horizon H [--series COL] [--budget SECONDS] ' +
@@ -277,13 +277,15 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
       throw new CliError(`${file} has no column “${name}”. Columns: ${table.names.join(', ')}.`, 1);
     }
   }
-  const testTable = values.test ? await readTable(values.test) : undefined;
+  const types = typesOf(table);
+  const warn = (text: string) => io.err(text);
+  const testTable = values.test ? await readScoringTable(values.test, types, warn) : undefined;
   const futureTable =
     futureFile === undefined
       ? undefined
       : futureFile === values.test
         ? testTable
-        : await readTable(futureFile);
+        : await readScoringTable(futureFile, types, warn);
   if (!families || families.includes('lagreg')) {
     // Ridge regression on lags trains with TensorFlow.js; pick its fastest backend up front.
     await initTfjs();

@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import { loadPredictor, type Predictor } from '../../core/model';
 import { valueAt } from '../../core/table';
 import { CliError } from '../errors';
-import { readTable, type Output } from '../io';
+import { readScoringTable, type Output } from '../io';
 
 export const PREDICT_USAGE = 'bunsen predict MODEL_DIR --data FILE.csv [--out PRED.csv]';
 
@@ -35,7 +35,7 @@ export async function predict(argv: string[], io: Output): Promise<number> {
   const [dir, ...extra] = positionals;
   if (!dir || extra.length || !values.data) throw new CliError(`Usage: ${PREDICT_USAGE}`);
   const model = await loadModel(dir);
-  const table = await readTable(values.data);
+  const table = await readScoringTable(values.data, model.inputTypes, (text) => io.err(text));
   const missing = model.features.filter((name) => !table.has(name));
   if (missing.length) {
     throw new CliError(

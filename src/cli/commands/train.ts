@@ -7,7 +7,14 @@ import type { Task } from '../../core/learners/types';
 import { evaluate, fit, headline } from '../../core/model';
 import { seededRandom } from '../../core/random';
 import { CliError } from '../errors';
-import { parseJsonOption, parseSeed, readTable, type Output } from '../io';
+import {
+  parseJsonOption,
+  parseSeed,
+  readScoringTable,
+  readTable,
+  typesOf,
+  type Output,
+} from '../io';
 import { spareHistogramHelpers } from '../threads/gbdt-histograms';
 
 export const TRAIN_USAGE =
@@ -53,7 +60,9 @@ export async function train(argv: string[], io: Output, now: () => number): Prom
       1,
     );
   }
-  const testTable = values.test ? await readTable(values.test) : undefined;
+  const testTable = values.test
+    ? await readScoringTable(values.test, typesOf(table), (text) => io.err(text))
+    : undefined;
   if (TF_LEARNERS.has(learner)) {
     const setup = await initTfjs();
     if (setup.ok) io.err(`Training on the tfjs ${setup.backend} backend.\n`);

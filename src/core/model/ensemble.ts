@@ -1,6 +1,6 @@
 import { TrainingError } from '../errors/training-error';
 import type { Task } from '../learners/types';
-import { numberColumn, stringColumn, type Column, type Table } from '../table';
+import { numberColumn, stringColumn, type Column, type LogicalType, type Table } from '../table';
 import {
   Model,
   type EnsembleJSON,
@@ -64,6 +64,10 @@ export class EnsembleModel implements Predictor {
       }
     }
     this.features = [...new Set(members.flatMap((member) => member.features))];
+  }
+
+  get inputTypes(): ReadonlyMap<string, LogicalType> {
+    return new Map(this.members.flatMap((member) => [...member.inputTypes]));
   }
 
   get trainingRows(): number {

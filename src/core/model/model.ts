@@ -15,7 +15,7 @@ import type {
   TrainingProgress,
 } from '../learners/types';
 import type { Random } from '../random';
-import { stringColumn, numberColumn, type Column, type Table } from '../table';
+import { stringColumn, numberColumn, type Column, type LogicalType, type Table } from '../table';
 import { balancedWeights, buildTarget, detectTask, labelledRows } from './target';
 
 export interface ModelSpec {
@@ -76,6 +76,11 @@ export interface Predictor {
   readonly classes: readonly string[] | null;
   /** The raw input columns it reads. */
   readonly features: readonly string[];
+  /**
+   * The type each input column had in training: a file read for scoring should be read with
+   * these (a column of a few rows may otherwise be inferred as another kind).
+   */
+  readonly inputTypes: ReadonlyMap<string, LogicalType>;
   readonly trainingRows: number;
   predict(table: Table): Column;
   predictProba(table: Table): Probabilities;
@@ -108,6 +113,10 @@ export class Model implements Predictor {
 
   get target(): string {
     return this.spec.target;
+  }
+
+  get inputTypes(): ReadonlyMap<string, LogicalType> {
+    return new Map(this.pipeline.schema.columns.map((column) => [column.name, column.type]));
   }
 
   /** Predictions as a column named after the target: labels for classifiers, numbers otherwise. */

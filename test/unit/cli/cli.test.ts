@@ -113,6 +113,47 @@ describe('bunsen train / predict', () => {
     expect(test.r2).toBeGreaterThan(0.9);
   });
 
+  it('reads held-out and scored files with the column types of training', async () => {
+    // “code” is categorical in training; the test rows hold only its numeric-looking codes,
+    // and one “count” cell is not a number although the column was trained on numbers.
+    const rng = seededRandom(9);
+    const line = (code: string, count: string) => {
+      const x = rng();
+      return `${code},${count},${x.toFixed(4)},${((code === '7' ? 3 : 1) * x).toFixed(4)}`;
+    };
+    const train = ['code,count,x,y'];
+    for (let i = 0; i < 120; i++)
+      train.push(line(['A1', '7', '12', 'B'][i % 4] as string, `${i % 5}`));
+    const test = ['code,count,x,y'];
+    for (let i = 0; i < 20; i++)
+      test.push(line(i % 2 ? '7' : '12', i === 3 ? 'rotary' : `${i % 5}`));
+    await writeFile(join(dir, 'typed-train.csv'), `${train.join('\n')}\n`);
+    await writeFile(join(dir, 'typed-test.csv'), `${test.join('\n')}\n`);
+    const out = join(dir, 'typed-model');
+    const trained = await run(
+      'train',
+      join(dir, 'typed-train.csv'),
+      '--target',
+      'y',
+      '--learner',
+      'gbdt',
+      '--test',
+      join(dir, 'typed-test.csv'),
+      '--out',
+      out,
+      '--json',
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(JSON.parse(trained.last).test.r2).toBeGreaterThan(0.5);
+    expect(trained.stderr).toContain(
+      'column “count” was trained on numbers, but 1 of its values is not (“rotary”, row 4); it is scored as missing.',
+    );
+    const scored = await run('predict', out, '--data', join(dir, 'typed-test.csv'));
+    expect(scored.code, scored.stderr).toBe(0);
+    expect(scored.stdout.trim().split('\n')).toHaveLength(21);
+    expect(scored.stderr).toContain('column “count” was trained on numbers');
+  });
+
   it('fails with a clear message and a non-zero exit on bad input', async () => {
     const train = join(dir, 'train.csv');
     const cases: [string[], number, RegExp][] = [
