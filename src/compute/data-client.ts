@@ -2,7 +2,7 @@ import { proxy, transfer } from 'comlink';
 import type { PrepareStep } from '../core/data/prepare';
 import type { Column, NumberColumn } from '../core/table';
 import type { AssociationMatrix } from '../core/data/associations';
-import { groupValues, type BoxGroup } from '../core/data/chart-data';
+import { groupValuesInSteps, type BoxGroup } from '../core/data/chart-data';
 import type {
   DataApi,
   DataAssociationsRequest,
@@ -20,6 +20,7 @@ import type {
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
+import { yieldToEventLoop } from './yield';
 import { rememberHash } from '../store/hash';
 
 export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
@@ -91,6 +92,8 @@ const IMPORT_TIMEOUT_MS = 30 * 60_000;
  * for nothing, and starting a new one costs less than a chart's own work on such a table.
  */
 const CHARTS_IDLE_TIMEOUT_MS = 3000;
+/** Rows the page splits by group per task for a box plot (a few milliseconds each). */
+const GROUP_ROWS_PER_TASK = 250_000;
 /** A chart's summary that takes longer than this has a stuck worker behind it. */
 const CHART_TIMEOUT_MS = 5 * 60_000;
 
@@ -209,25 +212,29 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
         timeoutMs: CHART_TIMEOUT_MS,
       });
     },
-    boxStats(job) {
+    async boxStats(job) {
       const { signal } = job;
-      // Split by group here, in one pass over the rows; only the buckets cross, moved.
-      const grouped = groupValues(job.values, job.groups, job.rows ?? null, job.maxGroups);
-      const request: DataBoxStatsRequest = { grouped };
-      return charts.run(
-        async (api, jobId) =>
-          api.boxStats(
-            jobId,
-            transfer(
-              request,
-              grouped.buckets.map((b) => b.buffer),
-            ),
-          ),
-        {
-          signal,
-          timeoutMs: CHART_TIMEOUT_MS,
-        },
+      // Split by group here, a quarter of a million rows per task; only the buckets cross, moved.
+      const steps = groupValuesInSteps(
+        job.values,
+        job.groups,
+        job.rows ?? null,
+        job.maxGroups,
+        GROUP_ROWS_PER_TASK,
       );
+      let step = steps.next();
+      while (!step.done) {
+        await yieldToEventLoop();
+        signal?.throwIfAborted();
+        step = steps.next();
+      }
+      const grouped = step.value;
+      const request: DataBoxStatsRequest = { grouped };
+      const moved = grouped.buckets.map((bucket) => bucket.buffer);
+      return charts.run(async (api, jobId) => api.boxStats(jobId, transfer(request, moved)), {
+        signal,
+        timeoutMs: CHART_TIMEOUT_MS,
+      });
     },
     close: () => {
       pool.close();

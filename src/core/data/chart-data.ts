@@ -235,41 +235,86 @@ export function groupValues(
   rows: Int32Array | null,
   maxGroups = 12,
 ): GroupedValues {
+  const steps = groupValuesInSteps(values, groups, rows, maxGroups);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `groupValues` as steps of at most `rowsPerStep` rows per pass (the page's thread yields
+ * between them, so a million rows are not one long task).
+ */
+export function* groupValuesInSteps(
+  values: NumberColumn,
+  groups: Column,
+  rows: Int32Array | null,
+  maxGroups = 12,
+  rowsPerStep = Infinity,
+): Generator<void, GroupedValues> {
   const { categories } = categoryCounts(groups, rows, maxGroups);
   const slot = new Map<string | number, number>();
   categories.forEach((category, index) => slot.set(category.value, index));
-  const groupOf = isNumberColumn(groups)
-    ? (row: number) => {
-        const value = groups.values[row] as number;
-        return value !== value ? -1 : (slot.get(value) ?? -1);
-      }
-    : (() => {
-        const byCode = Int32Array.from(groups.dictionary, (text) => slot.get(text) ?? -1);
-        return (row: number) => {
-          const code = groups.codes[row] as number;
-          return code < 0 ? -1 : (byCode[code] as number);
-        };
-      })();
+  // Each row's group: by its code through a table for category columns (the common case, kept
+  // to plain array reads since it runs over every row twice on the page's thread), by value
+  // otherwise.
+  const byCode = isNumberColumn(groups)
+    ? null
+    : Int32Array.from(groups.dictionary, (text) => slot.get(text) ?? -1);
+  const codes = isNumberColumn(groups) ? null : groups.codes;
+  const groupOf = (row: number): number => {
+    if (codes && byCode) {
+      const code = codes[row] as number;
+      return code < 0 ? -1 : (byCode[code] as number);
+    }
+    const value = (groups as NumberColumn).values[row] as number;
+    return value !== value ? -1 : (slot.get(value) ?? -1);
+  };
   const numbers = values.values;
   const n = rows ? rows.length : numbers.length;
   const sizes = new Int32Array(categories.length);
-  for (let i = 0; i < n; i++) {
-    const row = rows ? (rows[i] as number) : i;
-    const value = numbers[row] as number;
-    if (value !== value) continue;
-    const group = groupOf(row);
-    if (group >= 0) sizes[group] = (sizes[group] as number) + 1;
+  const count = (row: number, group: number) => {
+    if (group >= 0 && numbers[row] === numbers[row]) sizes[group] = (sizes[group] as number) + 1;
+  };
+  for (let start = 0; start < n; start += rowsPerStep) {
+    const stop = Math.min(n, start + rowsPerStep);
+    if (codes && byCode && !rows) {
+      for (let row = start; row < stop; row++) {
+        const code = codes[row] as number;
+        count(row, code < 0 ? -1 : (byCode[code] as number));
+      }
+    } else {
+      for (let i = start; i < stop; i++) {
+        const row = rows ? (rows[i] as number) : i;
+        count(row, groupOf(row));
+      }
+    }
+    if (stop < n) yield;
   }
   const buckets = Array.from(sizes, (size) => new Float64Array(size));
   const filled = new Int32Array(categories.length);
-  for (let i = 0; i < n; i++) {
-    const row = rows ? (rows[i] as number) : i;
+  const fill = (row: number, group: number) => {
     const value = numbers[row] as number;
-    if (value !== value) continue;
-    const group = groupOf(row);
-    if (group < 0) continue;
+    if (group < 0 || value !== value) return;
     (buckets[group] as Float64Array)[filled[group] as number] = value;
     filled[group] = (filled[group] as number) + 1;
+  };
+  if (n > rowsPerStep) yield;
+  for (let start = 0; start < n; start += rowsPerStep) {
+    const stop = Math.min(n, start + rowsPerStep);
+    if (codes && byCode && !rows) {
+      for (let row = start; row < stop; row++) {
+        const code = codes[row] as number;
+        fill(row, code < 0 ? -1 : (byCode[code] as number));
+      }
+    } else {
+      for (let i = start; i < stop; i++) {
+        const row = rows ? (rows[i] as number) : i;
+        fill(row, groupOf(row));
+      }
+    }
+    if (stop < n) yield;
   }
   return {
     groups: categories.map(({ label, value }) => ({ label, value })),

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   binCounts,
   boxStats,
+  groupValues,
+  groupValuesInSteps,
   categoryCounts,
   columnExtent,
   complete,
@@ -162,6 +164,44 @@ describe('chart data', () => {
     // No row list means every row, read in place.
     expect(boxStats(values, group, null)).toEqual([a, b]);
     expect(categoryCounts(group, null)).toEqual(categoryCounts(group, allRows(10)));
+  });
+
+  it('splits values by group in steps that give the same buckets', () => {
+    const n = 1000;
+    const values = numberColumn(
+      'v',
+      Array.from({ length: n }, (_, i) => (i % 37 === 0 ? null : (i * 7919) % 1000)),
+    );
+    const groups = stringColumn(
+      'g',
+      Array.from({ length: n }, (_, i) => (i % 41 === 0 ? null : `g${i % 6}`)),
+    );
+    const flags = numberColumn(
+      'f',
+      Array.from({ length: n }, (_, i) => i % 3 === 0),
+      'boolean',
+    );
+    const selection = Int32Array.from({ length: 300 }, (_, i) => (i * 3) % n);
+    for (const [by, rows] of [
+      [groups, null],
+      [groups, selection],
+      [flags, null],
+      [flags, selection],
+    ] as const) {
+      const whole = groupValues(values, by, rows, 4);
+      const steps = groupValuesInSteps(values, by, rows, 4, 128);
+      let pauses = 0;
+      let step = steps.next();
+      while (!step.done) {
+        pauses++;
+        step = steps.next();
+      }
+      expect(step.value).toEqual(whole);
+      // Both passes over the rows, 128 rows a step, and one pause between the passes.
+      const n = rows ? rows.length : 1000;
+      expect(pauses).toBe(2 * (Math.ceil(n / 128) - 1) + 1);
+      expect(whole.buckets.reduce((sum, bucket) => sum + bucket.length, 0)).toBeGreaterThan(0);
+    }
   });
 
   it('sorts rows into groups past 127 of them', () => {
