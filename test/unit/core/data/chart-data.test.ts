@@ -48,11 +48,14 @@ describe('chart data', () => {
     expect(Array.from(rowMask(5, Int32Array.from([1, 3])))).toEqual([0, 1, 0, 1, 0]);
   });
 
-  it('draws the same sample as a mark per row would, in the sample’s own time', () => {
+  it('draws the same sample as a mark per row would, by a set or by marks', () => {
     const rows = Int32Array.from({ length: 50_000 }, (_, i) => 3 * i + 1);
+    // A set below one row in 64 (781 of 50,000), marks from there (782).
     for (const [size, seed] of [
       [1, 0],
       [100, 5],
+      [781, 2],
+      [782, 2],
       [20_000, 0],
       [49_999, 3],
     ] as const) {
