@@ -181,7 +181,7 @@ describe('chart data', () => {
     );
     const flags = numberColumn(
       'f',
-      Array.from({ length: n }, (_, i) => i % 3 === 0),
+      Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)),
       'boolean',
     );
     const selection = Int32Array.from({ length: 300 }, (_, i) => (i * 3) % n);
