@@ -293,21 +293,25 @@ export function* groupValuesInSteps(
   const count = (row: number, group: number) => {
     if (group >= 0 && numbers[row] === numbers[row]) sizes[group] = (sizes[group] as number) + 1;
   };
-  for (let start = 0; start < n; start += rowsPerStep) {
-    const stop = Math.min(n, start + rowsPerStep);
-    if (codes && byCode && !rows) {
-      for (let row = start; row < stop; row++) {
-        const code = codes[row] as number;
-        count(row, code < 0 ? -1 : (byCode[code] as number));
+  // Each pass visits every row with its group, `rowsPerStep` rows a step.
+  function* pass(visit: (row: number, group: number) => void): Generator<void, void> {
+    for (let start = 0; start < n; start += rowsPerStep) {
+      const stop = Math.min(n, start + rowsPerStep);
+      if (codes && byCode && !rows) {
+        for (let row = start; row < stop; row++) {
+          const code = codes[row] as number;
+          visit(row, code < 0 ? -1 : (byCode[code] as number));
+        }
+      } else {
+        for (let i = start; i < stop; i++) {
+          const row = rows ? (rows[i] as number) : i;
+          visit(row, groupOf(row));
+        }
       }
-    } else {
-      for (let i = start; i < stop; i++) {
-        const row = rows ? (rows[i] as number) : i;
-        count(row, groupOf(row));
-      }
+      if (stop < n) yield;
     }
-    if (stop < n) yield;
   }
+  yield* pass(count);
   const buckets = Array.from(sizes, (size) => new Float64Array(size));
   const filled = new Int32Array(categories.length);
   const fill = (row: number, group: number) => {
@@ -317,21 +321,7 @@ export function* groupValuesInSteps(
     filled[group] = (filled[group] as number) + 1;
   };
   if (n > rowsPerStep) yield;
-  for (let start = 0; start < n; start += rowsPerStep) {
-    const stop = Math.min(n, start + rowsPerStep);
-    if (codes && byCode && !rows) {
-      for (let row = start; row < stop; row++) {
-        const code = codes[row] as number;
-        fill(row, code < 0 ? -1 : (byCode[code] as number));
-      }
-    } else {
-      for (let i = start; i < stop; i++) {
-        const row = rows ? (rows[i] as number) : i;
-        fill(row, groupOf(row));
-      }
-    }
-    if (stop < n) yield;
-  }
+  yield* pass(fill);
   return {
     groups: categories.map(({ label, value }) => ({ label, value })),
     buckets,
