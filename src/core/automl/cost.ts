@@ -1,5 +1,6 @@
 import { directSolveApplies } from '../learners/linear/direct';
 import type { LearnerName } from '../learners/types';
+import { GPU_LEARNERS } from './executor';
 import type { Params } from './types';
 
 export interface FitShape {
@@ -45,8 +46,7 @@ function solvedExactly(learner: LearnerName, params: Params, shape: FitShape): b
 
 /** Whether a fit runs on tfjs (and so waits for it to load and start on its first trial). */
 export function fitUsesTfjs(learner: LearnerName, params: Params, shape: FitShape): boolean {
-  if (learner !== 'linear' && learner !== 'mlp') return false;
-  return !solvedExactly(learner, params, shape);
+  return GPU_LEARNERS.has(learner) && !solvedExactly(learner, params, shape);
 }
 
 /**
