@@ -40,9 +40,17 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-async function parseFile(path: string, options: ReadOptions): Promise<ImportResult> {
+async function fileBytes(path: string): Promise<Uint8Array> {
   const bytes = await readBytes(path);
   if (!bytes.length) throw new CliError(`${path} is empty.`);
+  return bytes;
+}
+
+async function parseFile(
+  path: string,
+  bytes: Uint8Array,
+  options: ReadOptions,
+): Promise<ImportResult> {
   const fileName = basename(path);
   const format = detectFormat(bytes, fileName);
   const encoding = options.encoding ?? 'auto';
@@ -72,7 +80,7 @@ function tableOf(path: string, result: ImportResult): Table {
 
 /** Reads a CSV, TSV, JSON, JSON Lines or Parquet file into a table, or fails saying where. */
 export async function readTable(path: string, options: ReadOptions = {}): Promise<Table> {
-  return tableOf(path, await parseFile(path, options));
+  return tableOf(path, await parseFile(path, await fileBytes(path), options));
 }
 
 const NUMBER_TYPES: ReadonlySet<LogicalType> = new Set(['numeric', 'integer', 'boolean']);
@@ -93,14 +101,16 @@ export async function readScoringTable(
   const expected = new Map(trained);
   const types = new Map(scoringTypes(expected));
   const released = new Set<string>();
-  let result = await parseFile(path, { ...options, types });
+  // Read once; each pass below parses the same bytes again.
+  const bytes = await fileBytes(path);
+  let result = await parseFile(path, bytes, { ...options, types });
   // Each pass releases one column whose cells do not all fit its trained type.
   while (!result.ok && result.error.code === 'type-mismatch' && result.error.column) {
     const column = result.error.column;
     if (!types.has(column) || released.has(column)) break;
     types.delete(column);
     released.add(column);
-    result = await parseFile(path, { ...options, types });
+    result = await parseFile(path, bytes, { ...options, types });
   }
   const table = tableOf(path, result);
   if (!released.size) return table;
