@@ -35,6 +35,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ run: Command; usage: str
   },
 };
 
+const SELF_HELP = new Set(['automl', 'forecast']);
+
 async function usage(): Promise<string> {
   const commands = await Promise.all(Object.values(COMMANDS).map((load) => load()));
   return `Bunsen — the lab's machine learning from the command line.
@@ -60,7 +62,12 @@ export async function main(
       default: {
         const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
         if (!load) throw new CliError(`Unknown command “${command}”.\n\n${await usage()}`);
-        const { run } = await load();
+        const { run, usage: line } = await load();
+        // automl and forecast print a longer help of their own.
+        if (!SELF_HELP.has(command) && rest.some((arg) => arg === '--help' || arg === '-h')) {
+          io.out(`Usage: ${line}\n`);
+          return 0;
+        }
         return await run(rest, io, now);
       }
     }

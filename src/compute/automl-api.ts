@@ -17,6 +17,10 @@ export interface AutoMLRequest {
   maxTrials?: number;
   /** Trials at once, 1 to 4; the worker picks from the device's cores when left out. */
   concurrency?: number;
+  /** Columns left out of the features. */
+  exclude?: string[];
+  /** Whether a column that alone predicts the target almost perfectly is kept (default) or dropped. */
+  leakage?: 'keep' | 'drop';
   /** A validation table cannot cross to the worker this way; cross-validation or a holdout can. */
   validation?: Exclude<ValidationOption, { kind: 'table' }>;
 }

@@ -104,7 +104,9 @@ export function createAutoMLService(options: AutoMLServiceOptions = {}): AutoMLA
         // Trial workers receive the decoded pixels with the columns: each image is decoded once.
         const table = options.images
           ? await resolveImages(loaded, options.images, {
-              columns: loaded.names.filter((name) => name !== request.target),
+              columns: loaded.names.filter(
+                (name) => name !== request.target && !request.exclude?.includes(name),
+              ),
               signal,
               onProgress: (done, total) => progress({ type: 'images', done, total }),
             })
@@ -114,6 +116,8 @@ export function createAutoMLService(options: AutoMLServiceOptions = {}): AutoMLA
           ...(request.task ? { task: request.task } : {}),
           ...(request.metric ? { metric: request.metric } : {}),
           ...(request.validation ? { validation: request.validation } : {}),
+          ...(request.exclude?.length ? { exclude: request.exclude } : {}),
+          ...(request.leakage ? { leakage: request.leakage } : {}),
           seed: request.seed,
           now,
           budgetSeconds: request.budgetSeconds,

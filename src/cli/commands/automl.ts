@@ -24,7 +24,7 @@ import { trialConcurrency, trialThreads, type TrialThreads } from '../trial-thre
 export const AUTOML_USAGE =
   'bunsen automl TRAIN.csv --target COL [--task classification|regression] [--metric NAME] ' +
   '[--budget SECONDS] [--seed N] [--max-trials N] [--learners gbdt,forest,…] [--full-budget] ' +
-  '[--test TEST.csv] [--out DIR] [--json]';
+  '[--exclude COL,…] [--drop-leaky] [--test TEST.csv] [--out DIR] [--json]';
 
 const AUTOML_HELP = `Usage: ${AUTOML_USAGE}
 
@@ -36,6 +36,11 @@ refits it (or an ensemble) on all rows.
   --full-budget      search until the budget is spent, even once the search has converged
   --max-trials N     run at most N trials; with --seed the search is the same on any machine
   --learners LIST    search only these learners (${LEARNER_NAMES.join(', ')})
+  --exclude LIST     leave these columns out of the features (comma-separated names; the flag
+                     may be given more than once)
+  --drop-leaky       leave out a column that alone predicts the target almost perfectly; by
+                     default it is kept, with an alert, since only you know whether it is
+                     known before the outcome
   --metric NAME      rank models by NAME (${AUTOML_METRICS.classification.join(', ')};
                      ${AUTOML_METRICS.regression.join(', ')})
   --test TEST.csv    score the final model on held-out rows
@@ -68,6 +73,18 @@ function parseLearners(text: string | undefined): LearnerName[] | undefined {
     );
   }
   return names as LearnerName[];
+}
+
+function parseExclude(texts: readonly string[] | undefined): string[] {
+  if (texts === undefined) return [];
+  const names = texts.flatMap((text) =>
+    text
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
+  if (!names.length) throw new CliError('--exclude takes a comma-separated list of column names.');
+  return names;
 }
 
 function parseMaxTrials(text: string | undefined): number | undefined {
@@ -103,6 +120,10 @@ function progressPrinter(io: Output) {
         io.err(`Validation: ${setup.validation.reason}\n`);
         for (const guardrail of setup.guardrails) {
           io.err(`  [${guardrail.status}] ${guardrail.name}: ${guardrail.reason}\n`);
+        }
+        if (setup.dropped.length) {
+          const left = setup.dropped.map((entry) => `${entry.column} (${entry.reason})`);
+          io.err(`Features: ${setup.features.length}; left out: ${left.join(', ')}.\n`);
         }
         for (const learner of setup.learners) {
           if (learner.status === 'skipped')
@@ -197,6 +218,8 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
       'max-trials': { type: 'string' },
       learners: { type: 'string' },
       'full-budget': { type: 'boolean', default: false },
+      exclude: { type: 'string', multiple: true },
+      'drop-leaky': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       test: { type: 'string' },
       out: { type: 'string' },
@@ -223,12 +246,25 @@ export async function automl(argv: string[], io: Output, now: () => number): Pro
   const maxTrials = parseMaxTrials(values['max-trials']);
   const learners = parseLearners(values.learners);
   const untilConverged = !values['full-budget'];
+  const exclude = parseExclude(values.exclude);
+  const dropLeaky = values['drop-leaky'];
   const seed = parseSeed(values.seed);
   const threads = trialThreads(trialConcurrency(), Promise.resolve());
   try {
     return await search(
       values,
-      { file, task, budget, maxTrials, seed, started, learners, untilConverged },
+      {
+        file,
+        task,
+        budget,
+        maxTrials,
+        seed,
+        started,
+        learners,
+        untilConverged,
+        exclude,
+        dropLeaky,
+      },
       { concurrency: threads.concurrency, trials: startingTfjs(threads.trials, io) },
       io,
       now,
@@ -274,11 +310,24 @@ interface Parsed {
   readonly started: number;
   readonly learners: readonly LearnerName[] | undefined;
   readonly untilConverged: boolean;
+  readonly exclude: readonly string[];
+  readonly dropLeaky: boolean;
 }
 
 async function search(
   values: { target?: string; metric?: string; test?: string; out?: string; json?: boolean },
-  { file, task, budget, maxTrials, seed, started, learners, untilConverged }: Parsed,
+  {
+    file,
+    task,
+    budget,
+    maxTrials,
+    seed,
+    started,
+    learners,
+    untilConverged,
+    exclude,
+    dropLeaky,
+  }: Parsed,
   threads: Pick<TrialThreads, 'concurrency' | 'trials'>,
   io: Output,
   now: () => number,
@@ -288,6 +337,16 @@ async function search(
   if (!table.has(targetName)) {
     throw new CliError(
       `${file} has no column “${targetName}”. Columns: ${table.names.join(', ')}.`,
+      1,
+    );
+  }
+  const unknown = exclude.filter((name) => !table.has(name) || name === targetName);
+  if (unknown.length) {
+    const [name] = unknown;
+    throw new CliError(
+      name === targetName
+        ? `--exclude names the target “${targetName}”; leave out feature columns only.`
+        : `--exclude: ${file} has no column “${name}”. Columns: ${table.names.join(', ')}.`,
       1,
     );
   }
@@ -307,6 +366,8 @@ async function search(
     seed,
     ...(maxTrials !== undefined ? { maxTrials } : {}),
     ...(learners ? { learners } : {}),
+    ...(exclude.length ? { exclude } : {}),
+    leakage: dropLeaky ? 'drop' : 'keep',
     stopWhenConverged: untilConverged,
     budgetSeconds: Math.max(budget - spent, 1e-3),
     now,

@@ -110,7 +110,8 @@ function isIdLike(column: Column, facts: ColumnFacts): boolean {
 /**
  * Checks every candidate feature column: missing values, constant and ID-like columns (dropped),
  * high-cardinality categories (target-encoded), datetimes (split into calendar parts) and target
- * leakage (a column that alone predicts the target almost perfectly on unseen rows: dropped).
+ * leakage (a column that alone predicts the target almost perfectly on unseen rows: an alert,
+ * and dropped only when `leakage` is `drop`).
  */
 export function checkColumns(
   table: Table,
@@ -118,6 +119,7 @@ export function checkColumns(
   target: Target,
   missingTargetRows: number,
   rng: Random,
+  leakage: 'keep' | 'drop' = 'keep',
 ): ColumnReport {
   const dropped: DroppedColumn[] = [];
   const constant: string[] = [];
@@ -157,10 +159,13 @@ export function checkColumns(
     // Never drop every feature: a task one column solves is then simply an easy task.
     if (leaks.length === candidates.length) leaks.length = 0;
   }
-  for (const name of leaks) {
-    dropped.push({ column: name, reason: 'it alone predicts the target almost perfectly' });
+  const dropLeaks = leakage === 'drop';
+  if (dropLeaks) {
+    for (const name of leaks) {
+      dropped.push({ column: name, reason: 'it alone predicts the target almost perfectly' });
+    }
   }
-  const leaking = new Set(leaks);
+  const leaking = new Set(dropLeaks ? leaks : []);
   const surviving = (names: string[]) => names.filter((name) => !leaking.has(name));
   const measure = target.task === 'classification' ? 'balanced accuracy' : 'R² or rank correlation';
 
@@ -222,7 +227,11 @@ export function checkColumns(
       leaks,
       () => ({
         status: 'alert',
-        reason: `${list(leaks)} alone ${leaks.length === 1 ? 'predicts' : 'predict'} the target almost perfectly (${measure} ≥ ${LEAKAGE_SCORE} on unseen rows), which usually means ${leaks.length === 1 ? 'it is' : 'they are'} known only after the fact; dropped. Check how ${leaks.length === 1 ? 'it was' : 'they were'} recorded.`,
+        reason: `${list(leaks)} alone ${leaks.length === 1 ? 'predicts' : 'predict'} the target almost perfectly (${measure} ≥ ${LEAKAGE_SCORE} on unseen rows), which usually means ${leaks.length === 1 ? 'it is' : 'they are'} known only after the fact. ${
+          dropLeaks
+            ? `Dropped, as asked. Check how ${leaks.length === 1 ? 'it was' : 'they were'} recorded.`
+            : `Kept: if ${leaks.length === 1 ? 'it is' : 'they are'} not known when a prediction is made, leave ${leaks.length === 1 ? 'it' : 'them'} out, or the model will fail on new rows.`
+        }`,
       }),
       target.y.length < MIN_LEAKAGE_ROWS
         ? `Too few rows (${target.y.length}) to check for leakage reliably.`

@@ -195,6 +195,27 @@ function validationTable(
   };
 }
 
+/** The columns the user leaves out, each checked to be a column and not the target. */
+function checkExcluded(input: Table, targetName: string, exclude: readonly string[]): Set<string> {
+  for (const name of exclude) {
+    if (!input.has(name)) {
+      throw new TrainingError(
+        'invalid-input',
+        `Cannot leave out “${name}”: there is no such column. Columns: ${input.names.join(', ')}.`,
+        name,
+      );
+    }
+    if (name === targetName) {
+      throw new TrainingError(
+        'invalid-input',
+        `Cannot leave out “${name}”: it is the target.`,
+        name,
+      );
+    }
+  }
+  return new Set(exclude);
+}
+
 export async function prepare(input: Table, options: AutoMLOptions): Promise<Prepared> {
   const { target: targetName, signal } = options;
   const seed = options.seed ?? 0;
@@ -230,9 +251,15 @@ export async function prepare(input: Table, options: AutoMLOptions): Promise<Pre
     target,
     dropped: singletonClasses,
   } = withoutSingletonClasses(withTarget, targetName, built);
-  const candidates = table.names.filter((name) => name !== targetName);
+  const excluded = checkExcluded(input, targetName, options.exclude ?? []);
+  const candidates = table.names.filter((name) => name !== targetName && !excluded.has(name));
   if (!candidates.length) {
-    throw new TrainingError('invalid-input', 'There are no feature columns besides the target.');
+    throw new TrainingError(
+      'invalid-input',
+      excluded.size
+        ? `There are no feature columns left: every column besides the target “${targetName}” is left out.`
+        : 'There are no feature columns besides the target.',
+    );
   }
   checkCancelled(signal);
 
@@ -242,6 +269,10 @@ export async function prepare(input: Table, options: AutoMLOptions): Promise<Pre
     target,
     missingTargetRows,
     seededRandom(deriveSeed(seed, 'leakage')),
+    options.leakage ?? 'keep',
+  );
+  columns.dropped.unshift(
+    ...[...excluded].map((column) => ({ column, reason: 'you left it out' })),
   );
   const droppedNames = new Set(columns.dropped.map((entry) => entry.column));
   const features = candidates.filter((name) => !droppedNames.has(name));

@@ -52,6 +52,13 @@ export interface AutoMLOptions {
   readonly validation?: ValidationOption;
   /** Learners to search; every learner that does the task when left out. */
   readonly learners?: readonly LearnerName[];
+  /** Columns the user leaves out of the features (never the target). */
+  readonly exclude?: readonly string[];
+  /**
+   * A column that alone predicts the target almost perfectly is kept with an alert (`keep`, the
+   * default: only the user knows whether it is recorded before the outcome) or left out (`drop`).
+   */
+  readonly leakage?: 'keep' | 'drop';
   /** Seeds every random choice: splits, proposals and each trial's learner. Defaults to 0. */
   readonly seed?: number;
   /** Milliseconds on any monotonic clock (`performance.now` in practice, a fake one in tests). */

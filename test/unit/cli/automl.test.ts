@@ -134,6 +134,36 @@ describe('bunsen automl', () => {
     expect(summary.test.r2).toBeGreaterThan(0.5);
   }, 120_000);
 
+  it('keeps a column that leaks the target with an alert, and leaves out what it is told to', async () => {
+    const rng = seededRandom(5);
+    const lines = ['a,b,settled,label'];
+    for (let i = 0; i < 120; i++) {
+      const a = randomNormal(rng);
+      const label = a + randomNormal(rng) > 0 ? 'up' : 'down';
+      lines.push(
+        `${a.toFixed(3)},${randomNormal(rng).toFixed(3)},${label === 'up' ? 1 : 0},${label}`,
+      );
+    }
+    const file = join(dir, 'leaky.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const base = ['automl', file, '--target', 'label', '--max-trials', '2', '--learners', 'nb'];
+
+    const kept = join(dir, 'kept');
+    const keep = await run(...base, '--out', kept);
+    expect(keep.code, keep.stderr).toBe(0);
+    expect(keep.stderr).toMatch(/\[alert\] target-leakage: “settled” alone predicts .* Kept/);
+    const keptReport = JSON.parse(await readFile(join(kept, 'automl.json'), 'utf8'));
+    expect(keptReport.features).toEqual(['a', 'b', 'settled']);
+
+    const dropped = join(dir, 'dropped');
+    const drop = await run(...base, '--drop-leaky', '--exclude', 'b', '--out', dropped);
+    expect(drop.code, drop.stderr).toBe(0);
+    expect(drop.stderr).toMatch(/Dropped, as asked/);
+    expect(drop.stderr).toMatch(/left out: b \(you left it out\), settled \(it alone predicts/);
+    const droppedReport = JSON.parse(await readFile(join(dropped, 'automl.json'), 'utf8'));
+    expect(droppedReport.features).toEqual(['a']);
+  }, 120_000);
+
   it('fails with a clear message and a non-zero exit on bad input', async () => {
     const train = join(dir, 'train.csv');
     const cases: [string[], number, RegExp][] = [
@@ -147,6 +177,13 @@ describe('bunsen automl', () => {
       [['automl', train, '--target', 'label', '--max-trials', '0'], 2, /--max-trials must be/],
       [['automl', train, '--target', 'label', '--task', 'ranking'], 2, /--task must be/],
       [['automl', train], 2, /Usage: bunsen automl/],
+      [
+        ['automl', train, '--target', 'label', '--exclude', 'zz'],
+        1,
+        /--exclude: .* no column “zz”/,
+      ],
+      [['automl', train, '--target', 'label', '--exclude', 'label'], 1, /names the target “label”/],
+      [['automl', train, '--target', 'label', '--exclude', ','], 2, /--exclude takes/],
     ];
     for (const [argv, code, message] of cases) {
       const result = await run(...argv);

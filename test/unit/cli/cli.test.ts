@@ -185,6 +185,15 @@ describe('bunsen train / predict', () => {
       expect(result.stderr, argv.join(' ')).toMatch(message);
     }
   });
+
+  it("prints each command's usage for --help", async () => {
+    for (const command of ['profile', 'train', 'predict', 'export', 'automl', 'forecast']) {
+      const result = await run(command, '--help');
+      expect(result.code, command).toBe(0);
+      expect(result.stdout, command).toContain(`bunsen ${command} `);
+      expect(result.stderr, command).toBe('');
+    }
+  });
 });
 
 describe('bunsen profile', () => {

@@ -113,19 +113,32 @@ describe('AutoML guardrails', () => {
     expect(choices.find((choice) => choice.column === 'signed_up')?.step).toBe('datetime');
   });
 
-  it('alert on and drop a column that alone predicts the target', async () => {
+  it('alert on a column that alone predicts the target, keep it, and drop it when asked', async () => {
     const base = signalTable(200, 5).drop(['amount']);
     const label = base.column('label');
     const leak = numberColumn(
       'approved_later',
       Array.from({ length: base.rowCount }, (_, i) => (valueAt(label, i) === 'up' ? 1 : 0)),
     );
-    const setup = await setupOf(base.withColumn(leak));
-    expect(find(setup.guardrails, 'target-leakage')).toMatchObject({
+    const kept = await setupOf(base.withColumn(leak));
+    const alert = find(kept.guardrails, 'target-leakage');
+    expect(alert).toMatchObject({ status: 'alert', columns: ['approved_later'] });
+    expect(alert.reason).toMatch(
+      /Kept: if it is not known when a prediction is made, leave it out/,
+    );
+    expect(kept.features).toContain('approved_later');
+    expect(kept.dropped).toEqual([]);
+
+    const dropped = await setupOf(base.withColumn(leak), 'label', { leakage: 'drop' });
+    expect(find(dropped.guardrails, 'target-leakage')).toMatchObject({
       status: 'alert',
       columns: ['approved_later'],
     });
-    expect(setup.features).not.toContain('approved_later');
+    expect(find(dropped.guardrails, 'target-leakage').reason).toMatch(/Dropped, as asked/);
+    expect(dropped.features).not.toContain('approved_later');
+    expect(dropped.dropped).toEqual([
+      { column: 'approved_later', reason: 'it alone predicts the target almost perfectly' },
+    ]);
 
     const regression = signalTable(200, 6).drop(['label']);
     const amount = regression.column('amount');
@@ -135,9 +148,30 @@ describe('AutoML guardrails', () => {
     );
     const regressionSetup = await setupOf(regression.withColumn(copy), 'amount', {
       learners: ['gbdt', 'forest'],
+      leakage: 'drop',
     });
     expect(find(regressionSetup.guardrails, 'target-leakage').status).toBe('alert');
     expect(regressionSetup.features).not.toContain('amount_in_cents');
+  });
+
+  it('leave out the columns the user names, and refuse unknown ones or the target', async () => {
+    const table = signalTable(120, 4).drop(['amount']);
+    const [first, second] = table.names.filter((name) => name !== 'label');
+    const setup = await setupOf(table, 'label', { exclude: [first] });
+    expect(setup.features).not.toContain(first);
+    expect(setup.features).toContain(second);
+    expect(setup.dropped[0]).toEqual({ column: first, reason: 'you left it out' });
+
+    await expect(setupOf(table, 'label', { exclude: ['nope'] })).rejects.toThrow(
+      /Cannot leave out “nope”: there is no such column/,
+    );
+    await expect(setupOf(table, 'label', { exclude: ['label'] })).rejects.toThrow(
+      /Cannot leave out “label”: it is the target/,
+    );
+    const everything = table.names.filter((name) => name !== 'label');
+    await expect(setupOf(table, 'label', { exclude: everything })).rejects.toThrow(
+      /There are no feature columns left/,
+    );
   });
 
   it('weigh classes when they are imbalanced and the metric counts every class', async () => {
