@@ -87,7 +87,9 @@ def preprocessor(frame, scale):
         ('numeric', make_pipeline(*numeric_steps), numeric),
         ('categorical', make_pipeline(SimpleImputer(strategy='most_frequent'),
                                       OneHotEncoder(handle_unknown='ignore')), categorical),
-    ])
+    # Dense output: HistGradientBoosting refuses the sparse matrix one-hot columns would give
+    # a table of categories only.
+    ], sparse_threshold=0)
 
 
 def test_scores(task, model, x, y):
