@@ -44,7 +44,12 @@ export async function startServer(options = {}) {
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}/`,
-    close: () => new Promise((done) => server.close(() => done(undefined))),
+    // A browser keeps its connections open; closing stops waiting for them (a minute or more).
+    close: () =>
+      new Promise((done) => {
+        server.close(() => done(undefined));
+        server.closeAllConnections();
+      }),
   };
 }
 
