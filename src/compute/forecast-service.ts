@@ -1,6 +1,6 @@
 import { configureTfjs, initTfjs, type WasmPaths } from '../core/backend/tfjs';
 import { TrainingError } from '../core/errors/training-error';
-import { forecastTable, saveForecast } from '../core/forecast';
+import { forecastTable, lagRidgeNeedsTfjs, saveForecast } from '../core/forecast';
 import { prepareFeatures } from '../core/forecast/ui-features';
 import { forecastView } from '../core/forecast/ui-view';
 import { Table } from '../core/table';
@@ -33,8 +33,10 @@ function failure(error: unknown): ForecastFailure {
   return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
-const usesLagRegression = (request: ForecastRequest) =>
-  !request.families || request.families.includes('lagreg');
+/** Whether the search may train ridge regression on lags with tfjs (a long series only). */
+const needsTfjs = (request: ForecastRequest, table: Table) =>
+  (!request.families || request.families.includes('lagreg')) &&
+  lagRidgeNeedsTfjs(table.rowCount, request.features?.length);
 
 /** The forecasting worker's implementation: one search over the table's series per job. */
 export function createForecastService(options: ForecastServiceOptions = {}): ForecastApi {
@@ -90,7 +92,7 @@ export function createForecastService(options: ForecastServiceOptions = {}): For
       const started = now();
       try {
         const { table, frequency, features } = await tablesOf(request);
-        if (usesLagRegression(request)) await initBackend();
+        if (needsTfjs(request, table)) await initBackend();
         const result = await forecastTable(table, {
           time: request.time,
           target: request.target,

@@ -9,6 +9,7 @@ import {
   FILL_METHODS,
   forecastTable,
   forecasterNames,
+  lagRidgeNeedsTfjs,
   parseFrequency,
   saveForecast,
   scoreTest,
@@ -286,8 +287,12 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
       : futureFile === values.test
         ? testTable
         : await readScoringTable(futureFile, types, warn);
-  if (!families || families.includes('lagreg')) {
-    // Ridge regression on lags trains with TensorFlow.js; pick its fastest backend up front.
+  if (
+    (!families || families.includes('lagreg')) &&
+    lagRidgeNeedsTfjs(table.rowCount, features?.length)
+  ) {
+    // Ridge regression on the lags of a long series trains with TensorFlow.js; pick its fastest
+    // backend up front. Shorter series are solved exactly, and tfjs is never loaded.
     await initTfjs();
   }
 

@@ -85,3 +85,4 @@ export {
   type SavedForecast,
   type SavedSeries,
 } from './saved';
+export { lagRidgeNeedsTfjs } from './lagreg';

@@ -1,4 +1,5 @@
 import { checkCancelled, TrainingError } from '../errors/training-error';
+import { directSolveApplies } from '../learners/linear/direct';
 import { fit, Model } from '../model';
 import { seededRandom } from '../random';
 import { numberColumn, Table, type NumberColumn } from '../table';
@@ -69,13 +70,27 @@ interface Layout {
 const featureCount = (layout: Layout) =>
   layout.lags - 1 + layout.windows.length + 2 * layout.harmonics + layout.regressors;
 
+/** The most lags the search gives a model (a cycle of up to 48 steps). */
+const MAX_DEFAULT_LAGS = 48;
+/** Features of the widest default layout besides known-in-advance ones: lags, 2 means, 2 harmonics. */
+const MAX_DEFAULT_FEATURES = MAX_DEFAULT_LAGS - 1 + 2 + 2 * 2;
+
+/**
+ * Whether ridge regression on the lags of a series this long (with this many known-in-advance
+ * features) may train on tfjs: only when its design is too big for the exact solve, which runs
+ * without it. The gradient-boosted trees and forests on lags never need tfjs.
+ */
+export function lagRidgeNeedsTfjs(length: number, regressors = 0): boolean {
+  return !directSolveApplies(length, MAX_DEFAULT_FEATURES + regressors);
+}
+
 /**
  * A full cycle of lags for short periods; for long ones (365 days) two weeks of lags, leaving the
  * cycle to the seasonal-position and calendar features.
  */
 function defaultLags(period: number): number {
   if (period <= 1) return 8;
-  return period <= 48 ? Math.max(period, 4) : 14;
+  return period <= MAX_DEFAULT_LAGS ? Math.max(period, 4) : 14;
 }
 
 function layoutFor(period: number, lags: number, regressors: number): Layout {
