@@ -316,22 +316,12 @@ interface Parsed {
 
 async function search(
   values: { target?: string; metric?: string; test?: string; out?: string; json?: boolean },
-  {
-    file,
-    task,
-    budget,
-    maxTrials,
-    seed,
-    started,
-    learners,
-    untilConverged,
-    exclude,
-    dropLeaky,
-  }: Parsed,
+  parsed: Parsed,
   threads: Pick<TrialThreads, 'concurrency' | 'trials'>,
   io: Output,
   now: () => number,
 ): Promise<number> {
+  const { file, task, budget, maxTrials, seed, started, learners, exclude } = parsed;
   const targetName = values.target as string;
   const table = await readTable(file);
   if (!table.has(targetName)) {
@@ -367,8 +357,8 @@ async function search(
     ...(maxTrials !== undefined ? { maxTrials } : {}),
     ...(learners ? { learners } : {}),
     ...(exclude.length ? { exclude } : {}),
-    leakage: dropLeaky ? 'drop' : 'keep',
-    stopWhenConverged: untilConverged,
+    leakage: parsed.dropLeaky ? 'drop' : 'keep',
+    stopWhenConverged: parsed.untilConverged,
     budgetSeconds: Math.max(budget - spent, 1e-3),
     now,
     onEvent: progressPrinter(io),
