@@ -1,12 +1,9 @@
+import { seededRandom } from '../../src/core/random';
 import { test, expect, openLab } from './fixtures';
 
 /** 200 rows: `a` and noise decide the label; `settled` is the label written down afterwards. */
 function leakyCsv(): string {
-  let state = 7;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
+  const next = seededRandom(7);
   const lines = ['a,b,settled,label'];
   for (let i = 0; i < 200; i++) {
     const a = next() * 2 - 1;
