@@ -602,8 +602,14 @@ export class AutoMLSearch {
     switch (reason) {
       case 'converged':
         return `Every learner was tried and ${this.convergence ?? 'the best score stopped improving'}.`;
-      case 'budget':
-        return `The time budget of ${Number(budget.toPrecision(3))} s is spent.`;
+      case 'budget': {
+        // The search stops early enough to refit its best model on all rows in the time left.
+        const reserve = this.refitReserve();
+        const spent = `The time budget of ${Number(budget.toPrecision(3))} s is spent`;
+        return reserve >= 0.05 * budget
+          ? `${spent}, counting ${Number(reserve.toPrecision(3))} s kept to refit the best model on all rows.`
+          : `${spent}.`;
+      }
       case 'max-trials':
         return `It ran the ${maxTrials} trial${maxTrials === 1 ? '' : 's'} it was allowed.`;
       case 'threshold':

@@ -90,6 +90,16 @@ describe('AutoMLSearch', () => {
     );
   });
 
+  it('says how much of a spent budget it kept to refit the best model', async () => {
+    const now = fakeClock(20);
+    const search = await AutoMLSearch.create(features, quick({ target: 'label', now }));
+    const result = await search.run({ budgetSeconds: 0.4 });
+    expect(result.reason).toBe('budget');
+    expect(result.detail).toMatch(
+      /^The time budget of 0\.4 s is spent, counting \d+(\.\d+)? s kept to refit the best model on all rows\.$/,
+    );
+  });
+
   it('stops within the budget on an injected clock, and continues for more seconds', async () => {
     const now = fakeClock(20);
     const search = await AutoMLSearch.create(features, quick({ target: 'label', now }));
