@@ -72,16 +72,15 @@ const featureCount = (layout: Layout) =>
 
 /** The most lags the search gives a model (a cycle of up to 48 steps). */
 const MAX_DEFAULT_LAGS = 48;
-/** Features of the widest default layout besides known-in-advance ones: lags, 2 means, 2 harmonics. */
-const MAX_DEFAULT_FEATURES = MAX_DEFAULT_LAGS - 1 + 2 + 2 * 2;
 
 /**
  * Whether ridge regression on the lags of a series this long (with this many known-in-advance
- * features) may train on tfjs: only when its design is too big for the exact solve, which runs
- * without it. The gradient-boosted trees and forests on lags never need tfjs.
+ * features) may train on tfjs: only when the widest default layout is too big for the exact
+ * solve, which runs without it. The gradient-boosted trees and forests on lags never need tfjs.
  */
 export function lagRidgeNeedsTfjs(length: number, regressors = 0): boolean {
-  return !directSolveApplies(length, MAX_DEFAULT_FEATURES + regressors);
+  const widest = layoutFor(MAX_DEFAULT_LAGS, MAX_DEFAULT_LAGS, regressors);
+  return !directSolveApplies(length, featureCount(widest));
 }
 
 /**
