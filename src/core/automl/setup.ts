@@ -67,9 +67,14 @@ function withoutSingletonClasses(table: Table, targetName: string, target: Targe
   );
   const remaining = target.classes.length - dropped.length;
   if (remaining < 2) {
+    const have = remaining === 0 ? 'no class' : 'only one class';
+    const distinct =
+      remaining === 0
+        ? ` Its ${target.classes.length.toLocaleString('en-US')} values are all different: to predict a number, the column must hold numbers.`
+        : '';
     throw new TrainingError(
       'single-class',
-      `The target “${targetName}” has only ${remaining} class with more than one row; a classifier needs at least two.`,
+      `The target “${targetName}” has ${have} with more than one row; a classifier needs at least two.${distinct}`,
       targetName,
     );
   }

@@ -1,6 +1,7 @@
 import type { Column, StringColumn, StringType } from '../table';
 import { ColumnBuilder, DATETIME, EMPTY, NUMBER, type CellSample } from './column-builder';
 import { parseDictionaryDates } from './datetime-text';
+import { parseFormattedNumbers } from './formatted-number';
 import { parseNumberText } from './number-text';
 import type { DateOrder, ImportError, ImportWarning } from './types';
 
@@ -10,6 +11,8 @@ export interface FinishContext {
   /** A path for a data row in structured input, e.g. `[12]`. */
   readonly fieldOf?: (row: number, column: string) => string;
   readonly dateOrder?: DateOrder;
+  /** The file's decimal mark, tried first when reading formatted numbers (`1.234,5`). */
+  readonly decimal?: '.' | ',';
 }
 
 export type FinishedColumn =
@@ -295,6 +298,23 @@ function finishStrings(
         message: `Column “${name}” looks like dates, but ${quote(dates.example)} could be day/month or month/day; it was kept as text. Choose the date order to read it as dates.`,
         column: name,
       });
+    }
+    const formatted = parseFormattedNumbers(dictionary, context.decimal);
+    if (formatted) {
+      warnings.push({
+        code: 'formatted-numbers',
+        message: `Column “${name}” holds formatted numbers such as ${quote(formatted.example)}; they were read as numbers (${formatted.removed}). Choose “categorical” for this column to keep the text.`,
+        column: name,
+      });
+      return {
+        ok: true,
+        column: {
+          name,
+          type: formatted.integers ? 'integer' : 'numeric',
+          values: lookUp(codes, formatted.values),
+        },
+        warnings,
+      };
     }
     const mixed = mixedTypesWarning(name, builder, codes, counts, context);
     if (mixed) warnings.push(mixed);

@@ -35,6 +35,7 @@ export type ImportWarningCode =
   | 'renamed-headers'
   | 'ragged-rows'
   | 'mixed-types'
+  | 'formatted-numbers'
   | 'all-missing'
   | 'leading-zeros'
   | 'precision-loss'

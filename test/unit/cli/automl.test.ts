@@ -39,6 +39,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'test.csv'), csv(80, 2));
   await writeFile(join(dir, 'empty.csv'), '');
   await writeFile(join(dir, 'one-class.csv'), 'a,label\n1,up\n2,up\n3,up\n4,up\n');
+  await writeFile(join(dir, 'all-distinct.csv'), 'a,label\n1,k1\n2,k2\n3,k3\n4,k4\n');
 });
 
 describe('bunsen automl', () => {
@@ -172,6 +173,11 @@ describe('bunsen automl', () => {
       [['automl', train, '--target', 'label', '--metric', 'rmse'], 1, /rmse is for regression/],
       [['automl', join(dir, 'empty.csv'), '--target', 'label'], 2, /is empty/],
       [['automl', join(dir, 'one-class.csv'), '--target', 'label'], 1, /only one class/],
+      [
+        ['automl', join(dir, 'all-distinct.csv'), '--target', 'label'],
+        1,
+        /has no class with more than one row.* 4 values are all different/,
+      ],
       [['automl', train, '--target', 'label', '--budget', '0'], 2, /--budget must be .* above 0/],
       [['automl', train, '--target', 'label', '--budget=-5'], 2, /--budget must be/],
       [['automl', train, '--target', 'label', '--max-trials', '0'], 2, /--max-trials must be/],

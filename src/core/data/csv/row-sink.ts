@@ -634,6 +634,7 @@ export class RowSink {
     const context: FinishContext = {
       lineOf: (row) => this.lineMap.lineOf(row),
       ...(this.options.dateOrder ? { dateOrder: this.options.dateOrder } : {}),
+      decimal: this.options.decimalCode === 44 ? ',' : '.',
     };
     const columns: Column[] = [];
     for (let j = 0; j < names.length; j++) {

@@ -92,17 +92,24 @@ export function sampleRows(
 const COMMA_DECIMAL = /^\s*[-+]?\d+,\d+\s*$/;
 const POINT_DECIMAL = /^\s*[-+]?\d*\.\d+\s*$/;
 
+/** `1,000` or `-25,500`: a thousands separator as much as a decimal comma. */
+const THOUSANDS_OR_DECIMAL = /^\s*[-+]?[1-9]\d{0,2},\d{3}\s*$/;
+
 /**
  * A decimal comma (`3,14`) is only possible when the comma is not the delimiter, and is chosen
- * when sample cells look like comma decimals and none look like point decimals.
+ * when sample cells look like comma decimals and none look like point decimals. A cell such as
+ * `1,000` counts only in a file separated by semicolons (where decimal commas are the custom);
+ * elsewhere it is more likely a thousands separator.
  */
 export function detectDecimal(sample: SampleRows): '.' | ',' {
   if (sample.delimiter === ',') return '.';
+  // A single column has no delimiter to go by.
+  const semicolons = sample.delimiter === ';' && sample.rows.some((row) => row.length > 1);
   let comma = 0;
   for (const row of sample.rows.slice(1)) {
     for (const cell of row) {
       if (POINT_DECIMAL.test(cell)) return '.';
-      if (COMMA_DECIMAL.test(cell)) comma++;
+      if (COMMA_DECIMAL.test(cell) && (semicolons || !THOUSANDS_OR_DECIMAL.test(cell))) comma++;
     }
   }
   return comma > 0 ? ',' : '.';
