@@ -415,7 +415,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       if (firstRow[slot]! >= 0 && !bucketed) {
         throw new TrainingError(
           'invalid-input',
-          `Rows ${firstRow[slot]! + 1} and ${row + 1}${where(id)} both fall on ${String(axis.format(axis.timeAt(slotOf[i]!)))} in “${options.time}” (${axis.name}). Remove the duplicates, or aggregate them (sum or mean).`,
+          `Rows ${firstRow[slot]! + 1} and ${row + 1}${where(id)} both fall on ${String(axis.format(axis.timeAt(slotOf[i]!)))} in “${options.time}” (${axis.name}). Remove the duplicates, or aggregate them by sum or mean (--aggregate in the command line, “Several rows on one step” in the lab).`,
           `${row + 1}:${options.time}`,
         );
       }
