@@ -352,7 +352,13 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
           {
             save: request.save,
             table: imported.table,
-            transform: importTransform(request.fileName, format, request.options, imported.meta),
+            transform: importTransform(
+              request.fileName,
+              format,
+              request.options,
+              imported.meta,
+              imported.warnings,
+            ),
             profile,
           },
           { signal, progress },

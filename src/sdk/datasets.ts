@@ -365,7 +365,13 @@ export class Datasets {
       (await createDataset(this.store, workspaceId, {
         name,
         table,
-        transform: importTransform(input.fileName, outcome.format, options, outcome.meta),
+        transform: importTransform(
+          input.fileName,
+          outcome.format,
+          options,
+          outcome.meta,
+          outcome.warnings,
+        ),
         profile: outcome.profile,
       }));
     return { ok: true, dataset, version, table, warnings: outcome.warnings };

@@ -29,6 +29,8 @@ export interface ImportTransform {
   /** `folder`: a folder of images or text files, one row per file (src/core/data/folder.ts). */
   format: ImportFormat | 'folder';
   options: { [key: string]: Json };
+  /** What the importer noticed while reading the file (formatted numbers, ragged rows…). */
+  warnings?: { code: string; message: string; column?: string; line?: number }[];
 }
 
 /** A version made from another by a preparation step (lineage: its parent and the step). */

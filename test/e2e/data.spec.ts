@@ -260,3 +260,30 @@ test('a shipped sample and pasted text import; an unreachable address says why',
   await expect(page.getByTestId('import-error')).toContainText('CORS');
   await expect(page.getByTestId('dataset-row')).toHaveCount(2);
 });
+
+test('what the importer noticed is shown with the dataset and kept across reloads', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const csv = ['item,price,code', 'a,"$1,046.92",3', 'b,$99.50,4', 'c,$12.00,07', 'd,"$2,000",5'];
+  await choose(page, 'prices.csv', csv.join('\n'));
+  await expect(page.getByTestId('notice')).toContainText(
+    'Imported prices.csv: 4 rows, 3 columns. 2 notes on how it was read are shown with the dataset.',
+  );
+  const view = page.getByTestId('dataset-view');
+  const notes = view.getByTestId('import-warnings');
+  await expect(notes).toContainText('How prices.csv was read: 2 notes');
+  await expect(notes).toContainText('Column “price” holds formatted numbers such as “$1,046.92”');
+  await expect(notes).toContainText('“07” (line 4) has leading zeros');
+  const price = view.locator('[data-testid="profile-row"][data-column="price"]');
+  await expect(price.getByTestId('profile-mean')).toHaveText('789.605');
+
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await expect(page.getByTestId('dataset-view').getByTestId('import-warnings')).toContainText(
+    'formatted numbers',
+  );
+  expect(pageErrors).toEqual([]);
+});
