@@ -182,3 +182,42 @@ export function scoringTypes(
 /** Each column's type, to read another file of the same table with. */
 export const typesOf = (table: Table): ReadonlyMap<string, LogicalType> =>
   new Map(table.columns.map((column) => [column.name, column.type]));
+
+const columnList = (names: readonly string[]) =>
+  `column${names.length > 1 ? 's' : ''} ${names.map((name) => `“${name}”`).join(', ')}`;
+
+/**
+ * A test file is scored against its target, so it must have that column; a training column it
+ * lacks is named now (it fails only if the model turns out to read it: see `requireFeatures`).
+ */
+export function checkTestColumns(
+  path: string,
+  test: Table,
+  train: Table,
+  target: string,
+  warn: (text: string) => void,
+  ignore: readonly string[] = [],
+): void {
+  if (!test.has(target)) {
+    throw new CliError(
+      `${path} has no column “${target}”, the target, so the model cannot be scored on it.`,
+      1,
+    );
+  }
+  const lacking = train.names.filter(
+    (name) => name !== target && !ignore.includes(name) && !test.has(name),
+  );
+  if (lacking.length) {
+    warn(
+      `Note: ${path} lacks the ${columnList(lacking)}; scoring it fails if the model reads ${lacking.length > 1 ? 'them' : 'it'}.\n`,
+    );
+  }
+}
+
+/** Stops with the columns a model reads that a file to score lacks. */
+export function requireFeatures(path: string, table: Table, features: readonly string[]): void {
+  const missing = features.filter((name) => !table.has(name));
+  if (missing.length) {
+    throw new CliError(`${path} lacks the ${columnList(missing)} the model needs.`, 1);
+  }
+}

@@ -18,7 +18,15 @@ import { LEARNER_NAMES } from '../../core/learners/registry';
 import type { LearnerName, Task } from '../../core/learners/types';
 import { evaluate, headline, type EvaluationReport } from '../../core/model';
 import { CliError } from '../errors';
-import { parseSeed, readScoringTable, readTable, typesOf, type Output } from '../io';
+import {
+  parseSeed,
+  readScoringTable,
+  checkTestColumns,
+  requireFeatures,
+  readTable,
+  typesOf,
+  type Output,
+} from '../io';
 import { trialConcurrency, trialThreads, type TrialThreads } from '../trial-threads';
 
 export const AUTOML_USAGE =
@@ -343,6 +351,9 @@ async function search(
   const testTable = values.test
     ? await readScoringTable(values.test, typesOf(table), (text) => io.err(text))
     : undefined;
+  if (testTable && values.test) {
+    checkTestColumns(values.test, testTable, table, targetName, (text) => io.err(text), exclude);
+  }
   if (threads.concurrency > 1) {
     io.err(`Trials run ${threads.concurrency} at a time (one neural or linear at most).\n`);
   }
@@ -364,6 +375,7 @@ async function search(
     onEvent: progressPrinter(io),
     trials: threads.trials,
   });
+  if (testTable && values.test) requireFeatures(values.test, testTable, predictor.features);
   const test = testTable ? evaluate(predictor, testTable) : undefined;
   const elapsed = (now() - started) / 1000;
   if (values.out) {

@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import { loadPredictor, type Predictor } from '../../core/model';
 import { valueAt } from '../../core/table';
 import { CliError } from '../errors';
-import { readScoringTable, type Output } from '../io';
+import { readScoringTable, requireFeatures, type Output } from '../io';
 
 export const PREDICT_USAGE = 'bunsen predict MODEL_DIR --data FILE.csv [--out PRED.csv]';
 
@@ -36,13 +36,7 @@ export async function predict(argv: string[], io: Output): Promise<number> {
   if (!dir || extra.length || !values.data) throw new CliError(`Usage: ${PREDICT_USAGE}`);
   const model = await loadModel(dir);
   const table = await readScoringTable(values.data, model.inputTypes, (text) => io.err(text));
-  const missing = model.features.filter((name) => !table.has(name));
-  if (missing.length) {
-    throw new CliError(
-      `${values.data} lacks the column${missing.length > 1 ? 's' : ''} the model needs: ${missing.join(', ')}.`,
-      1,
-    );
-  }
+  requireFeatures(values.data, table, model.features);
   const predictions = model.predict(table);
   const fields = ['prediction'];
   const rows: (string | number | null)[][] = Array.from({ length: table.rowCount }, (_, row) => [

@@ -11,6 +11,8 @@ import {
   parseJsonOption,
   parseSeed,
   readScoringTable,
+  checkTestColumns,
+  requireFeatures,
   readTable,
   typesOf,
   type Output,
@@ -63,6 +65,9 @@ export async function train(argv: string[], io: Output, now: () => number): Prom
   const testTable = values.test
     ? await readScoringTable(values.test, typesOf(table), (text) => io.err(text))
     : undefined;
+  if (testTable && values.test) {
+    checkTestColumns(values.test, testTable, table, values.target, (text) => io.err(text));
+  }
   if (TF_LEARNERS.has(learner)) {
     const setup = await initTfjs();
     if (setup.ok) io.err(`Training on the tfjs ${setup.backend} backend.\n`);
@@ -96,6 +101,7 @@ export async function train(argv: string[], io: Output, now: () => number): Prom
   const fitSeconds = (now() - started) / 1000;
   io.err(`Fitted in ${fitSeconds.toFixed(2)} s.\n`);
 
+  if (testTable && values.test) requireFeatures(values.test, testTable, model.features);
   const report = testTable ? evaluate(model, testTable) : undefined;
   if (values.out) {
     await mkdir(values.out, { recursive: true });

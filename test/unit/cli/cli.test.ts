@@ -39,6 +39,19 @@ beforeAll(async () => {
   await writeFile(join(dir, 'train.csv'), csv(300, 1));
   await writeFile(join(dir, 'test.csv'), csv(100, 2));
   await writeFile(join(dir, 'empty.csv'), '');
+  const test = csv(20, 3).split('\n');
+  // The test rows without the column “b”, and without the target.
+  const without = (drop: number) =>
+    test
+      .map((line) =>
+        line
+          .split(',')
+          .filter((_, i) => i !== drop)
+          .join(','),
+      )
+      .join('\n');
+  await writeFile(join(dir, 'test-without-b.csv'), without(1));
+  await writeFile(join(dir, 'test-without-label.csv'), without(3));
   await writeFile(join(dir, 'one-class.csv'), 'a,label\n1,up\n2,up\n3,up\n');
 });
 
@@ -177,6 +190,34 @@ describe('bunsen train / predict', () => {
         /only one class/,
       ],
       [['predict', dir, '--data', train], 1, /holds no model\.json/],
+      [
+        [
+          'train',
+          train,
+          '--target',
+          'label',
+          '--learner',
+          'nb',
+          '--test',
+          join(dir, 'test-without-b.csv'),
+        ],
+        1,
+        /lacks the column “b”; scoring it fails if the model reads it\.[^]*test-without-b\.csv lacks the column “b” the model needs\./,
+      ],
+      [
+        [
+          'train',
+          train,
+          '--target',
+          'label',
+          '--learner',
+          'nb',
+          '--test',
+          join(dir, 'test-without-label.csv'),
+        ],
+        1,
+        /has no column “label”, the target, so the model cannot be scored on it/,
+      ],
       [['frobnicate'], 2, /Unknown command/],
     ];
     for (const [argv, code, message] of cases) {
