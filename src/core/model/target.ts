@@ -5,13 +5,11 @@ import type { Target, Task } from '../learners/types';
 const MAX_CLASSES_FROM_NUMBERS = 10;
 
 /**
- * Classification for text, categorical and boolean targets, and for numbers that are whole and
- * take at most ten distinct values (ratings, codes, 0/1); regression for other numbers.
- */
-/**
  * Classification for text, booleans and whole numbers with at most 10 distinct values (class
- * codes); regression otherwise. Whole numbers that look like counts rather than codes (values
- * with gaps between them, one of them seen only once: 0 to 9 cases and one 17) are regression.
+ * codes); regression otherwise. Whole numbers that look like counts or amounts rather than codes
+ * are regression: values with gaps between them where one is seen only once (0 to 9 cases and
+ * one 17), or so spread out that most whole numbers between them never occur (0, 1, 2, 3, 7, 12
+ * affairs a year).
  */
 export function detectTask(column: Column): Task {
   if (!isNumberColumn(column)) return 'classification';
@@ -25,9 +23,11 @@ export function detectTask(column: Column): Task {
   }
   if (counts.size < 2) return 'regression';
   const values = [...counts.keys()];
-  const consecutive = Math.max(...values) - Math.min(...values) + 1 === values.length;
+  const span = Math.max(...values) - Math.min(...values) + 1;
+  const consecutive = span === values.length;
   const single = [...counts.values()].some((count) => count === 1);
-  return counts.size > 2 && !consecutive && single ? 'regression' : 'classification';
+  const sparse = span > 2 * values.length;
+  return counts.size > 2 && !consecutive && (single || sparse) ? 'regression' : 'classification';
 }
 
 const labelOf = (column: Column, row: number): string | null => {

@@ -122,6 +122,10 @@ describe('fit → Model', () => {
     expect(detectTask(numberColumn('y', [0, 1, 0, 1, 1]))).toBe('classification');
     // Counts: gaps between the values, and one of them seen once.
     expect(detectTask(numberColumn('y', [0, 0, 1, 1, 2, 3, 3, 9, 17, 2]))).toBe('regression');
+    // Amounts: most whole numbers between the smallest and the largest never occur.
+    const affairs = [0, 0, 0, 1, 1, 2, 2, 3, 3, 7, 7, 12, 12];
+    expect(detectTask(numberColumn('y', affairs))).toBe('regression');
+    expect(detectTask(numberColumn('y', [1, 1, 2, 2, 3, 3, 5, 5, 9, 9]))).toBe('classification');
     expect(
       detectTask(
         numberColumn(
