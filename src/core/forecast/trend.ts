@@ -50,14 +50,17 @@ class TrendForecast implements FittedForecaster {
     const df = this.n - p;
     const mean = new Float64Array(h);
     const se = new Float64Array(h);
-    const x = new Float64Array(p);
+    const at = new Int32Array(3);
+    const x = new Float64Array(3);
     for (let i = 0; i < h; i++) {
-      designRow(this.n + i, this.period, x);
+      const k = designTerms(this.n + i, this.period, at, x);
       let value = 0;
       let quadratic = 0;
-      for (let a = 0; a < p; a++) {
-        value += x[a]! * this.coefficients[a]!;
-        for (let b = 0; b < p; b++) quadratic += x[a]! * this.unscaled[a * p + b]! * x[b]!;
+      for (let a = 0; a < k; a++) {
+        value += x[a]! * this.coefficients[at[a]!]!;
+        for (let b = 0; b < k; b++) {
+          quadratic += x[a]! * this.unscaled[at[a]! * p + at[b]!]! * x[b]!;
+        }
       }
       mean[i] = value;
       se[i] = Math.sqrt(this.sigma2 * (1 + quadratic));
@@ -103,13 +106,24 @@ class TrendForecast implements FittedForecaster {
   }
 }
 
-/** The regressors of step t (0-based): 1, t + 1, then one dummy per season after the first. */
-function designRow(t: number, period: number, out: Float64Array): void {
-  out.fill(0);
-  out[0] = 1;
-  out[1] = t + 1;
+/**
+ * The regressors of step t (0-based) that are not zero: 1, t + 1 and, past the cycle's first
+ * position, that position's dummy. Their columns go to `at` and their values to `value`; returns
+ * how many there are. A row has at most three, so sums over rows cost no more with a long cycle
+ * (365 days) than with a short one.
+ */
+function designTerms(t: number, period: number, at: Int32Array, value: Float64Array): number {
+  at[0] = 0;
+  value[0] = 1;
+  at[1] = 1;
+  value[1] = t + 1;
   const season = t % period;
-  if (period > 1 && season > 0) out[1 + season] = 1;
+  if (period > 1 && season > 0) {
+    at[2] = 1 + season;
+    value[2] = 1;
+    return 3;
+  }
+  return 2;
 }
 
 export function fitTrend(y: Float64Array, period: number, season?: boolean): TrendForecast {
@@ -127,12 +141,17 @@ export function fitTrend(y: Float64Array, period: number, season?: boolean): Tre
   }
   const xtx = new Float64Array(p * p);
   const xty = new Float64Array(p);
-  const x = new Float64Array(p);
+  const at = new Int32Array(3);
+  const x = new Float64Array(3);
   for (let t = 0; t < n; t++) {
-    designRow(t, cycle, x);
-    for (let a = 0; a < p; a++) {
-      xty[a] = xty[a]! + x[a]! * y[t]!;
-      for (let b = 0; b < p; b++) xtx[a * p + b] = xtx[a * p + b]! + x[a]! * x[b]!;
+    const k = designTerms(t, cycle, at, x);
+    for (let a = 0; a < k; a++) {
+      const row = at[a]!;
+      xty[row] = xty[row]! + x[a]! * y[t]!;
+      for (let b = 0; b < k; b++) {
+        const cell = row * p + at[b]!;
+        xtx[cell] = xtx[cell]! + x[a]! * x[b]!;
+      }
     }
   }
   const unscaled = invert(xtx, p);
@@ -146,9 +165,9 @@ export function fitTrend(y: Float64Array, period: number, season?: boolean): Tre
   const fitted = new Float64Array(n);
   let sse = 0;
   for (let t = 0; t < n; t++) {
-    designRow(t, cycle, x);
+    const k = designTerms(t, cycle, at, x);
     let value = 0;
-    for (let a = 0; a < p; a++) value += x[a]! * coefficients[a]!;
+    for (let a = 0; a < k; a++) value += x[a]! * coefficients[at[a]!]!;
     fitted[t] = value;
     sse += (y[t]! - value) ** 2;
   }
