@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { detectFormat, parseCsv, parseJson, parseJsonLines, parseParquet } from '../core/data';
 import { parseNumberText } from '../core/data/number-text';
-import type { ImportResult } from '../core/data';
+import type { DateOrder, ImportResult } from '../core/data';
 import { isNumberColumn, numberColumn, Table, type LogicalType } from '../core/table';
 import { CliError } from './errors';
 
@@ -15,6 +15,8 @@ export interface ReadOptions {
    * still read as the categories it was trained on. Names the file lacks are ignored.
    */
   types?: ReadonlyMap<string, LogicalType>;
+  /** How numeric dates that could be either (`1/2/2015`) are read. */
+  dateOrder?: DateOrder;
 }
 
 export interface Output {
@@ -54,7 +56,10 @@ async function parseFile(
   const fileName = basename(path);
   const format = detectFormat(bytes, fileName);
   const encoding = options.encoding ?? 'auto';
-  const types = options.types ? { types: new Map(options.types) } : {};
+  const types = {
+    ...(options.types ? { types: new Map(options.types) } : {}),
+    ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+  };
   if (format === 'parquet') return parseParquet(bytes, types);
   if (format === 'json') return parseJson(bytes, { encoding, ...types });
   if (format === 'jsonl') return parseJsonLines(bytes, { encoding, ...types });

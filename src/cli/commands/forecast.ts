@@ -26,13 +26,17 @@ import {
 import { TrainingError } from '../../core/errors/training-error';
 import { CliError } from '../errors';
 import { parseSeed, readScoringTable, readTable, typesOf, type Output } from '../io';
+import { parseDictionaryDates } from '../../core/data/datetime-text';
+import type { DateOrder } from '../../core/data';
+import { regularDateOrder } from '../../core/forecast/series';
+import { isNumberColumn, type Table } from '../../core/table';
 
 export const FORECAST_USAGE =
   'bunsen forecast TRAIN.csv --time COL --target COL --horizon H [--series COL] [--budget SECONDS] ' +
   '[--seed N] [--test TEST.csv] [--out DIR] [--json] [--frequency F] [--period P] ' +
   '[--fill interpolate|ffill|zero] [--aggregate sum|mean] [--level PCT] [--trials N] ' +
   '[--metric mase|smape|rmse|mae] [--models LIST] [--folds N] [--step N] ' +
-  '[--features COLS --future FUTURE.csv]';
+  '[--features COLS --future FUTURE.csv] [--date-order dmy|mdy]';
 
 export const FORECAST_HELP = `${FORECAST_USAGE}
 
@@ -54,6 +58,8 @@ default), and averaging the best few when that backtests better.
   --features    comma-separated numeric columns known in advance (price, promotion, holiday);
                 regression with ARIMA errors and lag regression use them
   --future      rows for the forecast steps with those columns (default: the --test file)
+  --date-order  how dates such as 1/2/2015 read (dmy or mdy); by default the order that makes
+                the times regular, when only one does
 
 With --json the last line of stdout is one JSON object:
   {"horizon", "frequency", "period", "best": {"model", "label", "params", "backtest": {"mase",
@@ -67,6 +73,38 @@ With --features, forecast.json names them, and a model that reads them forecasts
 a table of their values at the new forecast steps.`;
 
 const DEFAULT_BUDGET = 30;
+const DATE_ORDERS: readonly DateOrder[] = ['dmy', 'mdy'];
+const ORDER_NAMES: Record<DateOrder, string> = { dmy: 'day/month/year', mdy: 'month/day/year' };
+
+/**
+ * The date order for a time column whose numeric dates could be read either way (`1/2/2015`):
+ * the one that makes the times regular, said on stderr; an error when both orders do. Undefined
+ * when the column is not such dates.
+ */
+function ambiguousDateOrder(
+  file: string,
+  table: Table,
+  time: string,
+  io: Output,
+): DateOrder | undefined {
+  if (!table.has(time)) return undefined;
+  const column = table.column(time);
+  if (isNumberColumn(column)) return undefined;
+  const parsed = parseDictionaryDates(column.dictionary);
+  if (parsed.kind !== 'ambiguous') return undefined;
+  const order = regularDateOrder(column.dictionary);
+  if (!order) {
+    throw new CliError(
+      `${file}: the dates in “${time}” (e.g. “${parsed.example}”) could be day/month or month/day, and both make a regular series; choose one with --date-order dmy or --date-order mdy.`,
+      1,
+    );
+  }
+  const other = order === 'dmy' ? 'mdy' : 'dmy';
+  io.err(
+    `Dates in “${time}” such as “${parsed.example}” read as ${ORDER_NAMES[order]}: that order makes the times regular, ${ORDER_NAMES[other]} would not (--date-order ${other} reads them that way).\n`,
+  );
+  return order;
+}
 
 function positiveInteger(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
@@ -213,6 +251,7 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
       step: { type: 'string' },
       features: { type: 'string' },
       future: { type: 'string' },
+      'date-order': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -272,7 +311,11 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
     );
   }
 
-  const table = await readTable(file);
+  const chosenOrder = choice<DateOrder>(values['date-order'], '--date-order', DATE_ORDERS);
+  let table = await readTable(file, chosenOrder ? { dateOrder: chosenOrder } : {});
+  const dateOrder = chosenOrder ?? ambiguousDateOrder(file, table, values.time, io);
+  if (dateOrder && !chosenOrder) table = await readTable(file, { dateOrder });
+  const read = dateOrder ? { dateOrder } : {};
   for (const name of [values.time, values.target, ...(seriesColumns ?? []), ...(features ?? [])]) {
     if (!table.has(name)) {
       throw new CliError(`${file} has no column “${name}”. Columns: ${table.names.join(', ')}.`, 1);
@@ -280,13 +323,15 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
   }
   const types = typesOf(table);
   const warn = (text: string) => io.err(text);
-  const testTable = values.test ? await readScoringTable(values.test, types, warn) : undefined;
+  const testTable = values.test
+    ? await readScoringTable(values.test, types, warn, read)
+    : undefined;
   const futureTable =
     futureFile === undefined
       ? undefined
       : futureFile === values.test
         ? testTable
-        : await readScoringTable(futureFile, types, warn);
+        : await readScoringTable(futureFile, types, warn, read);
   if (
     (!families || families.includes('lagreg')) &&
     lagRidgeNeedsTfjs(table.rowCount, features?.length)

@@ -1,4 +1,5 @@
 import { parseDictionaryDates } from '../data/datetime-text';
+import type { DateOrder } from '../data/types';
 import { TrainingError } from '../errors/training-error';
 import { isNumberColumn, valueAt, type Column, type Table } from '../table';
 import {
@@ -157,7 +158,7 @@ export function readTimes(column: Column): { kind: TimeKind; values: Float64Arra
     if (parsed.kind === 'ambiguous') {
       throw new TrainingError(
         'invalid-input',
-        `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; write them as YYYY-MM-DD.`,
+        `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; choose the date order (--date-order dmy or mdy in the command line), or write them as YYYY-MM-DD.`,
         column.name,
       );
     }
@@ -231,6 +232,41 @@ export function detectFrequency(kind: TimeKind, groups: readonly Float64Array[])
     if (gap >= size && gap % size === 0) return { unit, every: gap / size };
   }
   return { unit: 'second', every: gap / 1000 };
+}
+
+/**
+ * How evenly `times` fill the grid of their detected frequency: distinct times over the steps
+ * from the first to the last (1 for a regular series, near 0 for a few scattered times).
+ */
+export function gridFill(times: Float64Array): number {
+  const distinct = [...new Set(times)].sort((a, b) => a - b);
+  if (distinct.length < 2) return 1;
+  const frequency = detectFrequency('datetime', [Float64Array.from(distinct)]);
+  const first = distinct[0]!;
+  const last = distinct[distinct.length - 1]!;
+  const months = MONTHS_PER_UNIT[frequency.unit];
+  const span = months
+    ? (monthParts(last).month - monthParts(first).month) / (months * frequency.every)
+    : (last - first) /
+      ((frequency.unit === 'week' ? 7 * 86_400_000 : (FIXED_UNIT_MS[frequency.unit] ?? 1000)) *
+        frequency.every);
+  return Math.min(1, distinct.length / (Math.floor(span) + 1));
+}
+
+/**
+ * The order of day and month in numeric dates that could be either (`1/2/2015`): the one whose
+ * times fall on a regular calendar grid (monthly dates read the other way scatter over days),
+ * or null when both orders fill their grids alike.
+ */
+export function regularDateOrder(dictionary: readonly string[]): DateOrder | null {
+  const fill = (order: DateOrder) => {
+    const parsed = parseDictionaryDates(dictionary, order);
+    return parsed.kind === 'dates' ? gridFill(parsed.epochs) : 0;
+  };
+  const dmy = fill('dmy');
+  const mdy = fill('mdy');
+  if (Math.abs(dmy - mdy) < 0.05) return null;
+  return dmy > mdy ? 'dmy' : 'mdy';
 }
 
 /** The start of the calendar unit a time falls in: midnight, the hour, the month's first day… */

@@ -50,6 +50,18 @@ beforeAll(async () => {
     'date,sales\n2024-01-01,1\n2024-01-02,2\nnext week,3\n',
   );
   await writeFile(join(dir, 'short.csv'), 'date,sales\n2024-01-01,1\n2024-01-02,2\n');
+  // Monthly dates written month/day/year on the first of the month: read day first, they would
+  // be the first twelve days of January.
+  const us = (from: number, to: number) => {
+    const values = rSeries('AirPassengers').x;
+    const lines = ['date,passengers'];
+    for (let i = from; i < to; i++)
+      lines.push(`${(i % 12) + 1}/1/${1949 + Math.floor(i / 12)},${values[i]}`);
+    return `${lines.join('\n')}\n`;
+  };
+  await writeFile(join(dir, 'us-train.csv'), us(0, 132));
+  await writeFile(join(dir, 'us-test.csv'), us(132, 144));
+  await writeFile(join(dir, 'either.csv'), 'date,sales\n1/2/2020,1\n2/2/2020,2\n3/2/2020,3\n');
 });
 
 const quick = ['--models', 'snaive,naive,drift,theta,stl'];
@@ -162,6 +174,34 @@ describe('bunsen forecast', () => {
     );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.last).forecast[0]).toMatchObject({ time: '2024-01-04', value: 4 });
+  });
+
+  it('reads numeric dates in the order that makes the series regular, or as told', async () => {
+    const args = ['--time', 'date', '--target', 'passengers', '--horizon', '12', '--json'];
+    const result = await run(
+      'forecast',
+      join(dir, 'us-train.csv'),
+      ...args,
+      '--test',
+      join(dir, 'us-test.csv'),
+      ...quick,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      'Dates in “date” such as “1/1/1949” read as month/day/year: that order makes the times regular',
+    );
+    const json = JSON.parse(result.last);
+    expect(json.frequency).toBe('monthly');
+    expect(json.forecast[0].time).toBe('1960-01-01');
+    expect(json.test.mase).toBeGreaterThan(0);
+
+    const either = ['--time', 'date', '--target', 'sales', '--horizon', '1', '--models', 'naive'];
+    const refused = await run('forecast', join(dir, 'either.csv'), ...either);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/both make a regular series; choose one with --date-order/);
+    const told = await run('forecast', join(dir, 'either.csv'), ...either, '--date-order', 'dmy');
+    expect(told.code, told.stderr).toBe(0);
+    expect(told.stdout).toContain('2020-02-04');
   });
 
   it.each([

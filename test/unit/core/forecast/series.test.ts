@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseFrequency, frequencyName } from '../../../../src/core/forecast/frequency';
-import { buildSeries, detectFrequency, readTimes } from '../../../../src/core/forecast/series';
+import {
+  buildSeries,
+  detectFrequency,
+  gridFill,
+  readTimes,
+  regularDateOrder,
+} from '../../../../src/core/forecast/series';
 import { TimeAxis } from '../../../../src/core/forecast/time-axis';
 import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
 
@@ -188,5 +194,29 @@ describe('time axis', () => {
     const copy = TimeAxis.fromJSON(JSON.parse(JSON.stringify(axis.toJSON())));
     expect(copy.timeAt(1)).toBe(iso('2023-04-30'));
     expect(() => TimeAxis.fromJSON({ kind: 'datetime' })).toThrow(/malformed/);
+  });
+});
+
+describe('regularDateOrder', () => {
+  const monthly = Array.from(
+    { length: 24 },
+    (_, i) => `${(i % 12) + 1}/1/${2020 + Math.floor(i / 12)}`,
+  );
+
+  it('reads dates the way that puts them on a regular calendar grid', () => {
+    expect(regularDateOrder(monthly)).toBe('mdy');
+    expect(regularDateOrder(monthly.map((text) => text.replace(/^(\d+)\/(\d+)/, '$2/$1')))).toBe(
+      'dmy',
+    );
+  });
+
+  it('gives no order when both are as regular', () => {
+    expect(regularDateOrder(['1/2/2020', '2/2/2020', '3/2/2020'])).toBeNull();
+  });
+
+  it('measures how much of the grid the times fill', () => {
+    const day = 86_400_000;
+    expect(gridFill(Float64Array.from([0, day, 2 * day, 3 * day]))).toBe(1);
+    expect(gridFill(Float64Array.from([0, day, 2 * day, 40 * day]))).toBeCloseTo(4 / 41);
   });
 });
