@@ -158,7 +158,7 @@ export function readTimes(column: Column): { kind: TimeKind; values: Float64Arra
     if (parsed.kind === 'ambiguous') {
       throw new TrainingError(
         'invalid-input',
-        `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; choose the date order (--date-order dmy or mdy in the command line), or write them as YYYY-MM-DD.`,
+        `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; choose the order (Prepare › Change type to datetime in the lab, --date-order in the command line), or write them as YYYY-MM-DD.`,
         column.name,
       );
     }
