@@ -9,8 +9,14 @@ const MIN_PATIENCE = 10;
 /** …and at least this many per learner searched, so that each gets its turns after the first. */
 const PATIENCE_PER_LEARNER = 2;
 
-export function patienceFor(learners: number): number {
-  return Math.max(MIN_PATIENCE, PATIENCE_PER_LEARNER * learners);
+/**
+ * Results in a row without a clear gain before a search has converged, for `learners` searched
+ * and `folds` validation folds. One holdout tells apart only large gains (its standard error is
+ * that of a few hundred rows), so real ones hide in its noise for longer: twice the patience.
+ */
+export function patienceFor(learners: number, folds = 2): number {
+  const patience = Math.max(MIN_PATIENCE, PATIENCE_PER_LEARNER * learners);
+  return folds === 1 ? 2 * patience : patience;
 }
 
 const standardDeviation = (values: ArrayLike<number>): number => {

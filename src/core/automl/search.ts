@@ -590,7 +590,7 @@ export class AutoMLSearch {
     const check = checkConvergence({
       records: this.records.filter((record) => record.id <= horizon),
       firstOfRun,
-      patience: patienceFor(active.length),
+      patience: patienceFor(active.length, this.prepared.plan.folds.length),
       lossOf: (record) => this.lossOf(record),
       noiseOf: (record) => this.noise.get(record.id) ?? 0,
     });

@@ -82,6 +82,8 @@ describe('convergence of a search', () => {
   it('grows its patience with the learners searched', () => {
     expect(patienceFor(1)).toBe(10);
     expect(patienceFor(7)).toBe(14);
+    expect(patienceFor(7, 5)).toBe(14);
+    expect(patienceFor(7, 1)).toBe(28);
   });
 });
 
