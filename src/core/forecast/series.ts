@@ -64,6 +64,27 @@ const QUARTER_FIRST = /^(\d{4})\s*[-/ ]?\s*Q([1-4])$/i;
 const QUARTER_LAST = /^Q([1-4])\s*[-/ ]?\s*(\d{4})$/i;
 const MONTH_YEAR = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/;
 const YEAR_MONTH = /^(\d{4})[ -]([A-Za-z]{3,9})$/;
+/** 2024/03, 2024.03 (2024-03 is ISO, read by the importer). */
+const YEAR_SLASH_MONTH = /^(\d{4})[/.](\d{1,2})$/;
+/** 03/2024, 3-2024, 03.2024. */
+const MONTH_SLASH_YEAR = /^(\d{1,2})[/.-](\d{4})$/;
+/** ISO 8601 weeks: 2024-W05, 2024W05, 2024-W05-1 (the week's Monday, or the day given). */
+const ISO_WEEK = /^(\d{4})-?W(\d{2})(?:-?([1-7]))?$/i;
+const DAY = 86_400_000;
+
+/** The Monday (or `weekday`, 1 = Monday) of ISO week `week` of `year`, in ms since 1970. */
+function isoWeekStart(year: number, week: number, weekday = 1): number {
+  const january4 = Date.UTC(year, 0, 4);
+  const mondayOfWeek1 = january4 - ((new Date(january4).getUTCDay() + 6) % 7) * DAY;
+  return mondayOfWeek1 + ((week - 1) * 7 + (weekday - 1)) * DAY;
+}
+
+/** Whether `year` has a week 53 (its 1 January or, in a leap year, 31 December is a Thursday). */
+function weeksIn(year: number): number {
+  const thursday = (y: number, m: number, d: number) =>
+    new Date(Date.UTC(y, m, d)).getUTCDay() === 4;
+  return thursday(year, 0, 1) || thursday(year, 11, 31) ? 53 : 52;
+}
 const MONTH_NAMES = [
   'jan',
   'feb',
@@ -84,7 +105,10 @@ function monthNumber(name: string): number {
   return index < 0 ? -1 : index;
 }
 
-/** Quarters ("1990 Q1", "Q1-1990") and months by name ("Jan 1990", "1990 January"). */
+/**
+ * Quarters ("1990 Q1", "Q1-1990"), months by name ("Jan 1990", "1990 January") or number
+ * ("1990/01", "01/1990") and ISO weeks ("2024-W05", the week's Monday).
+ */
 function parsePeriodText(text: string): number {
   const trimmed = text.trim();
   let m = QUARTER_FIRST.exec(trimmed);
@@ -97,6 +121,20 @@ function parsePeriodText(text: string): number {
   m = YEAR_MONTH.exec(trimmed);
   if (m && monthNumber(m[2]!) >= 0)
     return monthIndexToMs(Number(m[1]) * 12 + monthNumber(m[2]!), 1);
+  m = YEAR_SLASH_MONTH.exec(trimmed);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
+    return monthIndexToMs(Number(m[1]) * 12 + Number(m[2]) - 1, 1);
+  }
+  m = MONTH_SLASH_YEAR.exec(trimmed);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) {
+    return monthIndexToMs(Number(m[2]) * 12 + Number(m[1]) - 1, 1);
+  }
+  m = ISO_WEEK.exec(trimmed);
+  if (m) {
+    const year = Number(m[1]);
+    const week = Number(m[2]);
+    if (week >= 1 && week <= weeksIn(year)) return isoWeekStart(year, week, Number(m[3] ?? 1));
+  }
   return NaN;
 }
 
@@ -114,8 +152,9 @@ function compactDate(value: number): number {
 
 /**
  * Reads a time column: dates and date-times (already typed by the importer, or text in ISO,
- * common date layouts, quarters "1990 Q1" and months "Jan 1990"), compact YYYYMMDD numbers, years
- * and plain step numbers. Fails naming the first row that cannot be read.
+ * common date layouts, quarters "1990 Q1", months "Jan 1990" or "1990/01", ISO weeks "2024-W05"),
+ * compact YYYYMMDD numbers, years and plain step numbers. Fails naming the first row that cannot
+ * be read.
  */
 export function readTimes(column: Column): { kind: TimeKind; values: Float64Array } {
   const n = isNumberColumn(column) ? column.values.length : column.codes.length;
@@ -172,7 +211,7 @@ export function readTimes(column: Column): { kind: TimeKind; values: Float64Arra
     const row = column.codes.indexOf(failed);
     throw new TrainingError(
       'invalid-input',
-      `Row ${row + 1} of “${column.name}” is “${dictionary[failed]}”, which is not a date, a date-time, a quarter or a number.`,
+      `Row ${row + 1} of “${column.name}” is “${dictionary[failed]}”, which is not a date, a date-time, a month, an ISO week, a quarter or a number.`,
       `${row + 1}:${column.name}`,
     );
   }

@@ -91,6 +91,21 @@ describe('reading times', () => {
     expect(readTimes(numberColumn('t', [1, 2, 3])).kind).toBe('number');
   });
 
+  it('reads numbered months and ISO weeks', () => {
+    expect(readTimes(stringColumn('t', ['1990/11', '1990/12', '1991.01'])).values).toEqual(
+      dates('1990-11-01', '1990-12-01', '1991-01-01'),
+    );
+    expect(readTimes(stringColumn('t', ['11/1990', '12-1990', '01.1991'])).values).toEqual(
+      dates('1990-11-01', '1990-12-01', '1991-01-01'),
+    );
+    // Week 1 holds the year's first Thursday; 2020 has a week 53, 2021 does not.
+    expect(
+      readTimes(stringColumn('t', ['2020-W01', '2020-W53', '2021W01', '2024-W05-3'])).values,
+    ).toEqual(dates('2019-12-30', '2020-12-28', '2021-01-04', '2024-01-31'));
+    expect(() => readTimes(stringColumn('t', ['2021-W53']))).toThrow(/is “2021-W53”/);
+    expect(() => readTimes(stringColumn('t', ['1990/13']))).toThrow(/is “1990\/13”/);
+  });
+
   it('names the row of an unreadable or missing time', () => {
     expect(() => readTimes(stringColumn('t', ['2024-01-01', 'soon', '2024-01-03']))).toThrow(
       /Row 2 of “t” is “soon”/,
