@@ -6,6 +6,7 @@ import {
   type StringColumn,
 } from '../../table';
 import { daysFromCivil, parseDictionaryDates } from '../datetime-text';
+import { parseFormattedNumbers } from '../formatted-number';
 import { parseNumberText } from '../number-text';
 import { numberText } from '../query';
 import type { DateOrder } from '../types';
@@ -118,10 +119,15 @@ function fromStrings(
       (text) => BOOLEAN_WORDS.get(text.trim().toLowerCase()) ?? NaN,
     );
   } else {
-    byCode = Float64Array.from(dictionary, (text) => {
-      const value = parseNumberText(text.trim());
-      return type === 'integer' && !Number.isSafeInteger(value) ? NaN : value;
-    });
+    const plain = Float64Array.from(dictionary, (text) => parseNumberText(text.trim()));
+    // Formatted amounts ($1,046.92, 1.234,50 €, 12.5%) convert when the whole column reads so.
+    const numbers = plain.some(Number.isNaN)
+      ? (parseFormattedNumbers(dictionary)?.values ?? plain)
+      : plain;
+    byCode =
+      type === 'integer'
+        ? numbers.map((value) => (Number.isSafeInteger(value) ? value : NaN))
+        : numbers;
   }
   const row = firstBadRow(codes, (code) => Number.isNaN(byCode[code]));
   if (row >= 0) {

@@ -91,6 +91,25 @@ describe('change type', () => {
     expect(cells(out, 'raw')).toEqual([12, null, 7.5, 12, null, 12]);
   });
 
+  it('reads formatted amounts as numbers when the whole column is written so', () => {
+    const prices = new Table([stringColumn('price', ['$1,046.92', '$99.50', null, '($5.00)'])]);
+    const out = run(
+      { kind: 'change-type', changes: [{ column: 'price', type: 'numeric' }] },
+      prices,
+    );
+    expect(cells(out, 'price')).toEqual([1046.92, 99.5, null, -5]);
+    const whole = new Table([stringColumn('n', ['1,000', '25,000'])]);
+    expect(
+      cells(run({ kind: 'change-type', changes: [{ column: 'n', type: 'integer' }] }, whole), 'n'),
+    ).toEqual([1000, 25000]);
+    const mixed = new Table([stringColumn('m', ['$5', '€6'])]);
+    expect(
+      failure(() =>
+        run({ kind: 'change-type', changes: [{ column: 'm', type: 'numeric' }] }, mixed),
+      ).message,
+    ).toBe('Column “m”: “$5” (row 1) is not a number.');
+  });
+
   it('names the column, row and value that do not convert', () => {
     const error = failure(() =>
       run({ kind: 'change-type', changes: [{ column: 'raw', type: 'numeric' }], missing: ['NA'] }),
