@@ -1,5 +1,6 @@
 import type {
   DatasetProfile,
+  DateOrder,
   EncodingOption,
   ImportError,
   ImportFormat,
@@ -25,6 +26,8 @@ export interface DataImportOptions {
   header?: boolean;
   /** Cells equal to one of these are missing. */
   missing?: string[];
+  /** How numeric dates that could be either (`01/02/2024`) are read; detected when left out. */
+  dateOrder?: DateOrder;
 }
 
 export interface DataImportRequest {

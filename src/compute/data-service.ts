@@ -161,6 +161,7 @@ function typeOptions(options: DataImportOptions) {
   return {
     encoding: options.encoding ?? 'auto',
     ...(options.missing ? { missing: options.missing } : {}),
+    ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
   };
 }
 

@@ -287,3 +287,28 @@ test('what the importer noticed is shown with the dataset and kept across reload
   );
   expect(pageErrors).toEqual([]);
 });
+
+test('dates that could be day or month first are read as the user chooses at import', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const csv = ['when,amount', '01/02/2024,1', '03/04/2024,2', '05/06/2024,3'].join('\n');
+  await choose(page, 'either.csv', csv);
+  const view = page.getByTestId('dataset-view');
+  const when = () => view.locator('[data-testid="profile-row"][data-column="when"]');
+  await expect(when().locator('td').first()).toHaveText('categorical');
+  await expect(view.getByTestId('import-warnings')).toContainText(
+    'import it again choosing the order under Dates',
+  );
+
+  await page.getByTestId('import-date-order').selectOption('mdy');
+  await choose(page, 'either.csv', csv);
+  await expect(page.getByTestId('notice')).toContainText('Imported either.csv: 3 rows, 2 columns.');
+  await expect(page.getByTestId('shown-version')).toContainText('version 1');
+  await expect(when().locator('td').first()).toHaveText('datetime');
+  await expect(when().locator('td').nth(5)).toHaveText('2024-01-02');
+  await expect(view.getByTestId('import-warnings')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

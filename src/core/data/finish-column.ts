@@ -295,7 +295,7 @@ function finishStrings(
     if (dates.kind === 'ambiguous') {
       warnings.push({
         code: 'ambiguous-dates',
-        message: `Column “${name}” looks like dates, but ${quote(dates.example)} could be day/month or month/day; it was kept as text. To read it as dates, change its type to datetime and choose the order of day and month (Prepare › Change type).`,
+        message: `Column “${name}” looks like dates, but ${quote(dates.example)} could be day/month or month/day; it was kept as text. To read it as dates, import it again choosing the order under Dates, or change its type to datetime and choose the order (Prepare › Change type).`,
         column: name,
       });
     }
