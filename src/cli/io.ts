@@ -56,15 +56,16 @@ async function parseFile(
   const fileName = basename(path);
   const format = detectFormat(bytes, fileName);
   const encoding = options.encoding ?? 'auto';
-  const types = {
+  // How cells become values, whatever the format: held column types and the order of dates.
+  const cells = {
     ...(options.types ? { types: new Map(options.types) } : {}),
     ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
   };
-  if (format === 'parquet') return parseParquet(bytes, types);
-  if (format === 'json') return parseJson(bytes, { encoding, ...types });
-  if (format === 'jsonl') return parseJsonLines(bytes, { encoding, ...types });
+  if (format === 'parquet') return parseParquet(bytes, cells);
+  if (format === 'json') return parseJson(bytes, { encoding, ...cells });
+  if (format === 'jsonl') return parseJsonLines(bytes, { encoding, ...cells });
   const delimiter = options.delimiter ?? (/\.(tsv|tab)$/i.test(fileName) ? '\t' : undefined);
-  return parseCsv(bytes, { encoding, ...types, ...(delimiter ? { delimiter } : {}) });
+  return parseCsv(bytes, { encoding, ...cells, ...(delimiter ? { delimiter } : {}) });
 }
 
 function tableOf(path: string, result: ImportResult): Table {
