@@ -74,7 +74,8 @@ const MIN_CYCLE_ACF = 0.2;
  * one whose detrended autocorrelation at its lag is highest, if at least MIN_CYCLE_ACF, else the
  * first of them (the calendar's usual choice).
  * Plain-step data take the strongest autocorrelation peak of their differences that passes
- * Bartlett's test and MIN_CYCLE_ACF, if any. An override wins.
+ * Bartlett's test and MIN_CYCLE_ACF, and rises at least MIN_CYCLE_ACF above the lowest
+ * autocorrelation at a shorter lag, if any. An override wins.
  */
 export function detectSeasonality(
   y: ArrayLike<number>,
@@ -118,11 +119,20 @@ export function detectSeasonality(
     fits: n >= 2 * period,
   });
   const peaks: PeriodCandidate[] = [];
+  // The lowest autocorrelation at a shorter lag: a cycle's peak rises from a trough, where steps
+  // that merely persist (a trending walk) decay slowly, with ripples that peak by chance.
+  let trough = r[1] ?? 0;
   for (let lag = 2; lag < r.length - 1 && 2 * lag <= n; lag++) {
     const peak = r[lag]! > r[lag - 1]! && r[lag]! >= r[lag + 1]!;
-    if (peak && r[lag]! >= MIN_CYCLE_ACF && testPeriod(r, lag, diffs.length)) {
+    if (
+      peak &&
+      r[lag]! >= MIN_CYCLE_ACF &&
+      r[lag]! - trough >= MIN_CYCLE_ACF &&
+      testPeriod(r, lag, diffs.length)
+    ) {
       peaks.push(describe(lag));
     }
+    trough = Math.min(trough, r[lag]!);
   }
   if (!peaks.length) return { period: 1, seasonal: false, candidates: [], source: 'none' };
   const strongest = Math.max(...peaks.map((peak) => peak.acf));
