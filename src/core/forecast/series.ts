@@ -64,6 +64,8 @@ const QUARTER_FIRST = /^(\d{4})\s*[-/ ]?\s*Q([1-4])$/i;
 const QUARTER_LAST = /^Q([1-4])\s*[-/ ]?\s*(\d{4})$/i;
 const MONTH_YEAR = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/;
 const YEAR_MONTH = /^(\d{4})[ -]([A-Za-z]{3,9})$/;
+/** A spreadsheet's mmm-yy: Jan-20, Jan '20 (not "Jan 20", which reads as a day). */
+const MONTH_SHORT_YEAR = /^([A-Za-z]{3,9})\.?(?:-|\s*')(\d{2})$/;
 /** 2024/03, 2024.03 (2024-03 is ISO, read by the importer). */
 const YEAR_SLASH_MONTH = /^(\d{4})[/.](\d{1,2})$/;
 /** 03/2024, 3-2024, 03.2024. */
@@ -106,8 +108,8 @@ function monthNumber(name: string): number {
 }
 
 /**
- * Quarters ("1990 Q1", "Q1-1990"), months by name ("Jan 1990", "1990 January") or number
- * ("1990/01", "01/1990") and ISO weeks ("2024-W05", the week's Monday).
+ * Quarters ("1990 Q1", "Q1-1990"), months by name ("Jan 1990", "1990 January", a spreadsheet's
+ * "Jan-90") or number ("1990/01", "01/1990") and ISO weeks ("2024-W05", the week's Monday).
  */
 function parsePeriodText(text: string): number {
   const trimmed = text.trim();
@@ -121,6 +123,12 @@ function parsePeriodText(text: string): number {
   m = YEAR_MONTH.exec(trimmed);
   if (m && monthNumber(m[2]!) >= 0)
     return monthIndexToMs(Number(m[1]) * 12 + monthNumber(m[2]!), 1);
+  m = MONTH_SHORT_YEAR.exec(trimmed);
+  if (m && monthNumber(m[1]!) >= 0) {
+    // Two-digit years as POSIX strptime reads them: 69–99 are the 1900s, 00–68 the 2000s.
+    const short = Number(m[2]);
+    return monthIndexToMs((short >= 69 ? 1900 + short : 2000 + short) * 12 + monthNumber(m[1]!), 1);
+  }
   m = YEAR_SLASH_MONTH.exec(trimmed);
   if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
     return monthIndexToMs(Number(m[1]) * 12 + Number(m[2]) - 1, 1);

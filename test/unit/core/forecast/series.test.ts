@@ -84,6 +84,11 @@ describe('reading times', () => {
     expect(readTimes(stringColumn('t', ['Jan 1990', 'Feb 1990'])).values).toEqual(
       dates('1990-01-01', '1990-02-01'),
     );
+    // A spreadsheet's mmm-yy, two-digit years read as POSIX does (69–99 in the 1900s).
+    expect(readTimes(stringColumn('t', ['Dec-99', 'Jan-00', "Feb '20", 'Mar-68'])).values).toEqual(
+      dates('1999-12-01', '2000-01-01', '2020-02-01', '2068-03-01'),
+    );
+    expect(() => readTimes(stringColumn('t', ['Jan 20', 'Feb 20']))).toThrow(/not a date/);
     expect(readTimes(numberColumn('t', [20240131, 20240201]))).toEqual({
       kind: 'datetime',
       values: dates('2024-01-31', '2024-02-01'),
