@@ -30,10 +30,16 @@ export function detectTask(column: Column): Task {
   return counts.size > 2 && !consecutive && (single || sparse) ? 'regression' : 'classification';
 }
 
+/**
+ * A row's class: the text, the number, or for a boolean column (read from true/false, yes/no,
+ * y/n) “true” or “false”, so that predictions name the answer rather than 1 or 0.
+ */
 const labelOf = (column: Column, row: number): string | null => {
   if (isNumberColumn(column)) {
     const value = column.values[row] as number;
-    return Number.isNaN(value) ? null : String(value);
+    if (Number.isNaN(value)) return null;
+    if (column.type === 'boolean') return value === 0 ? 'false' : 'true';
+    return String(value);
   }
   const code = column.codes[row] as number;
   return code < 0 ? null : (column.dictionary[code] as string);
@@ -44,6 +50,13 @@ const compareLabels = (a: string, b: string) => {
   const y = Number(b);
   return Number.isFinite(x) && Number.isFinite(y) ? x - y : a < b ? -1 : a > b ? 1 : 0;
 };
+
+const BOOLEAN_ALIASES = new Map([
+  ['true', '1'],
+  ['false', '0'],
+  ['1', 'true'],
+  ['0', 'false'],
+]);
 
 /** Rows with a target value; training ignores rows whose target is missing. */
 export function labelledRows(column: Column): Int32Array {
@@ -81,9 +94,13 @@ export function buildTarget(column: Column, task: Task, classes?: readonly strin
   const labels = Array.from({ length }, (_, row) => labelOf(column, row) as string);
   const known = classes ?? [...new Set(labels)].sort(compareLabels);
   const index = new Map(known.map((label, i) => [label, i]));
+  // A boolean class is “true” or “false”, and was 1 or 0 in models saved before: either reads
+  // the other, as does a 0/1 number column scored by a model trained on a boolean one.
+  const alias = isNumberColumn(column) ? BOOLEAN_ALIASES : undefined;
   const y = new Int32Array(length);
   for (let row = 0; row < length; row++) {
-    const code = index.get(labels[row] as string);
+    const label = labels[row] as string;
+    const code = index.get(label) ?? (alias?.has(label) ? index.get(alias.get(label)!) : undefined);
     if (code === undefined) {
       throw new TrainingError(
         'invalid-input',

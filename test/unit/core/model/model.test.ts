@@ -75,6 +75,41 @@ describe('fit → Model', () => {
     });
   }
 
+  it('names the classes of a boolean target true and false, and still reads 1/0 targets', async () => {
+    const yes = train.column('label');
+    const flags = Array.from({ length: train.rowCount }, (_, row) =>
+      valueAt(yes, row) === 'yes' ? 1 : 0,
+    );
+    const table = train
+      .drop(['amount', 'label'])
+      .withColumn(numberColumn('churned', flags, 'boolean'));
+    const model = await fit(
+      table,
+      { target: 'churned', learner: 'forest' },
+      { rng: seededRandom(5) },
+    );
+    expect(model.classes).toEqual(['false', 'true']);
+    expect(
+      new Set(Array.from({ length: 20 }, (_, row) => valueAt(model.predict(table), row))),
+    ).toEqual(new Set(['false', 'true']));
+    expect(headline(evaluate(model, table)).accuracy).toBeGreaterThan(0.9);
+    // The same rows with 1/0 in an integer column score alike against the true/false classes…
+    const numbers = table.drop(['churned']).withColumn(numberColumn('churned', flags, 'integer'));
+    expect(headline(evaluate(model, numbers)).accuracy).toBe(
+      headline(evaluate(model, table)).accuracy,
+    );
+    // …and a model saved when boolean classes were named 1 and 0 still scores boolean columns.
+    const legacy = Model.fromJSON(
+      JSON.parse(
+        JSON.stringify(model.toJSON()).replaceAll('"false"', '"0"').replaceAll('"true"', '"1"'),
+      ),
+    );
+    expect(legacy.classes).toEqual(['0', '1']);
+    expect(headline(evaluate(legacy, table)).accuracy).toBe(
+      headline(evaluate(model, table)).accuracy,
+    );
+  });
+
   it('is deterministic for a seed', async () => {
     const spec = { target: 'label', learner: 'forest' as const };
     const a = await fit(train, spec, { rng: seededRandom(11) });
