@@ -44,16 +44,20 @@ export function scoreNoise(
   predictions: Float64Array | null,
 ): number {
   const rows = plan.y.length;
-  const oneRow = 1 / Math.max(1, rows);
+  // Repeats of the folds validate the same rows again: their scores are not new evidence, so
+  // the error is that of one repeat's rows and folds (a bound: repeats do steady the mean some).
+  const repeats = Math.max(1, plan.repeats);
+  const distinct = rows / repeats;
+  const oneRow = 1 / Math.max(1, distinct);
   // A pooled score's spread is that of its rows: its fold scores (R² of a few rows) vary far
   // more than the score does.
   if (foldScores.length >= 2 && !pooledMetric(metric, plan.offsets)) {
-    return standardDeviation(foldScores) / Math.sqrt(foldScores.length);
+    return standardDeviation(foldScores) / Math.sqrt(Math.max(1, foldScores.length / repeats));
   }
   if (!predictions || rows < 2) return oneRow;
   const losses = rowLosses(metric, plan.y, predictions, Math.max(1, classes));
   if (!losses) return oneRow;
-  const error = standardDeviation(losses) / Math.sqrt(rows);
+  const error = standardDeviation(losses) / Math.sqrt(Math.max(1, distinct));
   if (metric.name === 'r2') {
     const variance = standardDeviation(plan.y) ** 2;
     return variance > 0 ? error / variance : oneRow;

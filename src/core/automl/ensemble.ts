@@ -177,7 +177,8 @@ const SIGNIFICANCE = 2;
  * Whether the ensemble's better score is more than noise: on metrics that are a mean over rows,
  * its mean gain per row must exceed two standard errors of that gain (a paired test: rows where
  * both models do the same add nothing); on the others the gain must be worth at least one
- * validation row. Ensembles of many trials fit the validation rows they were chosen on, so a
+ * validation row; rows validated once per repeat of the folds count once. Ensembles of many
+ * trials fit the validation rows they were chosen on, so a
  * small gain there often vanishes on new rows, where the simpler single model does as well.
  */
 export function clearlyBetter(
@@ -192,7 +193,9 @@ export function clearlyBetter(
   const before = rowLosses(metric, plan.y, single, Math.max(1, classes));
   const after = rowLosses(metric, plan.y, ensemble, Math.max(1, classes));
   const rows = plan.y.length;
-  if (!before || !after) return gain >= 1 / rows;
+  // Repeated folds validate each row once a repeat: the rows, not their repeats, are the evidence.
+  const distinct = rows / Math.max(1, plan.repeats);
+  if (!before || !after) return gain >= 1 / distinct;
   let sum = 0;
   let squares = 0;
   for (let i = 0; i < rows; i++) {
@@ -202,7 +205,7 @@ export function clearlyBetter(
   }
   const mean = sum / rows;
   const variance = Math.max(0, squares / rows - mean * mean);
-  return mean > SIGNIFICANCE * Math.sqrt(variance / rows);
+  return mean > SIGNIFICANCE * Math.sqrt(variance / distinct);
 }
 
 /**

@@ -134,7 +134,7 @@ function planLearners(
   budgetSeconds: number,
   cols: number,
 ): LearnerPlan[] {
-  const predictRows = plan.description.validationRows / plan.folds.length;
+  const predictRows = plan.y.length / plan.folds.length;
   return learners.map((learner): LearnerPlan => {
     const space = learnerSpace(learner, shape);
     const cheapest = Math.min(

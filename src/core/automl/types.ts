@@ -28,7 +28,8 @@ export interface Guardrail {
 /** How trials are validated; `auto` picks from the size of the data and the budget. */
 export type ValidationOption =
   | 'auto'
-  | { readonly kind: 'cv'; readonly folds: number }
+  /** `repeats` runs the folds again on new shuffles (default 1). */
+  | { readonly kind: 'cv'; readonly folds: number; readonly repeats?: number }
   | { readonly kind: 'holdout'; readonly fraction: number }
   /** A separate table with the same columns scores every trial. */
   | { readonly kind: 'table'; readonly table: Table };
@@ -37,8 +38,10 @@ export interface ValidationPlan {
   readonly kind: 'cv' | 'holdout' | 'table';
   /** 1 for a holdout or a validation table. */
   readonly folds: number;
+  /** Times the folds were drawn anew and every trial scored on them again; 1 when not repeated. */
+  readonly repeats: number;
   readonly stratified: boolean;
-  /** Rows each trial is scored on, over all folds. */
+  /** Rows each trial is scored on, over all folds (each once, however many repeats). */
   readonly validationRows: number;
   readonly reason: string;
 }

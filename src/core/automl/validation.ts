@@ -18,6 +18,11 @@ export interface EvaluationPlan {
   readonly offsets: Int32Array;
   /** The folds asked for, before the smallest class limited them. */
   readonly requestedFolds: number;
+  /**
+   * Times the cross-validation was run on a new shuffle (1 when not repeated): `folds` holds
+   * every repeat's folds, and each row is validated once a repeat.
+   */
+  readonly repeats: number;
 }
 
 /** FLAML's rule: cross-validate while rows × columns stay small for the budget (10M cells an hour). */
@@ -29,9 +34,22 @@ const MAX_CV_ROWS = 100_000;
  * ranks trials by noise (a 20 % holdout of 426 rows is 86 rows: one row is 1.2 points).
  */
 const ALWAYS_CV_CELLS = 50_000;
+/**
+ * Under this many rows, with a budget of at least REPEAT_FROM_SECONDS, the cross-validation is
+ * repeated REPEATS times on new shuffles: one split of a few hundred rows ranks trials partly by
+ * luck (a network that drew easy folds), and fits this small cost little.
+ */
+const REPEAT_UNDER_ROWS = 1000;
+const REPEAT_FROM_SECONDS = 10;
+const REPEATS = 3;
 
 type Chosen =
-  | { readonly kind: 'cv'; readonly folds: number; readonly why: string }
+  | {
+      readonly kind: 'cv';
+      readonly folds: number;
+      readonly repeats?: number;
+      readonly why: string;
+    }
   | { readonly kind: 'holdout'; readonly fraction: number; readonly why: string };
 
 function automatic(rows: number, cols: number, budgetSeconds: number): Chosen {
@@ -41,11 +59,14 @@ function automatic(rows: number, cols: number, budgetSeconds: number): Chosen {
     (cells <= ALWAYS_CV_CELLS || cells / 0.9 < CELLS_PER_HOUR * (budgetSeconds / 3600))
   ) {
     const folds = rows < 1000 ? 10 : 5;
+    const repeats = rows < REPEAT_UNDER_ROWS && budgetSeconds >= REPEAT_FROM_SECONDS ? REPEATS : 1;
     const why =
       rows < 1000
-        ? 'under 1,000 rows, so 10 folds keep each validation score steady'
+        ? repeats > 1
+          ? `under 1,000 rows, so 10 folds keep each validation score steady, and ${REPEATS} shuffles keep one lucky split from picking the model`
+          : 'under 1,000 rows, so 10 folds keep each validation score steady'
         : 'the data is small enough for the budget to fit every trial five times';
-    return { kind: 'cv', folds, why };
+    return { kind: 'cv', folds, repeats, why };
   }
   const fraction = rows >= 20_000 ? 0.1 : 0.2;
   return {
@@ -68,6 +89,7 @@ function assemble(
   external: Table | null,
   targetOfRows: Target,
   requestedFolds: number,
+  repeats = 1,
 ): EvaluationPlan {
   const total = folds.reduce((sum, fold) => sum + fold.test.length, 0);
   const y =
@@ -79,7 +101,7 @@ function assemble(
     for (const row of fold.test) y[at++] = targetOfRows.y[row] as number;
   });
   offsets[folds.length] = at;
-  return { description, folds, external, y, offsets, requestedFolds };
+  return { description, folds, external, y, offsets, requestedFolds, repeats };
 }
 
 export interface ValidationInput {
@@ -103,6 +125,7 @@ export function planValidation(input: ValidationInput): EvaluationPlan {
     const description: ValidationPlan = {
       kind: 'table',
       folds: 1,
+      repeats: 1,
       stratified: false,
       validationRows: external.target.y.length,
       reason: `The given validation table (${external.target.y.length} rows) scores every trial.`,
@@ -128,25 +151,41 @@ export function planValidation(input: ValidationInput): EvaluationPlan {
     if (folds < 2) {
       throw new TrainingError('invalid-input', `${rows} rows are too few to cross-validate.`);
     }
-    const splits =
-      target.task === 'classification'
-        ? stratifiedKFold(target.y, target.classes, { folds, rng })
-        : kFold(rows, { folds, rng });
+    const repeats = chosen.repeats ?? 1;
+    if (!Number.isInteger(repeats) || repeats < 1) {
+      throw new TrainingError(
+        'invalid-params',
+        `Cross-validation repeats must be a whole number of at least 1, got ${repeats}.`,
+        'validation.repeats',
+      );
+    }
+    const splits: Split[] = [];
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      splits.push(
+        ...(target.task === 'classification'
+          ? stratifiedKFold(target.y, target.classes, { folds, rng })
+          : kFold(rows, { folds, rng })),
+      );
+    }
+    const kind = `${folds}-fold ${stratified ? 'stratified ' : ''}cross-validation${
+      repeats > 1 ? `, repeated ${repeats} times on new shuffles` : ''
+    }`;
     const description: ValidationPlan = {
       kind: 'cv',
       folds,
+      repeats,
       stratified,
       validationRows: rows,
       reason:
         folds < requested
-          ? `${folds}-fold ${stratified ? 'stratified ' : ''}cross-validation, not ${requested} (${chosen.why}): ${
+          ? `${kind}, not ${requested} folds (${chosen.why}): ${
               folds === rows
                 ? `there are only ${rows} rows`
                 : `the smallest class has only ${folds} rows, and every fold needs one`
             }.`
-          : `${folds}-fold ${stratified ? 'stratified ' : ''}cross-validation: ${chosen.why}.`,
+          : `${kind}: ${chosen.why}.`,
     };
-    return assemble(description, splits, null, target, requested);
+    return assemble(description, splits, null, target, requested, repeats);
   }
   const fraction = chosen.fraction;
   if (!(fraction > 0 && fraction < 1)) {
@@ -163,6 +202,7 @@ export function planValidation(input: ValidationInput): EvaluationPlan {
   const description: ValidationPlan = {
     kind: 'holdout',
     folds: 1,
+    repeats: 1,
     stratified,
     validationRows: split.test.length,
     reason: `A ${stratified ? 'stratified ' : ''}${Math.round(fraction * 100)} % holdout (${split.test.length} rows): ${chosen.why}.`,

@@ -62,6 +62,7 @@ export function trialContextOf(workload: TrialWorkload, now: () => number): Tria
     y: workload.y,
     offsets: workload.offsets,
     requestedFolds: workload.requestedFolds,
+    repeats: workload.validation.repeats,
   };
   const store = new FeatureStore(
     new Table(workload.columns),

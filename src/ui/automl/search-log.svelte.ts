@@ -185,6 +185,7 @@ export class SearchRunLog extends QueuedRunLog {
       features: setup.features.length,
       validation_plan: setup.validation.kind,
       validation_folds: setup.validation.folds,
+      validation_repeats: setup.validation.repeats,
       class_weight: setup.classWeight,
     });
     parent.log(

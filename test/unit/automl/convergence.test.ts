@@ -38,6 +38,7 @@ const holdout = (y: number[]): EvaluationPlan => ({
   description: {
     kind: 'holdout',
     folds: 1,
+    repeats: 1,
     stratified: false,
     validationRows: y.length,
     reason: '',
@@ -47,6 +48,7 @@ const holdout = (y: number[]): EvaluationPlan => ({
   y: Float64Array.from(y),
   offsets: Int32Array.from([0, y.length]),
   requestedFolds: 1,
+  repeats: 1,
 });
 
 describe('convergence of a search', () => {
@@ -93,6 +95,17 @@ describe('the noise of a score', () => {
     // Deviations −0.1, 0, 0.1, 0 from the mean: variance 0.02 / 3, over √4 folds.
     const noise = scoreNoise(METRICS.accuracy, plan, 2, [0.8, 0.9, 1, 0.9], null);
     expect(noise).toBeCloseTo(Math.sqrt(0.02 / 3) / 2, 12);
+  });
+
+  it('counts repeated folds as the folds of one repeat: they validate the same rows again', () => {
+    const plan = { ...holdout([0, 1]), repeats: 2 };
+    // Eight fold scores from two repeats of four folds: √4, not √8, in the denominator.
+    const scores = [0.8, 0.9, 1, 0.9, 0.8, 0.9, 1, 0.9];
+    const spread = Math.sqrt(0.04 / 7);
+    expect(scoreNoise(METRICS.accuracy, plan, 2, scores, null)).toBeCloseTo(spread / 2, 12);
+    // One row's worth is one row of the table, not of the rows laid end to end.
+    const rows = { ...holdout([0, 1, 0, 1]), repeats: 2 };
+    expect(scoreNoise(METRICS.accuracy, rows, 2, [0.5], null)).toBe(0.5);
   });
 
   it('comes from the per-row losses on one holdout, on the metric’s scale', () => {

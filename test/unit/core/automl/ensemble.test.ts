@@ -14,7 +14,14 @@ function planFor(y: number[]): EvaluationPlan {
   const rows = (from: number, to: number) =>
     Int32Array.from({ length: to - from }, (_, i) => from + i);
   return {
-    description: { kind: 'cv', folds: 2, stratified: true, validationRows: y.length, reason: '' },
+    description: {
+      kind: 'cv',
+      folds: 2,
+      repeats: 1,
+      stratified: true,
+      validationRows: y.length,
+      reason: '',
+    },
     folds: [
       { train: rows(half, y.length), test: rows(0, half) },
       { train: rows(0, half), test: rows(half, y.length) },
@@ -23,6 +30,7 @@ function planFor(y: number[]): EvaluationPlan {
     y: Int32Array.from(y),
     offsets: Int32Array.from([0, half, y.length]),
     requestedFolds: 2,
+    repeats: 1,
   };
 }
 

@@ -9,12 +9,20 @@ import { seededRandom } from '../../../../src/core/random';
 function plan(y: Float64Array | Int32Array): EvaluationPlan {
   const offsets = Int32Array.from({ length: 11 }, (_, f) => Math.round((f * y.length) / 10));
   return {
-    description: { kind: 'cv', folds: 10, stratified: false, validationRows: y.length, reason: '' },
+    description: {
+      kind: 'cv',
+      folds: 10,
+      repeats: 1,
+      stratified: false,
+      validationRows: y.length,
+      reason: '',
+    },
     folds: [],
     external: null,
     y,
     offsets,
     requestedFolds: 10,
+    repeats: 1,
   };
 }
 
