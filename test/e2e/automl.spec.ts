@@ -17,6 +17,10 @@ test('AutoML on a shipped sample: guardrails, a live leaderboard, the best model
 
   await expect(page.getByTestId('guardrail').first()).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('automl-setup')).toContainText('classification · 2 classes');
+  // 569 rows and 20 s: the folds are drawn three times, so a lucky split does not pick the model.
+  await expect(page.getByTestId('automl-setup')).toContainText(
+    '10-fold stratified cross-validation × 3',
+  );
   // The leaderboard fills while the search runs.
   await expect(page.getByTestId('trial-row').nth(2)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('automl-status')).toContainText(/Searching|Building/);
