@@ -192,3 +192,34 @@ test('leaves ID-like and constant columns out by default; dropping columns makes
   await expect(view.locator('[data-testid="profile-row"][data-column="x1"]')).toHaveCount(1);
   expect(pageErrors).toEqual([]);
 });
+
+test('a yes/no target trains as a boolean whose classes read true and false', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  await openLab(page);
+  const lines = ['x1,x2,churned'];
+  for (const line of trainingCsv().split('\n').slice(1)) {
+    const [x1, x2, label] = line.split(',');
+    lines.push(`${x1},${x2},${label === 'high' ? 'Yes' : 'No'}`);
+  }
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'churn.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(lines.join('\n')),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported churn.csv: 200 rows');
+  await openTrain(page);
+  const form = page.getByRole('form', { name: 'Training settings' });
+  await form.getByLabel('Target column').selectOption('churned');
+  await expect(form.getByLabel('Task')).toContainText('Detected: classification');
+  await form.getByLabel('Learner').selectOption('forest');
+  await form.getByRole('button', { name: 'Train' }).click();
+  expect(await metric(page, 'accuracy')).toBeGreaterThan(0.8);
+  const matrix = page.getByRole('table', { name: /Confusion matrix/ });
+  // Its header names the answers, where a 1/0 column used to: false, then true.
+  await expect(matrix.getByRole('columnheader')).toHaveText([/True.*predicted/, 'false', 'true']);
+  expect(pageErrors).toEqual([]);
+});
