@@ -136,7 +136,34 @@ export function detectSeasonality(
   }
   if (!peaks.length) return { period: 1, seasonal: false, candidates: [], source: 'none' };
   const strongest = Math.max(...peaks.map((peak) => peak.acf));
-  // Multiples of a cycle peak nearly as high as the cycle itself; prefer the fundamental.
-  const chosen = peaks.find((peak) => peak.acf >= 0.8 * strongest)!;
+  // Multiples of a cycle peak nearly as high as the cycle itself; prefer the fundamental…
+  const fundamental = peaks.find((peak) => peak.acf >= 0.8 * strongest)!;
+  // …unless a multiple of it stands above its neighbouring multiples: a longer cycle made of
+  // shorter ones (the week of 336 half-hours over the day of 48), which models the days as well.
+  const nested = nestedPeriod(r, fundamental.period, n);
+  const chosen = nested ? describe(nested) : fundamental;
   return { period: chosen.period, seasonal: true, candidates: peaks, source: 'acf' };
+}
+
+/** How far a nesting cycle's autocorrelation must stand above its neighbouring multiples. */
+const NEST_MARGIN = 0.04;
+
+/**
+ * The smallest multiple m of `period` whose autocorrelation exceeds that at m − period and at
+ * m + period by NEST_MARGIN, is nearly as high as the period's own, and that the series holds
+ * three cycles of; null when none does.
+ */
+function nestedPeriod(r: Float64Array, period: number, n: number): number | null {
+  const base = r[period]!;
+  for (let m = 2 * period; m + period < r.length && 3 * m <= n; m += period) {
+    const here = r[m]!;
+    if (
+      here >= 0.9 * base &&
+      here - r[m - period]! >= NEST_MARGIN &&
+      here - r[m + period]! >= NEST_MARGIN
+    ) {
+      return m;
+    }
+  }
+  return null;
 }

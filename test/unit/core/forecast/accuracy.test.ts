@@ -100,6 +100,26 @@ describe('seasonality detection', () => {
     expect(found).toBeLessThanOrEqual(15);
   });
 
+  it('takes the week over the day when half-hourly steps repeat weekly, and the day when not', () => {
+    // Twelve weeks of half-hours, as in Taylor's electricity demand: a daily shape, lower at the
+    // weekend, and persistent noise.
+    const halfHours = (weekend: number, seed: number) => {
+      const rng = seededRandom(seed);
+      let noise = 0;
+      return Float64Array.from({ length: 12 * 336 }, (_, t) => {
+        noise = 0.8 * noise + 0.2 * randomNormal(rng);
+        const day = Math.sin((2 * Math.PI * t) / 48) + 0.4 * Math.sin((4 * Math.PI * t) / 48);
+        const scale = Math.floor(t / 48) % 7 >= 5 ? 1 - weekend : 1;
+        return 30 + 10 * scale * (1.5 + day) + noise;
+      });
+    };
+    const step = { unit: 'step', every: 1 } as const;
+    for (const seed of [1, 2, 3]) {
+      expect(detectSeasonality(halfHours(0.4, seed), step).period).toBe(336);
+      expect(detectSeasonality(halfHours(0, seed), step).period).toBe(48);
+    }
+  });
+
   it('obeys an override', () => {
     expect(detectSeasonality(seasonalSeries(96, 1), monthly, 4)).toMatchObject({
       period: 4,
