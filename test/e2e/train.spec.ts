@@ -19,14 +19,15 @@ function trainingCsv(): string {
   return lines.join('\n');
 }
 
-async function importCsv(page: Page) {
+async function importCsv(page: Page, name = 'points.csv', csv = trainingCsv()) {
   await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
   await page.getByTestId('import-file').setInputFiles({
-    name: 'points.csv',
+    name,
     mimeType: 'text/csv',
-    buffer: Buffer.from(trainingCsv()),
+    buffer: Buffer.from(csv),
   });
-  await expect(page.getByTestId('notice')).toContainText('Imported points.csv: 200 rows');
+  const rows = csv.trim().split('\n').length - 1;
+  await expect(page.getByTestId('notice')).toContainText(`Imported ${name}: ${rows} rows`);
 }
 
 async function openTrain(page: Page) {
@@ -147,13 +148,7 @@ test('leaves ID-like and constant columns out by default; dropping columns makes
     const x2 = next() * 4 - 2;
     lines.push(`row-${i},${x1.toFixed(3)},${x2.toFixed(3)},north,${x1 > 0 ? 'yes' : 'no'}`);
   }
-  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'ids.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(lines.join('\n')),
-  });
-  await expect(page.getByTestId('notice')).toContainText('Imported ids.csv: 120 rows');
+  await importCsv(page, 'ids.csv', lines.join('\n'));
 
   // The profile flags “id” and “plant”, so the Train page starts with them unticked.
   await openTrain(page);
@@ -204,13 +199,7 @@ test('a yes/no target trains as a boolean whose classes read true and false', as
     const [x1, x2, label] = line.split(',');
     lines.push(`${x1},${x2},${label === 'high' ? 'Yes' : 'No'}`);
   }
-  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'churn.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(lines.join('\n')),
-  });
-  await expect(page.getByTestId('notice')).toContainText('Imported churn.csv: 200 rows');
+  await importCsv(page, 'churn.csv', lines.join('\n'));
   await openTrain(page);
   const form = page.getByRole('form', { name: 'Training settings' });
   await form.getByLabel('Target column').selectOption('churned');

@@ -137,7 +137,8 @@ export function detectSeasonality(
   if (!peaks.length) return { period: 1, seasonal: false, candidates: [], source: 'none' };
   const strongest = Math.max(...peaks.map((peak) => peak.acf));
   // Multiples of a cycle peak nearly as high as the cycle itself; prefer the fundamental…
-  const fundamental = peaks.find((peak) => peak.acf >= 0.8 * strongest)!;
+  const found = peaks.find((peak) => peak.acf >= 0.8 * strongest)!;
+  const fundamental = describe(refinePeriod(y, found.period));
   // …unless a multiple of it stands above its neighbouring multiples: a longer cycle made of
   // shorter ones (the week of 336 half-hours over the day of 48), which models the days as well.
   const nested = nestedPeriod(r, fundamental.period, n);
@@ -145,25 +146,45 @@ export function detectSeasonality(
   return { period: chosen.period, seasonal: true, candidates: peaks, source: 'acf' };
 }
 
-/** How far a nesting cycle's autocorrelation must stand above its neighbouring multiples. */
-const NEST_MARGIN = 0.04;
+/**
+ * How far a nesting cycle's autocorrelation must stand above its neighbouring multiples, in
+ * standard errors of an autocorrelation (1/√n): on short series, one multiple of a cycle stands
+ * out by chance.
+ */
+const NEST_ERRORS = 3;
 
 /**
  * The smallest multiple m of `period` whose autocorrelation exceeds that at m − period and at
- * m + period by NEST_MARGIN, is nearly as high as the period's own, and that the series holds
- * three cycles of; null when none does.
+ * m + period by NEST_ERRORS standard errors, is nearly as high as the period's own, and that the
+ * series holds three cycles of; null when none does.
  */
 function nestedPeriod(r: Float64Array, period: number, n: number): number | null {
   const base = r[period]!;
+  const margin = NEST_ERRORS / Math.sqrt(n);
   for (let m = 2 * period; m + period < r.length && 3 * m <= n; m += period) {
     const here = r[m]!;
-    if (
-      here >= 0.9 * base &&
-      here - r[m - period]! >= NEST_MARGIN &&
-      here - r[m + period]! >= NEST_MARGIN
-    ) {
+    if (here >= 0.9 * base && here - r[m - period]! >= margin && here - r[m + period]! >= margin) {
       return m;
     }
   }
   return null;
+}
+
+/**
+ * The lag next to a peak of the differences' autocorrelation that the series itself, detrended
+ * over one cycle, repeats best at: differencing sharpens noise, so a smooth cycle of 24 steps can
+ * peak at 23 or 25 there.
+ */
+function refinePeriod(y: ArrayLike<number>, period: number): number {
+  let best = period;
+  let bestAcf = -Infinity;
+  for (const lag of [period - 1, period, period + 1]) {
+    if (lag < 2) continue;
+    const candidate = describeCalendar(y, lag);
+    if (candidate.fits && candidate.acf > bestAcf) {
+      best = lag;
+      bestAcf = candidate.acf;
+    }
+  }
+  return best;
 }
