@@ -137,13 +137,11 @@ export function detectSeasonality(
   if (!peaks.length) return { period: 1, seasonal: false, candidates: [], source: 'none' };
   const strongest = Math.max(...peaks.map((peak) => peak.acf));
   // Multiples of a cycle peak nearly as high as the cycle itself; prefer the fundamental…
-  const found = peaks.find((peak) => peak.acf >= 0.8 * strongest)!;
-  const fundamental = describe(refinePeriod(y, found.period));
+  const fundamental = refinePeriod(y, peaks.find((peak) => peak.acf >= 0.8 * strongest)!.period);
   // …unless a multiple of it stands above its neighbouring multiples: a longer cycle made of
   // shorter ones (the week of 336 half-hours over the day of 48), which models the days as well.
-  const nested = nestedPeriod(r, fundamental.period, n);
-  const chosen = nested ? describe(nested) : fundamental;
-  return { period: chosen.period, seasonal: true, candidates: peaks, source: 'acf' };
+  const period = nestedPeriod(r, fundamental, n) ?? fundamental;
+  return { period, seasonal: true, candidates: peaks, source: 'acf' };
 }
 
 /**
