@@ -16,6 +16,7 @@ import type { DatasetRecord, DatasetVersionRecord } from '../store/datasets';
 import type { StoreErrorKind } from '../store/errors';
 import type { JobEventSink } from './events';
 import type { Cancellable } from './pool';
+import type { PreparedColumn } from './shared-columns';
 
 /** What the user chose for an import; everything else is detected. */
 export interface DataImportOptions {
@@ -103,8 +104,13 @@ export type DataPrepareProgress =
 
 export interface DataPrepareOutput {
   role: OutputRole;
-  /** Transferred back to the page. */
-  columns: Column[];
+  /**
+   * New columns transferred back to the page; a column whose arrays are the request's comes
+   * back as a reference to them (`resolveColumns` puts the page's own arrays back).
+   */
+  columns: PreparedColumn[];
+  /** The sha-256 of each new column's values or codes (null for references), digested here. */
+  hashes: (string | null)[];
   rows: number;
   profile: DatasetProfile;
 }

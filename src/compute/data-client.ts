@@ -21,7 +21,7 @@ import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
 import { yieldToEventLoop } from './yield';
-import { rememberHash } from '../store/hash';
+import { rememberColumnHashes } from './shared-columns';
 
 export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
   /** A file the worker reads as a stream, or bytes moved to it (the caller's are emptied). */
@@ -96,15 +96,6 @@ const CHARTS_IDLE_TIMEOUT_MS = 3000;
 const GROUP_ROWS_PER_TASK = 250_000;
 /** A chart's summary that takes longer than this has a stuck worker behind it. */
 const CHART_TIMEOUT_MS = 5 * 60_000;
-
-/** The worker hashed the columns it sent: storing them needs no second digest on this thread. */
-function rememberColumnHashes(columns: readonly Column[], hashes: readonly string[]) {
-  columns.forEach((column, index) => {
-    const hash = hashes[index];
-    const array = 'values' in column ? column.values : column.codes;
-    if (hash) rememberHash(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), hash);
-  });
-}
 
 /** The distinct buffers under the columns' values and codes. */
 const columnBuffers = (columns: readonly Column[]): ArrayBuffer[] =>

@@ -25,6 +25,7 @@ import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
 import { createDataset, deleteDataset, type NewDataset } from '../store/datasets';
 import { StoreError } from '../store/errors';
+import { ownBuffers, shareColumns } from './shared-columns';
 import { rememberHash, sha256 } from '../store/hash';
 import { WorkspaceStore } from '../store/workspace-store';
 import type {
@@ -215,6 +216,11 @@ async function parse(
 
 const arrayOf = (column: Column) => ('values' in column ? column.values : column.codes);
 
+const bytesOfColumn = (column: Column) => {
+  const array = arrayOf(column);
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+};
+
 /**
  * Each column's hash: of the bytes of its values or codes, as the store hashes them. They are
  * remembered, so storing the columns here digests none of them again.
@@ -223,8 +229,7 @@ async function hashColumns(columns: readonly Column[], signal: AbortSignal) {
   const hashes: string[] = [];
   for (const column of columns) {
     checkCancelled(signal);
-    const array = arrayOf(column);
-    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    const bytes = bytesOfColumn(column);
     const hash = await sha256(bytes);
     rememberHash(bytes, hash);
     hashes.push(hash);
@@ -492,7 +497,13 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
             onProgress: ({ done, total }) =>
               progress({ phase: 'profile', output: index, outputs: produced.length, done, total }),
           });
-          outputs.push({ role, columns: [...table.columns], rows: table.rowCount, profile });
+          const columns = shareColumns(table.columns, request.columns);
+          const hashes: (string | null)[] = [];
+          for (const column of columns) {
+            checkCancelled(signal);
+            hashes.push('shared' in column ? null : await sha256(bytesOfColumn(column)));
+          }
+          outputs.push({ role, columns, hashes, rows: table.rowCount, profile });
         }
       } catch (error) {
         if (error instanceof TrainingError && error.kind === 'cancelled') {
@@ -501,7 +512,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         throw error;
       }
       const outcome: DataPrepareOutcome = { ok: true, outputs };
-      return transfer(outcome, buffersOf(outputs.flatMap((output) => output.columns)));
+      return transfer(outcome, ownBuffers(outputs.flatMap((output) => output.columns)));
     });
   }
 

@@ -26,6 +26,7 @@ import { StoreError } from '../store/errors';
 import type { Json } from '../store/schema';
 import { validName, type WorkspaceStore } from '../store/workspace-store';
 import { folderTransform, importTransform } from '../compute/data-transform';
+import { rememberColumnHashes, resolveColumns } from '../compute/shared-columns';
 
 export type { DatasetRecord, DatasetSummary, DatasetVersionRecord, PrepareTransform };
 export type {
@@ -256,7 +257,9 @@ export class Datasets {
     const outputs = [];
     const taken = new Set((await this.list(dataset.workspaceId)).map((s) => s.dataset.name));
     for (const output of outcome.outputs) {
-      const produced = new Table(output.columns);
+      const columns = resolveColumns(output.columns, table.columns);
+      rememberColumnHashes(columns, output.hashes);
+      const produced = new Table(columns);
       const transform: PrepareTransform = {
         kind: 'prepare',
         step: step as unknown as { [key: string]: Json },

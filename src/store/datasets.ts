@@ -8,7 +8,7 @@ import {
   type StringType,
 } from '../core/table';
 import { StoreError } from './errors';
-import { sha256 } from './hash';
+import { rememberHash, sha256 } from './hash';
 import type { EntityRecord, Json } from './schema';
 import { validName, type BlobInput, type WorkspaceStore } from './workspace-store';
 
@@ -136,6 +136,16 @@ function imageRefsOf(table: Table): string[] {
 }
 
 /** Splits a table into content-addressed column blobs and the hash that names the whole. */
+/**
+ * The digest of a column's bytes, remembered: columns are immutable, so the store's own check
+ * of the blobs (and the next version that shares them) need not digest them again.
+ */
+async function remembered(data: Uint8Array): Promise<string> {
+  const hash = await sha256(data);
+  rememberHash(data, hash);
+  return hash;
+}
+
 export async function encodeTable(table: Table): Promise<EncodedTable> {
   const columns: StoredColumn[] = [];
   const blobs: BlobInput[] = [];
@@ -143,7 +153,7 @@ export async function encodeTable(table: Table): Promise<EncodedTable> {
     if (isNumberColumn(column)) {
       const data = bytesOf(column.values);
       blobs.push({ data, type: FLOAT64_TYPE });
-      columns.push({ name: column.name, type: column.type, blob: await sha256(data) });
+      columns.push({ name: column.name, type: column.type, blob: await remembered(data) });
     } else {
       const codes = bytesOf(column.codes);
       const dictionary = new TextEncoder().encode(JSON.stringify(column.dictionary));
@@ -151,8 +161,8 @@ export async function encodeTable(table: Table): Promise<EncodedTable> {
       columns.push({
         name: column.name,
         type: column.type,
-        blob: await sha256(codes),
-        dictionaryBlob: await sha256(dictionary),
+        blob: await remembered(codes),
+        dictionaryBlob: await remembered(dictionary),
       });
     }
   }
@@ -336,6 +346,8 @@ export async function loadTable(store: WorkspaceStore, versionId: string): Promi
   const columns: Column[] = [];
   for (const stored of version.columns) {
     const data = await readBlob(store, stored.blob, stored.name);
+    // Read back by its digest: a new version sharing this column need not digest it again.
+    rememberHash(new Uint8Array(data), stored.blob);
     if (stored.dictionaryBlob === undefined) {
       columns.push({
         name: stored.name,

@@ -1,6 +1,6 @@
-import { ENTITY_KINDS, type BlobRecord, type EntityRecord } from './schema';
+import { ENTITY_KINDS, type EntityRecord } from './schema';
 import { formatBytes } from './tracking';
-import type { WorkspaceStore, WriteTx } from './workspace-store';
+import { countOf, setCount, type WorkspaceStore, type WriteTx } from './workspace-store';
 
 export interface BlobCollection {
   /** Blobs no record of any workspace lists, now deleted. */
@@ -23,22 +23,30 @@ async function collect(tx: WriteTx): Promise<BlobCollection> {
     }
   }
   const result: BlobCollection = { removed: 0, bytes: 0, repaired: 0, kept: 0 };
-  let cursor = await tx.objectStore('blobs').openCursor();
-  while (cursor) {
-    const blob = cursor.value as BlobRecord;
-    const refs = counts.get(blob.hash) ?? 0;
+  const blobs = tx.objectStore('blobs');
+  const refStore = tx.objectStore('blobRefs');
+  // Keys only: a blob's bytes are never read here (its size and count are in `blobRefs`).
+  for (const hash of (await blobs.getAllKeys()) as string[]) {
+    const refs = counts.get(hash) ?? 0;
+    const stored = await countOf(tx, hash);
+    const size = stored?.size ?? 0;
     if (refs === 0) {
-      await cursor.delete();
+      await blobs.delete(hash);
+      await refStore.delete(hash);
       result.removed += 1;
-      result.bytes += blob.size;
+      result.bytes += size;
     } else {
       result.kept += 1;
-      if (blob.refs !== refs) {
-        await cursor.update({ ...blob, refs });
+      if (stored?.refs !== refs) {
+        await setCount(tx, { hash, refs, size });
         result.repaired += 1;
       }
     }
-    cursor = await cursor.continue();
+  }
+  // Counts left without their blob.
+  const present = new Set((await blobs.getAllKeys()) as string[]);
+  for (const hash of (await refStore.getAllKeys()) as string[]) {
+    if (!present.has(hash)) await refStore.delete(hash);
   }
   return result;
 }
@@ -53,7 +61,7 @@ export async function garbageCollectBlobs(
   options: { workspaceId?: string } = {},
 ): Promise<BlobCollection> {
   let result: BlobCollection = { removed: 0, bytes: 0, repaired: 0, kept: 0 };
-  const stores = ['blobs', ...ENTITY_KINDS];
+  const stores = ['blobs', 'blobRefs', ...ENTITY_KINDS];
   if (options.workspaceId) {
     await store.write(
       stores,

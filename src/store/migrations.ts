@@ -130,6 +130,16 @@ export const MIGRATIONS: readonly Migration[] = [
     },
     migrate: chainAuditForV3,
   },
+  {
+    version: 4,
+    description:
+      'Blob reference counts in a store of their own, so that a new version sharing a column rewrites a count rather than the column.',
+    touches: [],
+    schema(db) {
+      // Filled as counts change: a blob without an entry still holds its count in its own record.
+      db.createObjectStore('blobRefs', { keyPath: 'hash' });
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -108,8 +108,20 @@ export interface BlobRecord {
   size: number;
   type: string;
   data: ArrayBuffer;
-  /** How many records list this blob in `blobRefs`; the blob is deleted when it reaches 0. */
+  /**
+   * How many records list this blob in `blobRefs`; the blob is deleted when it reaches 0. Kept in
+   * the `blobRefs` store (a `BlobRefsRecord`), so that sharing a blob rewrites a count, not its
+   * bytes; blobs written before that store existed hold their count here until it next changes.
+   */
   refs: number;
+}
+
+/** A blob's reference count, apart from its bytes (the `blobRefs` store, keyed by `hash`). */
+export interface BlobRefsRecord {
+  hash: string;
+  refs: number;
+  /** The blob's size in bytes, so that deleting it need not read it. */
+  size: number;
 }
 
 export interface MetaRecord {

@@ -17,6 +17,7 @@ import {
   type AuditChange,
   type AuditEvent,
   type BlobRecord,
+  type BlobRefsRecord,
   type EntityKind,
   type EntityRecord,
   type Json,
@@ -264,7 +265,7 @@ export class WorkspaceStore {
     await this.requireWorkspace(id);
     await withLock(`${this.db.name}:workspace:${id}`, async () => {
       const tx = this.db.transaction(
-        ['workspaces', 'audit', 'blobs', ...ENTITY_KINDS],
+        ['workspaces', 'audit', 'blobs', 'blobRefs', ...ENTITY_KINDS],
         'readwrite',
       );
       await this.deleteContents(tx, id);
@@ -454,7 +455,12 @@ export class WorkspaceStore {
 
   async getBlob(hash: string): Promise<BlobRecord | undefined> {
     this.ensureReadable();
-    return (await this.db.get('blobs', hash)) as BlobRecord | undefined;
+    const tx = this.db.transaction(['blobs', 'blobRefs'], 'readonly');
+    const [blob, counted] = (await Promise.all([
+      tx.objectStore('blobs').get(hash),
+      tx.objectStore('blobRefs').get(hash),
+    ])) as [BlobRecord | undefined, BlobRefsRecord | undefined];
+    return blob && counted ? { ...blob, refs: counted.refs } : blob;
   }
 
   // ── audit ─────────────────────────────────────────────────────────────────────────────────
@@ -503,7 +509,7 @@ export class WorkspaceStore {
     bytes = 0,
   ) {
     this.ensureWritable();
-    const names = [...new Set([...stores, 'workspaces', 'audit'])];
+    const names = [...new Set([...withBlobRefs(stores), 'workspaces', 'audit'])];
     let tx: WriteTx;
     try {
       tx = this.db.transaction(names, 'readwrite') as WriteTx;
@@ -697,35 +703,53 @@ export function assertMutable(kind: EntityKind, current: EntityRecord, fields: s
   }
 }
 
+/**
+ * A blob's reference count and size: from the `blobRefs` store, or for a blob written before that
+ * store existed, from its own record (read once; the count moves to `blobRefs` when it next
+ * changes). Null when the blob is not stored.
+ */
+export async function countOf(tx: WriteTx, hash: string): Promise<BlobRefsRecord | null> {
+  const counted = (await tx.objectStore('blobRefs').get(hash)) as BlobRefsRecord | undefined;
+  if (counted) return counted;
+  const legacy = (await tx.objectStore('blobs').get(hash)) as BlobRecord | undefined;
+  return legacy ? { hash, refs: legacy.refs, size: legacy.size } : null;
+}
+
+export const setCount = (tx: WriteTx, count: BlobRefsRecord) =>
+  tx.objectStore('blobRefs').put(count);
+
+/**
+ * Stores a blob, or takes one more reference to it when the same bytes are already stored: then
+ * only its count is rewritten, not its bytes.
+ */
 async function storeBlob(
   tx: WriteTx,
   hash: string,
   data: Uint8Array,
   type = 'application/octet-stream',
 ) {
-  const blobs = tx.objectStore('blobs');
-  const existing = (await blobs.get(hash)) as BlobRecord | undefined;
-  if (existing) {
-    await blobs.put({ ...existing, refs: existing.refs + 1 });
+  const count = await countOf(tx, hash);
+  if (count) {
+    await setCount(tx, { ...count, refs: count.refs + 1 });
     return;
   }
   // IndexedDB clones the value when `add` is called, so a view over a whole buffer needs no copy.
   const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
   const buffer = (whole ? data.buffer : data.slice().buffer) as ArrayBuffer;
   const record: BlobRecord = { hash, size: data.byteLength, type, data: buffer, refs: 1 };
-  await blobs.add(record);
+  await tx.objectStore('blobs').add(record);
+  await setCount(tx, { hash, refs: 1, size: data.byteLength });
 }
 
 export async function retainBlob(tx: WriteTx, hash: string) {
-  const blobs = tx.objectStore('blobs');
-  const existing = (await blobs.get(hash)) as BlobRecord | undefined;
-  if (!existing)
+  const count = await countOf(tx, hash);
+  if (!count)
     throw new StoreError(
       'invalid',
       `The record refers to a blob that is not stored: ${hash}.`,
       'blobRefs',
     );
-  await blobs.put({ ...existing, refs: existing.refs + 1 });
+  await setCount(tx, { ...count, refs: count.refs + 1 });
 }
 
 /** Drops one reference to each blob; returns the bytes of the blobs no record uses any more. */
@@ -733,17 +757,21 @@ export async function releaseBlobs(
   tx: WriteTx,
   hashes: readonly string[] | undefined,
 ): Promise<number> {
-  const blobs = tx.objectStore('blobs');
   let freed = 0;
   for (const hash of hashes ?? []) {
-    const existing = (await blobs.get(hash)) as BlobRecord | undefined;
-    if (!existing) continue;
-    if (existing.refs <= 1) {
-      await blobs.delete(hash);
-      freed += existing.size;
-    } else await blobs.put({ ...existing, refs: existing.refs - 1 });
+    const count = await countOf(tx, hash);
+    if (!count) continue;
+    if (count.refs <= 1) {
+      await tx.objectStore('blobs').delete(hash);
+      await tx.objectStore('blobRefs').delete(hash);
+      freed += count.size;
+    } else await setCount(tx, { ...count, refs: count.refs - 1 });
   }
   return freed;
 }
+
+/** Transactions that write blobs also write their counts. */
+const withBlobRefs = (stores: readonly string[]) =>
+  stores.includes('blobs') ? [...stores, 'blobRefs'] : [...stores];
 
 export { storeBlob };

@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './helpers';
 import { profileTable } from '../../../src/core/data';
-import { Table, numberColumn, stringColumn, valueAt } from '../../../src/core/table';
+import {
+  Table,
+  numberColumn,
+  stringColumn,
+  valueAt,
+  type NumberColumn,
+} from '../../../src/core/table';
 import {
   createDataset,
   createVersion,
@@ -91,6 +97,45 @@ describe('createVersion', () => {
 });
 
 describe('Datasets.prepare', () => {
+  it('a step stores its new column only: the columns it left are the same arrays and blobs', async () => {
+    const { store, version } = await setup();
+    // Across a copy, as to the data worker and back: the page's own arrays must come back.
+    const service = (await import('../../../src/compute/data-service')).createDataService();
+    const datasets = new Datasets(store, undefined, (job) =>
+      service.prepare(
+        'copied',
+        structuredClone({ columns: [...job.columns], step: job.step, inputs: [] }),
+        () => undefined,
+      ),
+    );
+    const table = await loadTable(store, version.id);
+    const blobsBefore = await store.database.count('blobs');
+    const result = await datasets.prepare(
+      version.id,
+      { kind: 'derive', name: 'double', expression: 'leaves * 2' },
+      { table },
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    const produced = result.outputs[0]!.table;
+    for (const name of ['height', 'species', 'leaves']) {
+      const before = table.column(name);
+      const after = produced.column(name);
+      expect('values' in after ? after.values : after.codes).toBe(
+        'values' in before ? before.values : before.codes,
+      );
+    }
+    // One blob more (the new column's values); each shared one counted twice.
+    expect(await store.database.count('blobs')).toBe(blobsBefore + 1);
+    const leaves = (version.columns as { name: string; blob: string }[]).find(
+      (column) => column.name === 'leaves',
+    )!;
+    expect((await store.getBlob(leaves.blob))?.refs).toBe(2);
+    const stored = await loadTable(store, result.outputs[0]!.version.id);
+    expect(Array.from((stored.column('double') as NumberColumn).values)).toEqual([
+      6, 8, 10, 12, 14, 16, 18, 20,
+    ]);
+  });
+
   it('changes a type into a new profiled version; the table reads back', async () => {
     const { store, version, datasets } = await setup();
     const progress: string[] = [];

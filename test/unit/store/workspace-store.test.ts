@@ -73,6 +73,59 @@ describe('WorkspaceStore', () => {
     store.close();
   });
 
+  it('shares a stored blob by counting, without writing its bytes again', async () => {
+    const { store } = await openStore();
+    const { id } = await store.createWorkspace({ name: 'W' });
+    const data = new Uint8Array(4096).fill(7);
+    const hash = await sha256(data);
+    const first = await store.create(
+      'datasetVersions',
+      id,
+      { datasetId: 'd' },
+      { blobs: [{ data }] },
+    );
+    const written = await store.database.get('blobs', hash);
+    const second = await store.create(
+      'datasetVersions',
+      id,
+      { datasetId: 'd' },
+      { blobs: [{ data }] },
+    );
+    // The blob's own record is as first written; its count moved to the store of counts.
+    expect(await store.database.get('blobs', hash)).toEqual(written);
+    expect(await store.database.get('blobRefs', hash)).toEqual({ hash, refs: 2, size: 4096 });
+    await store.remove('datasetVersions', second.id);
+    await store.remove('datasetVersions', first.id);
+    expect(await store.database.get('blobs', hash)).toBeUndefined();
+    expect(await store.database.get('blobRefs', hash)).toBeUndefined();
+    store.close();
+  });
+
+  it('counts references of a blob stored before counts had their own store', async () => {
+    const { store } = await openStore();
+    const { id } = await store.createWorkspace({ name: 'W' });
+    const data = bytes('written by an older version of the lab');
+    const hash = await sha256(data);
+    // As the lab stored it before: the count in the blob's record, no entry in `blobRefs`.
+    const legacy = {
+      hash,
+      size: data.byteLength,
+      type: 'text/plain',
+      data: data.slice().buffer,
+      refs: 1,
+    };
+    await store.database.put('blobs', legacy);
+    const holder = await store.create('datasetVersions', id, { datasetId: 'd', blobRefs: [hash] });
+    await store.database.put('datasetVersions', { ...holder, id: 'legacy-holder' });
+    expect((await store.getBlob(hash))?.refs).toBe(2);
+    await store.remove('datasetVersions', 'legacy-holder');
+    expect((await store.getBlob(hash))?.refs).toBe(1);
+    await store.remove('datasetVersions', holder.id);
+    expect(await store.getBlob(hash)).toBeUndefined();
+    expect(await store.database.get('blobRefs', hash)).toBeUndefined();
+    store.close();
+  });
+
   it('writes neither blob nor record nor audit event when the record cannot be written', async () => {
     const { store } = await openStore();
     const { id } = await store.createWorkspace({ name: 'W' });

@@ -1,0 +1,92 @@
+import type { Column, NumberColumn, StringColumn } from '../core/table';
+import { rememberHash } from '../store/hash';
+
+/**
+ * A column a step left as it was, perhaps renamed or retyped, sent back without the arrays the
+ * page already holds: it names the request column whose values (or codes, and dictionary) it
+ * has, and the page puts its own arrays in their place. A new version of a million-row table
+ * then costs the transfer, the memory and the digest of its new columns only, and the store
+ * recognises the shared arrays as blobs it already has.
+ */
+export type SharedColumn =
+  | { readonly kind: 'number'; readonly column: Omit<NumberColumn, 'values'>; readonly of: number }
+  | {
+      readonly kind: 'string';
+      readonly column: Omit<StringColumn, 'codes' | 'dictionary'>;
+      readonly of: number;
+      /** The dictionary when it is not the one of column `of` (e.g. levels renamed). */
+      readonly dictionary?: readonly string[];
+    };
+
+export type PreparedColumn = Column | { readonly shared: SharedColumn };
+
+/** Replaces the arrays of `outputs` that are arrays of `inputs` by references to them. */
+export function shareColumns(
+  outputs: readonly Column[],
+  inputs: readonly Column[],
+): PreparedColumn[] {
+  const numbers = new Map<Float64Array, number>();
+  const codes = new Map<Int32Array, number>();
+  inputs.forEach((input, index) => {
+    if ('values' in input) numbers.set(input.values, index);
+    else codes.set(input.codes, index);
+  });
+  return outputs.map((output): PreparedColumn => {
+    if ('values' in output) {
+      const of = numbers.get(output.values);
+      if (of === undefined) return output;
+      const { values: _values, ...column } = output;
+      return { shared: { kind: 'number', column, of } };
+    }
+    const of = codes.get(output.codes);
+    if (of === undefined) return output;
+    const { codes: _codes, dictionary, ...column } = output;
+    const same = (inputs[of] as StringColumn).dictionary === dictionary;
+    return { shared: { kind: 'string', column, of, ...(same ? {} : { dictionary }) } };
+  });
+}
+
+/** Puts the arrays of `inputs` back into the columns `shareColumns` made references of. */
+export function resolveColumns(
+  prepared: readonly PreparedColumn[],
+  inputs: readonly Column[],
+): Column[] {
+  return prepared.map((entry) => {
+    if (!('shared' in entry)) return entry;
+    const { shared } = entry;
+    const input = inputs[shared.of];
+    if (!input) throw new Error(`A prepared column refers to input column ${shared.of}.`);
+    if (shared.kind === 'number') {
+      if (!('values' in input)) throw new Error(`Input column ${shared.of} holds no numbers.`);
+      return { ...shared.column, values: input.values };
+    }
+    if (!('codes' in input)) throw new Error(`Input column ${shared.of} holds no codes.`);
+    return {
+      ...shared.column,
+      codes: input.codes,
+      dictionary: shared.dictionary ?? input.dictionary,
+    };
+  });
+}
+
+/** The buffers of the columns sent in full (those to transfer rather than copy). */
+export function ownBuffers(prepared: readonly PreparedColumn[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const entry of prepared) {
+    if ('shared' in entry) continue;
+    buffers.add(('values' in entry ? entry.values : entry.codes).buffer as ArrayBuffer);
+  }
+  return [...buffers];
+}
+
+/** The worker hashed the columns it sent: storing them needs no second digest on this thread. */
+export function rememberColumnHashes(
+  columns: readonly Column[],
+  hashes: readonly (string | null)[],
+) {
+  columns.forEach((column, index) => {
+    const hash = hashes[index];
+    const array = 'values' in column ? column.values : column.codes;
+    if (hash) rememberHash(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), hash);
+  });
+}
