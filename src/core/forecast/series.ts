@@ -158,13 +158,40 @@ function compactDate(value: number): number {
   return monthIndexToMs(year * 12 + month - 1, day);
 }
 
+/** Names of columns whose whole numbers may be Unix times: `timestamp`, `ts`, `epoch`, `created_unix`… */
+const UNIX_NAME = /time|stamp|epoch|unix|date|(?:^|[_\s.-])ts(?:$|[_\s.-])/i;
+/** 2000-01-01 and 2100-01-01 in Unix seconds. */
+const UNIX_FROM = 946_684_800;
+const UNIX_TO = 4_102_444_800;
+
+/**
+ * Milliseconds per unit when a number column holds Unix times: whole seconds (or milliseconds)
+ * between 2000 and 2100, in a column whose name says it holds times. Other numbers stay steps:
+ * an order number of ten digits is not a time.
+ */
+function unixUnit(name: string, values: Float64Array): 1000 | 1 | null {
+  if (!UNIX_NAME.test(name) || values.length === 0) return null;
+  const within = (from: number, to: number) =>
+    values.every((value) => Number.isInteger(value) && value >= from && value < to);
+  if (within(UNIX_FROM, UNIX_TO)) return 1000;
+  if (within(UNIX_FROM * 1000, UNIX_TO * 1000)) return 1;
+  return null;
+}
+
+export interface TimesRead {
+  readonly kind: TimeKind;
+  readonly values: Float64Array;
+  /** Set when whole numbers were read as Unix times. */
+  readonly unix?: 'seconds' | 'milliseconds';
+}
+
 /**
  * Reads a time column: dates and date-times (already typed by the importer, or text in ISO,
  * common date layouts, quarters "1990 Q1", months "Jan 1990" or "1990/01", ISO weeks "2024-W05"),
- * compact YYYYMMDD numbers, years and plain step numbers. Fails naming the first row that cannot
- * be read.
+ * compact YYYYMMDD numbers, Unix seconds or milliseconds (in a column named like a time), years
+ * and plain step numbers. Fails naming the first row that cannot be read.
  */
-export function readTimes(column: Column): { kind: TimeKind; values: Float64Array } {
+export function readTimes(column: Column): TimesRead {
   const n = isNumberColumn(column) ? column.values.length : column.codes.length;
   const missingRow = () => {
     for (let row = 0; row < n; row++) if (valueAt(column, row) === null) return row;
@@ -190,6 +217,14 @@ export function readTimes(column: Column): { kind: TimeKind; values: Float64Arra
     const dates = column.values.map(compactDate);
     if (n > 1 && dates.every((value) => Number.isFinite(value))) {
       return { kind: 'datetime', values: dates };
+    }
+    const unit = unixUnit(column.name, column.values);
+    if (unit !== null) {
+      return {
+        kind: 'datetime',
+        values: unit === 1 ? column.values : column.values.map((value) => value * unit),
+        unix: unit === 1 ? 'milliseconds' : 'seconds',
+      };
     }
     return { kind: 'number', values: column.values };
   }
@@ -423,7 +458,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       options.target,
     );
   }
-  const { kind, values: times } = readTimes(table.column(options.time));
+  const { kind, values: times, unix } = readTimes(table.column(options.time));
   const target = targetColumn.values;
   const { ids, byRow } = options.series?.length
     ? seriesKeys(table, options.series)
@@ -447,6 +482,9 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   }
   const axis = buildAxis(kind, frequency, times, bucketed);
   const warnings: string[] = [];
+  if (unix) {
+    warnings.push(`“${options.time}” holds Unix ${unix}: read as UTC date-times.`);
+  }
   const series: RegularSeries[] = [];
   const where = (id: string) => (options.series?.length ? ` of series “${id}”` : '');
 

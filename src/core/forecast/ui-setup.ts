@@ -15,7 +15,7 @@ export interface ForecastColumns {
 }
 
 const TIME_NAME = /^(date|time|timestamp|datetime|day|month|week|year|quarter|period|ds)$/i;
-const TIME_WORD = /(date|time|month|year|day|week|quarter|period)/i;
+const TIME_WORD = /(date|time|month|year|day|week|quarter|period|epoch|unix|stamp|^ts$)/i;
 
 function readsAsTimes(column: Column): boolean {
   if (isNumberColumn(column) && column.type !== 'datetime' && !TIME_WORD.test(column.name)) {

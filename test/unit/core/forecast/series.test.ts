@@ -111,6 +111,29 @@ describe('reading times', () => {
     expect(() => readTimes(stringColumn('t', ['1990/13']))).toThrow(/is “1990\/13”/);
   });
 
+  it('reads whole Unix seconds or milliseconds in a column named like a time', () => {
+    const hours = [0, 1, 2, 3].map((hour) => 1_700_000_000 + 3600 * hour);
+    expect(readTimes(numberColumn('timestamp', hours))).toEqual({
+      kind: 'datetime',
+      values: Float64Array.from(hours, (second) => second * 1000),
+      unix: 'seconds',
+    });
+    const ms = hours.map((second) => second * 1000);
+    expect(readTimes(numberColumn('created_ts', ms))).toMatchObject({ unix: 'milliseconds' });
+    // Ten-digit numbers under another name are not times; nor are times before 2000.
+    expect(readTimes(numberColumn('order_id', hours)).kind).toBe('number');
+    expect(readTimes(numberColumn('epoch', [899_000_000, 899_003_600])).kind).toBe('number');
+    expect(readTimes(numberColumn('time', [...hours.slice(1), 1.7e9 + 0.5])).kind).toBe('number');
+
+    const built = buildSeries(
+      new Table([numberColumn('ts', hours), numberColumn('y', [1, 2, 3, 4])]),
+      { time: 'ts', target: 'y' },
+    );
+    expect(frequencyName(built.axis.frequency)).toBe('hourly');
+    expect(built.axis.format(built.series[0]!.times[0]!)).toBe('2023-11-14T22:13:20Z');
+    expect(built.warnings).toContain('“ts” holds Unix seconds: read as UTC date-times.');
+  });
+
   it('names the row of an unreadable or missing time', () => {
     expect(() => readTimes(stringColumn('t', ['2024-01-01', 'soon', '2024-01-03']))).toThrow(
       /Row 2 of “t” is “soon”/,
