@@ -96,6 +96,8 @@ export interface DataPrepareRequest {
   step: PrepareStep;
   /** Other versions the step reads (the right side of a join), by version id. */
   inputs: { versionId: string; columns: Column[] }[];
+  /** The input's profile: the summaries of the columns the step leaves are taken from it. */
+  profile?: DatasetProfile;
 }
 
 export type DataPrepareProgress =

@@ -1,4 +1,5 @@
 import { proxy, transfer } from 'comlink';
+import type { DatasetProfile } from '../core/data';
 import type { PrepareStep } from '../core/data/prepare';
 import type { Column, NumberColumn } from '../core/table';
 import type { AssociationMatrix } from '../core/data/associations';
@@ -47,6 +48,8 @@ export interface DataPrepareJob extends JobEventHandlers<DataPrepareProgress> {
   columns: readonly Column[];
   step: PrepareStep;
   inputs?: { versionId: string; columns: readonly Column[] }[];
+  /** The input's profile, whose summaries of the columns the step leaves are reused. */
+  profile?: DatasetProfile;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -181,6 +184,7 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
           versionId: input.versionId,
           columns: [...input.columns],
         })),
+        ...(job.profile ? { profile: job.profile } : {}),
       };
       return tracked(
         pool.run(

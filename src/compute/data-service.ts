@@ -25,7 +25,7 @@ import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
 import { createDataset, deleteDataset, type NewDataset } from '../store/datasets';
 import { StoreError } from '../store/errors';
-import { ownBuffers, shareColumns } from './shared-columns';
+import { ownBuffers, shareColumns, unchangedFrom } from './shared-columns';
 import { rememberHash, sha256 } from '../store/hash';
 import { WorkspaceStore } from '../store/workspace-store';
 import type {
@@ -492,12 +492,20 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
       try {
         for (const [index, { role, table }] of produced.entries()) {
           await yieldToEventLoop();
+          const columns = shareColumns(table.columns, request.columns);
           const profile = await profileTableAsync(table, {
             signal,
             onProgress: ({ done, total }) =>
               progress({ phase: 'profile', output: index, outputs: produced.length, done, total }),
+            ...(request.profile
+              ? {
+                  reuse: {
+                    profile: request.profile,
+                    columns: unchangedFrom(columns, table.columns, request.columns),
+                  },
+                }
+              : {}),
           });
-          const columns = shareColumns(table.columns, request.columns);
           const hashes: (string | null)[] = [];
           for (const column of columns) {
             checkCancelled(signal);

@@ -90,3 +90,24 @@ export function rememberColumnHashes(
     if (hash) rememberHash(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), hash);
   });
 }
+
+/**
+ * Per output column, the name of the input column it equals (the same array, type and
+ * dictionary), or null: whose summary a profile may take over.
+ */
+export function unchangedFrom(
+  prepared: readonly PreparedColumn[],
+  outputs: readonly Column[],
+  inputs: readonly Column[],
+): (string | null)[] {
+  return prepared.map((entry, index) => {
+    if (!('shared' in entry)) return null;
+    const input = inputs[entry.shared.of];
+    const output = outputs[index];
+    if (!input || !output || input.type !== output.type) return null;
+    if ('dictionary' in input && 'dictionary' in output && input.dictionary !== output.dictionary) {
+      return null;
+    }
+    return input.name;
+  });
+}

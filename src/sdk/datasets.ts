@@ -113,6 +113,7 @@ export function inProcessPreparer(): DataPreparer {
           versionId: input.versionId,
           columns: [...input.columns],
         })),
+        ...(job.profile ? { profile: job.profile } : {}),
       },
       (event) => {
         if (event.type === 'progress') job.onProgress?.(event.progress);
@@ -248,6 +249,7 @@ export class Datasets {
       columns: table.columns,
       step,
       inputs,
+      profile: this.profile(source),
       signal: options.signal,
       onProgress: options.onProgress,
     });

@@ -10,6 +10,7 @@ import {
   ownBuffers,
   resolveColumns,
   shareColumns,
+  unchangedFrom,
   type PreparedColumn,
 } from '../../../src/compute/shared-columns';
 
@@ -45,6 +46,25 @@ describe('shared columns', () => {
     expect(columns[2]).toMatchObject({ name: 'renamed levels', dictionary: ['A', 'B'] });
     expect((columns[2] as StringColumn).codes).toBe((page[1] as StringColumn).codes);
     expect(columns[3]).toEqual(numberColumn('new', [7, 8, 9]));
+  });
+
+  it('names the input column each output equals: same array, type and dictionary', () => {
+    const page = inputs();
+    const [x, species] = page as [NumberColumn, StringColumn];
+    const outputs: Column[] = [
+      { ...x, name: 'x2' },
+      { ...x, type: 'integer' },
+      species,
+      { ...species, dictionary: ['A', 'B'] },
+      numberColumn('new', [7, 8, 9]),
+    ];
+    expect(unchangedFrom(shareColumns(outputs, page), outputs, page)).toEqual([
+      'x',
+      null,
+      'species',
+      null,
+      null,
+    ]);
   });
 
   it('keeps columns whose arrays are new, even with equal values', () => {

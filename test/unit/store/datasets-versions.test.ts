@@ -130,6 +130,10 @@ describe('Datasets.prepare', () => {
       (column) => column.name === 'leaves',
     )!;
     expect((await store.getBlob(leaves.blob))?.refs).toBe(2);
+    // Its profile, with the kept columns' summaries taken over, is the one measured afresh.
+    expect(result.outputs[0]!.version.profile).toEqual(
+      JSON.parse(JSON.stringify(profileTable(produced))),
+    );
     const stored = await loadTable(store, result.outputs[0]!.version.id);
     expect(Array.from((stored.column('double') as NumberColumn).values)).toEqual([
       6, 8, 10, 12, 14, 16, 18, 20,

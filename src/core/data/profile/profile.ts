@@ -19,6 +19,7 @@ import {
   type Correlations,
   type DatasetProfile,
   type ProfileOptions,
+  type ProfileReuse,
   type ProfileSettings,
   type ProfileWarning,
 } from './types';
@@ -213,6 +214,20 @@ function takeCodes(codes: Int32Array, rows: Int32Array): Int32Array {
 }
 
 /**
+ * The summaries of `reuse.profile` by column name, when they can stand for the new table's: the
+ * same number of rows, all summarised exactly (a sampled summary draws on the seeded stream, so
+ * skipping one would change the draws of the columns after it).
+ */
+function reusableSummaries(
+  reuse: ProfileReuse | undefined,
+  rows: number,
+  exactLimit: number,
+): Map<string, ColumnProfile> | null {
+  if (!reuse || reuse.profile.rows !== rows || rows > exactLimit) return null;
+  return new Map(reuse.profile.columns.map((profile) => [profile.name, profile]));
+}
+
+/**
  * The profile, computed in steps: each column, then duplicates, then each correlation family.
  * `profileTable` runs the steps back to back; `profileTableAsync` lets the event loop (progress,
  * cancellation) in between them.
@@ -232,8 +247,14 @@ function* profileSteps(
   const rows = table.rowCount;
   const total = table.columns.length + 4;
   let done = 0;
-  for (const column of table.columns) {
-    const profile = profileColumn(column, settings, random);
+  const reused = reusableSummaries(options.reuse, rows, settings.exactLimit);
+  for (const [index, column] of table.columns.entries()) {
+    const from = options.reuse?.columns[index];
+    const before = from === null || from === undefined ? undefined : reused?.get(from);
+    const profile =
+      before && before.type === column.type
+        ? { ...before, name: column.name }
+        : profileColumn(column, settings, random);
     columns.push(profile);
     warnings.push(...columnWarnings(profile, rows));
     if (settings.target === column.name) {

@@ -113,8 +113,21 @@ export interface ProfileOptions {
   readonly correlationRows?: number;
   /** Seeds the sample taken above `exactLimit`. */
   readonly seed?: number;
+  /** Column summaries to take over from the profile of a table the columns come from. */
+  readonly reuse?: ProfileReuse;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
+}
+
+/**
+ * What a new table shares with one profiled before (with the same options): a column with the
+ * same values, in the same order, of the same type (and with the same dictionary) has the same
+ * summary. Correlations, duplicates and warnings are always measured again.
+ */
+export interface ProfileReuse {
+  readonly profile: DatasetProfile;
+  /** Per column of the new table: the name in `profile` of the column it equals, or null. */
+  readonly columns: readonly (string | null)[];
 }
 
 export type ProfileSettings = Required<

@@ -340,4 +340,50 @@ describe('profile details', () => {
       TrainingError,
     );
   });
+
+  it('takes over the summaries of unchanged columns, and only those', () => {
+    const random = seededRandom(5);
+    const size = 3000;
+    const x = Array.from({ length: size }, () => randomNormal(random));
+    const kind = Array.from({ length: size }, (_, i) => ['a', 'b', 'c'][i % 3] as string);
+    const before = new Table([numberColumn('x', x), stringColumn('kind', kind)]);
+    const previous = profileTable(before, { correlationRows: 1000 });
+    const [xColumn, kindColumn] = before.columns;
+    const after = new Table([
+      { ...xColumn!, name: 'renamed' },
+      kindColumn!,
+      numberColumn(
+        'double',
+        x.map((value) => 2 * value),
+      ),
+    ]);
+    const reuse = { profile: previous, columns: ['x', 'kind', null] };
+    // The same profile as measured afresh: summaries taken over, correlations measured again.
+    expect(profileTable(after, { correlationRows: 1000, reuse })).toEqual(
+      profileTable(after, { correlationRows: 1000 }),
+    );
+
+    // Taken over indeed: a summary marked beforehand shows through …
+    const marked: DatasetProfile = {
+      ...previous,
+      columns: previous.columns.map((column) => ({ ...column, missing: 42 })),
+    };
+    const reused = profileTable(after, { reuse: { profile: marked, columns: reuse.columns } });
+    expect(reused.columns.map((column) => column.missing)).toEqual([42, 42, 0]);
+    expect(reused.columns[0]?.name).toBe('renamed');
+    // … but not for another number of rows, another type, or columns beyond the exact limit.
+    const fewer = { ...marked, rows: size - 1 };
+    expect(
+      profileTable(after, { reuse: { profile: fewer, columns: reuse.columns } }).columns[0]
+        ?.missing,
+    ).toBe(0);
+    const retyped = new Table([numberColumn('x', x, 'integer')]);
+    expect(
+      profileTable(retyped, { reuse: { profile: marked, columns: ['x'] } }).columns[0]?.missing,
+    ).toBe(0);
+    expect(
+      profileTable(after, { exactLimit: 1000, reuse: { profile: marked, columns: reuse.columns } })
+        .columns[0]?.missing,
+    ).toBe(0);
+  });
 });
