@@ -135,7 +135,6 @@ function imageRefsOf(table: Table): string[] {
   return [...refs];
 }
 
-/** Splits a table into content-addressed column blobs and the hash that names the whole. */
 /**
  * The digest of a column's bytes, remembered: columns are immutable, so the store's own check
  * of the blobs (and the next version that shares them) need not digest them again.
@@ -146,6 +145,22 @@ async function remembered(data: Uint8Array): Promise<string> {
   return hash;
 }
 
+/**
+ * Each dictionary's stored bytes, by the dictionary (immutable, like its column): a version that
+ * keeps a text column with many distinct values neither encodes nor digests it again.
+ */
+const encodedDictionaries = new WeakMap<readonly string[], Uint8Array>();
+
+function encodeDictionary(dictionary: readonly string[]): Uint8Array {
+  let bytes = encodedDictionaries.get(dictionary);
+  if (!bytes) {
+    bytes = new TextEncoder().encode(JSON.stringify(dictionary));
+    encodedDictionaries.set(dictionary, bytes);
+  }
+  return bytes;
+}
+
+/** Splits a table into content-addressed column blobs and the hash that names the whole. */
 export async function encodeTable(table: Table): Promise<EncodedTable> {
   const columns: StoredColumn[] = [];
   const blobs: BlobInput[] = [];
@@ -156,7 +171,7 @@ export async function encodeTable(table: Table): Promise<EncodedTable> {
       columns.push({ name: column.name, type: column.type, blob: await remembered(data) });
     } else {
       const codes = bytesOf(column.codes);
-      const dictionary = new TextEncoder().encode(JSON.stringify(column.dictionary));
+      const dictionary = encodeDictionary(column.dictionary);
       blobs.push({ data: codes, type: CODES_TYPE }, { data: dictionary, type: DICTIONARY_TYPE });
       columns.push({
         name: column.name,
@@ -355,8 +370,12 @@ export async function loadTable(store: WorkspaceStore, versionId: string): Promi
         values: new Float64Array(data),
       });
     } else {
-      const dictionaryBytes = await readBlob(store, stored.dictionaryBlob, stored.name);
+      const dictionaryBytes = new Uint8Array(
+        await readBlob(store, stored.dictionaryBlob, stored.name),
+      );
       const dictionary = JSON.parse(new TextDecoder().decode(dictionaryBytes)) as string[];
+      encodedDictionaries.set(dictionary, dictionaryBytes);
+      rememberHash(dictionaryBytes, stored.dictionaryBlob);
       columns.push({
         name: stored.name,
         type: stored.type as StringType,

@@ -172,3 +172,41 @@ test('Several series in one table: one forecast per store, picked from a list', 
   expect(rows[7]).toMatch(/^south,2024-01-01,/);
   expect(pageErrors).toEqual([]);
 });
+
+test('Unix seconds in a timestamp column are read as hourly date-times, and said so', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Four days of hours, as a logger writes them: seconds since 1970, a daily cycle.
+  const lines = ['timestamp,load'];
+  for (let t = 0; t < 96; t++) {
+    const load = 100 + 20 * Math.sin((2 * Math.PI * t) / 24) + (t % 5);
+    lines.push(`${1_700_000_000 + 3600 * t},${load.toFixed(1)}`);
+  }
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-paste').click();
+  await page.getByTestId('import-paste-name').fill('meter');
+  await page.getByTestId('import-paste').fill(`${lines.join('\n')}\n`);
+  await page.getByTestId('import-paste-go').click();
+  await expect(page.getByTestId('notice')).toContainText('Imported meter.csv: 96 rows');
+
+  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await expect(page.getByTestId('forecast-time')).toHaveValue('timestamp');
+  await expect(page.getByTestId('forecast-target')).toHaveValue('load');
+  await expect(page.getByTestId('forecast-detected')).toContainText('96 hourly values');
+  await expect(
+    page.getByText('“timestamp” holds Unix seconds: read as UTC date-times.'),
+  ).toBeVisible();
+  await page.getByTestId('forecast-horizon').fill('6');
+  await page.getByTestId('forecast-budget').fill('3');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  // 1,700,000,000 + 96 hours is 2023-11-18 22:13:20 UTC.
+  await expect(page.getByTestId('forecast-table').locator('tbody tr').first()).toContainText(
+    '2023-11-18T22:13:20Z',
+  );
+  expect(pageErrors).toEqual([]);
+});
