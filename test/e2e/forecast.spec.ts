@@ -1,4 +1,17 @@
+import type { Page } from '@playwright/test';
 import { test, expect, importSample, openLab } from './fixtures';
+
+/** Pastes CSV lines as a dataset on the Data page, then opens the Forecast page. */
+async function pasteAndForecast(page: Page, name: string, lines: readonly string[], rows: number) {
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-source-paste').click();
+  await page.getByTestId('import-paste-name').fill(name);
+  await page.getByTestId('import-paste').fill(`${lines.join('\n')}\n`);
+  await page.getByTestId('import-paste-go').click();
+  await expect(page.getByTestId('notice')).toContainText(`Imported ${name}.csv: ${rows} rows`);
+  await nav.getByRole('link', { name: /^Forecast/ }).click();
+}
 
 test('Forecast the airline passengers: progress, chart with backtest and intervals, diagnostics, registry', async ({
   page,
@@ -134,15 +147,7 @@ test('Several series in one table: one forecast per store, picked from a list', 
     }
   }
   await openLab(page);
-  const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-paste').click();
-  await page.getByTestId('import-paste-name').fill('stores');
-  await page.getByTestId('import-paste').fill(`${lines.join('\n')}\n`);
-  await page.getByTestId('import-paste-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported stores.csv: 96 rows');
-
-  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await pasteAndForecast(page, 'stores', lines, 96);
   await expect(page.getByTestId('forecast-target')).toHaveValue('sales');
   await page.getByTestId('forecast-series-column').getByLabel('store').check();
   await expect(page.getByTestId('forecast-detected')).toContainText('2 series of 48–48 monthly');
@@ -185,15 +190,7 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
     lines.push(`${1_700_000_000 + 3600 * t},${load.toFixed(1)}`);
   }
   await openLab(page);
-  const nav = page.getByRole('navigation', { name: 'Lab' });
-  await nav.getByRole('link', { name: /^Data/ }).click();
-  await page.getByTestId('import-source-paste').click();
-  await page.getByTestId('import-paste-name').fill('meter');
-  await page.getByTestId('import-paste').fill(`${lines.join('\n')}\n`);
-  await page.getByTestId('import-paste-go').click();
-  await expect(page.getByTestId('notice')).toContainText('Imported meter.csv: 96 rows');
-
-  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await pasteAndForecast(page, 'meter', lines, 96);
   await expect(page.getByTestId('forecast-time')).toHaveValue('timestamp');
   await expect(page.getByTestId('forecast-target')).toHaveValue('load');
   await expect(page.getByTestId('forecast-detected')).toContainText('96 hourly values');

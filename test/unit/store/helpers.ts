@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../../src/store/db';
 import { WorkspaceStore } from '../../../src/store/workspace-store';
+import { Lab } from '../../../src/sdk/lab';
 import type { ChangeChannel, Change } from '../../../src/store/channel';
 
 let counter = 0;
@@ -63,4 +64,20 @@ export async function loadFixture(path: string, dbName: string) {
   await tx.done;
   db.close();
   return fixture;
+}
+
+/** A database built from an old schema's fixture, opened (so upgraded) by the current lab. */
+export async function openFixtureLab(path: string) {
+  const dbName = uniqueDbName();
+  const fixture = await loadFixture(path, dbName);
+  let time = 1_800_000_000_000;
+  let id = 0;
+  const lab = await Lab.open({
+    dbName,
+    channel: localChannel(),
+    now: () => (time += 1000),
+    newId: () => `new-${++id}`,
+    tracking: { locks: null },
+  });
+  return { lab, store: lab.store, fixture };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { strToU8, zipSync } from 'fflate';
-import { loadFixture, localChannel, uniqueDbName } from './helpers';
+import { loadFixture, localChannel, openFixtureLab, uniqueDbName } from './helpers';
 import { Lab } from '../../../src/sdk/lab';
 import { verifyAuditChain } from '../../../src/store/audit';
 import { importWorkspace, readBackup } from '../../../src/store/backup';
@@ -9,20 +9,7 @@ import { migrateSnapshot } from '../../../src/store/migrations';
 
 const V2 = 'test/fixtures/store/v2.json';
 
-async function openV2() {
-  const dbName = uniqueDbName();
-  const fixture = await loadFixture(V2, dbName);
-  let time = 1_800_000_000_000;
-  let id = 0;
-  const lab = await Lab.open({
-    dbName,
-    channel: localChannel(),
-    now: () => (time += 1000),
-    newId: () => `new-${++id}`,
-    tracking: { locks: null },
-  });
-  return { lab, store: lab.store, fixture };
-}
+const openV2 = () => openFixtureLab(V2);
 
 describe('migration to v3', () => {
   it('seals the existing audit trail into a hash chain that new events extend', async () => {

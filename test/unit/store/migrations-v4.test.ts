@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadFixture, localChannel, uniqueDbName } from './helpers';
-import { Lab } from '../../../src/sdk/lab';
+import { openFixtureLab } from './helpers';
 
 const V2 = 'test/fixtures/store/v2.json';
 const DATASET_BLOB = 'd0aea776d12e75364450bcdc02f98dbe2d4d211f7438ae24a618cd08772d2ffb';
@@ -8,17 +7,7 @@ const MODEL_BLOB = '63772e2efa002c0d37752828f8a4635fc0a7bafb58d362073a4a25bada71
 
 describe('migration to v4', () => {
   it('counts references of blobs whose count was kept in their own record', async () => {
-    const dbName = uniqueDbName();
-    await loadFixture(V2, dbName);
-    let time = 1_800_000_000_000;
-    let id = 0;
-    const lab = await Lab.open({
-      dbName,
-      channel: localChannel(),
-      now: () => (time += 1000),
-      newId: () => `new-${++id}`,
-      tracking: { locks: null },
-    });
+    const { lab } = await openFixtureLab(V2);
     const { store } = lab;
     expect(await store.database.count('blobRefs')).toBe(0);
     expect((await store.getBlob(MODEL_BLOB))?.refs).toBe(2);
