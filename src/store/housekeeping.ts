@@ -25,7 +25,9 @@ async function collect(tx: WriteTx): Promise<BlobCollection> {
   const result: BlobCollection = { removed: 0, bytes: 0, repaired: 0, kept: 0 };
   const blobs = tx.objectStore('blobs');
   const refStore = tx.objectStore('blobRefs');
-  // Keys only: a blob's bytes are never read here (its size and count are in `blobRefs`).
+  const kept = new Set<string>();
+  // Keys only: sizes and counts are in `blobRefs`, so no blob's bytes are read here (but for a
+  // blob stored before that store, whose count is read from its record once).
   for (const hash of (await blobs.getAllKeys()) as string[]) {
     const refs = counts.get(hash) ?? 0;
     const stored = await countOf(tx, hash);
@@ -36,6 +38,7 @@ async function collect(tx: WriteTx): Promise<BlobCollection> {
       result.removed += 1;
       result.bytes += size;
     } else {
+      kept.add(hash);
       result.kept += 1;
       if (stored?.refs !== refs) {
         await setCount(tx, { hash, refs, size });
@@ -44,9 +47,8 @@ async function collect(tx: WriteTx): Promise<BlobCollection> {
     }
   }
   // Counts left without their blob.
-  const present = new Set((await blobs.getAllKeys()) as string[]);
   for (const hash of (await refStore.getAllKeys()) as string[]) {
-    if (!present.has(hash)) await refStore.delete(hash);
+    if (!kept.has(hash)) await refStore.delete(hash);
   }
   return result;
 }
