@@ -225,6 +225,8 @@ interface BrowserRun {
   readonly view_seconds: number;
   /** A derive step on the imported table, from Apply to its new version shown. */
   readonly prepare_step_seconds: number;
+  /** The renderer's peak RSS during that step. */
+  readonly prepare_step_peak_rss_mb: number;
   /** File chosen → the lab's "Imported …" notice: read, parse, profile and store. */
   readonly import_seconds: number;
   /** File chosen → the progress line turns from reading to profiling (read and parse). */
@@ -601,19 +603,27 @@ async function memoryDump(cdp: CDPSession) {
     });
 }
 
-/** Derives one column from the shown version through the Prepare panel; seconds until shown. */
-async function deriveStep(page: Page): Promise<number> {
+/**
+ * Derives one column from the shown version through the Prepare panel: the seconds until the new
+ * version is shown, and the renderer's peak RSS meanwhile (MB).
+ */
+async function deriveStep(
+  page: Page,
+  userDataDir: string,
+): Promise<{ seconds: number; peakRendererMb: number }> {
   const view = page.getByTestId('dataset-view');
   await view.getByTestId('step-derive').click();
   await view.getByTestId('derive-name').fill('double_price');
   await view.getByTestId('derive-expression').fill('price * 2');
+  const memory = sampleMemory(userDataDir, 50);
   const started = performance.now();
   await view.getByTestId('prepare-apply').click();
   await view
     .getByTestId('shown-version')
     .filter({ hasText: 'version 2' })
     .waitFor({ timeout: 10 * 60_000 });
-  return (performance.now() - started) / 1000;
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, peakRendererMb: memory.stop().peak.renderer };
 }
 
 async function runBrowser(
@@ -731,13 +741,14 @@ async function runBrowser(
         writeFileSync(profilePath, JSON.stringify(profile));
       }
       const recorded = await readRecorder(page);
-      const prepareSeconds = await deriveStep(page);
+      const prepare = await deriveStep(page, userDataDir);
       failed();
       const rows = Number(/: ([\d,]+) rows/.exec(text)?.[1]?.replaceAll(',', '') ?? NaN);
       return {
         chromium: context.browser()?.version() ?? 'unknown',
         view_seconds: viewSeconds,
-        prepare_step_seconds: prepareSeconds,
+        prepare_step_seconds: prepare.seconds,
+        prepare_step_peak_rss_mb: prepare.peakRendererMb,
         import_seconds: seconds,
         parse_seconds: parseSeconds,
         rows,
@@ -796,6 +807,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
     ),
     view_seconds: round(run.view_seconds),
     prepare_step_seconds: round(run.prepare_step_seconds),
+    prepare_step_renderer_peak_rss_mb: round(run.prepare_step_peak_rss_mb, 0),
     prepare_step_note:
       'One derive step (price * 2) on the imported version, from Apply until version 2 is shown: the step and the new version’s profile in the data worker, the new column stored (the 20 columns it keeps are shared with version 1, not written again).',
     peak_rss_with_service_worker_mb: memory(run.peak_rss_with_service_worker_mb),
@@ -836,7 +848,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
 
 function report(browser: BrowserRun) {
   console.log(
-    `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB (${browser.peak_rss_with_view_mb.renderer.toFixed(0)} MB with the view, ${browser.peak_rss_with_service_worker_mb.renderer.toFixed(0)} MB as the service worker installs afterwards), longest main-thread block ${browser.main_thread.import.longest_block_ms} ms during the import, ${browser.main_thread.view.longest_block_ms} ms while the view renders; a derive step ${browser.prepare_step_seconds.toFixed(2)} s`,
+    `chromium: import + profile + store ${browser.import_seconds.toFixed(2)} s (read + parse ${browser.parse_seconds?.toFixed(2) ?? '?'} s), renderer peak RSS ${browser.peak_rss_mb.renderer.toFixed(0)} MB (${browser.peak_rss_with_view_mb.renderer.toFixed(0)} MB with the view, ${browser.peak_rss_with_service_worker_mb.renderer.toFixed(0)} MB as the service worker installs afterwards), longest main-thread block ${browser.main_thread.import.longest_block_ms} ms during the import, ${browser.main_thread.view.longest_block_ms} ms while the view renders; a derive step ${browser.prepare_step_seconds.toFixed(2)} s (renderer peak ${browser.prepare_step_peak_rss_mb.toFixed(0)} MB)`,
   );
 }
 

@@ -106,6 +106,12 @@ const columnBuffers = (columns: readonly Column[]): ArrayBuffer[] =>
     ...new Set(columns.map((column) => ('values' in column ? column.values : column.codes).buffer)),
   ] as ArrayBuffer[];
 
+/** A column with arrays of its own, to move to a worker while the caller keeps the original. */
+const copyColumn = (column: Column): Column =>
+  'values' in column
+    ? { ...column, values: column.values.slice() }
+    : { ...column, codes: column.codes.slice() };
+
 /** A view of part of a larger buffer cannot be transferred alone, so it is copied first. */
 const ownBuffer = (bytes: Uint8Array) =>
   bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -177,19 +183,29 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
     prepare(job) {
       const { signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
       const events = proxy((event: JobEvent<DataPrepareProgress>) => dispatchJobEvent(job, event));
-      const request = {
-        columns: [...job.columns],
-        step: job.step,
-        inputs: (job.inputs ?? []).map((input) => ({
-          versionId: input.versionId,
-          columns: [...input.columns],
-        })),
-        ...(job.profile ? { profile: job.profile } : {}),
-      };
       return tracked(
         pool.run(
-          async (api, jobId): Promise<DataPrepareOutcome> =>
-            (await api.prepare(jobId, request, events)) as DataPrepareOutcome,
+          async (api, jobId): Promise<DataPrepareOutcome> => {
+            // Copies moved to the worker (made per attempt: a retry needs its own): posting the
+            // page's arrays would serialise them first, a second copy of the table at once.
+            const columns = job.columns.map(copyColumn);
+            const inputs = (job.inputs ?? []).map((input) => ({
+              versionId: input.versionId,
+              columns: input.columns.map(copyColumn),
+            }));
+            const request = {
+              columns,
+              step: job.step,
+              inputs,
+              ...(job.profile ? { profile: job.profile } : {}),
+            };
+            const moved = columnBuffers([...columns, ...inputs.flatMap((input) => input.columns)]);
+            return (await api.prepare(
+              jobId,
+              transfer(request, moved),
+              events,
+            )) as DataPrepareOutcome;
+          },
           { signal, timeoutMs },
         ),
       );
