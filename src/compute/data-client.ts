@@ -186,8 +186,8 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
       return tracked(
         pool.run(
           async (api, jobId): Promise<DataPrepareOutcome> => {
-            // Copies moved to the worker (made per attempt: a retry needs its own): posting the
-            // page's arrays would serialise them first, a second copy of the table at once.
+            // Copies moved to the worker, made once it has one free: posting the page's arrays
+            // would serialise them on the way, a second copy of the table at once.
             const columns = job.columns.map(copyColumn);
             const inputs = (job.inputs ?? []).map((input) => ({
               versionId: input.versionId,
