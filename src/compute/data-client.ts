@@ -22,7 +22,7 @@ import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
 import { yieldToEventLoop } from './yield';
-import { rememberColumnHashes } from './shared-columns';
+import { columnBuffers, copyColumn, rememberColumnHashes } from './shared-columns';
 
 export interface DataImportJob extends JobEventHandlers<DataImportProgress> {
   /** A file the worker reads as a stream, or bytes moved to it (the caller's are emptied). */
@@ -99,18 +99,6 @@ const CHARTS_IDLE_TIMEOUT_MS = 3000;
 const GROUP_ROWS_PER_TASK = 250_000;
 /** A chart's summary that takes longer than this has a stuck worker behind it. */
 const CHART_TIMEOUT_MS = 5 * 60_000;
-
-/** The distinct buffers under the columns' values and codes. */
-const columnBuffers = (columns: readonly Column[]): ArrayBuffer[] =>
-  [
-    ...new Set(columns.map((column) => ('values' in column ? column.values : column.codes).buffer)),
-  ] as ArrayBuffer[];
-
-/** A column with arrays of its own, to move to a worker while the caller keeps the original. */
-const copyColumn = (column: Column): Column =>
-  'values' in column
-    ? { ...column, values: column.values.slice() }
-    : { ...column, codes: column.codes.slice() };
 
 /** A view of part of a larger buffer cannot be transferred alone, so it is copied first. */
 const ownBuffer = (bytes: Uint8Array) =>

@@ -25,7 +25,14 @@ import { checkCancelled, TrainingError } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
 import { createDataset, deleteDataset, type NewDataset } from '../store/datasets';
 import { StoreError } from '../store/errors';
-import { ownBuffers, shareColumns, unchangedFrom } from './shared-columns';
+import {
+  columnArray,
+  columnBuffers,
+  columnBytes,
+  ownBuffers,
+  shareColumns,
+  unchangedFrom,
+} from './shared-columns';
 import { rememberHash, sha256 } from '../store/hash';
 import { WorkspaceStore } from '../store/workspace-store';
 import type {
@@ -214,13 +221,6 @@ async function parse(
   return parseJson(bytes, common);
 }
 
-const arrayOf = (column: Column) => ('values' in column ? column.values : column.codes);
-
-const bytesOfColumn = (column: Column) => {
-  const array = arrayOf(column);
-  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-};
-
 /**
  * Each column's hash: of the bytes of its values or codes, as the store hashes them. They are
  * remembered, so storing the columns here digests none of them again.
@@ -229,7 +229,7 @@ async function hashColumns(columns: readonly Column[], signal: AbortSignal) {
   const hashes: string[] = [];
   for (const column of columns) {
     checkCancelled(signal);
-    const bytes = bytesOfColumn(column);
+    const bytes = columnBytes(column);
     const hash = await sha256(bytes);
     rememberHash(bytes, hash);
     hashes.push(hash);
@@ -257,14 +257,6 @@ interface ImportToStore {
 type Stored = NonNullable<Extract<DataImportOutcome, { ok: true }>['stored']>;
 type StoreFailed = Extract<DataImportOutcome, { ok: false }>;
 type StoreProgress = Extract<DataImportProgress, { phase: 'store' }>;
-
-function buffersOf(columns: readonly Column[]): Transferable[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const column of columns) {
-    buffers.add(arrayOf(column).buffer as ArrayBuffer);
-  }
-  return [...buffers];
-}
 
 /** The data worker's implementation; the worker file only exposes it. */
 export function createDataService(options: DataServiceOptions = {}): DataApi {
@@ -294,7 +286,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
     try {
       if (signal.aborted) return { ok: false, error: cancelledError() };
       const bytes =
-        input.table.columns.reduce((sum, column) => sum + arrayOf(column).byteLength, 0) +
+        input.table.columns.reduce((sum, column) => sum + columnArray(column).byteLength, 0) +
         (input.images ?? []).reduce((sum, image) => sum + image.data.byteLength, 0);
       progress({ phase: 'store', bytes });
       const stored = await createDataset(store, input.save.workspaceId, {
@@ -384,7 +376,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         warnings: [...imported.warnings],
         ...(stored ? { stored } : {}),
       };
-      return transfer(outcome, buffersOf(columns));
+      return transfer(outcome, columnBuffers(columns));
     });
   }
 
@@ -464,7 +456,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         ...(stored ? { stored } : {}),
       };
       const imageBuffers = new Set(images.map((image) => image.bytes.buffer as ArrayBuffer));
-      return transfer(outcome, [...buffersOf(columns), ...imageBuffers]);
+      return transfer(outcome, [...columnBuffers(columns), ...imageBuffers]);
     });
   }
 
@@ -509,7 +501,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
           const hashes: (string | null)[] = [];
           for (const column of columns) {
             checkCancelled(signal);
-            hashes.push('shared' in column ? null : await sha256(bytesOfColumn(column)));
+            hashes.push('shared' in column ? null : await sha256(columnBytes(column)));
           }
           outputs.push({ role, columns, hashes, rows: table.rowCount, profile });
         }

@@ -71,13 +71,29 @@ export function resolveColumns(
 
 /** The buffers of the columns sent in full (those to transfer rather than copy). */
 export function ownBuffers(prepared: readonly PreparedColumn[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const entry of prepared) {
-    if ('shared' in entry) continue;
-    buffers.add(('values' in entry ? entry.values : entry.codes).buffer as ArrayBuffer);
-  }
-  return [...buffers];
+  return columnBuffers(prepared.filter((entry): entry is Column => !('shared' in entry)));
 }
+
+/** A column's values, or its codes. */
+export const columnArray = (column: Column): Float64Array | Int32Array =>
+  'values' in column ? column.values : column.codes;
+
+/** The bytes of a column's values or codes, as the store hashes and writes them. */
+export const columnBytes = (column: Column): Uint8Array => {
+  const array = columnArray(column);
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+};
+
+/** The distinct buffers under the columns' values and codes. */
+export const columnBuffers = (columns: readonly Column[]): ArrayBuffer[] => [
+  ...new Set(columns.map((column) => columnArray(column).buffer as ArrayBuffer)),
+];
+
+/** A column with arrays of its own, to move to a worker while the caller keeps the original. */
+export const copyColumn = (column: Column): Column =>
+  'values' in column
+    ? { ...column, values: column.values.slice() }
+    : { ...column, codes: column.codes.slice() };
 
 /** The worker hashed the columns it sent: storing them needs no second digest on this thread. */
 export function rememberColumnHashes(
@@ -86,8 +102,7 @@ export function rememberColumnHashes(
 ) {
   columns.forEach((column, index) => {
     const hash = hashes[index];
-    const array = 'values' in column ? column.values : column.codes;
-    if (hash) rememberHash(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), hash);
+    if (hash) rememberHash(columnBytes(column), hash);
   });
 }
 

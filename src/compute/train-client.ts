@@ -1,9 +1,10 @@
 import { proxy, transfer } from 'comlink';
 import type { EnsembleJSON, ModelJSON, ModelSpec } from '../core/model';
-import type { Column, Table } from '../core/table';
+import type { Table } from '../core/table';
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
+import { columnBuffers, copyColumn } from './shared-columns';
 import type {
   ScoreOutcome,
   ScoreProgress,
@@ -44,18 +45,8 @@ const IDLE_TIMEOUT_MS = 60_000;
 
 /** Copies of the columns, whose buffers can be moved to the worker without emptying the table. */
 function copySource(table: Table): { source: TrainSource; buffers: ArrayBuffer[] } {
-  const buffers: ArrayBuffer[] = [];
-  const columns = table.columns.map((column): Column => {
-    if ('values' in column) {
-      const values = column.values.slice();
-      buffers.push(values.buffer);
-      return { ...column, values };
-    }
-    const codes = column.codes.slice();
-    buffers.push(codes.buffer);
-    return { ...column, codes };
-  });
-  return { source: { kind: 'columns', columns }, buffers };
+  const columns = table.columns.map(copyColumn);
+  return { source: { kind: 'columns', columns }, buffers: columnBuffers(columns) };
 }
 
 export function createTrainClient(pool: Pool<TrainApi>): TrainClient {
