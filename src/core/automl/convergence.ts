@@ -2,7 +2,7 @@ import type { MetricSpec } from '../metrics/registry';
 import { rowLosses } from './ensemble';
 import { pooledMetric } from './metric';
 import type { TrialRecord } from './types';
-import type { EvaluationPlan } from './validation';
+import { distinctRows, type EvaluationPlan } from './validation';
 
 /** Results in a row, at the least, that must bring no clear gain before a search has converged. */
 const MIN_PATIENCE = 10;
@@ -47,7 +47,7 @@ export function scoreNoise(
   // Repeats of the folds validate the same rows again: their scores are not new evidence, so
   // the error is that of one repeat's rows and folds (a bound: repeats do steady the mean some).
   const repeats = Math.max(1, plan.repeats);
-  const distinct = rows / repeats;
+  const distinct = distinctRows(plan);
   const oneRow = 1 / Math.max(1, distinct);
   // A pooled score's spread is that of its rows: its fold scores (R² of a few rows) vary far
   // more than the score does.

@@ -1,7 +1,7 @@
 import { METRICS, type MetricSpec } from '../metrics/registry';
 import { argmaxRows, lossOf, validationScore } from './metric';
 import type { EnsembleChoice, TrialRecord } from './types';
-import type { EvaluationPlan } from './validation';
+import { distinctRows, type EvaluationPlan } from './validation';
 
 export interface EnsembleCandidate {
   readonly trial: number;
@@ -193,8 +193,7 @@ export function clearlyBetter(
   const before = rowLosses(metric, plan.y, single, Math.max(1, classes));
   const after = rowLosses(metric, plan.y, ensemble, Math.max(1, classes));
   const rows = plan.y.length;
-  // Repeated folds validate each row once a repeat: the rows, not their repeats, are the evidence.
-  const distinct = rows / Math.max(1, plan.repeats);
+  const distinct = distinctRows(plan);
   if (!before || !after) return gain >= 1 / distinct;
   let sum = 0;
   let squares = 0;

@@ -25,6 +25,13 @@ export interface EvaluationPlan {
   readonly repeats: number;
 }
 
+/**
+ * The rows a plan's scores rest on: repeats of the folds validate the same rows again, so their
+ * scores are not new evidence.
+ */
+export const distinctRows = (plan: Pick<EvaluationPlan, 'y' | 'repeats'>): number =>
+  plan.y.length / Math.max(1, plan.repeats);
+
 /** FLAML's rule: cross-validate while rows × columns stay small for the budget (10M cells an hour). */
 const CELLS_PER_HOUR = 10_000_000;
 const MAX_CV_ROWS = 100_000;
