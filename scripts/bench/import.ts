@@ -16,6 +16,9 @@
 // Data view shows the new dataset (its profile, rows and, scrolled into view, its charts), until
 // the page has been quiet for a while; both phases are reported. The renderer's memory is then
 // followed while the service worker, which the lab registers once it is quiet, installs.
+// It also reports the CPU time of each Chromium thread (by process kind and thread name) while
+// the file is read and parsed and afterwards (profile and store): which threads keep the cores
+// busy, and when they wait.
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -243,6 +246,8 @@ interface BrowserRun {
   readonly service_worker_seconds: number | null;
   /** CPU seconds used during the import (renderer: the page and its workers). */
   readonly cpu_seconds: ProcessMemory;
+  /** CPU seconds by process kind and thread name, while parsing and afterwards. */
+  readonly import_cpu_by_thread: Record<string, Record<string, number>>;
   readonly renderer_rss_timeline: readonly [number, number, string][];
   readonly page_js_heap_peak_mb: number | null;
   readonly worker_js_heap_peak_mb: number | null;
@@ -296,6 +301,58 @@ const cpuSeconds = (pid: string) => {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 };
+
+/** Process kind from Chromium's command line: browser, renderer, gpu-process, utility… */
+const processKind = (pid: string) => {
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  return /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
+};
+
+interface ThreadCpu {
+  /** "process kind / thread name" */
+  readonly key: string;
+  readonly seconds: number;
+}
+
+/**
+ * CPU seconds so far of every thread of the Chromium processes of this profile, by pid/tid,
+ * each named "process kind / thread name": where an import's CPU goes.
+ */
+function threadCpu(userDataDir: string): Map<string, ThreadCpu> {
+  const threads = new Map<string, ThreadCpu>();
+  for (const { pid } of chromiumProcesses(userDataDir)) {
+    try {
+      const kind = processKind(pid);
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+        threads.set(`${pid}/${task}`, { key: `${kind} / ${name}`, seconds });
+      }
+    } catch {
+      // The process or thread ended while it was read.
+    }
+  }
+  return threads;
+}
+
+/**
+ * CPU seconds used between two `threadCpu` readings, summed by thread name, the busiest first
+ * (≥ 0.05 s). A thread that ended in between is missing (its time cannot be read any more).
+ */
+function threadCpuBetween(before: Map<string, ThreadCpu>, after: Map<string, ThreadCpu>) {
+  const byName = new Map<string, number>();
+  for (const [id, { key, seconds }] of after) {
+    byName.set(key, (byName.get(key) ?? 0) + seconds - (before.get(id)?.seconds ?? 0));
+  }
+  return Object.fromEntries(
+    [...byName]
+      .map(([key, seconds]) => [key, round(seconds, 2)] as const)
+      .filter(([, seconds]) => seconds >= 0.05)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}
 
 /**
  * Samples the processes' memory every `ms` until stopped (the pid list is refreshed each 2 s),
@@ -671,6 +728,15 @@ async function runBrowser(
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    const cpuAtStart = threadCpu(userDataDir);
+    // Threads read every tick keep their last reading once they end (a worker that a job
+    // starts and ends would otherwise leave no trace).
+    const cpuSeen = new Map(cpuAtStart);
+    const readThreads = () => {
+      for (const [id, thread] of threadCpu(userDataDir)) cpuSeen.set(id, thread);
+      return new Map(cpuSeen);
+    };
+    let cpuAtProfile: Map<string, ThreadCpu> | null = null;
     const started = performance.now();
     const watch = (async () => {
       // Page heap and phase every 250 ms, the worker's heap every second (it answers between
@@ -688,7 +754,9 @@ async function runBrowser(
           .catch(() => null);
         if (parseSeconds === null && phase?.includes('Profiling')) {
           parseSeconds = (performance.now() - started) / 1000;
+          cpuAtProfile = readThreads();
         }
+        readThreads();
         timeline.push([
           round((performance.now() - started) / 1000, 2),
           round(memory.latest().renderer, 0),
@@ -718,6 +786,7 @@ async function runBrowser(
       }
       const seconds = (performance.now() - started) / 1000;
       const imported = (await page.evaluate('performance.now()')) as number;
+      const cpuAtEnd = readThreads();
       // Notices fade after a while: read this one now.
       const text = (await notice.textContent()) ?? '';
       memory.mark();
@@ -758,6 +827,10 @@ async function runBrowser(
         peak_rss_with_service_worker_mb: peak,
         service_worker_seconds: serviceWorkerSeconds,
         cpu_seconds: cpu,
+        import_cpu_by_thread: {
+          read_and_parse: threadCpuBetween(cpuAtStart, cpuAtProfile ?? cpuAtEnd),
+          profile_and_store: threadCpuBetween(cpuAtProfile ?? cpuAtStart, cpuAtEnd),
+        },
         renderer_rss_timeline: timeline,
         page_js_heap_peak_mb: pageHeap / MB,
         worker_js_heap_peak_mb: workerHeapPeak === null ? null : workerHeapPeak / MB,
@@ -797,6 +870,7 @@ function browserResults(run: BrowserRun, megabytes: number, pandasSeconds: numbe
       renderer: round(run.cpu_seconds.renderer, 2),
       all_processes: round(run.cpu_seconds.all_processes, 2),
     },
+    import_cpu_by_thread: run.import_cpu_by_thread,
     baseline_rss_mb: memory(run.baseline_rss_mb),
     peak_rss_mb: memory(run.peak_rss_mb),
     renderer_peak_rss_over_file_size: round(run.peak_rss_mb.renderer / megabytes, 2),
