@@ -207,3 +207,30 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
   );
   expect(pageErrors).toEqual([]);
 });
+
+test('A short series: the blend with naive is chosen over a better backtest, and the page says why', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  const values = [3, 4, 5, 4, 6, 7, 6, 8, 9, 8];
+  const lines = [
+    'month,visits',
+    ...values.map((v, i) => `2020-${String(i + 1).padStart(2, '0')}-01,${v}`),
+  ];
+  await openLab(page);
+  await pasteAndForecast(page, 'visits', lines, 10);
+  await expect(page.getByTestId('forecast-detected')).toContainText('10 monthly values');
+  await page.getByTestId('forecast-horizon').fill('12');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(page.getByTestId('forecast-best')).toContainText('Mean of Linear trend · Naive');
+  await expect(page.getByTestId('forecast-best')).toContainText('over 1 fold;');
+  await expect(page.getByTestId('forecast-why')).toHaveText(
+    'The backtest folds test only 6 of the 12 steps ahead (the series is short): too few to show that Linear trend forecasts better than Naive. The forecast averages Linear trend with Naive, which bounds the loss should its lead be luck.',
+  );
+  // The chosen row sits below the better-scoring trend; its badge carries the same reason.
+  const chosen = page.getByTestId('forecast-candidate').filter({ hasText: 'chosen' });
+  await expect(chosen.locator('.badge').first()).toHaveAttribute('title', /too few to show/);
+  expect(pageErrors).toEqual([]);
+});

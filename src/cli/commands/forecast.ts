@@ -65,6 +65,8 @@ With --json the last line of stdout is one JSON object:
   {"horizon", "frequency", "period", "best": {"model", "label", "params", "backtest": {"mase",
   "smape", "rmse", "mae"}}, "leaderboard": [{"model", "label", "params", "backtest", "fit_s"}],
   "forecast": [{"time", "value", "lo", "hi"}], "test": {"mase", "smape", "rmse", "mae"}}
+A blend of the best model with a benchmark it did not clearly beat on the backtest (naive or
+seasonal naive) also has "why": the search chose it although its backtest score is worse.
 With --series, every forecast item also has "series"; "best", "leaderboard" and "period" describe
 the first series, "series": {ID: {"period", "best", "leaderboard", "test"}} holds every series'
 own, and "test" is the mean over the series.
@@ -142,6 +144,7 @@ const entryJSON = (entry: LeaderboardEntry) => ({
   params: entry.params,
   backtest: scoresJSON(entry.backtest),
   fit_s: Number(entry.fit_s.toFixed(3)),
+  ...(entry.why ? { why: entry.why } : {}),
 });
 
 function bestJSON(series: SeriesResult) {
@@ -213,6 +216,7 @@ function progress(io: Output, multi: boolean) {
         io.err(
           `${prefix}  Ensemble of ${event.entry.members?.length} models: MASE ${event.entry.backtest.mase.toFixed(3)}${event.kept ? ' (chosen)' : ''}.\n`,
         );
+        if (event.entry.why) io.err(`${prefix}    ${event.entry.why}\n`);
         break;
       case 'series-finished':
         io.err(

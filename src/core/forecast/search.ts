@@ -51,6 +51,11 @@ export interface LeaderboardEntry {
   readonly folds: readonly FoldForecast[];
   /** For the ensemble: the trials it averages. */
   readonly members?: readonly number[];
+  /**
+   * For a blend of the best model with the benchmarks it did not clearly beat: why the search
+   * chose it over that model, whose backtest score may be better.
+   */
+  readonly why?: string;
 }
 
 export type StopReason = 'complete' | 'budget' | 'trials';
@@ -100,7 +105,10 @@ export type ForecastEvent =
       readonly type: 'ensemble';
       readonly series: string | null;
       readonly entry: LeaderboardEntry;
-      /** Whether it backtested better than the best single model and so was chosen. */
+      /**
+       * Whether it was chosen: it backtested better than the best single model, or it blends that
+       * model with the benchmarks it did not clearly beat (then `entry.why` says so).
+       */
       readonly kept: boolean;
     }
   | {
@@ -638,7 +646,10 @@ export async function searchForecast(
       ...(best.members ?? [best.trial]).map((id) => entries.find((entry) => entry.trial === id)!),
       ...unbeaten,
     ];
-    const hedge = ensembleEntry(members, nextTrial, foldResults, y, folds, period);
+    const hedge = {
+      ...ensembleEntry(members, nextTrial, foldResults, y, folds, period),
+      why: whyBlended(best, unbeaten, folds, horizon),
+    };
     emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
     leaderboard.push(hedge);
     best = hedge;
@@ -788,6 +799,30 @@ function foldScores(
 }
 
 /** The equally weighted mean of some candidates, scored from their stored fold forecasts. */
+/**
+ * Why the search blends its best model with the benchmarks it did not clearly beat (see
+ * clearlyBetter), in words for the leaderboard: the user sees a better score passed over.
+ */
+export function whyBlended(
+  best: Pick<LeaderboardEntry, 'label'>,
+  unbeaten: readonly Pick<LeaderboardEntry, 'label'>[],
+  folds: readonly Fold[],
+  horizon: number,
+): string {
+  const names = unbeaten.map((entry) => entry.label).join(' and ');
+  const better = `that ${best.label} forecasts better than ${names}`;
+  const span = folds.at(-1)!.origin - folds[0]!.origin;
+  const evidence =
+    folds[0]!.horizon < horizon
+      ? `The backtest folds test only ${folds[0]!.horizon} of the ${horizon} steps ahead (the series is short): too few to show ${better}.`
+      : folds.length < 2
+        ? `One backtest fold cannot show ${better} beyond chance.`
+        : span < horizon
+          ? `The ${folds.length} backtest folds lie within one horizon of each other and test nearly the same steps: they cannot show ${better}.`
+          : `Over the ${folds.length} backtest folds, ${best.label} does not beat ${names} by more than one standard error.`;
+  return `${evidence} The forecast averages ${best.label} with ${names}, which bounds the loss should its lead be luck.`;
+}
+
 function ensembleEntry(
   members: readonly LeaderboardEntry[],
   trial: number,

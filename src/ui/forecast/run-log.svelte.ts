@@ -211,7 +211,7 @@ export class ForecastRunLog extends QueuedRunLog {
         return;
       case 'ensemble':
         parent.log(
-          `${prefix}${event.entry.label}: backtest MASE ${event.entry.backtest.mase.toFixed(4)}${event.kept ? ' (chosen)' : ''}.`,
+          `${prefix}${event.entry.label}: backtest MASE ${event.entry.backtest.mase.toFixed(4)}${event.kept ? ' (chosen)' : ''}.${event.entry.why ? ` ${event.entry.why}` : ''}`,
         );
         return;
       case 'series-finished': {

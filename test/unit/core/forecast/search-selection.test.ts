@@ -5,6 +5,7 @@ import {
   candidateSpecs,
   clearlyBetter,
   searchForecast,
+  whyBlended,
 } from '../../../../src/core/forecast/search';
 import { randomNormal, seededRandom } from '../../../../src/core/random';
 
@@ -62,6 +63,40 @@ describe('the one-standard-error guard against the seasonal naive benchmark', ()
     expect(winner.backtest.mase).toBeLessThan(snaive.backtest.mase);
     expect(result.best.members).toEqual([winner.trial, snaive.trial]);
     expect(result.model.label).toBe(`Mean of ${winner.label} · ${snaive.label}`);
+    // The leaderboard says why a worse backtest score was chosen; a plain ensemble says nothing.
+    expect(result.best.why).toBe(whyBlended(winner, [snaive], result.folds, 8));
+    expect(result.best.why).toMatch(/does not beat Seasonal naive .* by more than one standard/);
+    expect(singles.every((entry) => entry.why === undefined)).toBe(true);
+  });
+});
+
+describe('why a blend with a benchmark was chosen', () => {
+  const best = { label: 'Linear trend' };
+  const naive = [{ label: 'Naive' }];
+
+  it('names a short series whose folds stop short of the horizon', () => {
+    const folds = planFolds(10, { horizon: 6, folds: 1, step: 1, minTrain: 4 });
+    expect(whyBlended(best, naive, folds, 12)).toBe(
+      'The backtest folds test only 6 of the 12 steps ahead (the series is short): too few to show that Linear trend forecasts better than Naive. The forecast averages Linear trend with Naive, which bounds the loss should its lead be luck.',
+    );
+  });
+
+  it('names a single fold, and folds within one horizon of each other', () => {
+    const one = planFolds(40, { horizon: 12, folds: 1, step: 3, minTrain: 20 });
+    expect(whyBlended(best, naive, one, 12)).toMatch(
+      /^One backtest fold cannot show that Linear trend forecasts better than Naive beyond chance\. /,
+    );
+    const close = planFolds(60, { horizon: 12, folds: 3, step: 3, minTrain: 20 });
+    expect(whyBlended(best, naive, close, 12)).toMatch(
+      /^The 3 backtest folds lie within one horizon of each other/,
+    );
+  });
+
+  it('names every benchmark the model did not clearly beat', () => {
+    const folds = planFolds(200, { horizon: 12, folds: 8, step: 12, minTrain: 20 });
+    expect(whyBlended(best, [{ label: 'Random walk with drift' }, ...naive], folds, 12)).toMatch(
+      /^Over the 8 backtest folds, Linear trend does not beat Random walk with drift and Naive by more than one standard error\. The forecast averages Linear trend with Random walk with drift and Naive/,
+    );
   });
 });
 
