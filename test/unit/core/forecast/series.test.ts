@@ -152,6 +152,9 @@ describe('building regular series', () => {
     expect(Array.from(interpolated.series[0]!.values)).toEqual([10, 20, 30, 40]);
     expect(interpolated.series[0]!.filled).toBe(1);
     expect(interpolated.warnings[0]).toMatch(/1 of 4 daily steps had no value/);
+    expect(interpolated.warnings[1]).toBe(
+      'The row after 2024-01-04 has no “y”: the series ends there, and the forecast starts after it.',
+    );
     expect(
       Array.from(buildSeries(t, { time: 'when', target: 'y', fill: 'ffill' }).series[0]!.values),
     ).toEqual([10, 20, 20, 40]);
@@ -161,6 +164,19 @@ describe('building regular series', () => {
     expect(interpolated.series[0]!.times).toEqual(
       dates('2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'),
     );
+  });
+
+  it('says where rows without a target before or after a series leave it out', () => {
+    const t = table(
+      Array.from(dates('2024-01-05', '2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04')),
+      [null, null, 20, 30, null],
+    );
+    const built = buildSeries(t, { time: 'when', target: 'y' });
+    expect(built.series[0]!.times).toEqual(dates('2024-01-02', '2024-01-03'));
+    expect(built.warnings).toEqual([
+      'The row before 2024-01-02 has no “y”: the series starts there.',
+      'The 2 rows after 2024-01-03 have no “y”: the series ends there, and the forecast starts after it.',
+    ]);
   });
 
   it('sums or averages rows into calendar months', () => {
