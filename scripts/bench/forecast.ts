@@ -5,7 +5,11 @@
 // point forecasts, scaled by the in-sample seasonal naive error of the training part with the
 // series' calendar period (Hyndman & Koehler 2006). Writes bench/results/forecast.json.
 //   npx tsx scripts/bench/forecast.ts [--budget 30] [--holdouts 12,24] [--only airline,co2]
-//     [--dump DIR] [--out FILE]
+//     [--sets shipped,generated,r] [--dump DIR] [--out FILE]
+// --sets picks the series: the shipped samples and the generated ones by default; "r" adds
+// fifteen classic series that come with R and its forecast package (monthly, quarterly, yearly
+// and plain steps: nottem, gas, UKgas, Nile, lynx, WWWusage…), read from R in the same run: real
+// series that the forecaster was not tuned on.
 // --dump keeps every split's train and test CSV in DIR, to rerun one by hand; --out writes the
 // results elsewhere than bench/results/forecast.json (a subset run beside the full one).
 import { spawnSync } from 'node:child_process';
@@ -25,6 +29,7 @@ const budget = Number(option('budget') ?? 30);
 const holdouts = (option('holdouts') ?? '12,24').split(',').map(Number);
 const only = option('only')?.split(',');
 const dump = option('dump');
+const sets = (option('sets') ?? 'shipped,generated').split(',');
 const out = option('out') ?? 'bench/results/forecast.json';
 
 interface Series {
@@ -218,6 +223,59 @@ function shipped(): Series[] {
   ];
 }
 
+/**
+ * R's own datasets (package datasets, and forecast's gas, woolyrnq and wineind), with the ts
+ * frequency as the period and times on their calendar: months and quarters as dates, years as
+ * numbers, and series without a calendar (WWWusage, BJsales) as steps 1, 2, 3….
+ */
+function fromR(): Series[] {
+  const names = [
+    'nottem',
+    'USAccDeaths',
+    'UKDriverDeaths',
+    'ldeaths',
+    'gas',
+    'wineind',
+    'austres',
+    'UKgas',
+    'JohnsonJohnson',
+    'woolyrnq',
+    'Nile',
+    'lynx',
+    'LakeHuron',
+    'WWWusage',
+    'BJsales',
+  ];
+  const script = `suppressMessages(library(forecast)); for (n in c(${names.map((name) => `"${name}"`).join(',')})) { x <- get(n); cat(n, frequency(x), start(x)[1], start(x)[2], paste(as.character(as.numeric(x)), collapse = ","), sep = "|"); cat("\\n") }`;
+  const run = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
+  if (run.status !== 0)
+    throw new Error(`Rscript failed; is r-cran-forecast installed?\n${run.stderr}`);
+  return run.stdout
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [name, frequency, year, cycle, list] = line.split('|') as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      const period = Number(frequency);
+      const values = list.split(',').map(Number);
+      const start = Number(year);
+      const first = Number(cycle) - 1;
+      const times = values.map((_, i) =>
+        period === 12
+          ? `${monthLabel(start * 12 + first, i)}-01`
+          : period === 4
+            ? `${start + Math.floor((first + i) / 4)}-${String(((first + i) % 4) * 3 + 1).padStart(2, '0')}-01`
+            : start + i,
+      );
+      return { name, source: `R: ${name}`, period, times, values };
+    });
+}
+
 interface Task {
   readonly id: string;
   readonly series: Series;
@@ -226,7 +284,11 @@ interface Task {
   readonly test: number[];
 }
 
-const all = [...shipped(), ...generated()].filter((series) => !only || only.includes(series.name));
+const all = [
+  ...(sets.includes('shipped') ? shipped() : []),
+  ...(sets.includes('generated') ? generated() : []),
+  ...(sets.includes('r') ? fromR() : []),
+].filter((series) => !only || only.includes(series.name));
 const tasks: Task[] = [];
 for (const series of all) {
   for (const h of holdouts) {
