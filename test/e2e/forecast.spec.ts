@@ -2,7 +2,14 @@ import type { Page } from '@playwright/test';
 import { test, expect, importSample, openLab } from './fixtures';
 
 /** Pastes CSV lines as a dataset on the Data page, then opens the Forecast page. */
-async function pasteAndForecast(page: Page, name: string, lines: readonly string[], rows: number) {
+async function pasteAndForecast(
+  page: Page,
+  name: string,
+  lines: readonly string[],
+  rows: number,
+  /** Checks on the Data page once the table is imported, before the Forecast page opens. */
+  imported?: () => Promise<void>,
+) {
   const nav = page.getByRole('navigation', { name: 'Lab' });
   await nav.getByRole('link', { name: /^Data/ }).click();
   await page.getByTestId('import-source-paste').click();
@@ -10,6 +17,7 @@ async function pasteAndForecast(page: Page, name: string, lines: readonly string
   await page.getByTestId('import-paste').fill(`${lines.join('\n')}\n`);
   await page.getByTestId('import-paste-go').click();
   await expect(page.getByTestId('notice')).toContainText(`Imported ${name}.csv: ${rows} rows`);
+  await imported?.();
   await nav.getByRole('link', { name: /^Forecast/ }).click();
 }
 
@@ -190,7 +198,12 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
     lines.push(`${1_700_000_000 + 3600 * t},${load.toFixed(1)}`);
   }
   await openLab(page);
-  await pasteAndForecast(page, 'meter', lines, 96);
+  await pasteAndForecast(page, 'meter', lines, 96, async () => {
+    // The Data page keeps the integers, and its profile says how to read them as times.
+    await expect(page.getByTestId('profile-warnings')).toContainText(
+      'Column “timestamp” looks like Unix seconds (2023-11-14 22:13 to 2023-11-18 21:13 UTC)',
+    );
+  });
   await expect(page.getByTestId('forecast-time')).toHaveValue('timestamp');
   await expect(page.getByTestId('forecast-target')).toHaveValue('load');
   await expect(page.getByTestId('forecast-detected')).toContainText('96 hourly values');

@@ -1,5 +1,6 @@
 import { parseDictionaryDates } from '../data/datetime-text';
 import type { DateOrder } from '../data/types';
+import { unixScale, unixUnit, type UnixUnit } from '../data/unix-time';
 import { TrainingError } from '../errors/training-error';
 import { isNumberColumn, valueAt, type Column, type Table } from '../table';
 import {
@@ -158,31 +159,11 @@ function compactDate(value: number): number {
   return monthIndexToMs(year * 12 + month - 1, day);
 }
 
-/** Names of columns whose whole numbers may be Unix times: `timestamp`, `ts`, `epoch`, `created_unix`… */
-const UNIX_NAME = /time|stamp|epoch|unix|date|(?:^|[_\s.-])ts(?:$|[_\s.-])/i;
-/** 2000-01-01 and 2100-01-01 in Unix seconds. */
-const UNIX_FROM = 946_684_800;
-const UNIX_TO = 4_102_444_800;
-
-/**
- * Milliseconds per unit when a number column holds Unix times: whole seconds (or milliseconds)
- * between 2000 and 2100, in a column whose name says it holds times. Other numbers stay steps:
- * an order number of ten digits is not a time.
- */
-function unixUnit(name: string, values: Float64Array): 1000 | 1 | null {
-  if (!UNIX_NAME.test(name) || values.length === 0) return null;
-  const within = (from: number, to: number) =>
-    values.every((value) => Number.isInteger(value) && value >= from && value < to);
-  if (within(UNIX_FROM, UNIX_TO)) return 1000;
-  if (within(UNIX_FROM * 1000, UNIX_TO * 1000)) return 1;
-  return null;
-}
-
 export interface TimesRead {
   readonly kind: TimeKind;
   readonly values: Float64Array;
   /** Set when whole numbers were read as Unix times. */
-  readonly unix?: 'seconds' | 'milliseconds';
+  readonly unix?: UnixUnit;
 }
 
 /**
@@ -220,10 +201,11 @@ export function readTimes(column: Column): TimesRead {
     }
     const unit = unixUnit(column.name, column.values);
     if (unit !== null) {
+      const scale = unixScale(unit);
       return {
         kind: 'datetime',
-        values: unit === 1 ? column.values : column.values.map((value) => value * unit),
-        unix: unit === 1 ? 'milliseconds' : 'seconds',
+        values: scale === 1 ? column.values : column.values.map((value) => value * scale),
+        unix: unit,
       };
     }
     return { kind: 'number', values: column.values };

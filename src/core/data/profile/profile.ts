@@ -1,6 +1,7 @@
 import { checkCancelled, yieldToEventLoop } from '../../errors/training-error';
 import { randomInt, seededRandom } from '../../random';
 import { isNumberColumn, type Column, type Table } from '../../table';
+import { unixScale, unixUnitOfRange } from '../unix-time';
 import {
   cramersVMatrix,
   correlationRatio,
@@ -144,7 +145,24 @@ function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] 
       value: 1,
     });
   }
+  // Whole numbers in a column named like a time that fall in 2000–2100 as Unix seconds (or
+  // milliseconds) are times stored as numbers: say how to read them as such, not that they look
+  // like an ID.
+  const unix =
+    profile.type === 'integer' && profile.min !== null && profile.max !== null
+      ? unixUnitOfRange(name, profile.min, profile.max)
+      : null;
+  if (unix !== null) {
+    const utc = (value: number) =>
+      new Date(value * unixScale(unix)).toISOString().slice(0, 16).replace('T', ' ');
+    warnings.push({
+      code: 'unix-time',
+      message: `Column “${name}” looks like Unix ${unix} (${utc(profile.min!)} to ${utc(profile.max!)} UTC): to use it as date-times, change its type to datetime with numbers as ${unix} since 1970 (Prepare › Change type).`,
+      column: name,
+    });
+  }
   const idLike =
+    unix === null &&
     rows >= 20 &&
     profile.missing === 0 &&
     profile.distinct === rows &&

@@ -75,7 +75,13 @@ export interface Correlations {
 }
 
 export type ProfileWarningCode =
-  'constant' | 'high-cardinality' | 'missing' | 'duplicates' | 'id-like' | 'imbalance';
+  | 'constant'
+  | 'high-cardinality'
+  | 'missing'
+  | 'duplicates'
+  | 'id-like'
+  | 'imbalance'
+  | 'unix-time';
 
 export interface ProfileWarning {
   readonly code: ProfileWarningCode;

@@ -199,6 +199,38 @@ describe('profile details', () => {
     ]);
   });
 
+  it('says how to read Unix times stored as whole numbers, rather than calling them IDs', () => {
+    const hours = Array.from({ length: 48 }, (_, i) => 1_700_000_000 + 3600 * i);
+    const table = new Table([
+      numberColumn('created_ts', hours, 'integer'),
+      numberColumn(
+        'event_time_ms',
+        hours.map((seconds) => seconds * 1000),
+        'integer',
+      ),
+      // Ten-digit numbers without a time in the name, and a time name on small numbers: neither.
+      numberColumn('order_id', hours, 'integer'),
+      numberColumn(
+        'time',
+        Array.from({ length: 48 }, (_, i) => i),
+        'integer',
+      ),
+    ]);
+    const warnings = profileTable(table).warnings;
+    expect(warnings.map((warning) => [warning.code, warning.column])).toEqual([
+      ['unix-time', 'created_ts'],
+      ['unix-time', 'event_time_ms'],
+      ['id-like', 'order_id'],
+      ['id-like', 'time'],
+    ]);
+    expect(warnings[0]!.message).toBe(
+      'Column “created_ts” looks like Unix seconds (2023-11-14 22:13 to 2023-11-16 21:13 UTC): to use it as date-times, change its type to datetime with numbers as seconds since 1970 (Prepare › Change type).',
+    );
+    expect(warnings[1]!.message).toMatch(
+      /^Column “event_time_ms” looks like Unix milliseconds \(2023-11-14 22:13 to/,
+    );
+  });
+
   it('copes with empty tables and all-missing columns', () => {
     const empty = profileTable(new Table([numberColumn('x', []), stringColumn('s', [])]));
     expect(empty.rows).toBe(0);
