@@ -10,7 +10,7 @@
  * and Hyndman & Khandakar's stepwise search over (p, q, P, Q, constant) minimises AICc.
  */
 import { checkCancelled, TrainingError } from '../errors/training-error';
-import { boxCox, boxCoxLambda, invBoxCox } from './boxcox';
+import { boxCox, boxCoxLambda, invBoxCox, withLambda } from './boxcox';
 import {
   checkHorizon,
   checkLevels,
@@ -1703,9 +1703,15 @@ class FittedArima implements FittedForecaster {
       // As R prints it, the mean or drift showing only among the coefficients.
       const errors = arimaLabel(this.core.order, false);
       const harmonics = fourier ? `, ${fourier.K} harmonics [${fourier.period}]` : '';
-      return `Regression on ${regressors.names.join(', ')}${harmonics} with ${errors} errors`;
+      return withLambda(
+        `Regression on ${regressors.names.join(', ')}${harmonics} with ${errors} errors`,
+        this.lambda,
+      );
     }
-    return fourier ? `${label} + ${fourier.K} harmonics [${fourier.period}]` : label;
+    return withLambda(
+      fourier ? `${label} + ${fourier.K} harmonics [${fourier.period}]` : label,
+      this.lambda,
+    );
   }
 
   get aic() {

@@ -83,3 +83,7 @@ export function boxCoxLambda(y: ArrayLike<number>, period: number, lower = -1, u
   const blocks = Math.round(Math.max(2, period));
   return brentMinimize((lambda) => guerreroCv(lambda, y, blocks), low, upper);
 }
+
+/** A model's label with the Box-Cox λ it forecasts through, when it uses one. */
+export const withLambda = (label: string, lambda: number | null) =>
+  lambda === null ? label : `${label}, Box-Cox λ=${Number(lambda.toFixed(3))}`;

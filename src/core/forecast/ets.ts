@@ -6,7 +6,7 @@
  */
 import { checkCancelled, TrainingError } from '../errors/training-error';
 import { randomNormal, seededRandom } from '../random';
-import { boxCox, boxCoxLambda, invBoxCox } from './boxcox';
+import { boxCox, boxCoxLambda, invBoxCox, withLambda } from './boxcox';
 import {
   checkHorizon,
   checkLevels,
@@ -1098,7 +1098,7 @@ class FittedEts implements FittedForecaster {
   ) {}
 
   get label() {
-    return etsLabel(this.core.spec);
+    return withLambda(etsLabel(this.core.spec), this.lambda);
   }
 
   get aic() {

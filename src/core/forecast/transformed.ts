@@ -1,5 +1,5 @@
 import { TrainingError } from '../errors/training-error';
-import { boxCox, boxCoxLambda, invBoxCox } from './boxcox';
+import { boxCox, boxCoxLambda, invBoxCox, withLambda } from './boxcox';
 import { mapResult } from './intervals';
 import type { FittedForecaster, ForecasterJSON, ForecastResult } from './types';
 
@@ -20,7 +20,7 @@ export class BoxCoxForecast implements FittedForecaster {
   }
 
   get label() {
-    return `${this.inner.label}, Box-Cox λ=${Number(this.lambda.toFixed(3))}`;
+    return withLambda(this.inner.label, this.lambda);
   }
 
   get params() {

@@ -89,7 +89,10 @@ describe('ARIMA with fixed orders against R forecast::Arima', () => {
       const name = `${series.name} ${r.label}${r.spec?.lambda === 0 ? ' on logs' : ''}`;
       it(`estimates ${name} as R does`, async () => {
         const model = await fit(series.values, series.period, orderParams(r));
-        expect(model.label).toBe(r.label);
+        // R prints the order, and the λ apart; our label carries both.
+        expect(model.label).toBe(
+          typeof r.spec?.lambda === 'number' ? `${r.label}, Box-Cox λ=${r.spec.lambda}` : r.label,
+        );
         const params = model.params as {
           coef: Record<string, number>;
           loglik: number;

@@ -134,7 +134,7 @@ describe('ETS behaviour', () => {
     const result = model.forecast(H, LEVELS);
     const log = selectEts(Float64Array.from(air.values, Math.log), 12, { additiveOnly: true });
     expect(model.label).toBe(
-      `ETS(${log.spec.error},${log.spec.trend}${log.spec.damped ? 'd' : ''},${log.spec.season})`,
+      `ETS(${log.spec.error},${log.spec.trend}${log.spec.damped ? 'd' : ''},${log.spec.season}), Box-Cox λ=0`,
     );
     // Point forecasts are medians on the original scale, inside the intervals.
     for (let h = 0; h < H; h++) {
