@@ -269,3 +269,43 @@ test('joins two datasets on two keys, with a suffix for clashing names', async (
   await expect(items.nth(1)).toContainText('Left join with “prices” v1 on “store”, “day”');
   expect(pageErrors).toEqual([]);
 });
+
+test('Unix seconds stored as integers: the profile says so, and one click sets up the change to date-times', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const lines = ['order_id,created_ts,amount'];
+  for (let i = 0; i < 30; i++) {
+    lines.push(`${1_700_000_000 + i},${1_700_000_000 + 86_400 * i},${(10 + (i % 7)).toFixed(2)}`);
+  }
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'orders.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(lines.join('\n')),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported orders.csv: 30 rows');
+  await expect(profileRow(page, 'created_ts').locator('td').first()).toHaveText('integer');
+  const warnings = view(page).getByTestId('profile-warnings');
+  // Ten-digit order numbers are an ID; ten-digit seconds in a column named like a time are times.
+  await expect(warnings).toContainText('Column “order_id” has a different value in every row');
+  await expect(warnings).toContainText(
+    'Column “created_ts” looks like Unix seconds (2023-11-14 22:13 to 2023-12-13 22:13 UTC)',
+  );
+  await expect(warnings).not.toContainText('Column “created_ts” has a different value');
+
+  await view(page).getByTestId('read-unix-time').click();
+  // The form is set up, and nothing is made until Apply.
+  await expect(view(page).getByTestId('type-column')).toHaveValue('created_ts');
+  await expect(view(page).getByTestId('type-target')).toHaveValue('datetime');
+  await expect(view(page).getByRole('combobox', { name: 'Numbers are' })).toHaveValue('epoch-s');
+  await expect(view(page).getByTestId('prepare-apply')).toBeFocused();
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 1');
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(profileRow(page, 'created_ts').locator('td').first()).toHaveText('datetime');
+  await expect(warnings).not.toContainText('Unix');
+  await expect(firstRow(page)).toContainText('2023-11-14');
+  expect(pageErrors).toEqual([]);
+});

@@ -159,6 +159,8 @@ function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] 
       code: 'unix-time',
       message: `Column “${name}” looks like Unix ${unix} (${utc(profile.min!)} to ${utc(profile.max!)} UTC): to use it as date-times, change its type to datetime with numbers as ${unix} since 1970 (Prepare › Change type).`,
       column: name,
+      // Milliseconds per unit: 1000 for seconds, 1 for milliseconds.
+      value: unixScale(unix),
     });
   }
   const idLike =

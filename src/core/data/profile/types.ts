@@ -87,7 +87,10 @@ export interface ProfileWarning {
   readonly code: ProfileWarningCode;
   readonly message: string;
   readonly column?: string;
-  /** The figure behind the warning: a share, a count or a number of categories. */
+  /**
+   * The figure behind the warning: a share, a count, a number of categories, or for Unix times
+   * the milliseconds per unit (1000 for seconds).
+   */
   readonly value?: number;
 }
 
