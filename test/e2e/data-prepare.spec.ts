@@ -30,6 +30,16 @@ const firstRow = (page: Page) => view(page).getByTestId('data-row').first();
 const profileRow = (page: Page, column: string) =>
   view(page).locator(`[data-testid="profile-row"][data-column="${column}"]`);
 
+/** Imports a CSV through the Data page's file input and waits for the notice that names it. */
+async function importCsv(page: Page, name: string, text: string, notice: string) {
+  await page.getByTestId('import-file').setInputFiles({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(text),
+  });
+  await expect(page.getByTestId('notice')).toContainText(notice);
+}
+
 async function apply(page: Page) {
   await view(page).getByTestId('prepare-apply').click();
 }
@@ -41,14 +51,7 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   test.setTimeout(120_000);
   await openLab(page);
   await openData(page);
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'flowers.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(flowersCsv()),
-  });
-  await expect(page.getByTestId('notice')).toContainText(
-    'Imported flowers.csv: 60 rows, 6 columns',
-  );
+  await importCsv(page, 'flowers.csv', flowersCsv(), 'Imported flowers.csv: 60 rows, 6 columns');
   await expect(view(page).getByTestId('shown-version')).toHaveText('· version 1');
   await expect(profileRow(page, 'rating').locator('td').first()).toHaveText('categorical');
 
@@ -234,20 +237,10 @@ test('joins two datasets on two keys, with a suffix for clashing names', async (
     for (let day = 1; day <= 3; day++)
       prices.push(`${store},${day},${store === 'A' ? day : 10 + day},0`);
   }
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'prices.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(prices.join('\n')),
-  });
-  await expect(page.getByTestId('notice')).toContainText('Imported prices.csv: 6 rows');
+  await importCsv(page, 'prices.csv', prices.join('\n'), 'Imported prices.csv: 6 rows');
   // Day 4 of store B has no price: a left join keeps it with a missing price.
   const sales = 'store,day,units\nA,1,5\nA,3,7\nB,1,2\nB,3,4\nB,4,9';
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'sales.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(sales),
-  });
-  await expect(page.getByTestId('notice')).toContainText('Imported sales.csv: 5 rows');
+  await importCsv(page, 'sales.csv', sales, 'Imported sales.csv: 5 rows');
 
   await view(page).getByTestId('step-join').click();
   const keys = view(page).getByTestId('join-keys');
@@ -280,12 +273,7 @@ test('Unix seconds stored as integers: the profile says so, and one click sets u
   for (let i = 0; i < 30; i++) {
     lines.push(`${1_700_000_000 + i},${1_700_000_000 + 86_400 * i},${(10 + (i % 7)).toFixed(2)}`);
   }
-  await page.getByTestId('import-file').setInputFiles({
-    name: 'orders.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(lines.join('\n')),
-  });
-  await expect(page.getByTestId('notice')).toContainText('Imported orders.csv: 30 rows');
+  await importCsv(page, 'orders.csv', lines.join('\n'), 'Imported orders.csv: 30 rows');
   await expect(profileRow(page, 'created_ts').locator('td').first()).toHaveText('integer');
   const warnings = view(page).getByTestId('profile-warnings');
   // Ten-digit order numbers are an ID; ten-digit seconds in a column named like a time are times.

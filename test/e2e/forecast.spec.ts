@@ -230,15 +230,21 @@ test('A short series: the blend with naive is chosen over a better backtest, and
   const lines = [
     'month,visits',
     ...values.map((v, i) => `2020-${String(i + 1).padStart(2, '0')}-01,${v}`),
+    // Two months still to come, their visits not known: the series ends before them.
+    '2020-11-01,',
+    '2020-12-01,',
   ];
   await openLab(page);
-  await pasteAndForecast(page, 'visits', lines, 10);
+  await pasteAndForecast(page, 'visits', lines, 12);
   await expect(page.getByTestId('forecast-detected')).toContainText('10 monthly values');
   await page.getByTestId('forecast-horizon').fill('12');
   await page.getByTestId('forecast-start').click();
   await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
   await expect(page.getByTestId('forecast-best')).toContainText('Mean of Linear trend · Naive');
   await expect(page.getByTestId('forecast-best')).toContainText('over 1 fold;');
+  await expect(page.getByTestId('forecast-result')).toContainText(
+    'The 2 rows after 2020-10-01 have no “visits”: the series ends there, and the forecast starts after it.',
+  );
   await expect(page.getByTestId('forecast-why')).toHaveText(
     'The backtest folds test only 6 of the 12 steps ahead (the series is short): too few to show that Linear trend forecasts better than Naive. The forecast averages Linear trend with Naive, which bounds the loss should its lead be luck.',
   );
