@@ -798,7 +798,6 @@ function foldScores(
   return Float64Array.from(foldResults.get(entry.trial) ?? [], (fold) => fold.scores[metric]);
 }
 
-/** The equally weighted mean of some candidates, scored from their stored fold forecasts. */
 /**
  * Why the search blends its best model with the benchmarks it did not clearly beat (see
  * clearlyBetter), in words for the leaderboard: the user sees a better score passed over.
@@ -823,6 +822,7 @@ export function whyBlended(
   return `${evidence} The forecast averages ${best.label} with ${names}, which bounds the loss should its lead be luck.`;
 }
 
+/** The equally weighted mean of some candidates, scored from their stored fold forecasts. */
 function ensembleEntry(
   members: readonly LeaderboardEntry[],
   trial: number,
