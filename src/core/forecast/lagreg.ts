@@ -543,7 +543,12 @@ export const lagreg: Forecaster = {
   name: 'lagreg',
   label: 'Regression on lags',
   usesRegressors: true,
-  minLength: (period) => defaultLags(Math.max(1, period)) + 10,
+  // Beyond its lag window the learner should see each position of a short season at least twice,
+  // or it learns the seasonal shape from one example of each (trees cannot then tell it from noise).
+  minLength: (period) =>
+    defaultLags(Math.max(1, period)) +
+    10 +
+    (period > 1 && period <= MAX_DEFAULT_LAGS ? 2 * period : 0),
   fit: fitLagRegression,
   restore: (json) => LagRegression.restore(json),
 };

@@ -54,6 +54,26 @@ describe('the backtest plan of a short series', () => {
     ).toBe(false);
   });
 
+  it('leaves lag regression out until it can see two seasons beyond its lags', async () => {
+    // Monthly: 12 lags + 10 + two years = 46 values at least. Four years of months with a 12-step
+    // horizon leave the folds fewer, so it is skipped; a year more, and it is backtested.
+    const seasonal = (n: number) =>
+      Float64Array.from(trended(n, 4), (value, t) => value + 10 * Math.sin((2 * Math.PI * t) / 12));
+    const short = await search(seasonal(48), { period: 12, families: ['snaive', 'lagreg'] });
+    expect(short.result.leaderboard.some((entry) => entry.model === 'lagreg')).toBe(false);
+    expect(
+      short.events.filter(
+        (event) => event.type === 'candidate-skipped' && event.reason === 'too-short',
+      ),
+    ).toHaveLength(4);
+    const longer = await search(seasonal(96), {
+      period: 12,
+      families: ['snaive', 'lagreg'],
+      maxTrials: 2,
+    });
+    expect(longer.result.leaderboard.some((entry) => entry.model === 'lagreg')).toBe(true);
+  });
+
   it('blends with the benchmark when the folds cannot reach the horizon, however clear the win', async () => {
     // 20 values and 24 steps to forecast: the folds score at most 16 steps, so the linear trend's
     // large backtest win says nothing of the last steps, and naive keeps half the weight.
