@@ -63,8 +63,9 @@ function readSample(
 const monthLabel = (start: number, i: number) =>
   `${Math.floor((start + i) / 12)}-${String(((start + i) % 12) + 1).padStart(2, '0')}`;
 const dayLabel = (i: number) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
-const quarterLabel = (i: number) =>
-  `${1990 + Math.floor(i / 4)}-${String((i % 4) * 3 + 1).padStart(2, '0')}-01`;
+/** The first day of quarter `i` after quarter `start` (counted from year 0, 1990 Q1 by default). */
+const quarterLabel = (i: number, start = 1990 * 4) =>
+  `${Math.floor((start + i) / 4)}-${String(((start + i) % 4) * 3 + 1).padStart(2, '0')}-01`;
 
 /** M3/M4-like monthly or quarterly series: a damped local trend, a drifting season, noise. */
 function mLike(random: Random, n: number, period: number, level: number, noise: number): number[] {
@@ -269,7 +270,7 @@ function fromR(): Series[] {
         period === 12
           ? `${monthLabel(start * 12 + first, i)}-01`
           : period === 4
-            ? `${start + Math.floor((first + i) / 4)}-${String(((first + i) % 4) * 3 + 1).padStart(2, '0')}-01`
+            ? quarterLabel(i, start * 4 + first)
             : start + i,
       );
       return { name, source: `R: ${name}`, period, times, values };

@@ -279,15 +279,18 @@ const rssKb = (pid: string) => {
   return match ? Number(match[1]) : 0;
 };
 
-/** Chromium processes started with `userDataDir`, renderers marked. */
-function chromiumProcesses(userDataDir: string): { pid: string; renderer: boolean }[] {
-  const found: { pid: string; renderer: boolean }[] = [];
+/** Chromium processes started with `userDataDir`, each with its kind (browser, renderer, gpu-process, utility…). */
+function chromiumProcesses(
+  userDataDir: string,
+): { pid: string; renderer: boolean; kind: string }[] {
+  const found: { pid: string; renderer: boolean; kind: string }[] = [];
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmdline.includes(userDataDir)) continue;
-      found.push({ pid, renderer: cmdline.includes('--type=renderer') });
+      const kind = /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
+      found.push({ pid, renderer: kind === 'renderer', kind });
     } catch {
       // The process ended while the list was read.
     }
@@ -295,18 +298,20 @@ function chromiumProcesses(userDataDir: string): { pid: string; renderer: boolea
   return found;
 }
 
-/** User + system CPU seconds of a process so far (Linux counts them in 1/100 s). */
-const cpuSeconds = (pid: string) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * The name and the user + system CPU seconds so far of a process or thread, from its `stat` file
+ * (Linux counts them in 1/100 s).
+ */
+function readStat(path: string): { name: string; seconds: number } {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
+  return {
+    name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+    seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+  };
+}
 
-/** Process kind from Chromium's command line: browser, renderer, gpu-process, utility… */
-const processKind = (pid: string) => {
-  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  return /--type=([\w-]+)/.exec(cmdline)?.[1] ?? 'browser';
-};
+const cpuSeconds = (pid: string) => readStat(`/proc/${pid}/stat`).seconds;
 
 interface ThreadCpu {
   /** "process kind / thread name" */
@@ -320,14 +325,10 @@ interface ThreadCpu {
  */
 function threadCpu(userDataDir: string): Map<string, ThreadCpu> {
   const threads = new Map<string, ThreadCpu>();
-  for (const { pid } of chromiumProcesses(userDataDir)) {
+  for (const { pid, kind } of chromiumProcesses(userDataDir)) {
     try {
-      const kind = processKind(pid);
       for (const task of readdirSync(`/proc/${pid}/task`)) {
-        const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+        const { name, seconds } = readStat(`/proc/${pid}/task/${task}/stat`);
         threads.set(`${pid}/${task}`, { key: `${kind} / ${name}`, seconds });
       }
     } catch {
