@@ -500,29 +500,6 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
         options.target,
       );
     }
-    // Rows before the first or after the last value lie outside the series: say so, since the
-    // forecast then starts at the first row without a value, not after the table's last row.
-    let before = 0;
-    let after = 0;
-    for (let i = 0; i < rows.length; i++) {
-      if (slotOf[i]! < first) before++;
-      else if (slotOf[i]! > last) after++;
-    }
-    const at = (slot: number) => String(axis.format(axis.timeAt(slot)));
-    const rowsText = (count: number) =>
-      count === 1 ? `The row` : `The ${count.toLocaleString('en-US')} rows`;
-    const has = (count: number) => (count === 1 ? 'has' : 'have');
-    const edges: string[] = [];
-    if (before) {
-      edges.push(
-        `${rowsText(before)}${where(id)} before ${at(first)} ${has(before)} no “${options.target}”: the series starts there.`,
-      );
-    }
-    if (after) {
-      edges.push(
-        `${rowsText(after)}${where(id)} after ${at(last)} ${has(after)} no “${options.target}”: the series ends there, and the forecast starts after it.`,
-      );
-    }
     const length = last - first + 1;
     if (length > MAX_STEPS_PER_ROW * rows.length + 100) {
       throw new TrainingError(
@@ -534,10 +511,17 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
     const values = new Float64Array(length).fill(NaN);
     const counts = new Int32Array(length);
     const firstRow = new Int32Array(length).fill(-1);
+    // Rows before the first or after the last value (their target missing) lie outside the series.
+    let before = 0;
+    let after = 0;
     for (const i of order) {
       const row = rows[i]!;
       const slot = slotOf[i]! - first;
-      if (slot < 0 || slot >= length) continue;
+      if (slot < 0 || slot >= length) {
+        if (slot < 0) before++;
+        else after++;
+        continue;
+      }
       if (firstRow[slot]! >= 0 && !bucketed) {
         throw new TrainingError(
           'invalid-input',
@@ -572,7 +556,21 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
         `${aggregated} ${axis.name} steps${where(id)} combined several rows (${options.aggregate}).`,
       );
     }
-    warnings.push(...edges);
+    // Said, since the forecast then starts after the last value, not after the table's last row.
+    const at = (slot: number) => String(axis.format(axis.timeAt(slot)));
+    const rowsText = (count: number) =>
+      count === 1 ? `The row` : `The ${count.toLocaleString('en-US')} rows`;
+    const has = (count: number) => (count === 1 ? 'has' : 'have');
+    if (before) {
+      warnings.push(
+        `${rowsText(before)}${where(id)} before ${at(first)} ${has(before)} no “${options.target}”: the series starts there.`,
+      );
+    }
+    if (after) {
+      warnings.push(
+        `${rowsText(after)}${where(id)} after ${at(last)} ${has(after)} no “${options.target}”: the series ends there, and the forecast starts after it.`,
+      );
+    }
     const stepTimes = new Float64Array(length);
     for (let i = 0; i < length; i++) stepTimes[i] = axis.timeAt(first + i);
     series.push({
