@@ -13,7 +13,7 @@ import { normalQuantile } from '../core/forecast/stats';
 import { createStlForecaster } from '../core/forecast/stlf';
 import { theta } from '../core/forecast/theta';
 import { TimeAxis } from '../core/forecast/time-axis';
-import { withBoxCox } from '../core/forecast/transformed';
+import { FlooredForecast, withBoxCox } from '../core/forecast/transformed';
 import { trend } from '../core/forecast/trend';
 import type {
   FittedForecaster,
@@ -245,11 +245,18 @@ function restore(json: unknown, kit: ForecastKit, path: string): FittedForecaste
     }
     return withBoxCox(restore(value.inner, kit, `${path}.inner`), lambda);
   }
+  if (value.model === 'floor') {
+    const floor = Number(value.floor);
+    if (!Number.isFinite(floor)) {
+      throw new kit.EmbedError(`The model file is damaged: ${path}.floor should be a number.`);
+    }
+    return new FlooredForecast(restore(value.inner, kit, `${path}.inner`), floor);
+  }
   if (value.model === 'lagreg') return restoreLagRegression(value, kit);
   const family = Object.hasOwn(FAMILIES, value.model) ? FAMILIES[value.model] : undefined;
   if (!family?.restore) {
     throw new kit.EmbedError(
-      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox'].join(', ')}).`,
+      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'floor'].join(', ')}).`,
     );
   }
   return family.restore(value);

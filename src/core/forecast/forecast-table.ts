@@ -5,6 +5,7 @@ import { detectSeasonality, type Seasonality } from './seasonality';
 import { searchForecast, type SearchOptions, type SeriesForecast } from './search';
 import { buildSeries, type RegularSeries, type SeriesOptions } from './series';
 import type { TimeAxis } from './time-axis';
+import { floorOf } from './transformed';
 
 export interface ForecastTableOptions
   extends
@@ -149,6 +150,7 @@ export async function forecastTable(
   options: ForecastTableOptions,
 ): Promise<TableForecast> {
   const { axis, series, warnings } = buildSeries(table, options);
+  const notes = [...warnings];
   const results: SeriesResult[] = [];
   const started = options.now();
   const budget = options.budgetSeconds;
@@ -206,5 +208,19 @@ export async function forecastTable(
       ...(options.features?.length ? { features: [...options.features] } : {}),
     });
   }
-  return { axis, warnings, series: results };
+  // Said once for the table: a series that reaches 0 and never goes below it keeps to 0.
+  const floored = series.filter((data) => floorOf(data.values) !== null).length;
+  if (floored) {
+    const subject =
+      series.length === 1
+        ? `“${options.target}”`
+        : floored === series.length
+          ? `every series of “${options.target}”`
+          : `${floored} of the ${series.length} series of “${options.target}”`;
+    const singular = series.length === 1 || floored === series.length || floored === 1;
+    notes.push(
+      `Forecasts and intervals are kept at 0 or above: ${subject} never ${singular ? 'goes' : 'go'} below 0 and ${singular ? 'reaches' : 'reach'} it.`,
+    );
+  }
+  return { axis, warnings: notes, series: results };
 }

@@ -7,7 +7,13 @@ import { lagreg } from './lagreg';
 import { createStlForecaster } from './stlf';
 import { theta } from './theta';
 import { trend } from './trend';
-import { resolveLambda, transformSeries, withBoxCox } from './transformed';
+import {
+  floorOf,
+  FlooredForecast,
+  resolveLambda,
+  transformSeries,
+  withBoxCox,
+} from './transformed';
 import type { FittedForecaster, ForecastFitOptions, Forecaster, ForecasterJSON } from './types';
 
 const BASE: Record<string, Forecaster> = {
@@ -77,13 +83,16 @@ export async function fitForecaster(
     ownPeriod === undefined
       ? fitOptions
       : { ...fitOptions, period: periodOf(allParams, fitOptions.period) };
+  const floor = floorOf(y);
+  const floored = (model: FittedForecaster) =>
+    floor === null ? model : new FlooredForecast(model, floor);
   if (params.lambda === undefined || params.lambda === null || NATIVE_LAMBDA.has(name)) {
-    return forecaster.fit(y, options, params);
+    return floored(await forecaster.fit(y, options, params));
   }
   const { lambda: raw, ...rest } = params;
   const lambda = resolveLambda(y, options.period, raw);
   const inner = await forecaster.fit(transformSeries(y, lambda), options, rest);
-  return withBoxCox(inner, lambda);
+  return floored(withBoxCox(inner, lambda));
 }
 
 /** Rebuilds a saved model (any family, Box–Cox wrapped or an ensemble) from its JSON. */
@@ -104,6 +113,17 @@ export function restoreForecaster(json: unknown): FittedForecaster {
       throw new TrainingError('invalid-input', 'The saved Box-Cox λ is not a number.', 'lambda');
     }
     return withBoxCox(restoreForecaster(value.inner), lambda);
+  }
+  if (value.model === 'floor') {
+    const floor = Number(value.floor);
+    if (!Number.isFinite(floor)) {
+      throw new TrainingError(
+        'invalid-input',
+        'The saved forecast floor is not a number.',
+        'floor',
+      );
+    }
+    return new FlooredForecast(restoreForecaster(value.inner), floor);
   }
   const forecaster = getForecaster(value.model);
   if (!forecaster.restore) {

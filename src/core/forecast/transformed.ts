@@ -72,3 +72,51 @@ export function withBoxCox(inner: FittedForecaster, lambda: number): BoxCoxForec
     inner.fitted.map((value) => invBoxCox(value, lambda)),
   );
 }
+
+/**
+ * The floor a series' forecasts keep to: 0 for a series that never goes below zero and reaches
+ * it (counts, demand, rainfall), where a negative forecast or interval bound means nothing;
+ * null for any other series.
+ */
+export function floorOf(y: ArrayLike<number>): number | null {
+  let zero = false;
+  for (let t = 0; t < y.length; t++) {
+    const value = y[t]!;
+    if (value < 0) return null;
+    if (value === 0) zero = true;
+  }
+  return zero ? 0 : null;
+}
+
+/** A model whose point forecasts and interval bounds are kept at `floor` or above. */
+export class FlooredForecast implements FittedForecaster {
+  constructor(
+    private readonly inner: FittedForecaster,
+    readonly floor: number,
+  ) {}
+
+  get model() {
+    return this.inner.model;
+  }
+
+  get label() {
+    return this.inner.label;
+  }
+
+  get params() {
+    return this.inner.params;
+  }
+
+  get fitted() {
+    return this.inner.fitted;
+  }
+
+  forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
+    const result = this.inner.forecast(h, levels, futureRegressors);
+    return mapResult(result, (value) => Math.max(this.floor, value));
+  }
+
+  toJSON(): ForecasterJSON {
+    return { model: 'floor', floor: this.floor, inner: this.inner.toJSON() };
+  }
+}

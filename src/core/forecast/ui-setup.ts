@@ -15,7 +15,8 @@ export interface ForecastColumns {
 }
 
 const TIME_NAME = /^(date|time|timestamp|datetime|day|month|week|year|quarter|period|ds)$/i;
-const TIME_WORD = /(date|time|month|year|day|week|quarter|period|epoch|unix|stamp|^ts$)/i;
+const TIME_WORD =
+  /(date|time|month|year|day|week|quarter|period|epoch|unix|stamp|(?:^|[_\s.-])ts(?:$|[_\s.-]))/i;
 
 function readsAsTimes(column: Column): boolean {
   if (isNumberColumn(column) && column.type !== 'datetime' && !TIME_WORD.test(column.name)) {

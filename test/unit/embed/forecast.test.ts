@@ -149,6 +149,16 @@ describe('forecasters in the embed runtime', () => {
     expectSameForecast(await fromJSON(file), file, 12);
   });
 
+  it('keeps the floor of a series that reaches zero, as the lab does', async () => {
+    const demand = Float64Array.from(y, (value, t) => (t % 3 === 0 ? 0 : value / 100));
+    const model = await fitForecaster('ets', demand, { period: 12 }, { model: 'ANN' });
+    expect(model.toJSON().model).toBe('floor');
+    const file = saved(model);
+    const embedded = await fromJSON(file);
+    expectSameForecast(embedded, file, 12);
+    expect(Math.min(...embedded.forecast(12).map((point) => point.lo))).toBe(0);
+  });
+
   it('loads what a table search saves, series by series, with its calendar', async () => {
     const times: number[] = [];
     const values: number[] = [];

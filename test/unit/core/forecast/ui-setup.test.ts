@@ -85,6 +85,24 @@ describe('forecastColumns', () => {
     // Units take 48 distinct values, far more than a series ID would; 0 and 1 make a flag.
     expect(forecastColumns(table).seriesIds).toEqual(['store']);
   });
+
+  it('offers Unix seconds as times when the name says so, “_ts” included', () => {
+    const n = 30;
+    const seconds = Array.from({ length: n }, (_, t) => 1_700_000_000 + t * 86_400);
+    const table = new Table([
+      numberColumn('created_ts', seconds, 'integer'),
+      numberColumn('ts', seconds, 'integer'),
+      numberColumn('counts', seconds, 'integer'),
+      numberColumn(
+        'units',
+        Array.from({ length: n }, (_, t) => t * 7),
+        'integer',
+      ),
+    ]);
+    const columns = forecastColumns(table);
+    expect(columns.times).toEqual(['created_ts', 'ts']);
+    expect(columns.targets).toContain('counts');
+  });
 });
 
 describe('inspectSetup', () => {

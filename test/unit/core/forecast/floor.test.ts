@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fitForecaster,
+  forecastTable,
+  loadForecast,
+  restoreForecaster,
+  saveForecast,
+} from '../../../../src/core/forecast';
+import { floorOf, FlooredForecast } from '../../../../src/core/forecast/transformed';
+import { seededRandom } from '../../../../src/core/random';
+import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
+
+const DAY = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
+
+/** Daily demand: zero on most days, a few units on the rest. */
+function demand(days: number, seed: number): number[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: days }, () => (random() < 0.35 ? 1 + Math.floor(random() * 6) : 0));
+}
+
+function lowest(result: { mean: Float64Array; intervals: readonly { lo: Float64Array }[] }) {
+  return Math.min(...result.mean, ...result.intervals.flatMap(({ lo }) => [...lo]));
+}
+
+describe('forecasts of series that reach zero and never go below it', () => {
+  it('takes 0 as the floor only of such series', () => {
+    expect(floorOf([0, 3, 1, 0])).toBe(0);
+    expect(floorOf([2, 3, 1])).toBeNull();
+    expect(floorOf([0, 3, -1])).toBeNull();
+    expect(floorOf([])).toBeNull();
+  });
+
+  it('keeps point forecasts and interval bounds at 0 or above, for every family', async () => {
+    const y = Float64Array.from(demand(120, 5));
+    for (const [family, params] of [
+      ['naive', {}],
+      ['mean', {}],
+      ['ets', { model: 'ANN' }],
+      ['arima', { p: 1, d: 0, q: 0 }],
+      ['lagreg', { learner: 'linear', horizon: 7 }],
+    ] as const) {
+      const model = await fitForecaster(family, y, { period: 7, seed: 1 }, params);
+      expect(model).toBeInstanceOf(FlooredForecast);
+      const result = model.forecast(14, [80, 95]);
+      expect(lowest(result), family).toBeGreaterThanOrEqual(0);
+      // Without the floor the same model's lower bounds go below zero.
+      const inner = restoreForecaster(model.toJSON().inner);
+      expect(lowest(inner.forecast(14, [80, 95])), family).toBeLessThan(0);
+      // Saved and restored, it keeps its floor.
+      const restored = restoreForecaster(JSON.parse(JSON.stringify(model.toJSON())));
+      expect(restored.forecast(14, [80, 95])).toEqual(result);
+    }
+  });
+
+  it('leaves series with negative values, or none at zero, as they were', async () => {
+    const y = Float64Array.from(demand(120, 6), (value) => value + 1);
+    const model = await fitForecaster('naive', y, { period: 7 });
+    expect(model).not.toBeInstanceOf(FlooredForecast);
+    const negative = Float64Array.from(demand(120, 6), (value) => value - 1);
+    expect(await fitForecaster('naive', negative, { period: 7 })).not.toBeInstanceOf(
+      FlooredForecast,
+    );
+  });
+
+  it('says so once for a table, and the saved forecast keeps to the floor', async () => {
+    const times: number[] = [];
+    const values: number[] = [];
+    const ids: string[] = [];
+    const a = demand(90, 1);
+    const b = demand(90, 2).map((value) => value + 10);
+    for (let d = 0; d < 90; d++) {
+      times.push(START + d * DAY, START + d * DAY);
+      values.push(a[d]!, b[d]!);
+      ids.push('a', 'b');
+    }
+    const table = new Table([
+      numberColumn('day', times, 'datetime'),
+      numberColumn('units', values),
+      stringColumn('shop', ids),
+    ]);
+    const result = await forecastTable(table, {
+      time: 'day',
+      target: 'units',
+      series: ['shop'],
+      horizon: 7,
+      families: ['naive', 'mean'],
+      seed: 1,
+      now: () => 0,
+    });
+    expect(result.warnings).toContain(
+      'Forecasts and intervals are kept at 0 or above: 1 of the 2 series of “units” never goes below 0 and reaches it.',
+    );
+    const [shopA] = result.series;
+    expect(lowest(shopA!.forecast)).toBeGreaterThanOrEqual(0);
+    const reloaded = loadForecast(
+      JSON.parse(
+        JSON.stringify(saveForecast(result, { time: 'day', target: 'units', series: ['shop'] }, 7)),
+      ),
+    );
+    expect(lowest(reloaded.series[0]!.forecast(7).result)).toBeGreaterThanOrEqual(0);
+  });
+});
