@@ -253,3 +253,36 @@ test('A short series: the blend with naive is chosen over a better backtest, and
   await expect(chosen.locator('.badge').first()).toHaveAttribute('title', /too few to show/);
   expect(pageErrors).toEqual([]);
 });
+
+test('Demand that is often zero: forecasts and intervals stay at 0 or above, and the page says so', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Six weeks of daily sales of a slow item: nothing on most days.
+  const units = [0, 2, 0, 0, 1, 0, 3, 0, 0, 0, 2, 0, 0, 1, 0, 0, 4, 0, 0, 0, 1];
+  const lines = ['day,units'];
+  for (let d = 0; d < 42; d++) {
+    const day = new Date(Date.UTC(2024, 2, 1 + d)).toISOString().slice(0, 10);
+    lines.push(`${day},${units[d % units.length]}`);
+  }
+  await openLab(page);
+  await pasteAndForecast(page, 'slow-item', lines, 42);
+  await expect(page.getByTestId('forecast-detected')).toContainText('42 daily values');
+  await page.getByTestId('forecast-horizon').fill('7');
+  await page.getByTestId('forecast-budget').fill('3');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(page.getByTestId('forecast-result')).toContainText(
+    'Forecasts and intervals are kept at 0 or above: “units” never goes below 0 and reaches it.',
+  );
+  const rows = page.getByTestId('forecast-table').locator('tbody tr');
+  await expect(rows).toHaveCount(7);
+  // Every number after the date (forecast, then interval bounds) is 0 or more.
+  const cells = await rows.evaluateAll((trs) =>
+    trs.flatMap((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent ?? '')),
+  );
+  expect(cells.length).toBeGreaterThan(7);
+  for (const cell of cells) expect(cell).not.toMatch(/[-−]\s*\d/);
+  expect(pageErrors).toEqual([]);
+});

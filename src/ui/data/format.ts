@@ -10,6 +10,16 @@ export function formatNumber(value: number | null | undefined): string {
   return compact.format(value);
 }
 
+const score = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
+
+/** An accuracy score or a duration in seconds, to four significant digits: 0.8112, 600.5. */
+export function formatScore(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  if (value !== 0 && Math.abs(value) < 1e-4) return value.toExponential(2);
+  return score.format(value);
+}
+
 const DAY_MS = 86_400_000;
 
 const isoDate = (ms: number) => {
