@@ -2,6 +2,7 @@ import { checkCancelled, TrainingError } from '../errors/training-error';
 import { accuracy, maseScale, meanAccuracy, type Accuracy } from './accuracy';
 import { DEFAULT_LEVELS } from './intervals';
 import { fitForecaster, getForecaster } from './registry';
+import { FlooredForecast, floorResult } from './transformed';
 import type { ForecastResult } from './types';
 
 /** One cut-off of a rolling-origin evaluation: train on y[0…origin), test on the next steps. */
@@ -73,6 +74,11 @@ export interface FoldResult extends Fold {
   readonly actual: Float64Array;
   readonly forecast: ForecastResult;
   readonly scores: Accuracy;
+  /**
+   * The forecast before the floor of a series that reaches 0 and never goes below it was
+   * applied (`FlooredForecast`), with that floor: blends average these and floor the mean.
+   */
+  readonly unfloored?: { readonly forecast: ForecastResult; readonly floor: number };
 }
 
 export interface BacktestResult {
@@ -146,9 +152,19 @@ export async function backtest(
     const future = regressors
       ? regressors.slice(fold.origin * columns, (fold.origin + fold.horizon) * columns)
       : undefined;
-    const forecast = fitted.forecast(fold.horizon, options.levels ?? DEFAULT_LEVELS, future);
+    const levels = options.levels ?? DEFAULT_LEVELS;
     label = fitted.label;
-    results.push(scoreFold(y, fold, forecast, options.period));
+    if (fitted instanceof FlooredForecast) {
+      const raw = fitted.inner.forecast(fold.horizon, levels, future);
+      const forecast = floorResult(raw, fitted.floor);
+      results.push({
+        ...scoreFold(y, fold, forecast, options.period),
+        unfloored: { forecast: raw, floor: fitted.floor },
+      });
+    } else {
+      const forecast = fitted.forecast(fold.horizon, levels, future);
+      results.push(scoreFold(y, fold, forecast, options.period));
+    }
   }
   return { folds: results, scores: meanAccuracy(results.map((fold) => fold.scores)), label };
 }

@@ -14,11 +14,12 @@ import {
   type Decomposition,
   type ResidualDiagnostics,
 } from './diagnostics';
-import { averageResults, EnsembleForecast } from './ensemble';
+import { averageResults } from './ensemble';
 import { clearlyBetter, unbeatenBenchmarks } from './benchmarks';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
 import { multiplicativeGrowth } from './growth';
 import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
+import { blendForecasters, floorResult } from './transformed';
 import type { FittedForecaster, ForecastResult } from './types';
 
 export { clearlyBetter } from './benchmarks';
@@ -690,8 +691,7 @@ export async function searchForecast(
       ),
     );
   }
-  const model =
-    fittedMembers.length === 1 ? fittedMembers[0]! : new EnsembleForecast(fittedMembers);
+  const model = fittedMembers.length === 1 ? fittedMembers[0]! : blendForecasters(fittedMembers);
   const forecast = model.forecast(horizon, levels, futureRegressors);
   const fitted = model.fitted.length === n ? model.fitted : new Float64Array(n).fill(NaN);
   const residuals = y.map((value, t) => value - fitted[t]!);
@@ -840,9 +840,26 @@ function ensembleEntry(
   folds: readonly Fold[],
   period: number,
 ): LeaderboardEntry {
-  const results = folds.map((fold, f) => {
-    const forecasts = members.map((member) => foldResults.get(member.trial)![f]!.forecast);
-    return scoreFold(y, fold, averageResults(forecasts), period);
+  const results = folds.map((fold, f): FoldResult => {
+    const memberFolds = members.map((member) => foldResults.get(member.trial)![f]!);
+    // Members trained on one window share its floor, if any: the mean of their own forecasts is
+    // floored once, as `blendForecasters` does for the blend refitted on the whole series.
+    const floor = memberFolds[0]!.unfloored?.floor;
+    const shared =
+      floor !== undefined && memberFolds.every((result) => result.unfloored?.floor === floor);
+    if (!shared) {
+      return scoreFold(
+        y,
+        fold,
+        averageResults(memberFolds.map((result) => result.forecast)),
+        period,
+      );
+    }
+    const raw = averageResults(memberFolds.map((result) => result.unfloored!.forecast));
+    return {
+      ...scoreFold(y, fold, floorResult(raw, floor), period),
+      unfloored: { forecast: raw, floor },
+    };
   });
   foldResults.set(trial, results);
   return {

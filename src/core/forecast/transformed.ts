@@ -1,5 +1,6 @@
 import { TrainingError } from '../errors/training-error';
 import { boxCox, boxCoxLambda, invBoxCox, withLambda } from './boxcox';
+import { EnsembleForecast } from './ensemble';
 import { mapResult } from './intervals';
 import type { FittedForecaster, ForecasterJSON, ForecastResult } from './types';
 
@@ -88,10 +89,19 @@ export function floorOf(y: ArrayLike<number>): number | null {
   return zero ? 0 : null;
 }
 
-/** A model whose point forecasts and interval bounds are kept at `floor` or above. */
+/** A forecast with its point forecasts and interval bounds raised to `floor` where below it. */
+export const floorResult = (result: ForecastResult, floor: number): ForecastResult =>
+  mapResult(result, (value) => Math.max(floor, value));
+
+/**
+ * A model whose point forecasts and interval bounds are kept at `floor` or above. A blend of such
+ * models floors the mean of their own forecasts (`blendForecasters`), not the mean of floored
+ * ones: averaging lower bounds raised to the floor would lift the blend's lower bound above a
+ * value (0) that every member's distribution gives a good chance.
+ */
 export class FlooredForecast implements FittedForecaster {
   constructor(
-    private readonly inner: FittedForecaster,
+    readonly inner: FittedForecaster,
     readonly floor: number,
   ) {}
 
@@ -112,11 +122,25 @@ export class FlooredForecast implements FittedForecaster {
   }
 
   forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
-    const result = this.inner.forecast(h, levels, futureRegressors);
-    return mapResult(result, (value) => Math.max(this.floor, value));
+    return floorResult(this.inner.forecast(h, levels, futureRegressors), this.floor);
   }
 
   toJSON(): ForecasterJSON {
     return { model: 'floor', floor: this.floor, inner: this.inner.toJSON() };
   }
+}
+
+/**
+ * The mean of fitted models: of their own forecasts, floored once, when every member keeps to
+ * the same floor (as members fitted on one series do).
+ */
+export function blendForecasters(members: readonly FittedForecaster[]): FittedForecaster {
+  const first = members[0];
+  const floor = first instanceof FlooredForecast ? first.floor : null;
+  const shared =
+    floor !== null &&
+    members.every((member) => member instanceof FlooredForecast && member.floor === floor);
+  if (!shared) return new EnsembleForecast([...members]);
+  const inner = members.map((member) => (member as FlooredForecast).inner);
+  return new FlooredForecast(new EnsembleForecast(inner), floor);
 }

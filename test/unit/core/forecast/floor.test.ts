@@ -6,7 +6,12 @@ import {
   restoreForecaster,
   saveForecast,
 } from '../../../../src/core/forecast';
-import { floorOf, FlooredForecast } from '../../../../src/core/forecast/transformed';
+import { searchForecast } from '../../../../src/core/forecast/search';
+import {
+  blendForecasters,
+  floorOf,
+  FlooredForecast,
+} from '../../../../src/core/forecast/transformed';
 import { seededRandom } from '../../../../src/core/random';
 import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
 
@@ -99,5 +104,55 @@ describe('forecasts of series that reach zero and never go below it', () => {
       ),
     );
     expect(lowest(reloaded.series[0]!.forecast(7).result)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('blends of models that keep to a floor', () => {
+  it('floor the mean of the members’ own forecasts, in the backtest and when refitted', async () => {
+    const y = Float64Array.from(demand(96, 9));
+    const members = await Promise.all([
+      fitForecaster('snaive', y, { period: 12 }),
+      fitForecaster('ets', y, { period: 12 }, { model: 'ANN' }),
+    ]);
+    const blend = blendForecasters(members);
+    expect(blend).toBeInstanceOf(FlooredForecast);
+    expect(blend.toJSON()).toMatchObject({ model: 'floor', inner: { model: 'ensemble' } });
+    const raw = members.map((member) => (member as FlooredForecast).inner.forecast(12, [80]));
+    const result = blend.forecast(12, [80]);
+    const lo = result.intervals[0]!.lo;
+    lo.forEach((value, i) => {
+      const mean = (raw[0]!.intervals[0]!.lo[i]! + raw[1]!.intervals[0]!.lo[i]!) / 2;
+      expect(value).toBeCloseTo(Math.max(0, mean), 12);
+    });
+    // Averaging floored bounds instead would lift some lower bound above 0.
+    const floored = members.map((member) => member.forecast(12, [80]).intervals[0]!.lo);
+    expect(floored[0]!.some((value, i) => (value + floored[1]![i]!) / 2 > lo[i]! + 1e-9)).toBe(
+      true,
+    );
+
+    // The search scores blends the same way on its folds.
+    const search = await searchForecast(y, {
+      horizon: 6,
+      period: 12,
+      families: ['snaive', 'mean'],
+      ensemble: 2,
+      now: () => 0,
+    });
+    const ensemble = search.leaderboard.find((entry) => entry.model === 'ensemble');
+    expect(ensemble).toBeDefined();
+    const parts = ensemble!.members!.map((trial) =>
+      search.leaderboard.find((entry) => entry.trial === trial)!,
+    );
+    let lower = 0;
+    ensemble!.folds.forEach((fold, f) => {
+      fold.lo.forEach((value, i) => {
+        const meanOfFloored =
+          parts.reduce((sum, part) => sum + part.folds[f]!.lo[i]!, 0) / parts.length;
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(meanOfFloored + 1e-9);
+        if (value < meanOfFloored - 1e-9) lower++;
+      });
+    });
+    expect(lower).toBeGreaterThan(0);
   });
 });
