@@ -190,7 +190,6 @@ export async function forecastTable(
     const result = await searchForecast(data.values, {
       ...options,
       period: seasonality.period,
-      seasonal: seasonality.seasonal,
       periods,
       series: data.id,
       seriesIndex: index,

@@ -125,13 +125,6 @@ export interface SearchOptions {
   /** Seasonal period in steps; 1 for none. */
   readonly period: number;
   /**
-   * Whether the series shows a cycle at `period` (`Seasonality.seasonal`); by default, whenever
-   * the period exceeds 1. A period taken from the calendar alone (quarters of a series that does
-   * not repeat by quarter) is still tried by the seasonal models, but seasonal naive is then not
-   * the benchmark: the forecast answers to naive, and to drift for a growing series.
-   */
-  readonly seasonal?: boolean;
-  /**
    * Other seasonal periods worth trying (daily data: a week when `period` is a year, and the
    * reverse). The cheap seasonal models are also backtested with each, and the backtest decides.
    */
@@ -617,8 +610,7 @@ export async function searchForecast(
       if (kept) best = ensemble;
     }
   }
-  // The benchmarks every forecast should beat: seasonal naive, or naive without a season (or with
-  // one the calendar suggests but the series does not show). A series
+  // The benchmarks every forecast should beat: seasonal naive, or naive without a season. A series
   // without a season that has grown at a clear rate over its whole history (multiplicativeGrowth)
   // is expected to go on growing: there the random walk with drift, which carries the growth on,
   // comes first. Naive stays a benchmark even then, because the growth test looks at the whole
@@ -631,9 +623,8 @@ export async function searchForecast(
         entry.params.period === undefined &&
         entry.params.lambda === undefined,
     );
-  const showsSeason = HAS_SEASON(period) && options.seasonal !== false;
-  const growth = !showsSeason && multiplicative ? plain('drift') : undefined;
-  const benchmarks = (showsSeason ? [plain('snaive')] : [growth, plain('naive')]).filter(
+  const growth = !HAS_SEASON(period) && multiplicative ? plain('drift') : undefined;
+  const benchmarks = (HAS_SEASON(period) ? [plain('snaive')] : [growth, plain('naive')]).filter(
     (entry): entry is LeaderboardEntry => entry !== undefined,
   );
   // A model that forecasts as a benchmark does on every fold (a seasonal random walk found by

@@ -68,34 +68,6 @@ describe('the one-standard-error guard against the seasonal naive benchmark', ()
     expect(result.best.why).toMatch(/does not beat Seasonal naive .* by more than one standard/);
     expect(singles.every((entry) => entry.why === undefined)).toBe(true);
   });
-
-  it('answers to naive instead when the season comes from the calendar alone', async () => {
-    // Quarters of a random walk: no cycle, so the detected period is the calendar's and
-    // `seasonal` is false. The seasonal models are still tried, but the benchmark is naive.
-    const random = seededRandom(3);
-    const y = new Float64Array(40);
-    for (let t = 0; t < y.length; t++) y[t] = (t ? y[t - 1]! : 100) + 2 * randomNormal(random);
-    let clock = 0;
-    const search = (seasonal?: boolean) =>
-      searchForecast(y, {
-        horizon: 8,
-        period: 4,
-        ...(seasonal === undefined ? {} : { seasonal }),
-        now: () => (clock += 1),
-        families: ['naive', 'snaive', 'trend'],
-        ensemble: 0,
-      });
-    const members = async (seasonal?: boolean) => {
-      const result = await search(seasonal);
-      return (result.best.members ?? [result.best.trial]).map(
-        (trial) => result.leaderboard.find((entry) => entry.trial === trial)!.model,
-      );
-    };
-    expect(await members()).toContain('snaive');
-    const without = await members(false);
-    expect(without).not.toContain('snaive');
-    expect(without).toContain('naive');
-  });
 });
 
 describe('why a blend with a benchmark was chosen', () => {
