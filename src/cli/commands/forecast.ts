@@ -64,7 +64,10 @@ default), and averaging the best few when that backtests better.
 With --json the last line of stdout is one JSON object:
   {"horizon", "frequency", "period", "best": {"model", "label", "params", "backtest": {"mase",
   "smape", "rmse", "mae"}}, "leaderboard": [{"model", "label", "params", "backtest", "fit_s"}],
-  "forecast": [{"time", "value", "lo", "hi"}], "test": {"mase", "smape", "rmse", "mae"}}
+  "forecast": [{"time", "value", "lo", "hi"}], "notes": [TEXT], "test": {"mase", "smape",
+  "rmse", "mae"}}
+"notes" holds what the command also prints as "Note: …" (steps filled or combined, rows outside
+the series, forecasts kept at 0 or above).
 A blend of the best model with a benchmark it did not clearly beat on the backtest (naive or
 seasonal naive) also has "why": the search chose it although its backtest score is worse.
 With --series, every forecast item also has "series"; "best", "leaderboard" and "period" describe
@@ -424,6 +427,7 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
     best: bestJSON(first),
     leaderboard: first.leaderboard.map(entryJSON),
     forecast: forecastRows(result, level),
+    notes: [...result.warnings],
     ...(test ? { test: scoresJSON(test.accuracy) } : {}),
     ...(multi
       ? {

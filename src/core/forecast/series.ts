@@ -553,7 +553,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
     }
     if (aggregated) {
       warnings.push(
-        `${aggregated} ${axis.name} steps${where(id)} combined several rows (${options.aggregate}).`,
+        `${aggregated} ${axis.name} ${aggregated === 1 ? 'step' : 'steps'}${where(id)} combined several rows (${options.aggregate}).`,
       );
     }
     // Said, since the forecast then starts after the last value, not after the table's last row.

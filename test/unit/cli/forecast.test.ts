@@ -174,6 +174,8 @@ describe('bunsen forecast', () => {
     );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.last).forecast[0]).toMatchObject({ time: '2024-01-04', value: 4 });
+    expect(JSON.parse(result.last).notes).toEqual(['1 daily step combined several rows (sum).']);
+    expect(result.stderr).toContain('Note: 1 daily step combined several rows (sum).');
   });
 
   it('reads numeric dates in the order that makes the series regular, or as told', async () => {
@@ -252,5 +254,6 @@ describe('bunsen forecast', () => {
     const result = await run('forecast', '--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('"series": {ID:');
+    expect(result.stdout).toContain('"notes": [TEXT]');
   });
 });
