@@ -560,6 +560,14 @@ class CsvImport implements CsvImporter {
       return this.failed({ code: 'empty', message: 'The file has no rows.', line: 1 });
     }
     const names = sink.names;
+    if (sink.rows === 0) {
+      const columns = `${names.length} ${names.length === 1 ? 'column' : 'columns'}`;
+      return this.failed({
+        code: 'empty',
+        message: `The file has a header (${columns}) but no rows.`,
+        line: 2,
+      });
+    }
     const finished = sink.finish();
     if (!finished.ok) return this.failed(finished.error);
     const warnings = [

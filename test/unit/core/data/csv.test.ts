@@ -292,6 +292,18 @@ describe('parseCsv: bad input', () => {
     expect(failure(parseCsv(''))).toMatchObject({ code: 'empty' });
     expect(failure(parseCsv(utf8('\n\n  \n'))).code).toBe('empty');
   });
+
+  it('refuses a header with no rows under it, as an empty JSON table is refused', () => {
+    expect(failure(parseCsv('a,b\n'))).toEqual({
+      code: 'empty',
+      message: 'The file has a header (2 columns) but no rows.',
+      line: 2,
+    });
+    expect(failure(parseCsv(utf8('only\n\n\n'))).message).toBe(
+      'The file has a header (1 column) but no rows.',
+    );
+    expect(parseCsv('a,b\n1,2\n').ok).toBe(true);
+  });
 });
 
 describe('createCsvImporter', () => {
