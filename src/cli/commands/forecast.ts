@@ -69,7 +69,8 @@ With --json the last line of stdout is one JSON object:
 "notes" holds what the command also prints as "Note: …" (steps filled or combined, rows outside
 the series, forecasts kept at 0 or above).
 A blend of the best model with a benchmark it did not clearly beat on the backtest (naive or
-seasonal naive) also has "why": the search chose it although its backtest score is worse.
+seasonal naive), and a mean of the best few models that scored within 10% of the best one,
+also have "why": the search chose it although its backtest score is worse.
 With --series, every forecast item also has "series"; "best", "leaderboard" and "period" describe
 the first series, "series": {ID: {"period", "best", "leaderboard", "test"}} holds every series'
 own, and "test" is the mean over the series.

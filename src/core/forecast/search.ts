@@ -53,8 +53,9 @@ export interface LeaderboardEntry {
   /** For the ensemble: the trials it averages. */
   readonly members?: readonly number[];
   /**
-   * For a blend of the best model with the benchmarks it did not clearly beat: why the search
-   * chose it over that model, whose backtest score may be better.
+   * For a blend of the best model with the benchmarks it did not clearly beat, or a mean of the
+   * best few that scored a little worse than the best alone: why the search chose it over that
+   * model, whose backtest score is better.
    */
   readonly why?: string;
 }
@@ -107,8 +108,9 @@ export type ForecastEvent =
       readonly series: string | null;
       readonly entry: LeaderboardEntry;
       /**
-       * Whether it was chosen: it backtested better than the best single model, or it blends that
-       * model with the benchmarks it did not clearly beat (then `entry.why` says so).
+       * Whether it was chosen: it backtested better than the best single model or within
+       * COMBINATION_MARGIN of it (then `entry.why` says so), or it blends that model with the
+       * benchmarks it did not clearly beat (`entry.why` says so too).
        */
       readonly kept: boolean;
     }
@@ -603,11 +605,11 @@ export async function searchForecast(
       metric,
     );
     if (ensemble) {
-      const kept = score(ensemble) < score(best);
-      emit({ type: 'ensemble', series: seriesName, entry: ensemble, kept });
-      leaderboard.push(ensemble);
-      nextTrial = ensemble.trial + 1;
-      if (kept) best = ensemble;
+      const { entry, kept } = ensemble;
+      emit({ type: 'ensemble', series: seriesName, entry, kept });
+      leaderboard.push(entry);
+      nextTrial = entry.trial + 1;
+      if (kept) best = entry;
     }
   }
   // The benchmarks every forecast should beat: seasonal naive, or naive without a season. A series
@@ -888,8 +890,22 @@ export function sameForecasts(
 }
 
 /**
- * The best mean of the top 2…k candidates, scored on the folds they were backtested on (their
- * stored forecasts; nothing is refitted). Only distinct forecasts are combined.
+ * How much better, relatively, the best single model's backtest score must be than a mean of the
+ * best few for the search to forecast with it alone. The lowest of some twenty backtest scores
+ * flatters the model that got it (selection picks the luckiest fit as much as the best one),
+ * while a mean of the best few, scored on the same folds, is flattered far less and errs less
+ * when the folds misjudge (the combination puzzle of the M competitions). Over the standard and
+ * R benchmark series, 10% cut the mean held-out MASE on R's series from 2.37 to 2.26 and left
+ * the standard series within 0.01 (0.962 to 0.967).
+ */
+export const COMBINATION_MARGIN = 0.1;
+
+/**
+ * The mean of the top 2…k candidates to forecast with, scored on the folds they were backtested
+ * on (their stored forecasts; nothing is refitted), and whether it is preferred to the best one
+ * alone: the largest mean whose score is within COMBINATION_MARGIN of the lowest score among the
+ * best model and these means. When none is, the best-scoring mean is listed but not kept. Only
+ * distinct forecasts are combined.
  */
 function bestEnsemble(
   ranked: readonly LeaderboardEntry[],
@@ -900,24 +916,50 @@ function bestEnsemble(
   folds: readonly Fold[],
   period: number,
   metric: AccuracyMetric,
-): LeaderboardEntry | null {
-  let best: LeaderboardEntry | null = null;
+): { entry: LeaderboardEntry; kept: boolean } | null {
   // Candidates that forecast exactly alike (e.g. ETS choosing the same form twice) add nothing.
   const candidates: LeaderboardEntry[] = [];
   for (const entry of ranked) {
     if (!Number.isFinite(entry.backtest[metric])) continue;
     if (!candidates.some((chosen) => sameForecasts(chosen, entry))) candidates.push(entry);
   }
-  const scored = new Map<number, readonly FoldResult[]>();
+  const means: { entry: LeaderboardEntry; folds: readonly FoldResult[] }[] = [];
   for (let k = 2; k <= Math.min(size, candidates.length); k++) {
     const entry = ensembleEntry(candidates.slice(0, k), trial, foldResults, y, folds, period);
-    if (!best || entry.backtest[metric] < best.backtest[metric]) {
-      best = entry;
-      scored.set(trial, foldResults.get(trial)!);
-    }
+    means.push({ entry, folds: foldResults.get(trial)! });
   }
-  if (best) foldResults.set(trial, scored.get(trial)!);
-  return best;
+  foldResults.delete(trial);
+  if (!means.length) return null;
+  const single = candidates[0]!.backtest[metric];
+  const lowest = Math.min(single, ...means.map(({ entry }) => entry.backtest[metric]));
+  const within = means.filter(
+    ({ entry }) => entry.backtest[metric] <= lowest * (1 + COMBINATION_MARGIN),
+  );
+  const chosen =
+    within.at(-1) ??
+    means.reduce((a, b) => (b.entry.backtest[metric] < a.entry.backtest[metric] ? b : a));
+  foldResults.set(trial, chosen.folds);
+  const kept = within.length > 0;
+  const leader = candidates[0]!;
+  const entry =
+    kept && chosen.entry.backtest[metric] > single
+      ? { ...chosen.entry, why: whyCombined(leader, chosen.entry, metric) }
+      : chosen.entry;
+  return { entry, kept };
+}
+
+/**
+ * Why the search forecasts with a mean of the best few although the best of them alone scored
+ * better on the backtest, in words for the leaderboard.
+ */
+export function whyCombined(
+  leader: Pick<LeaderboardEntry, 'label' | 'backtest'>,
+  mean: Pick<LeaderboardEntry, 'backtest' | 'members'>,
+  metric: AccuracyMetric,
+): string {
+  const name = metric === 'smape' ? 'sMAPE' : metric.toUpperCase();
+  const digits = (value: number) => Number(value.toPrecision(4)).toString();
+  return `The mean of the best ${mean.members?.length ?? 2} models scores within ${Math.round(COMBINATION_MARGIN * 100)}% of ${leader.label} alone on the backtest (${name} ${digits(mean.backtest[metric])} against ${digits(leader.backtest[metric])}). The best of many backtest scores flatters the model that got it; a mean of the best few is flattered less and errs less when the folds misjudge.`;
 }
 
 /** Accuracy of a forecast against later actual values, MASE scaled by the training series. */

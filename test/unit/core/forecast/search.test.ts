@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingError } from '../../../../src/core/errors/training-error';
-import { searchForecast, type ForecastEvent } from '../../../../src/core/forecast/search';
+import { seededRandom, randomNormal } from '../../../../src/core/random';
+import {
+  COMBINATION_MARGIN,
+  searchForecast,
+  whyCombined,
+  type ForecastEvent,
+} from '../../../../src/core/forecast/search';
 import { seasonalSeries } from './helpers';
 
 const y = seasonalSeries(84, 11);
@@ -71,7 +77,7 @@ describe('forecast search', () => {
     expect(result.diagnostics.ljungBox.pValue).toBeGreaterThanOrEqual(0);
   });
 
-  it('keeps an ensemble only when it backtests better than the best single model', async () => {
+  it('forecasts with the largest mean of the best few that scores within the margin of the best', async () => {
     const result = await searchForecast(y, {
       horizon: 12,
       period: 12,
@@ -82,12 +88,46 @@ describe('forecast search', () => {
     expect(ensemble?.members?.length).toBeGreaterThanOrEqual(2);
     const singles = result.leaderboard.filter((entry) => entry.model !== 'ensemble');
     const bestSingle = Math.min(...singles.map((entry) => entry.backtest.mase));
-    if (ensemble!.backtest.mase < bestSingle) {
-      expect(result.best).toBe(ensemble);
-      expect(result.model.model).toBe('ensemble');
+    const lowest = Math.min(bestSingle, ensemble!.backtest.mase);
+    if (ensemble!.backtest.mase <= lowest * (1 + COMBINATION_MARGIN)) {
+      expect(result.best.members?.slice(0, ensemble!.members!.length)).toEqual(ensemble!.members);
+      expect(result.model.model).not.toBe(singles[0]!.model);
     } else {
       expect(result.best.model).not.toBe('ensemble');
     }
+  });
+
+  it('prefers a mean of the best few to a best model that leads it by less than the margin', async () => {
+    // Noisy seasonal months: the best few models backtest within a few percent of each other.
+    const random = seededRandom(11);
+    const noisy = Float64Array.from(
+      { length: 96 },
+      (_, t) => 100 + 0.3 * t + 10 * Math.sin((2 * Math.PI * t) / 12) + 6 * randomNormal(random),
+    );
+    const result = await searchForecast(noisy, {
+      horizon: 12,
+      period: 12,
+      families: ['snaive', 'naive', 'drift', 'theta', 'trend', 'ets'],
+      now: () => 0,
+    });
+    const singles = result.leaderboard.filter((entry) => entry.model !== 'ensemble');
+    const ensemble = result.leaderboard.find(
+      (entry) =>
+        entry.model === 'ensemble' && entry.why?.startsWith('The mean of the best') === true,
+    )!;
+    // The mean scores worse than the best alone, yet within the margin: it is chosen, and says why.
+    expect(ensemble.backtest.mase).toBeGreaterThan(singles[0]!.backtest.mase);
+    expect(ensemble.backtest.mase).toBeLessThanOrEqual(
+      singles[0]!.backtest.mase * (1 + COMBINATION_MARGIN),
+    );
+    expect(ensemble.members).toEqual(
+      singles.slice(0, ensemble.members!.length).map((entry) => entry.trial),
+    );
+    expect(result.best.members?.slice(0, ensemble.members!.length)).toEqual(ensemble.members);
+    expect(ensemble.why).toBe(whyCombined(singles[0]!, ensemble, 'mase'));
+    expect(ensemble.why).toMatch(
+      /^The mean of the best \d models scores within 10% of .* alone on the backtest \(MASE /,
+    );
   });
 
   it('stops starting candidates when the budget is spent but still forecasts', async () => {
