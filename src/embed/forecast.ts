@@ -13,7 +13,12 @@ import { normalQuantile } from '../core/forecast/stats';
 import { createStlForecaster } from '../core/forecast/stlf';
 import { theta } from '../core/forecast/theta';
 import { TimeAxis } from '../core/forecast/time-axis';
-import { FlooredForecast, withBoxCox } from '../core/forecast/transformed';
+import {
+  FlooredForecast,
+  savedScaleFactor,
+  ScaledForecast,
+  withBoxCox,
+} from '../core/forecast/transformed';
 import { trend } from '../core/forecast/trend';
 import type {
   FittedForecaster,
@@ -252,11 +257,20 @@ function restore(json: unknown, kit: ForecastKit, path: string): FittedForecaste
     }
     return new FlooredForecast(restore(value.inner, kit, `${path}.inner`), floor);
   }
+  if (value.model === 'scaled') {
+    const factor = savedScaleFactor(value.factor);
+    if (factor === null) {
+      throw new kit.EmbedError(
+        `The model file is damaged: ${path}.factor should be a power of two.`,
+      );
+    }
+    return new ScaledForecast(restore(value.inner, kit, `${path}.inner`), factor);
+  }
   if (value.model === 'lagreg') return restoreLagRegression(value, kit);
   const family = Object.hasOwn(FAMILIES, value.model) ? FAMILIES[value.model] : undefined;
   if (!family?.restore) {
     throw new kit.EmbedError(
-      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'floor'].join(', ')}).`,
+      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'floor', 'scaled'].join(', ')}).`,
     );
   }
   return family.restore(value);

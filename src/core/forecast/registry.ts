@@ -11,6 +11,9 @@ import {
   floorOf,
   FlooredForecast,
   resolveLambda,
+  savedScaleFactor,
+  scaleFactor,
+  ScaledForecast,
   transformSeries,
   withBoxCox,
 } from './transformed';
@@ -84,15 +87,20 @@ export async function fitForecaster(
       ? fitOptions
       : { ...fitOptions, period: periodOf(allParams, fitOptions.period) };
   const floor = floorOf(y);
-  const floored = (model: FittedForecaster) =>
-    floor === null ? model : new FlooredForecast(model, floor);
+  // Values far from ordinary size (1e-9, 1e12) are fitted scaled by a power of two, exactly.
+  const factor = scaleFactor(y);
+  const scaled = factor === 1 ? y : y.map((value) => value * factor);
+  const wrapped = (model: FittedForecaster) => {
+    const unscaled = factor === 1 ? model : new ScaledForecast(model, factor);
+    return floor === null ? unscaled : new FlooredForecast(unscaled, floor);
+  };
   if (params.lambda === undefined || params.lambda === null || NATIVE_LAMBDA.has(name)) {
-    return floored(await forecaster.fit(y, options, params));
+    return wrapped(await forecaster.fit(scaled, options, params));
   }
   const { lambda: raw, ...rest } = params;
-  const lambda = resolveLambda(y, options.period, raw);
-  const inner = await forecaster.fit(transformSeries(y, lambda), options, rest);
-  return floored(withBoxCox(inner, lambda));
+  const lambda = resolveLambda(scaled, options.period, raw);
+  const inner = await forecaster.fit(transformSeries(scaled, lambda), options, rest);
+  return wrapped(withBoxCox(inner, lambda));
 }
 
 /** Rebuilds a saved model (any family, Box–Cox wrapped or an ensemble) from its JSON. */
@@ -124,6 +132,17 @@ export function restoreForecaster(json: unknown): FittedForecaster {
       );
     }
     return new FlooredForecast(restoreForecaster(value.inner), floor);
+  }
+  if (value.model === 'scaled') {
+    const factor = savedScaleFactor(value.factor);
+    if (factor === null) {
+      throw new TrainingError(
+        'invalid-input',
+        'The saved scale factor is not a power of two.',
+        'factor',
+      );
+    }
+    return new ScaledForecast(restoreForecaster(value.inner), factor);
   }
   const forecaster = getForecaster(value.model);
   if (!forecaster.restore) {

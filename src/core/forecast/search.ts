@@ -871,7 +871,8 @@ function ensembleEntry(
 
 /**
  * Whether two candidates forecast alike on every fold, up to the rounding of their fits (an
- * ARIMA(0,0,0)(0,1,0) and seasonal naive differ in the sixth digit).
+ * ARIMA(0,0,0)(0,1,0) and seasonal naive differ in the sixth digit): within a millionth of the
+ * fold's largest forecast, so that a series of values near 1e-9 compares as one near 100 does.
  */
 export function sameForecasts(
   a: Pick<LeaderboardEntry, 'folds'>,
@@ -881,10 +882,12 @@ export function sameForecasts(
     a.folds.length === b.folds.length &&
     a.folds.every((fold, f) => {
       const other = b.folds[f]!.mean;
-      return (
-        fold.mean.length === other.length &&
-        fold.mean.every((value, i) => Math.abs(value - other[i]!) <= 1e-6 * (1 + Math.abs(value)))
-      );
+      if (fold.mean.length !== other.length) return false;
+      let size = 0;
+      for (let i = 0; i < other.length; i++) {
+        size = Math.max(size, Math.abs(fold.mean[i]!), Math.abs(other[i]!));
+      }
+      return fold.mean.every((value, i) => Math.abs(value - other[i]!) <= 1e-6 * size);
     })
   );
 }

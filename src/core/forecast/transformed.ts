@@ -75,6 +75,75 @@ export function withBoxCox(inner: FittedForecaster, lambda: number): BoxCoxForec
 }
 
 /**
+ * Series whose largest magnitude lies in this range are fitted as they are; others are first
+ * scaled by a power of two into it (`scaleFactor`). The models' optimisers, Box–Cox transforms
+ * and convergence tests work in absolute terms tuned for values of ordinary size: on a series of
+ * values near 1e-9, seasonal ETS and ARIMA failed to fit and Box–Cox with λ=2 lost every digit.
+ */
+const ORDINARY_MAGNITUDE = { min: 1, max: 2 ** 20 };
+
+/**
+ * The power of two that brings a series' largest magnitude to between 64 and 256, or 1 when it
+ * already lies in the ordinary range (or the series is all zeros). A power of two scales every
+ * double exactly, so a model fitted on the scaled values forecasts the same digits scaled back.
+ */
+export function scaleFactor(y: ArrayLike<number>): number {
+  let largest = 0;
+  for (let t = 0; t < y.length; t++) {
+    const value = Math.abs(y[t]!);
+    if (value > largest && Number.isFinite(value)) largest = value;
+  }
+  if (largest === 0 || (largest >= ORDINARY_MAGNITUDE.min && largest <= ORDINARY_MAGNITUDE.max)) {
+    return 1;
+  }
+  return 2 ** (7 - Math.round(Math.log2(largest)));
+}
+
+/**
+ * A model fitted on the series multiplied by `factor` (a power of two, see `scaleFactor`),
+ * forecasting on the series' own scale.
+ */
+export class ScaledForecast implements FittedForecaster {
+  readonly fitted: Float64Array;
+
+  constructor(
+    readonly inner: FittedForecaster,
+    readonly factor: number,
+  ) {
+    this.fitted = inner.fitted.map((value) => value / factor);
+  }
+
+  get model() {
+    return this.inner.model;
+  }
+
+  get label() {
+    return this.inner.label;
+  }
+
+  get params() {
+    return this.inner.params;
+  }
+
+  forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
+    const factor = this.factor;
+    return mapResult(this.inner.forecast(h, levels, futureRegressors), (value) => value / factor);
+  }
+
+  toJSON(): ForecasterJSON {
+    return { model: 'scaled', factor: this.factor, inner: this.inner.toJSON() };
+  }
+}
+
+/** A saved scale factor, checked to be a power of two (a factor of 0 or ∞ forecasts nothing). */
+export function savedScaleFactor(value: unknown): number | null {
+  const factor = Number(value);
+  return Number.isFinite(factor) && factor > 0 && Number.isInteger(Math.log2(factor))
+    ? factor
+    : null;
+}
+
+/**
  * The floor a series' forecasts keep to: 0 for a series that never goes below zero and reaches
  * it (counts, demand, rainfall), where a negative forecast or interval bound means nothing;
  * null for any other series.

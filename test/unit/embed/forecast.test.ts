@@ -159,6 +159,16 @@ describe('forecasters in the embed runtime', () => {
     expect(Math.min(...embedded.forecast(12).map((point) => point.lo))).toBe(0);
   });
 
+  it('forecasts a series of tiny values through its scale factor, as the lab does', async () => {
+    const tiny = Float64Array.from(y, (value) => value * 1e-9);
+    const model = await fitForecaster('ets', tiny, { period: 12 }, { lambda: 'auto' });
+    expect(model.toJSON()).toMatchObject({ model: 'scaled', inner: { model: 'ets' } });
+    const file = saved(model);
+    const embedded = await fromJSON(file);
+    expectSameForecast(embedded, file, 12);
+    expect(Math.max(...embedded.forecast(12).map((point) => point.hi))).toBeLessThan(1e-5);
+  });
+
   it('loads what a table search saves, series by series, with its calendar', async () => {
     const times: number[] = [];
     const values: number[] = [];
