@@ -42,7 +42,7 @@ export const FORECAST_HELP = `${FORECAST_USAGE}
 
 Forecasts H steps after the training data, choosing among naive, seasonal naive, drift, mean,
 theta, linear trend, ETS, ARIMA, STL and regression learners on lags by rolling-origin backtesting (MASE by
-default), and averaging the best few when that backtests better.
+default), and averaging the best few unless the best one alone backtests more than 10% better.
 
   --frequency   hourly, daily, weekly, monthly, quarterly, yearly, "15 minutes"…; detected if left out
   --period      seasonal period in steps (12 for monthly data); detected if left out

@@ -429,8 +429,9 @@ function planFor(
 
 /**
  * The forecasting AutoML for one series: backtests every candidate over the same rolling-origin
- * folds within the budget, ranks them by the metric (MASE by default), averages the best few when
- * that backtests better, refits the winner on the whole series and forecasts.
+ * folds within the budget, ranks them by the metric (MASE by default), averages the best few unless
+ * the best one alone backtests clearly better (COMBINATION_MARGIN), refits the winner on the whole
+ * series and forecasts.
  */
 export async function searchForecast(
   y: Float64Array,
