@@ -75,6 +75,36 @@ export function withBoxCox(inner: FittedForecaster, lambda: number): BoxCoxForec
 }
 
 /**
+ * A model that forecasts through another and changes only its numbers (scaled, floored): its
+ * family, label and parameters are the inner model's.
+ */
+abstract class WrappedForecast implements FittedForecaster {
+  abstract readonly fitted: Float64Array;
+
+  constructor(readonly inner: FittedForecaster) {}
+
+  get model() {
+    return this.inner.model;
+  }
+
+  get label() {
+    return this.inner.label;
+  }
+
+  get params() {
+    return this.inner.params;
+  }
+
+  abstract forecast(
+    h: number,
+    levels?: readonly number[],
+    futureRegressors?: Float64Array,
+  ): ForecastResult;
+
+  abstract toJSON(): ForecasterJSON;
+}
+
+/**
  * Series whose largest magnitude lies in this range are fitted as they are; others are first
  * scaled by a power of two into it (`scaleFactor`). The models' optimisers, Box–Cox transforms
  * and convergence tests work in absolute terms tuned for values of ordinary size: on a series of
@@ -103,26 +133,15 @@ export function scaleFactor(y: ArrayLike<number>): number {
  * A model fitted on the series multiplied by `factor` (a power of two, see `scaleFactor`),
  * forecasting on the series' own scale.
  */
-export class ScaledForecast implements FittedForecaster {
+export class ScaledForecast extends WrappedForecast {
   readonly fitted: Float64Array;
 
   constructor(
-    readonly inner: FittedForecaster,
+    inner: FittedForecaster,
     readonly factor: number,
   ) {
+    super(inner);
     this.fitted = inner.fitted.map((value) => value / factor);
-  }
-
-  get model() {
-    return this.inner.model;
-  }
-
-  get label() {
-    return this.inner.label;
-  }
-
-  get params() {
-    return this.inner.params;
   }
 
   forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
@@ -168,22 +187,12 @@ export const floorResult = (result: ForecastResult, floor: number): ForecastResu
  * ones: averaging lower bounds raised to the floor would lift the blend's lower bound above a
  * value (0) that every member's distribution gives a good chance.
  */
-export class FlooredForecast implements FittedForecaster {
+export class FlooredForecast extends WrappedForecast {
   constructor(
-    readonly inner: FittedForecaster,
+    inner: FittedForecaster,
     readonly floor: number,
-  ) {}
-
-  get model() {
-    return this.inner.model;
-  }
-
-  get label() {
-    return this.inner.label;
-  }
-
-  get params() {
-    return this.inner.params;
+  ) {
+    super(inner);
   }
 
   get fitted() {
