@@ -10,6 +10,33 @@ export function formatNumber(value: number | null | undefined): string {
   return compact.format(value);
 }
 
+/**
+ * Labels for an axis's ticks, short enough for the axis's margin: large values in compact
+ * notation ("125K", "1.25M"), tiny ones in exponent notation ("1.05e-7"), with as many
+ * significant digits as the ticks need to read exactly (they are round numbers); others as data
+ * values are shown.
+ */
+export function formatTicks(ticks: readonly number[]): string[] {
+  const finite = ticks.filter((tick) => Number.isFinite(tick));
+  const largest = Math.max(0, ...finite.map((tick) => Math.abs(tick)));
+  const tiny = largest > 0 && largest < 1e-3;
+  if (largest < 1e5 && !tiny) return ticks.map(formatNumber);
+  let digits = 1;
+  const exact = (tick: number) =>
+    Math.abs(Number(tick.toPrecision(digits)) - tick) <= 1e-9 * Math.abs(tick);
+  while (digits < 15 && !finite.every(exact)) digits++;
+  if (tiny) {
+    return ticks.map((value) =>
+      value === 0 ? '0' : value.toExponential(digits - 1).replace(/\.?0+e/, 'e'),
+    );
+  }
+  const compactTicks = new Intl.NumberFormat(undefined, {
+    notation: 'compact',
+    maximumSignificantDigits: digits,
+  });
+  return ticks.map((value) => compactTicks.format(value));
+}
+
 const score = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
 
 /** An accuracy score or a duration in seconds, to four significant digits: 0.8112, 600.5. */

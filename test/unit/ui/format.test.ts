@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatScore } from '../../../src/ui/data/format';
+import { formatNumber, formatScore, formatTicks } from '../../../src/ui/data/format';
 
 describe('numbers on the page', () => {
   it('shows scores and seconds to four significant digits', () => {
@@ -16,5 +16,20 @@ describe('numbers on the page', () => {
   it('shows data values to six', () => {
     expect(formatNumber(0.811238)).toBe('0.811238');
     expect(formatNumber(2e9)).toBe('2.000e+9');
+  });
+
+  it('labels axis ticks briefly, with the fewest digits that keep them apart', () => {
+    expect(formatTicks([100_000, 150_000, 200_000])).toEqual(['100K', '150K', '200K']);
+    expect(formatTicks([1_200_000, 1_250_000, 1_300_000])).toEqual(['1.2M', '1.25M', '1.3M']);
+    expect(formatTicks([9e-8, 9.5e-8, 1e-7, 1.05e-7])).toEqual([
+      '9e-8',
+      '9.5e-8',
+      '1e-7',
+      '1.05e-7',
+    ]);
+    expect(formatTicks([0, 2e-9, 4e-9])).toEqual(['0', '2e-9', '4e-9']);
+    expect(formatTicks([0, 50, 100])).toEqual(['0', '50', '100']);
+    expect(formatTicks([-1e6, 0, 1e6])).toEqual(['-1M', '0', '1M']);
+    expect(formatTicks([1.1e12, 1.15e12])).toEqual(['1.1T', '1.15T']);
   });
 });
