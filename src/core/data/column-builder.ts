@@ -29,6 +29,27 @@ export interface CellSample {
   readonly text: string;
 }
 
+/** A builder's cells and facts, as `exportState` gives them and `append` takes them. */
+export interface BuilderState {
+  readonly target: BuilderTarget;
+  readonly mode: BuilderMode;
+  readonly length: number;
+  readonly values: Float64Array | null;
+  readonly codes: Int32Array | null;
+  readonly dictionary: readonly string[] | null;
+  readonly allIntegerLiterals: boolean;
+  readonly unsafeInteger: CellSample | null;
+  readonly leadingZero: CellSample | null;
+  readonly layout: number;
+  readonly exactLayout: number;
+  readonly keptRows: readonly number[] | null;
+  readonly keptTexts: readonly string[] | null;
+  readonly reformatted: boolean;
+  readonly firstMismatch: CellSample | null;
+  readonly failure: CellSample | null;
+  readonly nested: boolean;
+}
+
 /**
  * Texts kept for cells whose number or datetime cannot give the text back (`1.50`, `007`), so a
  * column that turns out to be text keeps every cell as written. Past this many per column the
@@ -319,6 +340,179 @@ export class ColumnBuilder {
     this.keptTexts = null;
   }
 
+  /**
+   * Everything this builder holds, to be joined after another's (`append`), e.g. in another
+   * thread: the cells trimmed to their length (taken, as by `takeValues`), the strings, and the
+   * facts the finish reads.
+   */
+  takeState(): BuilderState {
+    const values = this.values && trimmed(this.values, this.length);
+    const codes = this.codes && trimmed(this.codes, this.length);
+    this.values = null;
+    this.codes = null;
+    return {
+      target: this.target,
+      mode: this.mode,
+      length: this.length,
+      values,
+      codes,
+      dictionary: this.strings ? this.strings.entries : null,
+      allIntegerLiterals: this.allIntegerLiterals,
+      unsafeInteger: this.unsafeInteger,
+      leadingZero: this.leadingZero,
+      layout: this.layout,
+      exactLayout: this.exactLayout,
+      keptRows: this.keptRows,
+      keptTexts: this.keptTexts,
+      reformatted: this.reformatted,
+      firstMismatch: this.firstMismatch,
+      failure: this.failure,
+      nested: this.nested,
+    };
+  }
+
+  /**
+   * Whether `append(next)` can join the cells of `next` (a builder of the same column that read
+   * the cells after these) so that this builder ends as if it had read them all itself: false
+   * when the two disagree in a way only a read of every cell in order settles (a number column
+   * whose later cells are text, two datetime layouts, texts already dropped).
+   */
+  canAppend(next: BuilderState): boolean {
+    if (next.target !== this.target || this.failure !== null || next.failure !== null) return false;
+    if (next.mode === EMPTY || this.mode === EMPTY) return true;
+    if (this.mode === STRING) {
+      if (next.mode === STRING) return !next.reformatted;
+      // Cells read as numbers or datetimes are written back as this column's strings.
+      return next.keptRows !== null;
+    }
+    if (next.mode !== this.mode) return false;
+    return this.mode === NUMBER || this.layout === next.layout;
+  }
+
+  /**
+   * Joins the cells of `next` after these (see `canAppend`, which must hold): its values or
+   * codes, its strings (recoded into this dictionary in order of first appearance, as one read
+   * would have coded them), and its facts with their rows moved past these.
+   */
+  append(next: BuilderState): void {
+    const offset = this.length;
+    const moved = (cell: CellSample | null) =>
+      cell === null ? null : { row: cell.row + offset, text: cell.text };
+    const total = offset + next.length;
+    if (next.mode === EMPTY) {
+      this.reserveExactly(total);
+      while (this.length < total) this.pushMissingUnchecked();
+      return;
+    }
+    if (this.mode === EMPTY) {
+      // These cells were all missing: the column is what `next` made of its cells.
+      this.mode = next.mode;
+      this.layout = next.layout;
+      this.exactLayout = next.exactLayout;
+      this.reformatted = next.reformatted;
+      this.firstMismatch = moved(next.firstMismatch);
+      this.allIntegerLiterals = next.allIntegerLiterals;
+      this.unsafeInteger = moved(next.unsafeInteger);
+      this.leadingZero = moved(next.leadingZero);
+      this.keptRows = next.keptRows && next.keptRows.map((row) => row + offset);
+      this.keptTexts = next.keptTexts && [...next.keptTexts];
+      this.nested = this.nested || next.nested;
+      if (next.mode === STRING) {
+        this.values = null;
+        this.codes = new Int32Array(total).fill(-1);
+        this.strings = new StringDictionary();
+        this.capacity = total;
+        this.appendCodes(next);
+      } else {
+        const values = new Float64Array(total).fill(NaN);
+        values.set(next.values as Float64Array, offset);
+        this.values = values;
+        this.capacity = total;
+        this.length = total;
+      }
+      return;
+    }
+    this.nested = this.nested || next.nested;
+    if (this.mode === STRING) {
+      this.reserveExactly(total);
+      if (next.mode === STRING) this.appendCodes(next);
+      else this.appendAsStrings(next);
+      return;
+    }
+    this.allIntegerLiterals = this.allIntegerLiterals && next.allIntegerLiterals;
+    this.unsafeInteger ??= moved(next.unsafeInteger);
+    this.leadingZero ??= moved(next.leadingZero);
+    const rows = this.keptRows;
+    const texts = this.keptTexts;
+    if (
+      rows === null ||
+      texts === null ||
+      next.keptRows === null ||
+      next.keptTexts === null ||
+      rows.length + next.keptRows.length > KEPT_TEXT_CAP
+    ) {
+      this.keptRows = null;
+      this.keptTexts = null;
+    } else {
+      for (const row of next.keptRows) rows.push(row + offset);
+      for (const text of next.keptTexts) texts.push(text);
+    }
+    this.reserveExactly(total);
+    (this.values as Float64Array).set(next.values as Float64Array, offset);
+    this.length = total;
+  }
+
+  /** Appends the codes of a STRING-mode `next`, recoded into this dictionary. */
+  private appendCodes(next: BuilderState): void {
+    const strings = this.strings as StringDictionary;
+    const recode = Int32Array.from(next.dictionary as string[], (text) =>
+      strings.intern(text, 0, text.length),
+    );
+    const codes = this.codes as Int32Array;
+    const from = next.codes as Int32Array;
+    let at = this.length;
+    for (let i = 0; i < next.length; i++) {
+      const code = from[i] as number;
+      codes[at++] = code < 0 ? -1 : (recode[code] as number);
+    }
+    this.length = at;
+  }
+
+  /** Appends the cells of a NUMBER- or DATETIME-mode `next` as the strings they were read from. */
+  private appendAsStrings(next: BuilderState): void {
+    const strings = this.strings as StringDictionary;
+    const codes = this.codes as Int32Array;
+    const values = next.values as Float64Array;
+    const keptRows = next.keptRows as number[];
+    const keptTexts = next.keptTexts as string[];
+    let kept = 0;
+    let at = this.length;
+    for (let row = 0; row < next.length; row++) {
+      const value = values[row] as number;
+      if (value !== value) {
+        codes[at++] = -1;
+        continue;
+      }
+      let text: string;
+      if (keptRows[kept] === row) text = keptTexts[kept++] as string;
+      else if (next.mode === DATETIME) text = renderIsoDatetime(value, next.layout);
+      else text = String(value);
+      codes[at++] = strings.intern(text, 0, text.length);
+    }
+    this.length = at;
+  }
+
+  /**
+   * Room for exactly `capacity` cells: the column is about to be finished at that length, so
+   * no spare room is made (it would be cut again), and the cells move in one step.
+   */
+  private reserveExactly(capacity: number): void {
+    if (capacity === this.capacity) return;
+    if (this.values) this.values = resized(this.values, this.length, capacity);
+    if (this.codes) this.codes = resized(this.codes, this.length, capacity);
+    this.capacity = capacity;
+  }
+
   private grow(): void {
     this.resize(Math.max(MIN_CAPACITY, this.capacity * 2));
   }
@@ -375,4 +569,20 @@ function trimmed<T extends Float64Array | Int32Array>(array: T, length: number):
     return (array instanceof Float64Array ? new Float64Array(moved) : new Int32Array(moved)) as T;
   }
   return array.slice(0, length) as T;
+}
+
+/**
+ * The first `length` cells in a buffer of `capacity`: moved by `transfer` where the runtime has
+ * it (the old buffer is freed at once, not left to the collector), else copied.
+ */
+function resized<T extends Float64Array | Int32Array>(array: T, length: number, capacity: number): T {
+  const buffer = array.buffer as ResizableCopy;
+  const bytes = capacity * array.BYTES_PER_ELEMENT;
+  if (array.byteOffset === 0 && typeof buffer.transfer === 'function') {
+    const moved = buffer.transfer(bytes);
+    return (array instanceof Float64Array ? new Float64Array(moved) : new Int32Array(moved)) as T;
+  }
+  const copy = (array instanceof Float64Array ? new Float64Array(capacity) : new Int32Array(capacity)) as T;
+  copy.set(array.subarray(0, Math.min(length, capacity)));
+  return copy;
 }
