@@ -26,20 +26,12 @@ export class TextStreamDecoder {
   private decoder: TextDecoder | null = null;
   private started = false;
   private head: Uint8Array = new Uint8Array(0);
-  /** Characters past ASCII were decoded as UTF-8 (or a UTF-8 byte-order mark was read). */
-  nonAsciiSeen = false;
+  private nonAsciiSeen = false;
   private replacementSeen = false;
   /** The last byte decoded may have begun a sequence the UTF-8 decoder still holds. */
   private mayHold = false;
 
-  /**
-   * `continued`: the bytes are the rest of a text whose start was decoded elsewhere, so they
-   * begin with no byte-order mark to look for.
-   */
-  constructor(
-    private readonly option: EncodingOption,
-    private readonly continued = false,
-  ) {}
+  constructor(private readonly option: EncodingOption) {}
 
   decode(chunk: Uint8Array, final: boolean): DecodeStep {
     let bytes = chunk;
@@ -97,13 +89,6 @@ export class TextStreamDecoder {
 
   /** Picks the decoder from the byte-order mark and the option; returns the bytes after the mark. */
   private start(bytes: Uint8Array): Uint8Array {
-    if (this.continued) {
-      this.encoding = this.option === 'latin1' ? 'windows-1252' : 'utf-8';
-      if (this.encoding === 'utf-8') {
-        this.decoder = new TextDecoder('utf-8', { fatal: this.option === 'auto', ignoreBOM: true });
-      }
-      return bytes;
-    }
     if (startsWith(bytes, UTF16LE_BOM) || startsWith(bytes, UTF16BE_BOM)) {
       this.encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
       this.decoder = new TextDecoder(this.encoding, { ignoreBOM: true });

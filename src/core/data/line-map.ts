@@ -30,27 +30,4 @@ export class LineMap {
     if (lines) return offset < lines.length ? (lines[offset] as number) : undefined;
     return (this.lineStarts[low] as number) + offset;
   }
-
-  /** The entries, to be joined after another map's (`append`). */
-  toJSON(): LineMapEntries {
-    return { rowStarts: this.rowStarts, lineStarts: this.lineStarts, rowLines: this.rowLines };
-  }
-
-  /** Adds the entries of rows read after these: `rows` rows and `lines` lines further on. */
-  append(entries: LineMapEntries, rows: number, lines: number): void {
-    for (let k = 0; k < entries.rowStarts.length; k++) {
-      const rowLines = entries.rowLines[k];
-      this.add(
-        (entries.rowStarts[k] as number) + rows,
-        (entries.lineStarts[k] as number) + lines,
-        rowLines ? rowLines.map((line) => line + lines) : null,
-      );
-    }
-  }
-}
-
-export interface LineMapEntries {
-  readonly rowStarts: readonly number[];
-  readonly lineStarts: readonly number[];
-  readonly rowLines: readonly (Int32Array | null)[];
 }

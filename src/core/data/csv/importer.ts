@@ -9,17 +9,12 @@ import { checkImportOptions, isAborted, resolveLimits, unknownOverrideWarnings }
 import {
   cancelledError,
   DEFAULT_MISSING,
-  type DateOrder,
-  type EncodingOption,
   type ImportError,
   type ImportLimits,
   type ImportOptions,
   type ImportResult,
-  type ImportWarning,
-  type TextEncodingName,
-  type TypeOverrides,
 } from '../types';
-import { RowSink, type RaggedRows, type SinkPart } from './row-sink';
+import { RowSink, type RaggedRows } from './row-sink';
 import { scanRecords } from './scan';
 import { detectDecimal, detectDelimiter, detectNewline, sampleRows, type Newline } from './sniff';
 
@@ -50,67 +45,6 @@ export interface CsvOptions extends ImportOptions {
    */
   readonly splitter?: 'auto' | 'papaparse';
   readonly onProgress?: (progress: ImportProgress) => void;
-  /**
-   * The input's bytes from this offset on are read elsewhere and joined with `finishWithPart`:
-   * the columns are sized for the bytes before it.
-   */
-  readonly splitAt?: number;
-}
-
-/**
- * How to read the rest of a file from a record boundary on, elsewhere (another thread): what the
- * start of the file settled. Plain data, so it can be posted to a worker.
- */
-export interface CsvPartSettings {
-  readonly names: string[];
-  readonly delimiter: string;
-  readonly newline: Newline;
-  readonly quote: string;
-  readonly escape: string;
-  readonly decimal: '.' | ',';
-  readonly encoding: EncodingOption;
-  readonly limits: ImportLimits;
-  readonly ragged: RaggedRows;
-  readonly splitter: 'auto' | 'papaparse';
-  readonly missing?: readonly string[];
-  readonly types?: TypeOverrides;
-  readonly dateOrder?: DateOrder;
-}
-
-/**
- * The rest of a file read elsewhere (`createCsvPartReader`), to be joined after the start
- * (`CsvImporter.finishWithPart`); not ok when it could not be read alone (an error, which the
- * start's importer then meets and reports with its line, reading the bytes itself).
- */
-export type CsvPart =
-  | {
-      readonly ok: true;
-      readonly bytes: number;
-      /** Line breaks read. */
-      readonly lines: number;
-      readonly sink: SinkPart;
-      readonly encoding: TextEncodingName;
-      readonly nonAscii: boolean;
-      readonly warnings: readonly ImportWarning[];
-    }
-  | { readonly ok: false; readonly reason: string };
-
-/** The buffers of a part's columns, to be moved (not copied) to the thread that joins it. */
-export function partTransferables(part: CsvPart): ArrayBuffer[] {
-  if (!part.ok) return [];
-  const buffers: ArrayBuffer[] = [];
-  for (const column of part.sink.columns) {
-    if (column.values) buffers.push(column.values.buffer as ArrayBuffer);
-    if (column.codes) buffers.push(column.codes.buffer as ArrayBuffer);
-  }
-  return buffers;
-}
-
-/** Reads a part of a CSV file chunk by chunk, from a record boundary, with `settings`. */
-export interface CsvPartReader {
-  push(chunk: Uint8Array): boolean;
-  finish(): CsvPart;
-  readonly bytesRead: number;
 }
 
 export interface ImportProgress {
@@ -127,19 +61,6 @@ export interface CsvImporter {
   finish(): ImportResult;
   readonly bytesRead: number;
   readonly rowsRead: number;
-  /**
-   * What a reader of the rest of the input needs, once the start has settled it (the line
-   * break, delimiter, decimal mark, encoding and header); null before, after a failure, and for
-   * input that cannot be split at a line feed (UTF-16, or lines ended by CR alone).
-   */
-  partSettings(): CsvPartSettings | null;
-  /**
-   * Ends the input with the rest, read elsewhere from where the bytes pushed here end: the table
-   * as one import of all of it would have made it. Null, with nothing changed, when the two
-   * cannot be joined (the bytes here end inside a record, the part failed or disagrees in a way
-   * only reading it in order settles): push the rest here then, and `finish`.
-   */
-  finishWithPart(part: CsvPart): ImportResult | null;
 }
 
 const SNIFF_CHARS = 64 * 1024;
@@ -149,36 +70,6 @@ const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 
 export function createCsvImporter(options: CsvOptions = {}): CsvImporter {
   return new CsvImport(options, false);
-}
-
-/** Reads the rest of a CSV from a record boundary, as the start's `partSettings` say. */
-export function createCsvPartReader(
-  settings: CsvPartSettings,
-  options: { totalBytes?: number; signal?: AbortSignal } = {},
-): CsvPartReader {
-  const importer = new CsvImport(
-    {
-      ...options,
-      encoding: settings.encoding,
-      limits: settings.limits,
-      ragged: settings.ragged,
-      splitter: settings.splitter,
-      quote: settings.quote,
-      escape: settings.escape,
-      ...(settings.missing ? { missing: settings.missing } : {}),
-      ...(settings.types ? { types: settings.types } : {}),
-      ...(settings.dateOrder ? { dateOrder: settings.dateOrder } : {}),
-    },
-    false,
-    settings,
-  );
-  return {
-    push: (chunk) => importer.push(chunk),
-    finish: () => importer.finishPart(),
-    get bytesRead() {
-      return importer.bytesRead;
-    },
-  };
 }
 
 /** Parses a whole CSV (bytes, or text already decoded, e.g. pasted). */
@@ -303,12 +194,9 @@ class CsvImport implements CsvImporter {
   constructor(
     private readonly options: CsvOptions,
     textInput: boolean,
-    part: CsvPartSettings | null = null,
   ) {
     this.limits = resolveLimits(options.limits);
-    this.decoder = textInput
-      ? null
-      : new TextStreamDecoder(options.encoding ?? 'auto', part !== null);
+    this.decoder = textInput ? null : new TextStreamDecoder(options.encoding ?? 'auto');
     this.chunkBytes = Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     const invalid = checkImportOptions(options);
     const quote = singleCharacter(options.quote, '"', 'quote');
@@ -325,93 +213,7 @@ class CsvImport implements CsvImporter {
     } else {
       this.quote = quote;
       this.escape = escape;
-      if (part) this.continuePart(part);
     }
-  }
-
-  /** Reads from a record boundary with what the start of the input settled; no header. */
-  private continuePart(part: CsvPartSettings): void {
-    this.head = null;
-    this.newline = part.newline;
-    this.newlineChar = part.newline === '\r' ? '\r' : '\n';
-    this.delimiter = part.delimiter;
-    this.decimal = part.decimal;
-    this.startRows();
-    (this.sink as RowSink).presetNames(part.names);
-  }
-
-  partSettings(): CsvPartSettings | null {
-    const decoder = this.decoder;
-    const sink = this.sink;
-    if (this.state !== 'rows' || sink === null || sink.names === null || decoder === null) {
-      return null;
-    }
-    if (this.newline === '\r' || !decoder.passesAscii()) return null;
-    const { options } = this;
-    const option = options.encoding ?? 'auto';
-    return {
-      names: [...sink.names],
-      delimiter: this.delimiter,
-      newline: this.newline,
-      quote: this.quote,
-      escape: this.escape,
-      decimal: this.decimal,
-      // Once the start has turned to Latin-1, so does the rest.
-      encoding: decoder.encoding === 'windows-1252' ? 'latin1' : option,
-      limits: this.limits,
-      ragged: options.ragged ?? 'error',
-      splitter: options.splitter ?? 'auto',
-      ...(options.missing ? { missing: [...options.missing] } : {}),
-      ...(options.types ? { types: options.types } : {}),
-      ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
-    };
-  }
-
-  finishWithPart(part: CsvPart): ImportResult | null {
-    if (this.result) return this.result;
-    if (isAborted(this.options.signal)) return this.failed(cancelledError());
-    const decoder = this.decoder;
-    const sink = this.sink;
-    if (!part.ok || this.state !== 'rows' || this.pending !== '' || this.head !== null) return null;
-    if (decoder === null || sink === null || !decoder.passesAscii()) return null;
-    // One read would have turned to Latin-1 at the part's first byte past UTF-8 only if nothing
-    // before it was past ASCII; and a start read as Latin-1 would have read the part so too.
-    let encoding = decoder.encoding;
-    if (encoding !== part.encoding) {
-      if (encoding === 'utf-8' && part.encoding === 'windows-1252' && !decoder.nonAsciiSeen) {
-        encoding = 'windows-1252';
-      } else if (!(encoding === 'windows-1252' && part.encoding === 'utf-8' && !part.nonAscii)) {
-        return null;
-      }
-    }
-    if (!sink.absorb(part.sink, this.pendingLine - 1)) return null;
-    this.bytes += part.bytes;
-    this.pendingLine += part.lines;
-    const seen = new Set(decoder.warnings.map((warning) => warning.code));
-    const more = part.warnings.filter((warning) => !seen.has(warning.code));
-    return this.complete(encoding, more);
-  }
-
-  /** Ends a part read with `continuePart`: its rows, to be joined after the start's. */
-  finishPart(): CsvPart {
-    const ok = this.result === null && this.pushBytes(NO_BYTES, true);
-    const sink = this.sink;
-    if (!ok || sink === null) {
-      const reason = this.result?.ok === false ? this.result.error.message : 'cancelled';
-      return { ok: false, reason };
-    }
-    const decoder = this.decoder as TextStreamDecoder;
-    this.state = 'done';
-    this.sink = null;
-    return {
-      ok: true,
-      bytes: this.bytes,
-      lines: this.pendingLine - 1,
-      sink: sink.takePart(),
-      encoding: decoder.encoding,
-      nonAscii: decoder.nonAsciiSeen,
-      warnings: [...decoder.warnings, ...sink.warnings],
-    };
   }
 
   get bytesRead() {
@@ -625,12 +427,6 @@ class CsvImport implements CsvImporter {
         message: 'The decimal mark and the delimiter must differ.',
       });
     }
-    this.startRows();
-    return true;
-  }
-
-  /** The parser and row sink, once the line break, delimiter and decimal mark are known. */
-  private startRows(): void {
     this.parser = new Papa.Parser({
       delimiter: this.delimiter,
       newline: this.newline,
@@ -648,6 +444,7 @@ class CsvImport implements CsvImporter {
       ...inlineCells(this.options.missing ?? DEFAULT_MISSING, this.delimiter),
     });
     this.state = 'rows';
+    return true;
   }
 
   private parsePending(final: boolean): boolean {
@@ -749,7 +546,7 @@ class CsvImport implements CsvImporter {
 
   /** Once the first rows show the bytes per row, size every column for the whole input. */
   private reserveRows(): void {
-    const total = this.options.splitAt ?? this.options.totalBytes;
+    const total = this.options.totalBytes;
     const sink = this.sink as RowSink;
     if (this.reserved || total === undefined || sink.rows < 100) return;
     this.reserved = true;
@@ -757,10 +554,7 @@ class CsvImport implements CsvImporter {
     sink.reserve(Math.ceil((total / read) * sink.rows * 1.02) + 1024);
   }
 
-  private complete(
-    encoding = this.decoder?.encoding,
-    moreWarnings: readonly ImportWarning[] = [],
-  ): ImportResult {
+  private complete(): ImportResult {
     const sink = this.sink;
     if (sink === null || sink.names === null) {
       return this.failed({ code: 'empty', message: 'The file has no rows.', line: 1 });
@@ -778,7 +572,6 @@ class CsvImport implements CsvImporter {
     if (!finished.ok) return this.failed(finished.error);
     const warnings = [
       ...(this.decoder?.warnings ?? []),
-      ...moreWarnings,
       ...sink.warnings,
       ...unknownOverrideWarnings(this.options.types, names),
     ];
@@ -792,7 +585,7 @@ class CsvImport implements CsvImporter {
         bytes: this.bytes,
         rows: sink.rows,
         columns: finished.columns.length,
-        ...(encoding ? { encoding } : {}),
+        ...(this.decoder ? { encoding: this.decoder.encoding } : {}),
         delimiter: this.delimiter,
         decimal: this.decimal,
         header: this.options.header !== false,

@@ -1,10 +1,10 @@
 import type { Column } from '../../table';
 import * as columnBuilder from '../column-builder';
-import { ColumnBuilder, type BuilderState } from '../column-builder';
+import { ColumnBuilder } from '../column-builder';
 import * as datetimeText from '../datetime-text';
 import { finishColumn, mismatchError, type FinishContext } from '../finish-column';
 import { cleanHeaders, positionalNames } from '../headers';
-import { LineMap, type LineMapEntries } from '../line-map';
+import { LineMap } from '../line-map';
 import type { MissingTokens } from '../missing';
 import { overrideFor } from '../options';
 import * as stringDictionary from '../string-dictionary';
@@ -70,15 +70,6 @@ const NO_CODES = new Int32Array(0);
 interface RowCount {
   count: number;
   line: number;
-}
-
-/** The rows a sink read, as `takePart` gives them to be joined after another sink's. */
-export interface SinkPart {
-  readonly rows: number;
-  readonly columns: readonly BuilderState[];
-  readonly lineMap: LineMapEntries;
-  readonly padded: Readonly<RowCount>;
-  readonly truncated: Readonly<RowCount>;
 }
 
 /**
@@ -162,16 +153,6 @@ export class RowSink {
       names = cleaned.names;
       this.warnings.push(...cleaned.warnings);
     }
-    this.presetNames(names);
-    return true;
-  }
-
-  /**
-   * Sets the columns without a header record: for a part of a file whose header was read
-   * elsewhere (the names as that header gave them, so type overrides find their columns).
-   */
-  presetNames(names: string[]): void {
-    const { limits } = this.options;
     this.names = names;
     this.maxRows = Math.floor(limits.maxCells / Math.max(1, names.length));
     this.builders = names.map(
@@ -195,48 +176,6 @@ export class RowSink {
     this.keepsTexts = new Uint8Array(width);
     this.integral = new Uint8Array(width);
     this.updateRoom();
-  }
-
-  /** What this sink read, to be joined after another sink's rows (`absorb`); ends this sink. */
-  takePart(): SinkPart {
-    const part: SinkPart = {
-      rows: this.rows,
-      columns: this.builders.map((builder) => builder.takeState()),
-      lineMap: this.lineMap.toJSON(),
-      padded: { ...this.padded },
-      truncated: { ...this.truncated },
-    };
-    this.builders = [];
-    return part;
-  }
-
-  /**
-   * Joins the rows another sink read after these (`takePart`), `lines` lines further on,
-   * so that this sink ends as if it had read them itself; false, with nothing changed, when
-   * that cannot be told without reading them (see `ColumnBuilder.canAppend`), or they would
-   * pass the row limit.
-   */
-  absorb(part: SinkPart, lines: number): boolean {
-    const builders = this.builders;
-    if (this.error || part.columns.length !== builders.length) return false;
-    if (this.rows + part.rows > this.maxRows) return false;
-    for (let j = 0; j < builders.length; j++) {
-      if (!(builders[j] as ColumnBuilder).canAppend(part.columns[j] as BuilderState)) return false;
-    }
-    for (let j = 0; j < builders.length; j++) {
-      (builders[j] as ColumnBuilder).append(part.columns[j] as BuilderState);
-    }
-    this.lineMap.append(part.lineMap, this.rows, lines);
-    for (const [mine, theirs] of [
-      [this.padded, part.padded],
-      [this.truncated, part.truncated],
-    ] as const) {
-      if (mine.count === 0 && theirs.count > 0) mine.line = theirs.line + lines;
-      mine.count += theirs.count;
-    }
-    this.rows += part.rows;
-    // The columns are exactly full now; any row after these checks for room first.
-    this.roomyRows = 0;
     return true;
   }
 
