@@ -1,7 +1,7 @@
 import { scaleLinear, scaleUtc, utcFormat } from 'd3';
 import { allRows, type ColumnFilter } from '../../core/data/query';
 import { isNumberColumn, type Column, type Table } from '../../core/table';
-import { formatNumber } from './format';
+import { formatNumber, tickTexts } from './format';
 
 /**
  * A row selection made in one chart: the filters that define it, so every other view (charts,
@@ -72,7 +72,7 @@ export function axisScale(
   return {
     scale: (value: number) => scale(value),
     invert: (pixel: number) => scale.invert(pixel),
-    ticks: scale.ticks(5).map((value) => ({ value, label: formatNumber(value) })),
+    ticks: tickTexts(scale.ticks(5)).map(({ tick, text }) => ({ value: tick, label: text })),
   };
 }
 

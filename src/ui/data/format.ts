@@ -37,6 +37,12 @@ export function formatTicks(ticks: readonly number[]): string[] {
   return ticks.map((value) => compactTicks.format(value));
 }
 
+/** Each tick with its label (`formatTicks`), for an axis drawn tick by tick. */
+export function tickTexts(ticks: readonly number[]): { tick: number; text: string }[] {
+  const texts = formatTicks(ticks);
+  return ticks.map((tick, i) => ({ tick, text: texts[i] as string }));
+}
+
 const score = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
 
 /** An accuracy score or a duration in seconds, to four significant digits: 0.8112, 600.5. */

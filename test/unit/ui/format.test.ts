@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, formatScore, formatTicks } from '../../../src/ui/data/format';
+import { axisScale } from '../../../src/ui/data/charts';
+import { formatNumber, formatScore, formatTicks, tickTexts } from '../../../src/ui/data/format';
 
 describe('numbers on the page', () => {
   it('shows scores and seconds to four significant digits', () => {
@@ -31,5 +32,18 @@ describe('numbers on the page', () => {
     expect(formatTicks([0, 50, 100])).toEqual(['0', '50', '100']);
     expect(formatTicks([-1e6, 0, 1e6])).toEqual(['-1M', '0', '1M']);
     expect(formatTicks([1.1e12, 1.15e12])).toEqual(['1.1T', '1.15T']);
+  });
+
+  it('labels every chart axis the same way', () => {
+    expect(tickTexts([0, 5e8, 1e9])).toEqual([
+      { tick: 0, text: '0' },
+      { tick: 5e8, text: '500M' },
+      { tick: 1e9, text: '1B' },
+    ]);
+    // The data area's histograms, scatter and time plots.
+    const counts = axisScale(null, [0, 2e9], [0, 100]);
+    expect(counts.ticks.map((tick) => tick.label)).toEqual(['0', '500M', '1B', '1.5B', '2B']);
+    const tiny = axisScale(null, [0, 4e-6], [0, 100]);
+    expect(tiny.ticks.map((tick) => tick.label)).toContain('2e-6');
   });
 });
