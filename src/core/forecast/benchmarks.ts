@@ -74,6 +74,35 @@ export function clearlyBetter(
   return mean + Math.sqrt((factor * sumSquares) / (count - 1)) < 0;
 }
 
+/**
+ * When the backtest folds stop short of the horizon (a series barely longer than it), they test
+ * the first steps only; a model is trusted over seasonal naive for the rest when its error over
+ * those steps is at most this share of seasonal naive's. A smaller lead may not last to the steps
+ * no fold tests, where a trend carried on from a short history errs most; a lead this large would
+ * have to more than double its error there to be lost. Chosen on windows of four seasons
+ * forecasting two ahead cut from 15 of R's seasonal series (39 windows): 0.5 and 0.7 scored alike
+ * (held-out mean MASE 1.064 and 1.057, against 1.107 blending always), 1 let one more forecast
+ * fall behind seasonal naive's.
+ */
+export const SHORT_FOLDS_LEAD = 0.5;
+
+/**
+ * Whether a model's fold scores beat seasonal naive's by the lead that folds stopping short of
+ * the horizon ask for (SHORT_FOLDS_LEAD): their mean at most that share of the benchmark's.
+ */
+export function farAhead(scores: ArrayLike<number>, benchmark: ArrayLike<number>): boolean {
+  if (scores.length === 0 || scores.length !== benchmark.length) return false;
+  let model = 0;
+  let reference = 0;
+  for (let f = 0; f < scores.length; f++) {
+    model += scores[f]!;
+    reference += benchmark[f]!;
+  }
+  return (
+    Number.isFinite(model) && Number.isFinite(reference) && model <= SHORT_FOLDS_LEAD * reference
+  );
+}
+
 /** What the benchmark check needs of a candidate: its trial and, for a blend, its members. */
 export interface BenchmarkCandidate {
   readonly trial: number;

@@ -15,7 +15,7 @@ import {
   type ResidualDiagnostics,
 } from './diagnostics';
 import { averageResults } from './ensemble';
-import { clearlyBetter, unbeatenBenchmarks } from './benchmarks';
+import { clearlyBetter, farAhead, unbeatenBenchmarks } from './benchmarks';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
 import { multiplicativeGrowth } from './growth';
 import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
@@ -634,8 +634,8 @@ export async function searchForecast(
   // ARIMA) is that benchmark: keep the simpler one rather than average two copies of it.
   best = benchmarks.find((benchmark) => sameForecasts(best, benchmark)) ?? best;
   // Folds cut short of the horizon (a series barely longer than the horizon) say nothing of the
-  // last steps, where a trend extrapolated from a short history errs most: no win is then clear
-  // however large.
+  // last steps, where a trend extrapolated from a short history errs most: a win over seasonal
+  // naive is then clear only when it is large (farAhead), and no win over naive is clear.
   const coversHorizon = folds[0]!.horizon >= horizon;
   const bestScores = foldScores(best, foldResults, metric);
   // Folds that stop short of the horizon cannot weigh growth against no change either; the growth
@@ -643,7 +643,9 @@ export async function searchForecast(
   const unbeaten = unbeatenBenchmarks(best, benchmarks, (benchmark) =>
     coversHorizon
       ? clearlyBetter(bestScores, foldScores(benchmark, foldResults, metric), folds)
-      : growth !== undefined && benchmark !== growth,
+      : HAS_SEASON(period)
+        ? farAhead(bestScores, foldScores(benchmark, foldResults, metric))
+        : growth !== undefined && benchmark !== growth,
   );
   if (unbeaten.length) {
     const members = [
@@ -652,7 +654,7 @@ export async function searchForecast(
     ];
     const hedge = {
       ...ensembleEntry(members, nextTrial, foldResults, y, folds, period),
-      why: whyBlended(best, unbeaten, folds, horizon),
+      why: whyBlended(best, unbeaten, folds, horizon, HAS_SEASON(period)),
     };
     emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
     leaderboard.push(hedge);
@@ -810,13 +812,18 @@ export function whyBlended(
   unbeaten: readonly Pick<LeaderboardEntry, 'label'>[],
   folds: readonly Fold[],
   horizon: number,
+  /** The benchmark is seasonal naive, which a large enough lead beats on short folds too. */
+  seasonal = false,
 ): string {
   const names = unbeaten.map((entry) => entry.label).join(' and ');
   const better = `that ${best.label} forecasts better than ${names}`;
   const span = folds.at(-1)!.origin - folds[0]!.origin;
+  const short = `The backtest folds test only ${folds[0]!.horizon} of the ${horizon} steps ahead (the series is short)`;
   const evidence =
     folds[0]!.horizon < horizon
-      ? `The backtest folds test only ${folds[0]!.horizon} of the ${horizon} steps ahead (the series is short): too few to show ${better}.`
+      ? seasonal
+        ? `${short}: there the error of ${best.label} is more than half that of ${names}, too small a lead to trust for the steps they leave out.`
+        : `${short}: too few to show ${better}.`
       : folds.length < 2
         ? `One backtest fold cannot show ${better} beyond chance.`
         : span < horizon

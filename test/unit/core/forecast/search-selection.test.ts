@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planFolds } from '../../../../src/core/forecast/backtest';
+import { farAhead, SHORT_FOLDS_LEAD } from '../../../../src/core/forecast/benchmarks';
 import { restoreForecaster } from '../../../../src/core/forecast/registry';
 import {
   candidateSpecs,
@@ -67,6 +68,67 @@ describe('the one-standard-error guard against the seasonal naive benchmark', ()
     expect(result.best.why).toBe(whyBlended(winner, [snaive], result.folds, 8));
     expect(result.best.why).toMatch(/does not beat Seasonal naive .* by more than one standard/);
     expect(singles.every((entry) => entry.why === undefined)).toBe(true);
+  });
+});
+
+describe('seasonal naive on a series barely longer than the horizon', () => {
+  it('asks of a model a lead of half the error over the steps the folds test', () => {
+    expect(farAhead([0.4, 0.5], [1, 1])).toBe(true);
+    expect(farAhead([0.5, 0.52], [1, 1])).toBe(false);
+    expect(farAhead([0.2], [0.5])).toBe(true);
+    expect(farAhead([NaN], [1])).toBe(false);
+    expect(farAhead([], [])).toBe(false);
+  });
+
+  // Four years of quarters, forecast two years ahead: the one fold tests 7 of the 8 steps.
+  const quarters = (level: (t: number) => number, noise: number, seed: number) => {
+    const random = seededRandom(seed);
+    const season = [12, -5, 8, -15];
+    return Float64Array.from(
+      { length: 16 },
+      (_, t) => level(t) + season[t % 4]! + noise * randomNormal(random),
+    );
+  };
+  const search = (y: Float64Array) => {
+    let clock = 0;
+    return searchForecast(y, {
+      horizon: 8,
+      period: 4,
+      now: () => (clock += 1),
+      families: ['snaive', 'trend', 'theta'],
+      ensemble: 0,
+    });
+  };
+
+  it('trusts a model far ahead of it, such as a steady trend', async () => {
+    // A population-like series: steady growth seasonal naive lags a year behind.
+    const result = await search(quarters((t) => 1000 + 25 * t, 1, 4));
+    expect(result.folds[0]!.horizon).toBeLessThan(8);
+    const snaive = result.leaderboard.find((entry) => entry.model === 'snaive')!;
+    expect(result.best.model).not.toBe('ensemble');
+    expect(result.best.backtest.mase).toBeLessThanOrEqual(SHORT_FOLDS_LEAD * snaive.backtest.mase);
+    expect(result.best.why).toBeUndefined();
+  });
+
+  it('blends with it a model whose lead is smaller, and says why', async () => {
+    // A seasonal random walk: a trend read into it wins the short fold with this seed, but not
+    // by half.
+    const random = seededRandom(5);
+    const y = new Float64Array(16);
+    const season = [12, -5, 8, -15];
+    for (let t = 0; t < y.length; t++) {
+      y[t] = t < 4 ? 100 + season[t]! : y[t - 4]! + 4 * randomNormal(random);
+    }
+    const result = await search(y);
+    const singles = result.leaderboard.filter((entry) => entry.model !== 'ensemble');
+    const snaive = singles.find((entry) => entry.model === 'snaive')!;
+    const winner = singles[0]!;
+    expect(winner.model).not.toBe('snaive');
+    expect(winner.backtest.mase).toBeGreaterThan(SHORT_FOLDS_LEAD * snaive.backtest.mase);
+    expect(result.best.members).toEqual([winner.trial, snaive.trial]);
+    expect(result.best.why).toBe(
+      `The backtest folds test only ${result.folds[0]!.horizon} of the 8 steps ahead (the series is short): there the error of ${winner.label} is more than half that of ${snaive.label}, too small a lead to trust for the steps they leave out. The forecast averages ${winner.label} with ${snaive.label}, which bounds the loss should its lead be luck.`,
+    );
   });
 });
 
