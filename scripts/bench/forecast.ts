@@ -5,11 +5,13 @@
 // point forecasts, scaled by the in-sample seasonal naive error of the training part with the
 // series' calendar period (Hyndman & Koehler 2006). Writes bench/results/forecast.json.
 //   npx tsx scripts/bench/forecast.ts [--budget 30] [--holdouts 12,24] [--only airline,co2]
-//     [--sets shipped,generated,r] [--dump DIR] [--out FILE]
+//     [--sets shipped,generated,r,short] [--dump DIR] [--out FILE]
 // --sets picks the series: the shipped samples and the generated ones by default; "r" adds
 // fifteen classic series that come with R and its forecast package (monthly, quarterly, yearly
 // and plain steps: nottem, gas, UKgas, Nile, lynx, WWWusage…), read from R in the same run: real
 // series that the forecaster was not tuned on.
+// "short" adds windows of four seasons forecast two ahead, cut from 15 of R's seasonal series
+// (AirPassengers, co2, austres…): series barely longer than the horizon.
 // --dump keeps every split's train and test CSV in DIR, to rerun one by hand; --out writes the
 // results elsewhere than bench/results/forecast.json (a subset run beside the full one).
 import { spawnSync } from 'node:child_process';
@@ -230,24 +232,30 @@ function shipped(): Series[] {
  * numbers, and series without a calendar (WWWusage, BJsales) as steps 1, 2, 3….
  */
 function fromR(): Series[] {
-  const names = [
-    'nottem',
-    'USAccDeaths',
-    'UKDriverDeaths',
-    'ldeaths',
-    'gas',
-    'wineind',
-    'austres',
-    'UKgas',
-    'JohnsonJohnson',
-    'woolyrnq',
-    'Nile',
-    'lynx',
-    'LakeHuron',
-    'WWWusage',
-    'BJsales',
-  ];
-  const script = `suppressMessages(library(forecast)); for (n in c(${names.map((name) => `"${name}"`).join(',')})) { x <- get(n); cat(n, frequency(x), start(x)[1], start(x)[2], paste(as.character(as.numeric(x)), collapse = ","), sep = "|"); cat("\\n") }`;
+  return readR(R_NAMES.map((name) => [name, name]));
+}
+
+const R_NAMES = [
+  'nottem',
+  'USAccDeaths',
+  'UKDriverDeaths',
+  'ldeaths',
+  'gas',
+  'wineind',
+  'austres',
+  'UKgas',
+  'JohnsonJohnson',
+  'woolyrnq',
+  'Nile',
+  'lynx',
+  'LakeHuron',
+  'WWWusage',
+  'BJsales',
+];
+
+/** Series read from R: each a name and the R expression that gives its ts. */
+function readR(entries: readonly (readonly [string, string])[]): Series[] {
+  const script = `suppressMessages(library(forecast)); ${entries.map(([name, expression]) => `x <- ${expression}; cat("${name}", frequency(x), start(x)[1], start(x)[2], paste(as.character(as.numeric(x)), collapse = ","), sep = "|"); cat("\\n")`).join('; ')}`;
   const run = spawnSync('Rscript', ['-e', script], { encoding: 'utf8' });
   if (run.status !== 0)
     throw new Error(`Rscript failed; is r-cran-forecast installed?\n${run.stderr}`);
@@ -277,6 +285,54 @@ function fromR(): Series[] {
     });
 }
 
+/**
+ * Short windows (the "short" set): four seasons of a seasonal series from R forecast two seasons
+ * ahead, the folds then stopping short of the horizon. Three windows of each series, at its
+ * start, middle and end.
+ */
+function shortWindows(): Task[] {
+  const series = readR([
+    ['AirPassengers', 'AirPassengers'],
+    ['co2', 'co2'],
+    ['UKDriverDeaths', 'UKDriverDeaths'],
+    ['nottem', 'nottem'],
+    ['ldeaths', 'ldeaths'],
+    ['mdeaths', 'mdeaths'],
+    ['USAccDeaths', 'USAccDeaths'],
+    ['wineind', 'wineind'],
+    ['gas', 'gas'],
+    ['austres', 'austres'],
+    ['UKgas', 'UKgas'],
+    ['JohnsonJohnson', 'JohnsonJohnson'],
+    ['woolyrnq', 'woolyrnq'],
+    ['Seatbelts', 'Seatbelts[, "DriversKilled"]'],
+    ['sunspot', 'window(sunspot.month, start = 1950)'],
+  ]);
+  const tasks: Task[] = [];
+  for (const whole of series) {
+    const p = whole.period;
+    const span = 6 * p;
+    const last = whole.values.length - span;
+    const starts = [...new Set([0, Math.round(last / 2), last])];
+    for (const start of starts) {
+      const window: Series = {
+        ...whole,
+        name: `${whole.name}@${whole.times[start]}`,
+        times: whole.times.slice(start, start + span),
+        values: whole.values.slice(start, start + span),
+      };
+      tasks.push({
+        id: `${window.name}/h${2 * p}`,
+        series: window,
+        h: 2 * p,
+        train: window.values.slice(0, 4 * p) as number[],
+        test: window.values.slice(4 * p) as number[],
+      });
+    }
+  }
+  return tasks.filter((task) => !only || only.includes(task.series.source.slice(3)));
+}
+
 interface Task {
   readonly id: string;
   readonly series: Series;
@@ -290,7 +346,7 @@ const all = [
   ...(sets.includes('generated') ? generated() : []),
   ...(sets.includes('r') ? fromR() : []),
 ].filter((series) => !only || only.includes(series.name));
-const tasks: Task[] = [];
+const tasks: Task[] = sets.includes('short') ? shortWindows() : [];
 for (const series of all) {
   for (const h of holdouts) {
     const n = series.values.length - h;
