@@ -10,6 +10,17 @@ import {
 } from '../../../../src/core/forecast/search';
 import { randomNormal, seededRandom } from '../../../../src/core/random';
 
+/** A seasonal random walk: each step the same season's last value plus noise. */
+function seasonalWalk(length: number, season: readonly number[], noise: number, seed: number) {
+  const random = seededRandom(seed);
+  const y = new Float64Array(length);
+  for (let t = 0; t < length; t++) {
+    y[t] =
+      t < season.length ? 100 + season[t]! : y[t - season.length]! + noise * randomNormal(random);
+  }
+  return y;
+}
+
 describe('the one-standard-error guard against the seasonal naive benchmark', () => {
   const folds = planFolds(100, { horizon: 12, folds: 8, step: 3, minTrain: 20 });
 
@@ -43,12 +54,7 @@ describe('the one-standard-error guard against the seasonal naive benchmark', ()
     // A pure seasonal random walk: seasonal naive is the right model. With this seed the linear
     // trend with seasonal dummies wins the backtest of ten years of quarters, narrowly and by
     // chance, so the forecast is its mean with seasonal naive rather than the trend alone.
-    const random = seededRandom(6);
-    const y = new Float64Array(40);
-    const season = [10, -4, 6, -12];
-    for (let t = 0; t < y.length; t++) {
-      y[t] = t < 4 ? 100 + season[t]! : y[t - 4]! + 2 * randomNormal(random);
-    }
+    const y = seasonalWalk(40, [10, -4, 6, -12], 2, 6);
     let clock = 0;
     const result = await searchForecast(y, {
       horizon: 8,
@@ -113,13 +119,7 @@ describe('seasonal naive on a series barely longer than the horizon', () => {
   it('blends with it a model whose lead is smaller, and says why', async () => {
     // A seasonal random walk: a trend read into it wins the short fold with this seed, but not
     // by half.
-    const random = seededRandom(5);
-    const y = new Float64Array(16);
-    const season = [12, -5, 8, -15];
-    for (let t = 0; t < y.length; t++) {
-      y[t] = t < 4 ? 100 + season[t]! : y[t - 4]! + 4 * randomNormal(random);
-    }
-    const result = await search(y);
+    const result = await search(seasonalWalk(16, [12, -5, 8, -15], 4, 5));
     const singles = result.leaderboard.filter((entry) => entry.model !== 'ensemble');
     const snaive = singles.find((entry) => entry.model === 'snaive')!;
     const winner = singles[0]!;
