@@ -357,15 +357,20 @@ export class ColumnBuilder {
   }
 }
 
+/** The share of a column's buffer left spare that `trimmed` keeps rather than copy the column. */
+export const SPARE_ROOM_KEPT = 1 / 16;
+
 /** `ArrayBuffer.prototype.transfer` (ES2024), where the runtime has it. */
 type ResizableCopy = ArrayBuffer & { transfer?: (byteLength: number) => ArrayBuffer };
 
 /**
- * The first `length` cells, in a buffer of exactly their size. A column is sent to the page and
- * stored whole, and a view of a larger buffer would carry its spare room there and make the
- * store copy it to write it, so the room is cut here instead: `transfer` moves the cells into a
- * buffer of the new size and frees the old one at once, where the runtime has it; elsewhere the
- * cells are copied and the old buffer is left to the collector.
+ * The first `length` cells, in a buffer of exactly their size where the runtime can move them
+ * (`transfer`, which frees the old buffer at once). A column is sent to the page and stored
+ * whole, and a view of a larger buffer would carry its spare room there and make the store copy
+ * it to write it. Without `transfer` (Node before 21) a copy holds the column twice until the
+ * collector finds the old buffer, which at the end of a large import is the whole table again;
+ * there a column whose spare room is small (SPARE_ROOM_KEPT, as a row estimate from the first
+ * rows usually leaves) stays a view of its buffer, and only one with more room is copied.
  */
 function trimmed<T extends Float64Array | Int32Array>(array: T, length: number): T {
   if (array.length === length) return array;
@@ -373,6 +378,9 @@ function trimmed<T extends Float64Array | Int32Array>(array: T, length: number):
   if (array.byteOffset === 0 && typeof buffer.transfer === 'function') {
     const moved = buffer.transfer(length * array.BYTES_PER_ELEMENT);
     return (array instanceof Float64Array ? new Float64Array(moved) : new Int32Array(moved)) as T;
+  }
+  if (array.length - length <= array.length * SPARE_ROOM_KEPT) {
+    return array.subarray(0, length) as T;
   }
   return array.slice(0, length) as T;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../../src/core/data';
-import { ColumnBuilder } from '../../../../src/core/data/column-builder';
+import { ColumnBuilder, SPARE_ROOM_KEPT } from '../../../../src/core/data/column-builder';
 import { MissingTokens } from '../../../../src/core/data/missing';
 import { summarizeNumbers } from '../../../../src/core/data/profile/numeric';
 import { ProfileScratch } from '../../../../src/core/data/profile/scratch';
@@ -11,7 +11,7 @@ import { isNumberColumn } from '../../../../src/core/table';
 const arrayOf = (column: Parameters<typeof isNumberColumn>[0]) =>
   isNumberColumn(column) ? column.values : column.codes;
 
-describe('finished columns own buffers of exactly their size', () => {
+describe('finished columns own buffers of exactly their size, or keep a little spare room', () => {
   it('trims the room a builder reserved, for numbers and for codes', () => {
     const numbers = new ColumnBuilder('infer', new MissingTokens(), 46, 10_000);
     const strings = new ColumnBuilder('string', new MissingTokens(), 46, 10_000);
@@ -27,6 +27,20 @@ describe('finished columns own buffers of exactly their size', () => {
     expect(values[8_999]).toBe(8_999 / 4);
     expect(codes.buffer.byteLength).toBe(9_000 * 4);
     expect(codes[13]).toBe(6);
+  });
+
+  it('keeps a column with little spare room in its buffer where it cannot be moved', () => {
+    const builder = new ColumnBuilder('infer', new MissingTokens(), 46, 10_000);
+    for (let i = 0; i < 9_800; i++) builder.pushText(String(i / 4));
+    const values = builder.takeValues();
+    expect(values.length).toBe(9_800);
+    expect(values[9_799]).toBe(9_799 / 4);
+    const movable =
+      typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer === 'function';
+    // Moved into a buffer of its size; or, where buffers cannot be moved, not copied: a copy
+    // would hold the column twice until the old buffer is collected.
+    expect(values.buffer.byteLength).toBe(movable ? 9_800 * 8 : 10_000 * 8);
+    expect(1 - 9_800 / 10_000).toBeLessThanOrEqual(SPARE_ROOM_KEPT);
   });
 
   it('gives every column of a parsed CSV a buffer of its own, sized to its rows', () => {
