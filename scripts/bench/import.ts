@@ -40,8 +40,7 @@ import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { chromiumArgs, findChromium } from '../chromium.mjs';
 import { startServer } from '../serve.mjs';
 import { createCsvImporter } from '../../src/core/data/csv/importer';
-import { profileTableShared } from '../../src/core/data/profile/profile';
-import { startProfileHelper } from '../../src/cli/profile-helper';
+import { profileTable } from '../../src/core/data/profile/profile';
 import { randomInt, randomNormal, seededRandom } from '../../src/core/random';
 
 const arg = (name: string, fallback: number) => {
@@ -116,13 +115,8 @@ function generateCsv(path: string, rows: number, seed: number): void {
 
 interface NodeRun {
   readonly import_seconds: number;
-  /**
-   * CPU time of the whole process (every thread) during the import, the profile thread's loading
-   * included (it loads meanwhile, on the other processor).
-   */
+  /** CPU time of the whole process (every thread) during the import. */
   readonly import_cpu_seconds: number;
-  /** Threads that summarise the columns: 2 where a second processor can take half of them. */
-  readonly profile_threads: number;
   readonly profile_seconds: number;
   readonly total_seconds: number;
   readonly baseline_rss_mb: number;
@@ -131,11 +125,8 @@ interface NodeRun {
   readonly types: Record<string, string>;
 }
 
-/**
- * Runs in a child process: stream the file through the importer, then profile the table, as
- * `bunsen profile` does (a second thread, started first, summarises half of the number columns).
- */
-async function measure(path: string): Promise<NodeRun> {
+/** Runs in a child process: stream the file through the importer, then profile the table. */
+function measure(path: string): NodeRun {
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   const sample = () => {
@@ -144,7 +135,6 @@ async function measure(path: string): Promise<NodeRun> {
   const size = statSync(path).size;
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
-  const threads = startProfileHelper(size);
   const importer = createCsvImporter({ totalBytes: size });
   const fd = openSync(path, 'r');
   const chunk = new Uint8Array(MB);
@@ -158,16 +148,9 @@ async function measure(path: string): Promise<NodeRun> {
   if (!result.ok) throw new Error(result.error.message);
   const imported = performance.now();
   const cpu = process.cpuUsage(cpuStarted);
-  const timer = setInterval(sample, 20);
-  const { table } = await profileTableShared(
-    result.table,
-    { onProgress: sample },
-    threads?.helper ?? null,
-  );
-  clearInterval(timer);
+  profileTable(result.table, { onProgress: sample });
   sample();
   const finished = performance.now();
-  await threads?.close();
   return {
     import_seconds: (imported - started) / 1000,
     import_cpu_seconds: (cpu.user + cpu.system) / 1e6,
@@ -175,9 +158,8 @@ async function measure(path: string): Promise<NodeRun> {
     total_seconds: (finished - started) / 1000,
     baseline_rss_mb: baseline / MB,
     peak_rss_mb: peak / MB,
-    profile_threads: threads ? 2 : 1,
-    rows: table.rowCount,
-    types: Object.fromEntries(table.columns.map((column) => [column.name, column.type])),
+    rows: result.table.rowCount,
+    types: Object.fromEntries(result.table.columns.map((column) => [column.name, column.type])),
   };
 }
 
@@ -954,7 +936,7 @@ const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 async function main() {
   const measureAt = process.argv.indexOf('--measure');
   if (measureAt > 0) {
-    console.log(JSON.stringify(await measure(process.argv[measureAt + 1] as string)));
+    console.log(JSON.stringify(measure(process.argv[measureAt + 1] as string)));
     return;
   }
   const rows = arg('rows', 1_000_000);
@@ -1034,7 +1016,6 @@ async function main() {
         version: process.version,
         import_seconds: round(ours.import_seconds),
         profile_seconds: round(ours.profile_seconds),
-        profile_threads: ours.profile_threads,
         total_seconds: round(ours.total_seconds),
         import_mb_per_s: round(megabytes / ours.import_seconds, 1),
         import_cpu_seconds: round(ours.import_cpu_seconds),

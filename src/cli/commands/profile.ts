@@ -1,22 +1,11 @@
-import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { formatProfileReport, profileCommand, type EncodingOption } from '../../core/data';
 import { CliError } from '../errors';
 import { readBytes, type Output } from '../io';
-import { startProfileHelper } from '../profile-helper';
 
 export const PROFILE_USAGE =
   'bunsen profile FILE [--delimiter C] [--encoding auto|utf-8|latin1] [--target COL] [--json]';
-
-/** The file's size, or 0 when it cannot be read (readBytes then says why). */
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
 
 export async function profile(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,22 +24,14 @@ export async function profile(argv: string[], io: Output): Promise<number> {
   if (!['auto', 'utf-8', 'latin1'].includes(encoding)) {
     throw new CliError(`--encoding must be auto, utf-8 or latin1, got “${values.encoding}”.`);
   }
-  // A second thread for the profile of a large file loads while the file is read and parsed.
-  const threads = startProfileHelper(fileSize(file));
-  let result;
-  try {
-    const bytes = await readBytes(file);
-    if (!bytes.length) throw new CliError(`${file} is empty.`, 1);
-    result = await profileCommand(bytes, {
-      fileName: basename(file),
-      encoding,
-      helper: threads?.helper ?? null,
-      ...(values.delimiter !== undefined ? { delimiter: values.delimiter } : {}),
-      ...(values.target !== undefined ? { target: values.target } : {}),
-    });
-  } finally {
-    await threads?.close();
-  }
+  const bytes = await readBytes(file);
+  if (!bytes.length) throw new CliError(`${file} is empty.`, 1);
+  const result = await profileCommand(bytes, {
+    fileName: basename(file),
+    encoding,
+    ...(values.delimiter !== undefined ? { delimiter: values.delimiter } : {}),
+    ...(values.target !== undefined ? { target: values.target } : {}),
+  });
   if (!result.ok) {
     const { message, line, column } = result.error;
     const where = [line !== undefined ? `line ${line}` : '', column ? `column “${column}”` : '']

@@ -2,7 +2,7 @@ import { parseCsv } from './csv/importer';
 import { formatDatetime } from './datetime-text';
 import { parseJson, parseJsonLines } from './json';
 import { parseParquet } from './parquet';
-import { profileTableShared, type ProfileHelper } from './profile/profile';
+import { profileTable } from './profile/profile';
 import type { ColumnProfile, ProfileWarningCode } from './profile/types';
 import type {
   EncodingOption,
@@ -22,8 +22,6 @@ export interface ProfileCommandOptions {
   readonly fileName?: string;
   /** A target column, checked for class imbalance. */
   readonly target?: string;
-  /** Another thread that summarises half of the number columns (profileTableShared). */
-  readonly helper?: ProfileHelper | null;
 }
 
 export interface ProfileReportColumn {
@@ -131,11 +129,7 @@ export async function profileCommand(
     imported = parseCsv(bytes, { encoding, delimiter });
   }
   if (!imported.ok) return imported;
-  const { profile } = await profileTableShared(
-    imported.table,
-    options.target ? { target: options.target } : {},
-    options.helper ?? null,
-  );
+  const profile = profileTable(imported.table, options.target ? { target: options.target } : {});
   const warnings: ProfileReportWarning[] = [
     ...imported.warnings.map(({ code, message, column, line }) => ({
       code,

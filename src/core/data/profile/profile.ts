@@ -1,6 +1,6 @@
 import { checkCancelled, yieldToEventLoop } from '../../errors/training-error';
 import { randomInt, seededRandom } from '../../random';
-import { isNumberColumn, Table, type Column, type NumberColumn } from '../../table';
+import { isNumberColumn, type Column, type Table } from '../../table';
 import { unixScale, unixUnitOfRange } from '../unix-time';
 import {
   cramersVMatrix,
@@ -271,12 +271,10 @@ function* profileSteps(
   for (const [index, column] of table.columns.entries()) {
     const from = options.reuse?.columns[index];
     const before = from === null || from === undefined ? undefined : reused?.get(from);
-    const made = options.columnProfiles?.get(index);
     const profile =
-      made ??
-      (before && before.type === column.type
+      before && before.type === column.type
         ? { ...before, name: column.name }
-        : profileColumn(column, settings, random));
+        : profileColumn(column, settings, random);
     columns.push(profile);
     warnings.push(...columnWarnings(profile, rows));
     if (settings.target === column.name) {
@@ -344,88 +342,6 @@ function* profileSteps(
     },
   };
   return { rows, columns, correlations, duplicateRows, warnings };
-}
-
-/**
- * The summaries of some columns, as `profileTable` makes them, to pass it as `columnProfiles`:
- * for another thread to make while the table's own summarises the rest. Only for tables of at
- * most `exactLimit` rows, whose summaries draw nothing from the seeded stream (larger ones are
- * sampled, in column order).
- */
-export function profileColumns(
-  columns: readonly Column[],
-  options: Partial<ColumnProfileSettings> = {},
-): ColumnProfile[] {
-  const settings: Settings = {
-    ...DEFAULT_PROFILE_OPTIONS,
-    ...options,
-    scratch: new ProfileScratch(),
-  };
-  const random = seededRandom(settings.seed);
-  return columns.map((column) => profileColumn(column, settings, random));
-}
-
-/** What a column's summary depends on. */
-export type ColumnProfileSettings = Pick<
-  ProfileSettings,
-  'exactLimit' | 'topValues' | 'maxBins' | 'seed'
->;
-
-/**
- * Summarises number columns elsewhere (another thread): their summaries, and the columns, whose
- * buffers went there and come back.
- */
-export type ProfileHelper = (
-  columns: readonly NumberColumn[],
-  options: ColumnProfileSettings,
-) => Promise<{ readonly profiles: ColumnProfile[]; readonly columns: readonly NumberColumn[] }>;
-
-/**
- * Profiles a table with a helper thread (`helper`) summarising every other number column while
- * this one summarises the rest; the correlations, duplicates and warnings follow here. The
- * profile is the one `profileTable` makes. The helper's columns go to it and come back, so the
- * table is given back too, with them: use it, not `table`, afterwards. Without a helper, with
- * fewer than two number columns, or above `exactLimit` rows, the table is profiled here alone.
- */
-export async function profileTableShared(
-  table: Table,
-  options: ProfileOptions,
-  helper: ProfileHelper | null,
-): Promise<{ profile: DatasetProfile; table: Table }> {
-  const limit = options.exactLimit ?? DEFAULT_PROFILE_OPTIONS.exactLimit;
-  const numbers = table.columns.flatMap((column, index) => (isNumberColumn(column) ? [index] : []));
-  if (!helper || options.reuse || numbers.length < 2 || table.rowCount > limit) {
-    return { profile: profileTable(table, options), table };
-  }
-  const defaults = DEFAULT_PROFILE_OPTIONS;
-  const settings: ColumnProfileSettings = {
-    exactLimit: limit,
-    topValues: options.topValues ?? defaults.topValues,
-    maxBins: options.maxBins ?? defaults.maxBins,
-    seed: options.seed ?? defaults.seed,
-  };
-  const sent = numbers.filter((_, k) => k % 2 === 1);
-  const away = helper(
-    sent.map((index) => table.columns[index] as NumberColumn),
-    settings,
-  );
-  const moved = new Set(sent);
-  const kept = table.columns.flatMap((column, index) => (moved.has(index) ? [] : [index]));
-  const made = new Map<number, ColumnProfile>();
-  const mine = profileColumns(
-    kept.map((index) => table.columns[index] as Column),
-    settings,
-  );
-  kept.forEach((index, k) => made.set(index, mine[k] as ColumnProfile));
-  const back = await away;
-  sent.forEach((index, k) => made.set(index, back.profiles[k] as ColumnProfile));
-  const columns = [...table.columns];
-  sent.forEach((index, k) => {
-    columns[index] = back.columns[k] as NumberColumn;
-  });
-  const whole = new Table(columns);
-  const profile = profileTable(whole, { ...options, columnProfiles: made });
-  return { profile, table: whole };
 }
 
 /** Profiles a table in one go. Pure: the page runs it in a worker. */

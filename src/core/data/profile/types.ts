@@ -124,11 +124,6 @@ export interface ProfileOptions {
   readonly seed?: number;
   /** Column summaries to take over from the profile of a table the columns come from. */
   readonly reuse?: ProfileReuse;
-  /**
-   * Summaries of some of the columns, by index, made already (`profileColumns`, e.g. in another
-   * thread while this one summarised the rest).
-   */
-  readonly columnProfiles?: ReadonlyMap<number, ColumnProfile>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
 }
