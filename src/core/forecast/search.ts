@@ -640,13 +640,12 @@ export async function searchForecast(
   const bestScores = foldScores(best, foldResults, metric);
   // Folds that stop short of the horizon cannot weigh growth against no change either; the growth
   // test over the whole history is then all there is to go by, and drift stays the benchmark.
-  const unbeaten = unbeatenBenchmarks(best, benchmarks, (benchmark) =>
-    coversHorizon
-      ? clearlyBetter(bestScores, foldScores(benchmark, foldResults, metric), folds)
-      : HAS_SEASON(period)
-        ? farAhead(bestScores, foldScores(benchmark, foldResults, metric))
-        : growth !== undefined && benchmark !== growth,
-  );
+  const seasonal = HAS_SEASON(period);
+  const unbeaten = unbeatenBenchmarks(best, benchmarks, (benchmark) => {
+    if (!coversHorizon && !seasonal) return growth !== undefined && benchmark !== growth;
+    const theirs = foldScores(benchmark, foldResults, metric);
+    return coversHorizon ? clearlyBetter(bestScores, theirs, folds) : farAhead(bestScores, theirs);
+  });
   if (unbeaten.length) {
     const members = [
       ...(best.members ?? [best.trial]).map((id) => entries.find((entry) => entry.trial === id)!),
@@ -654,7 +653,7 @@ export async function searchForecast(
     ];
     const hedge = {
       ...ensembleEntry(members, nextTrial, foldResults, y, folds, period),
-      why: whyBlended(best, unbeaten, folds, horizon, HAS_SEASON(period)),
+      why: whyBlended(best, unbeaten, folds, horizon, seasonal),
     };
     emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
     leaderboard.push(hedge);
