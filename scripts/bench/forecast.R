@@ -1,5 +1,5 @@
 # Reference forecasts for scripts/bench/forecast.ts: R's ets, auto.arima, stlf and seasonal naive
-# on every train/test split of a manifest, with the time each took.
+# on every train/test split of a manifest, with their 80% intervals and the time each took.
 #   Rscript scripts/bench/forecast.R MANIFEST.json OUTPUT.json
 suppressMessages(library(forecast))
 suppressMessages(library(jsonlite))
@@ -9,8 +9,15 @@ manifest <- fromJSON(args[1], simplifyVector = FALSE)
 
 timed <- function(expr) {
   started <- proc.time()[["elapsed"]]
-  value <- tryCatch(as.numeric(expr), error = function(e) NULL)
-  list(mean = value, seconds = proc.time()[["elapsed"]] - started)
+  fc <- tryCatch(expr, error = function(e) NULL)
+  seconds <- proc.time()[["elapsed"]] - started
+  if (is.null(fc)) return(list(mean = NULL, lo = NULL, hi = NULL, seconds = seconds))
+  list(
+    mean = as.numeric(fc$mean),
+    lo = as.numeric(fc$lower[, "80%"]),
+    hi = as.numeric(fc$upper[, "80%"]),
+    seconds = seconds
+  )
 }
 
 results <- lapply(manifest, function(task) {
@@ -19,10 +26,10 @@ results <- lapply(manifest, function(task) {
   seasonal <- task$period > 1 && length(x) > 2 * task$period
   list(
     id = task$id,
-    ets = timed(forecast(ets(x), h = h)$mean),
-    arima = timed(forecast(auto.arima(x), h = h)$mean),
-    stlf = if (seasonal) timed(stlf(x, h = h)$mean) else list(mean = NULL, seconds = 0),
-    snaive = timed(snaive(x, h = h)$mean)
+    ets = timed(forecast(ets(x), h = h, level = 80)),
+    arima = timed(forecast(auto.arima(x), h = h, level = 80)),
+    stlf = if (seasonal) timed(stlf(x, h = h, level = 80)) else list(mean = NULL, seconds = 0),
+    snaive = timed(snaive(x, h = h, level = 80))
   )
 })
 

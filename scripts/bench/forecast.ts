@@ -389,6 +389,34 @@ const reference = JSON.parse(readFileSync(rOutput, 'utf8')) as {
 };
 
 type Method = 'ets' | 'arima' | 'stlf' | 'snaive';
+
+interface IntervalScores {
+  readonly coverage80: number;
+  readonly msis80: number;
+}
+
+/**
+ * How 80% intervals did on the held-out values: the share inside them, and the mean scaled
+ * interval score of the M4 competition (width, plus 2/α = 10 times the miss of each value
+ * outside, over the same in-sample scale as MASE).
+ */
+function intervalScores(
+  actual: readonly number[],
+  lo: readonly number[],
+  hi: readonly number[],
+  scale: number,
+): IntervalScores {
+  let inside = 0;
+  let total = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const y = actual[i]!;
+    const low = lo[i]!;
+    const high = hi[i]!;
+    if (y >= low && y <= high) inside++;
+    total += high - low + 10 * Math.max(0, low - y) + 10 * Math.max(0, y - high);
+  }
+  return { coverage80: inside / actual.length, msis80: total / actual.length / scale };
+}
 const R_METHODS: Method[] = ['ets', 'arima', 'stlf', 'snaive'];
 
 const rows = tasks.map((task) => {
@@ -437,21 +465,40 @@ const rows = tasks.map((task) => {
   const scale = maseScale(Float64Array.from(task.train), series.period);
   const score = (forecast: ArrayLike<number>) => accuracy(task.test, forecast, scale);
   const ours = score(summary.forecast.map((item: { value: number }) => item.value));
-  const inside80 = summary.forecast.filter(
-    (item: { lo: number; hi: number }, i: number) =>
-      task.test[i]! >= item.lo && task.test[i]! <= item.hi,
-  ).length;
+  const ourIntervals = intervalScores(
+    task.test,
+    summary.forecast.map((item: { lo: number }) => item.lo),
+    summary.forecast.map((item: { hi: number }) => item.hi),
+    scale,
+  );
   const found = reference.results.find((result) => result.id === task.id)!;
   const theirs = Object.fromEntries(
     R_METHODS.map((method) => {
-      const entry = found[method] as { mean: number[] | null; seconds: number };
+      const entry = found[method] as {
+        mean: number[] | null;
+        lo?: number[] | null;
+        hi?: number[] | null;
+        seconds: number;
+      };
       const scores = entry.mean ? score(entry.mean) : null;
+      const intervals =
+        entry.lo && entry.hi ? intervalScores(task.test, entry.lo, entry.hi, scale) : null;
       return [
         method,
-        scores ? { mase: scores.mase, smape: scores.smape, seconds: entry.seconds } : null,
+        scores
+          ? {
+              mase: scores.mase,
+              smape: scores.smape,
+              seconds: entry.seconds,
+              ...(intervals ?? {}),
+            }
+          : null,
       ];
     }),
-  ) as Record<Method, { mase: number; smape: number; seconds: number } | null>;
+  ) as Record<
+    Method,
+    { mase: number; smape: number; seconds: number; coverage80?: number; msis80?: number } | null
+  >;
   const row = {
     id: task.id,
     series: series.name,
@@ -465,7 +512,7 @@ const rows = tasks.map((task) => {
       seconds,
       model: summary.best.label,
       period_used: summary.period,
-      coverage80: inside80 / h,
+      ...ourIntervals,
     },
     ...theirs,
   };
@@ -494,6 +541,21 @@ const meanMase = {
   stlf_seasonal_only: meanOf((row) => row.stlf?.mase),
   ours_seasonal_only: meanOf((row) => (row.stlf ? row.ours.mase : undefined)),
 };
+// The 80% intervals: the share of held-out values inside them (0.8 when calibrated), and their
+// mean scaled interval score, which adds to the width 10× the distance of each value outside
+// (lower is better: wide intervals that always cover score badly too).
+const intervalsOf = (pick: (row: (typeof rows)[number]) => IntervalScores | null | undefined) => ({
+  coverage80: meanOf((row) => pick(row)?.coverage80),
+  msis80: meanOf((row) => pick(row)?.msis80),
+});
+const intervals = {
+  ours: intervalsOf((row) => row.ours),
+  ets: intervalsOf((row) => row.ets),
+  arima: intervalsOf((row) => row.arima),
+  snaive: intervalsOf((row) => row.snaive),
+  stlf_seasonal_only: intervalsOf((row) => row.stlf),
+  ours_seasonal_only: intervalsOf((row) => (row.stlf ? row.ours : undefined)),
+};
 const bestOfR = Math.min(meanMase.ets ?? Infinity, meanMase.arima ?? Infinity);
 // Our forecasts reach this script through the command line's JSON, rounded to 6 significant
 // digits, so choosing seasonal naive itself can score a few millionths off R's: that is a tie.
@@ -509,6 +571,7 @@ const result = {
   r_forecast: reference.forecast,
   load_average: { ...load, end: loadavg().map((value) => Number(value.toFixed(2))) },
   mean_mase: meanMase,
+  intervals_80: intervals,
   targets: {
     mean_mase_at_most_best_of_r: meanMase.ours !== null && meanMase.ours <= bestOfR,
     best_of_r_over_all_splits: bestOfR,
@@ -524,5 +587,6 @@ const result = {
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 console.log('\nMean MASE:', JSON.stringify(meanMase));
+console.log('80% intervals (coverage, MSIS):', JSON.stringify(intervals));
 console.log('Targets:', JSON.stringify(result.targets));
 console.log(`Wrote ${out}`);
