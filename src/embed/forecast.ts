@@ -16,7 +16,9 @@ import { TimeAxis } from '../core/forecast/time-axis';
 import {
   FlooredForecast,
   savedScaleFactor,
+  savedWidening,
   ScaledForecast,
+  WidenedForecast,
   withBoxCox,
 } from '../core/forecast/transformed';
 import { trend } from '../core/forecast/trend';
@@ -266,11 +268,20 @@ function restore(json: unknown, kit: ForecastKit, path: string): FittedForecaste
     }
     return new ScaledForecast(restore(value.inner, kit, `${path}.inner`), factor);
   }
+  if (value.model === 'widened') {
+    const factor = savedWidening(value.factor);
+    if (factor === null) {
+      throw new kit.EmbedError(
+        `The model file is damaged: ${path}.factor should be a number of at least 1.`,
+      );
+    }
+    return new WidenedForecast(restore(value.inner, kit, `${path}.inner`), factor);
+  }
   if (value.model === 'lagreg') return restoreLagRegression(value, kit);
   const family = Object.hasOwn(FAMILIES, value.model) ? FAMILIES[value.model] : undefined;
   if (!family?.restore) {
     throw new kit.EmbedError(
-      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'floor', 'scaled'].join(', ')}).`,
+      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'floor', 'scaled', 'widened'].join(', ')}).`,
     );
   }
   return family.restore(value);

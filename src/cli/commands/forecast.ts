@@ -71,6 +71,9 @@ the series, forecasts kept at 0 or above).
 A blend of the best model with a benchmark it did not clearly beat on the backtest (naive or
 seasonal naive), and a mean of the best few models that scored within 10% of the best one,
 also have "why": the search chose it although its backtest score is worse.
+"best" also has "intervals": {"level", "backtest_coverage", "widened_by"} when the backtest holds
+enough values: the share of them inside the best model's own intervals at the first level, and
+the factor its intervals were widened by (1 unless that share fell short of the level).
 With --series, every forecast item also has "series"; "best", "leaderboard" and "period" describe
 the first series, "series": {ID: {"period", "best", "leaderboard", "test"}} holds every series'
 own, and "test" is the mean over the series.
@@ -152,9 +155,20 @@ const entryJSON = (entry: LeaderboardEntry) => ({
 });
 
 function bestJSON(series: SeriesResult) {
+  const calibration = series.intervals;
   return {
     ...entryJSON(series.best),
     fitted_label: series.model.label,
+    // How the model's own intervals did on the backtest, and how much they were widened.
+    ...(calibration
+      ? {
+          intervals: {
+            level: calibration.level,
+            backtest_coverage: rounded(calibration.coverage),
+            widened_by: rounded(calibration.factor),
+          },
+        }
+      : {}),
   };
 }
 

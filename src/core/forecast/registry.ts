@@ -12,9 +12,11 @@ import {
   FlooredForecast,
   resolveLambda,
   savedScaleFactor,
+  savedWidening,
   scaleFactor,
   ScaledForecast,
   transformSeries,
+  WidenedForecast,
   withBoxCox,
 } from './transformed';
 import type { FittedForecaster, ForecastFitOptions, Forecaster, ForecasterJSON } from './types';
@@ -143,6 +145,17 @@ export function restoreForecaster(json: unknown): FittedForecaster {
       );
     }
     return new ScaledForecast(restoreForecaster(value.inner), factor);
+  }
+  if (value.model === 'widened') {
+    const factor = savedWidening(value.factor);
+    if (factor === null) {
+      throw new TrainingError(
+        'invalid-input',
+        'The saved interval widening is not a number of at least 1.',
+        'factor',
+      );
+    }
+    return new WidenedForecast(restoreForecaster(value.inner), factor);
   }
   const forecaster = getForecaster(value.model);
   if (!forecaster.restore) {

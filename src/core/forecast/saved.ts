@@ -87,7 +87,8 @@ export function saveForecast(
 /**
  * How many leading columns of the regressor matrix (calendar columns, then known-in-advance
  * features) a saved model reads: all of them for lag regression, the ones it regresses on for
- * ARIMA, the most any member or inner model reads for ensembles, Box–Cox, floors, scaling and STL.
+ * ARIMA, the most any member or inner model reads for ensembles, Box–Cox, floors, scaling,
+ * widened intervals and STL.
  */
 export function regressorWidth(json: unknown): number {
   if (!json || typeof json !== 'object') return 0;
@@ -98,6 +99,7 @@ export function regressorWidth(json: unknown): number {
     case 'boxcox':
     case 'floor':
     case 'scaled':
+    case 'widened':
     case 'stl':
       return regressorWidth(model.inner);
     case 'lagreg': {

@@ -19,7 +19,8 @@ import { clearlyBetter, farAhead, unbeatenBenchmarks } from './benchmarks';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
 import { multiplicativeGrowth } from './growth';
 import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
-import { blendForecasters, floorResult } from './transformed';
+import { blendForecasters, floorResult, widenForecaster } from './transformed';
+import { calibrateIntervals, type IntervalCalibration } from './calibrate';
 import type { FittedForecaster, ForecastResult } from './types';
 
 export { clearlyBetter } from './benchmarks';
@@ -190,6 +191,11 @@ export interface SeriesForecast {
   /** The best model (or ensemble) refitted on the whole series. */
   readonly model: FittedForecaster;
   readonly forecast: ForecastResult;
+  /**
+   * How the best model's intervals did on the backtest, and the factor they were widened by
+   * (`model` and `forecast` include it); null when the folds held too few values to tell.
+   */
+  readonly intervals: IntervalCalibration | null;
   readonly fitted: Float64Array;
   readonly residuals: Float64Array;
   readonly diagnostics: ResidualDiagnostics;
@@ -686,7 +692,11 @@ export async function searchForecast(
       ),
     );
   }
-  const model = fittedMembers.length === 1 ? fittedMembers[0]! : blendForecasters(fittedMembers);
+  const chosen = fittedMembers.length === 1 ? fittedMembers[0]! : blendForecasters(fittedMembers);
+  // Intervals that held fewer of the backtest's values than their level says are widened until
+  // they would have held that many.
+  const intervals = levels.length ? calibrateIntervals(y, best.folds, levels[0]!) : null;
+  const model = intervals ? widenForecaster(chosen, intervals.factor) : chosen;
   const forecast = model.forecast(horizon, levels, futureRegressors);
   const fitted = model.fitted.length === n ? model.fitted : new Float64Array(n).fill(NaN);
   const residuals = y.map((value, t) => value - fitted[t]!);
@@ -700,6 +710,7 @@ export async function searchForecast(
     best,
     model,
     forecast,
+    intervals,
     fitted,
     residuals,
     diagnostics: residualDiagnostics(residuals, period),

@@ -209,6 +209,63 @@ export class FlooredForecast extends WrappedForecast {
 }
 
 /**
+ * A forecast with every interval's half-widths multiplied by `factor` around the point forecast,
+ * on each side apart (a Box–Cox model's intervals are not symmetric); the point forecasts are
+ * unchanged.
+ */
+export function widenResult(result: ForecastResult, factor: number): ForecastResult {
+  return {
+    mean: result.mean,
+    intervals: result.intervals.map(({ level, lo, hi }) => ({
+      level,
+      lo: lo.map((value, i) => result.mean[i]! - factor * (result.mean[i]! - value)),
+      hi: hi.map((value, i) => result.mean[i]! + factor * (value - result.mean[i]!)),
+    })),
+  };
+}
+
+/**
+ * A model whose intervals are widened by `factor` (≥ 1): its backtest showed its own intervals
+ * held fewer of the values they forecast than their level says (`calibrateIntervals`). A floored
+ * model is widened inside its floor, so that the bounds still keep to it.
+ */
+export class WidenedForecast extends WrappedForecast {
+  constructor(
+    inner: FittedForecaster,
+    readonly factor: number,
+  ) {
+    super(inner);
+  }
+
+  get fitted() {
+    return this.inner.fitted;
+  }
+
+  forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
+    return widenResult(this.inner.forecast(h, levels, futureRegressors), this.factor);
+  }
+
+  toJSON(): ForecasterJSON {
+    return { model: 'widened', factor: this.factor, inner: this.inner.toJSON() };
+  }
+}
+
+/** `model` with its intervals widened by `factor`, inside its floor when it has one. */
+export function widenForecaster(model: FittedForecaster, factor: number): FittedForecaster {
+  if (factor === 1) return model;
+  if (model instanceof FlooredForecast) {
+    return new FlooredForecast(new WidenedForecast(model.inner, factor), model.floor);
+  }
+  return new WidenedForecast(model, factor);
+}
+
+/** A saved widening factor: a finite number of at least 1. */
+export function savedWidening(value: unknown): number | null {
+  const factor = Number(value);
+  return Number.isFinite(factor) && factor >= 1 ? factor : null;
+}
+
+/**
  * The mean of fitted models: of their own forecasts, floored once, when every member keeps to
  * the same floor (as members fitted on one series do).
  */

@@ -1,5 +1,6 @@
 import type { AccuracyMetric } from './accuracy';
 import type { Fold } from './backtest';
+import type { IntervalCalibration } from './calibrate';
 import type { Decomposition, ResidualDiagnostics } from './diagnostics';
 import type { SeriesResult, TableForecast } from './forecast-table';
 import type { LeaderboardEntry, StopReason } from './search';
@@ -26,6 +27,8 @@ export interface ForecastSeriesView {
   readonly futureTimes: Float64Array;
   readonly mean: Float64Array;
   readonly intervals: readonly { level: number; lo: Float64Array; hi: Float64Array }[];
+  /** How the chosen model's intervals did on the backtest and how much they were widened. */
+  readonly calibration?: IntervalCalibration | null;
   readonly fitted: Float64Array;
   readonly residuals: Float64Array;
   readonly diagnostics: ResidualDiagnostics;
@@ -62,6 +65,7 @@ function seriesView(result: SeriesResult): ForecastSeriesView {
     futureTimes: result.futureTimes,
     mean: result.forecast.mean,
     intervals: result.forecast.intervals.map(({ level, lo, hi }) => ({ level, lo, hi })),
+    calibration: result.intervals,
     fitted: result.fitted,
     residuals: result.residuals,
     diagnostics: result.diagnostics,
