@@ -61,6 +61,9 @@ test('Forecast the airline passengers: progress, chart with backtest and interva
   await expect(page.locator('[data-testid="forecast-band"][data-level="80"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="forecast-band"][data-level="95"]')).toHaveCount(1);
   expect(await page.getByTestId('forecast-fold').count()).toBeGreaterThan(1);
+  await expect(page.getByTestId('forecast-calibration')).toContainText(
+    /^The chosen model's own 80% intervals held \d+% of the \d+ backtest values/,
+  );
 
   // Hovering the forecast part of the chart shows its time, value and intervals.
   const plot = page.getByTestId('forecast-plot');
@@ -331,5 +334,40 @@ test('Demand that is often zero: forecasts and intervals stay at 0 or above, and
   );
   expect(cells.length).toBeGreaterThan(7);
   for (const cell of cells) expect(cell).not.toMatch(/[-−]\s*\d/);
+  expect(pageErrors).toEqual([]);
+});
+
+test('Intervals that held too few of the backtest values are widened, and the page says by how much', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Eight years of monthly sales that wander calmly, then eight times as wildly in the last three:
+  // a model's intervals, fitted mostly on the calm years, miss many of the backtest's values.
+  let seed = 12345;
+  const uniform = () => (seed = (48271 * seed) % 2147483647) / 2147483647;
+  let level = 100;
+  const lines = ['month,sales'];
+  for (let t = 0; t < 96; t++) {
+    const step = (uniform() + uniform() + uniform() + uniform() - 2) * 1.7;
+    level += step * (t < 64 ? 1 : 8);
+    const month = `${2015 + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01`;
+    lines.push(`${month},${level.toFixed(2)}`);
+  }
+  await openLab(page);
+  await pasteAndForecast(page, 'sales', lines, 96);
+  await page.getByTestId('forecast-horizon').fill('12');
+  await page.getByTestId('forecast-budget').fill('10');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  await expect(page.getByTestId('forecast-calibration')).toContainText(
+    /^The chosen model's own 80% intervals held \d+% of the \d+ backtest values; the forecast's intervals are widened \d\.\d\d× so that they would have held 80%/,
+  );
+  const factor = Number(
+    /widened (\d\.\d\d)×/.exec(
+      (await page.getByTestId('forecast-calibration').textContent()) ?? '',
+    )?.[1],
+  );
+  expect(factor).toBeGreaterThan(1);
   expect(pageErrors).toEqual([]);
 });

@@ -92,6 +92,16 @@ describe('bunsen forecast', () => {
       expect.arrayContaining(['model', 'params', 'backtest']),
     );
     expect(Object.keys(summary.best.backtest)).toEqual(['mase', 'smape', 'rmse', 'mae']);
+    // How the chosen model's own 80% intervals did on the backtest, and how much they were widened.
+    expect(Object.keys(summary.best.intervals)).toEqual([
+      'level',
+      'backtest_coverage',
+      'widened_by',
+    ]);
+    expect(summary.best.intervals.level).toBe(80);
+    expect(summary.best.intervals.backtest_coverage).toBeGreaterThanOrEqual(0);
+    expect(summary.best.intervals.backtest_coverage).toBeLessThanOrEqual(1);
+    expect(summary.best.intervals.widened_by).toBeGreaterThanOrEqual(1);
     for (const entry of summary.leaderboard) {
       expect(Object.keys(entry)).toEqual(
         expect.arrayContaining(['model', 'params', 'backtest', 'fit_s']),
