@@ -513,6 +513,15 @@ const rows = tasks.map((task) => {
       model: summary.best.label,
       period_used: summary.period,
       ...ourIntervals,
+      // How the chosen model's own intervals did on the backtest and how much they were widened,
+      // with the forecast and the held-out values: enough to score other widenings afterwards.
+      intervals: summary.best.intervals ?? null,
+      forecast: summary.forecast.map((item: { value: number; lo: number; hi: number }) => [
+        item.value,
+        item.lo,
+        item.hi,
+      ]),
+      actual: task.test,
     },
     ...theirs,
   };
