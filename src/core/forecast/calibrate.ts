@@ -25,8 +25,15 @@ export interface IntervalCalibration {
  */
 export const MIN_CALIBRATION_POINTS = 12;
 
-/** Intervals are widened at most this much, however far the backtest's values fell outside. */
-export const MAX_WIDENING = 4;
+/**
+ * Intervals are widened at most this much, however far the backtest's values fell outside. The
+ * backtest's few dozen overlapping values overstate how far the next ones will fall: on R's
+ * series and the short windows of the forecast benchmark (69 held-out splits), widening by all
+ * the folds asked for raised the 80% intervals' coverage from 0.725 to 0.768 but made their
+ * mean scaled interval score worse (8.05 to 8.37, lower is better); widening by at most 1.5 gave
+ * 0.761 and 7.76, and caps from 1.25 to 1.6 all scored between 7.72 and 7.81.
+ */
+export const MAX_WIDENING = 1.5;
 
 /** numpy's default ("linear") quantile of values sorted ascending. */
 function quantileOfSorted(sorted: readonly number[], p: number): number {

@@ -33,28 +33,28 @@ describe('calibrating intervals on the backtest', () => {
   });
 
   it('widens intervals that held too few by the share of the half-width the values needed', () => {
-    // Distances 0.1, 0.2, …, 2.0 half-widths: 10 of 20 inside; the 80% quantile is 1.62.
-    const y = Float64Array.from({ length: 20 }, (_, t) => (t % 2 ? 1 : -1) * 0.1 * (t + 1));
+    // Distances 0.07, 0.14, …, 1.4 half-widths: 14 of 20 inside; the 80% quantile is 1.134.
+    const y = Float64Array.from({ length: 20 }, (_, t) => (t % 2 ? 1 : -1) * 0.07 * (t + 1));
     const result = calibrateIntervals(y, [fold(0, new Array(20).fill(0), 1)], 80)!;
-    expect(result.coverage).toBe(0.5);
-    expect(result.factor).toBeCloseTo(1.62, 10);
+    expect(result.coverage).toBe(0.7);
+    expect(result.factor).toBeCloseTo(1.134, 10);
     // Widened by that factor, 80% of the same values fall inside (16 of 20).
     const inside = [...y].filter((value) => Math.abs(value) <= result.factor).length;
     expect(inside).toBe(16);
   });
 
   it('measures each value against the bound on its own side', () => {
-    // Intervals reach 1 below the forecast and 4 above: values 2 above are inside, 2 below not.
-    const above = Float64Array.from({ length: 15 }, () => 2);
+    // Intervals reach 1 below the forecast and 4 above: values 1.4 above are inside, 1.4 below not.
+    const above = Float64Array.from({ length: 15 }, () => 1.4);
     expect(calibrateIntervals(above, [fold(0, new Array(15).fill(0), 1, 4)], 80)?.factor).toBe(1);
-    const below = Float64Array.from({ length: 15 }, () => -2);
+    const below = Float64Array.from({ length: 15 }, () => -1.4);
     const result = calibrateIntervals(below, [fold(0, new Array(15).fill(0), 1, 4)], 80)!;
     expect(result.coverage).toBe(0);
-    expect(result.factor).toBe(2);
+    expect(result.factor).toBeCloseTo(1.4, 12);
   });
 
   it('reads each fold from its own cut-off, and none past the series', () => {
-    const y = Float64Array.from({ length: 30 }, (_, t) => (t >= 20 ? 3 : 0));
+    const y = Float64Array.from({ length: 30 }, (_, t) => (t >= 20 ? 1.25 : 0));
     // Two folds of 10 steps at 10 and 20, and one reaching past the end (its last 5 steps).
     const folds = [
       fold(10, new Array(10).fill(0), 1),
@@ -64,7 +64,7 @@ describe('calibrating intervals on the backtest', () => {
     const result = calibrateIntervals(y, folds, 80)!;
     expect(result.points).toBe(25);
     expect(result.coverage).toBe(10 / 25);
-    expect(result.factor).toBe(3);
+    expect(result.factor).toBe(1.25);
   });
 
   it('says nothing from too few values, and widens at most MAX_WIDENING', () => {
@@ -156,7 +156,8 @@ describe('the search', () => {
     const calibration = result.intervals!;
     expect(calibration.level).toBe(80);
     expect(calibration.coverage).toBeLessThan(0.8);
-    expect(calibration.factor).toBeGreaterThan(1.5);
+    expect(calibration.factor).toBeGreaterThan(1);
+    expect(calibration.factor).toBeLessThanOrEqual(MAX_WIDENING);
     expect(result.model).toBeInstanceOf(WidenedForecast);
     const own = (result.model as WidenedForecast).inner.forecast(6, [80, 95]);
     const band = result.forecast.intervals[0]!;
