@@ -17,6 +17,11 @@ export interface IntervalCalibration {
    * at most MAX_WIDENING.
    */
   readonly factor: number;
+  /**
+   * The factor the backtest asked for, before the cap: 1 when the intervals held enough, null
+   * when no finite factor would do (intervals of no width around forecasts that missed).
+   */
+  readonly needed: number | null;
 }
 
 /**
@@ -78,13 +83,17 @@ export function calibrateIntervals(
   const points = distances.length;
   if (points < MIN_CALIBRATION_POINTS) return null;
   const coverage = inside / points;
-  if (coverage >= level / 100) return { level, points, coverage, factor: 1 };
+  if (coverage >= level / 100) return { level, points, coverage, factor: 1, needed: 1 };
   distances.sort((a, b) => a - b);
-  const needed = quantileOfSorted(distances, level / 100);
-  const factor = Number.isFinite(needed)
-    ? Math.min(MAX_WIDENING, Math.max(1, needed))
-    : MAX_WIDENING;
-  return { level, points, coverage, factor };
+  const quantile = Math.max(1, quantileOfSorted(distances, level / 100));
+  const needed = Number.isFinite(quantile) ? quantile : null;
+  return {
+    level,
+    points,
+    coverage,
+    factor: Math.min(MAX_WIDENING, needed ?? MAX_WIDENING),
+    needed,
+  };
 }
 
 const percent = (share: number) => `${Math.round(100 * share)}%`;
@@ -93,5 +102,12 @@ const percent = (share: number) => `${Math.round(100 * share)}%`;
 export function calibrationNote(calibration: IntervalCalibration): string {
   const held = `The chosen model's own ${calibration.level}% intervals held ${percent(calibration.coverage)} of the ${calibration.points} backtest values`;
   if (calibration.factor === 1) return `${held}.`;
-  return `${held}; the forecast's intervals are widened ${calibration.factor.toFixed(2)}× so that they would have held ${calibration.level}% (the dashed folds show them as the model gave them).`;
+  const factor = `${calibration.factor.toFixed(2)}×`;
+  const folds = '(the dashed folds show them as the model gave them)';
+  if (calibration.needed !== null && calibration.needed <= calibration.factor) {
+    return `${held}; the forecast's intervals are widened ${factor} so that they would have held ${calibration.level}% ${folds}.`;
+  }
+  const asked =
+    calibration.needed === null ? 'far wider' : `${calibration.needed.toFixed(2)}× as wide`;
+  return `${held}: to hold ${calibration.level}% they would have had to be ${asked}. The forecast's intervals are widened ${factor}, the most a backtest of overlapping folds can vouch for ${folds}.`;
 }

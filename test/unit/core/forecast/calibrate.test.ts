@@ -29,7 +29,7 @@ describe('calibrating intervals on the backtest', () => {
     // 20 values, 17 inside ±1 (85%), 3 just outside.
     const y = Float64Array.from({ length: 20 }, (_, t) => (t < 17 ? 0.5 : 1.5));
     const result = calibrateIntervals(y, [fold(0, new Array(20).fill(0), 1)], 80);
-    expect(result).toEqual({ level: 80, points: 20, coverage: 0.85, factor: 1 });
+    expect(result).toEqual({ level: 80, points: 20, coverage: 0.85, factor: 1, needed: 1 });
   });
 
   it('widens intervals that held too few by the share of the half-width the values needed', () => {
@@ -38,6 +38,7 @@ describe('calibrating intervals on the backtest', () => {
     const result = calibrateIntervals(y, [fold(0, new Array(20).fill(0), 1)], 80)!;
     expect(result.coverage).toBe(0.7);
     expect(result.factor).toBeCloseTo(1.134, 10);
+    expect(result.needed).toBe(result.factor);
     // Widened by that factor, 80% of the same values fall inside (16 of 20).
     const inside = [...y].filter((value) => Math.abs(value) <= result.factor).length;
     expect(inside).toBe(16);
@@ -72,12 +73,13 @@ describe('calibrating intervals on the backtest', () => {
     const y = Float64Array.from({ length: few }, () => 100);
     expect(calibrateIntervals(y, [fold(0, new Array(few).fill(0), 1)], 80)).toBeNull();
     const many = Float64Array.from({ length: 20 }, () => 100);
-    expect(calibrateIntervals(many, [fold(0, new Array(20).fill(0), 1)], 80)?.factor).toBe(
-      MAX_WIDENING,
-    );
+    expect(calibrateIntervals(many, [fold(0, new Array(20).fill(0), 1)], 80)).toMatchObject({
+      factor: MAX_WIDENING,
+      needed: 100,
+    });
     // Intervals of no width miss every value that is not the forecast itself.
     const flat = calibrateIntervals(many, [fold(0, new Array(20).fill(0), 0)], 80)!;
-    expect(flat.factor).toBe(MAX_WIDENING);
+    expect(flat).toMatchObject({ factor: MAX_WIDENING, needed: null });
     const exact = calibrateIntervals(many, [fold(0, new Array(20).fill(100), 0)], 80)!;
     expect(exact).toMatchObject({ coverage: 1, factor: 1 });
   });
@@ -85,12 +87,22 @@ describe('calibrating intervals on the backtest', () => {
 
 describe('the note on the calibration', () => {
   it('says how the intervals did, and how much wider they were made', () => {
-    expect(calibrationNote({ level: 80, points: 96, coverage: 0.927, factor: 1 })).toBe(
+    expect(calibrationNote({ level: 80, points: 96, coverage: 0.927, factor: 1, needed: 1 })).toBe(
       "The chosen model's own 80% intervals held 93% of the 96 backtest values.",
     );
-    expect(calibrationNote({ level: 80, points: 40, coverage: 0.55, factor: 1.4567 })).toBe(
-      "The chosen model's own 80% intervals held 55% of the 40 backtest values; the forecast's intervals are widened 1.46× so that they would have held 80% (the dashed folds show them as the model gave them).",
+    expect(
+      calibrationNote({ level: 80, points: 40, coverage: 0.65, factor: 1.2345, needed: 1.2345 }),
+    ).toBe(
+      "The chosen model's own 80% intervals held 65% of the 40 backtest values; the forecast's intervals are widened 1.23× so that they would have held 80% (the dashed folds show them as the model gave them).",
     );
+    expect(
+      calibrationNote({ level: 80, points: 96, coverage: 0.32, factor: 1.5, needed: 3.456 }),
+    ).toBe(
+      "The chosen model's own 80% intervals held 32% of the 96 backtest values: to hold 80% they would have had to be 3.46× as wide. The forecast's intervals are widened 1.50×, the most a backtest of overlapping folds can vouch for (the dashed folds show them as the model gave them).",
+    );
+    expect(
+      calibrationNote({ level: 80, points: 20, coverage: 0.1, factor: 1.5, needed: null }),
+    ).toContain('they would have had to be far wider.');
   });
 });
 
