@@ -169,6 +169,24 @@ describe('forecasters in the embed runtime', () => {
     expect(Math.max(...embedded.forecast(12).map((point) => point.hi))).toBeLessThan(1e-5);
   });
 
+  it('widens intervals as the lab widened them, inside a floor too', async () => {
+    const { widenForecaster } = await import('../../../src/core/forecast/transformed');
+    const model = widenForecaster(await fitForecaster('ets', y, { period: 12 }), 1.4);
+    expect(model.toJSON()).toMatchObject({ model: 'widened', factor: 1.4 });
+    const file = saved(model);
+    expectSameForecast(await fromJSON(file), file, 12);
+    const demand = Float64Array.from(y, (value, t) => (t % 3 === 0 ? 0 : value / 100));
+    const floored = widenForecaster(
+      await fitForecaster('ets', demand, { period: 12 }, { model: 'ANN' }),
+      1.5,
+    );
+    expect(floored.toJSON()).toMatchObject({ model: 'floor', inner: { model: 'widened' } });
+    const flooredFile = saved(floored);
+    const embedded = await fromJSON(flooredFile);
+    expectSameForecast(embedded, flooredFile, 12);
+    expect(Math.min(...embedded.forecast(12).map((point) => point.lo))).toBe(0);
+  });
+
   it('loads what a table search saves, series by series, with its calendar', async () => {
     const times: number[] = [];
     const values: number[] = [];
