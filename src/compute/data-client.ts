@@ -84,6 +84,8 @@ export interface DataClient {
   busy(): boolean;
   /** Resolves once no import or preparation is running. */
   whenIdle(): Promise<void>;
+  /** When (`performance.now()`) the last import or preparation ended; null before any. */
+  endedAt(): number | null;
   close(): void;
 }
 
@@ -111,11 +113,13 @@ const ownBuffer = (bytes: Uint8Array) =>
 export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = pool): DataClient {
   let running = 0;
   let waiting: (() => void)[] = [];
+  let lastEnded: number | null = null;
   /** Counts `job` among the imports and preparations running until it settles. */
   const tracked = <T>(job: Promise<T>): Promise<T> => {
     running++;
     const settled = () => {
       running--;
+      lastEnded = performance.now();
       if (running > 0) return;
       const woken = waiting;
       waiting = [];
@@ -128,6 +132,7 @@ export function createDataClient(pool: Pool<DataApi>, charts: Pool<DataApi> = po
     busy: () => running > 0,
     whenIdle: () =>
       running === 0 ? Promise.resolve() : new Promise<void>((wake) => waiting.push(wake)),
+    endedAt: () => lastEnded,
     importFile(job) {
       const { fileName, options = {}, save, signal, timeoutMs = IMPORT_TIMEOUT_MS } = job;
       const bytes = job.bytes instanceof Uint8Array ? ownBuffer(job.bytes) : job.bytes;
@@ -257,6 +262,9 @@ export const dataJobsRunning = () => shared?.busy() ?? false;
 
 /** Resolves once the page's data client runs no import or preparation. */
 export const whenDataJobsDone = () => shared?.whenIdle() ?? Promise.resolve();
+
+/** When the page's last import or preparation ended (`performance.now()`); null before any. */
+export const dataJobsEndedAt = () => shared?.endedAt() ?? null;
 
 /**
  * How long a cancelled import may take to wind down before its worker is ended. Parsing and

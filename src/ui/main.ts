@@ -33,11 +33,20 @@ const quietFor = (ms: number) =>
  */
 async function startServiceWorkerWhenQuiet() {
   try {
+    await quietFor(QUIET_MS);
+    const { dataJobsRunning, whenDataJobsDone, dataJobsEndedAt } =
+      await import('../compute/data-client');
     for (;;) {
-      await quietFor(QUIET_MS);
-      const { dataJobsRunning, whenDataJobsDone } = await import('../compute/data-client');
-      if (!dataJobsRunning()) break;
-      await whenDataJobsDone();
+      if (dataJobsRunning()) {
+        await whenDataJobsDone();
+        continue;
+      }
+      // An import that ended a moment ago is followed by the view of its dataset (charts,
+      // associations), as heavy as the import: the full quiet time runs from its end.
+      const ended = dataJobsEndedAt();
+      const left = ended === null ? 0 : QUIET_MS - (performance.now() - ended);
+      if (left <= 0) break;
+      await quietFor(left);
     }
   } catch {
     // The data client could not be loaded to ask: offline support matters more than the timing.

@@ -27,6 +27,7 @@ describe('the data client', () => {
     const charts = heldPool();
     const client = createDataClient(imports.pool, charts.pool);
     expect(client.busy()).toBe(false);
+    expect(client.endedAt()).toBeNull();
     await client.whenIdle();
 
     const imported = client.importFile({ bytes: new Blob(['x\n1\n']), fileName: 'a.csv' });
@@ -54,9 +55,13 @@ describe('the data client', () => {
 
     // A job that fails ends too.
     imports.held[1]!.reject(new Error('the worker crashed'));
+    const beforeLast = performance.now();
     await expect(prepared).rejects.toThrow('the worker crashed');
     await flush();
     expect(client.busy()).toBe(false);
     expect(idle).toBe(true);
+    // The quiet time before the service worker starts runs from when the last job ended.
+    expect(client.endedAt()).toBeGreaterThanOrEqual(beforeLast);
+    expect(client.endedAt()).toBeLessThanOrEqual(performance.now());
   });
 });
