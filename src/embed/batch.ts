@@ -4,6 +4,7 @@
  * Used by the lab to score a dataset version with the same runtime a deployment ships. Not part
  * of the runtime bundle.
  */
+import { yieldToEventLoop } from '../core/errors/training-error';
 import { EmbedError } from './errors';
 import type { EmbeddedModel, Row } from './types';
 
@@ -31,19 +32,8 @@ export type BatchScores =
     }
   | { readonly task: 'regression'; readonly values: Float64Array };
 
-/**
- * A new task, so that the page handles input and paints between batches: a MessageChannel
- * message, not setTimeout(0), which browsers clamp to 4 ms once timers nest.
- */
-const nextTick = () =>
-  new Promise<void>((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
+/** A new task, so that the page handles input and paints between batches. */
+const nextTick = yieldToEventLoop;
 
 /** The inputs the model reads that the rows lack, matched by name. */
 export function missingInputs(model: EmbeddedModel, names: readonly string[]): string[] {
