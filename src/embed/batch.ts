@@ -32,9 +32,6 @@ export type BatchScores =
     }
   | { readonly task: 'regression'; readonly values: Float64Array };
 
-/** A new task, so that the page handles input and paints between batches. */
-const nextTick = yieldToEventLoop;
-
 /** The inputs the model reads that the rows lack, matched by name. */
 export function missingInputs(model: EmbeddedModel, names: readonly string[]): string[] {
   const present = new Set(names);
@@ -96,7 +93,8 @@ export async function scoreRows(
       });
     });
     options.onProgress?.(end, total);
-    if (end < total) await nextTick();
+    // A new task, so that the page handles input and paints between batches.
+    if (end < total) await yieldToEventLoop();
   }
   return task === 'classification'
     ? { task, classes: classes!, labels, probabilities }
