@@ -475,6 +475,12 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
       io.out(
         `${series.id !== null ? `${series.id}: ` : ''}${series.model.label} — backtest MASE ${series.best.backtest.mase.toFixed(3)}, sMAPE ${series.best.backtest.smape.toFixed(2)}\n`,
       );
+      const calibration = series.intervals;
+      if (calibration && calibration.factor > 1) {
+        io.out(
+          `  Its own ${calibration.level}% intervals held ${Math.round(100 * calibration.coverage)}% of the ${calibration.points} backtest values; the intervals below are widened ${calibration.factor.toFixed(2)}×.\n`,
+        );
+      }
       io.out(`  ${'time'.padEnd(22)} ${'forecast'.padStart(12)}   ${level}% interval\n`);
       series.futureTimes.forEach((time, i) => {
         io.out(

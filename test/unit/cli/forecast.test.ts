@@ -132,6 +132,28 @@ describe('bunsen forecast', () => {
     expect(csv).toHaveLength(13);
   });
 
+  it('says when the intervals it prints were widened from the backtest', async () => {
+    // Monthly sales that wander calmly, then eight times as wildly in their last third.
+    let seed = 12345;
+    const uniform = () => (seed = (48271 * seed) % 2147483647) / 2147483647;
+    let level = 100;
+    const lines = ['month,sales'];
+    for (let t = 0; t < 96; t++) {
+      level += (uniform() + uniform() + uniform() + uniform() - 2) * 1.7 * (t < 64 ? 1 : 8);
+      lines.push(`${month(t)},${level.toFixed(2)}`);
+    }
+    await writeFile(join(dir, 'wild.csv'), `${lines.join('\n')}\n`);
+    const args = ['forecast', join(dir, 'wild.csv'), '--time', 'month', '--target', 'sales'];
+    const result = await run(...args, '--horizon', '6', '--models', 'naive,drift,mean');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /Its own 80% intervals held \d+% of the \d+ backtest values; the intervals below are widened 1\.\d\d×\./,
+    );
+    const json = await run(...args, '--horizon', '6', '--models', 'naive,drift,mean', '--json');
+    const widened = JSON.parse(json.last).best.intervals.widened_by;
+    expect(result.stdout).toContain(`widened ${widened.toFixed(2)}×`);
+  });
+
   it('forecasts every series of a table', async () => {
     const result = await run(
       'forecast',
