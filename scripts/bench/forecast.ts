@@ -493,6 +493,7 @@ const rows = tasks.map((task) => {
               smape: scores.smape,
               seconds: entry.seconds,
               ...(intervals ?? {}),
+              forecast: entry.mean,
             }
           : null,
       ];
