@@ -122,6 +122,11 @@ test('Forecast the airline passengers: progress, chart with backtest and interva
   await search.getByTestId('run-fold').click();
   expect(await page.locator('[data-testid="run-row"].child').count()).toBeGreaterThanOrEqual(4);
   await expect(page.locator('[data-testid="run-row"].child').first()).toContainText('Candidate');
+  // The search's own page lists how the chosen model's intervals did on the backtest.
+  await search.getByRole('link', { name: 'Forecast search 1' }).click();
+  const summary = page.getByTestId('metric-summary');
+  await expect(summary.locator('tr[data-metric="interval_backtest_coverage"]')).toHaveCount(1);
+  await expect(summary.locator('tr[data-metric="interval_widening"]')).toHaveCount(1);
   expect(pageErrors).toEqual([]);
 });
 

@@ -241,6 +241,24 @@ export class ForecastRunLog extends QueuedRunLog {
       const mean = values.reduce((sum, value) => sum + value, 0) / count;
       if (Number.isFinite(mean)) parent.logMetric(`backtest_${metric}`, mean, 0);
     }
+    // How the chosen models' own intervals did on the backtest, and how much they were widened.
+    const calibrated = view.series.flatMap((series) =>
+      series.calibration ? [series.calibration] : [],
+    );
+    if (calibrated.length) {
+      const mean = (pick: (calibration: (typeof calibrated)[number]) => number) =>
+        calibrated.reduce((sum, calibration) => sum + pick(calibration), 0) / calibrated.length;
+      parent.logMetric(
+        'interval_backtest_coverage',
+        mean((c) => c.coverage),
+        0,
+      );
+      parent.logMetric(
+        'interval_widening',
+        mean((c) => c.factor),
+        0,
+      );
+    }
     parent.logMetric('search_seconds', result.seconds, 0);
     parent.logMetric('series', count, 0);
     await parent.logArtifact('model.json', JSON.stringify(result.saved), 'application/json');
@@ -260,6 +278,7 @@ export class ForecastRunLog extends QueuedRunLog {
             period: series.period,
             model: series.modelLabel,
             best: { ...series.best, folds: undefined },
+            intervals: series.calibration ?? null,
             stopped: series.stopped,
             leaderboard: series.leaderboard.map((entry) => ({ ...entry, folds: undefined })),
             ljungBox: series.diagnostics.ljungBox,
