@@ -1,5 +1,5 @@
 # Reference forecasts for scripts/bench/forecast.ts: R's ets, auto.arima, stlf and seasonal naive
-# on every train/test split of a manifest, with their 80% intervals and the time each took.
+# on every train/test split of a manifest, with their 80% and 95% intervals and the time each took.
 #   Rscript scripts/bench/forecast.R MANIFEST.json OUTPUT.json
 suppressMessages(library(forecast))
 suppressMessages(library(jsonlite))
@@ -16,6 +16,8 @@ timed <- function(expr) {
     mean = as.numeric(fc$mean),
     lo = as.numeric(fc$lower[, "80%"]),
     hi = as.numeric(fc$upper[, "80%"]),
+    lo95 = as.numeric(fc$lower[, "95%"]),
+    hi95 = as.numeric(fc$upper[, "95%"]),
     seconds = seconds
   )
 }
@@ -26,10 +28,10 @@ results <- lapply(manifest, function(task) {
   seasonal <- task$period > 1 && length(x) > 2 * task$period
   list(
     id = task$id,
-    ets = timed(forecast(ets(x), h = h, level = 80)),
-    arima = timed(forecast(auto.arima(x), h = h, level = 80)),
-    stlf = if (seasonal) timed(stlf(x, h = h, level = 80)) else list(mean = NULL, seconds = 0),
-    snaive = timed(snaive(x, h = h, level = 80))
+    ets = timed(forecast(ets(x), h = h, level = c(80, 95))),
+    arima = timed(forecast(auto.arima(x), h = h, level = c(80, 95))),
+    stlf = if (seasonal) timed(stlf(x, h = h, level = c(80, 95))) else list(mean = NULL, seconds = 0),
+    snaive = timed(snaive(x, h = h, level = c(80, 95)))
   )
 })
 

@@ -3,7 +3,8 @@
 // forecast by our command line (`bunsen forecast --budget 30`) and by R's ets, auto.arima, stlf
 // and seasonal naive (scripts/bench/forecast.R). Every method's MASE is computed here, from its
 // point forecasts, scaled by the in-sample seasonal naive error of the training part with the
-// series' calendar period (Hyndman & Koehler 2006). Every method's 80% intervals are scored too:
+// series' calendar period (Hyndman & Koehler 2006). Every method's 80% and 95% intervals are
+// scored too:
 // the share of held-out values inside them and their mean scaled interval score (MSIS, as in the
 // M4 competition). Writes bench/results/forecast.json.
 //   npx tsx scripts/bench/forecast.ts [--budget 30] [--holdouts 12,24] [--only airline,co2]
@@ -395,19 +396,23 @@ type Method = 'ets' | 'arima' | 'stlf' | 'snaive';
 interface IntervalScores {
   readonly coverage80: number;
   readonly msis80: number;
+  readonly coverage95?: number;
+  readonly msis95?: number;
 }
 
 /**
- * How 80% intervals did on the held-out values: the share inside them, and the mean scaled
- * interval score of the M4 competition (width, plus 2/α = 10 times the miss of each value
+ * How intervals at `level` did on the held-out values: the share inside them, and the mean
+ * scaled interval score of the M4 competition (width, plus 2/α times the miss of each value
  * outside, over the same in-sample scale as MASE).
  */
-function intervalScores(
+function levelScores(
   actual: readonly number[],
   lo: readonly number[],
   hi: readonly number[],
   scale: number,
-): IntervalScores {
+  level: number,
+): { coverage: number; msis: number } {
+  const penalty = 2 / (1 - level / 100);
   let inside = 0;
   let total = 0;
   for (let i = 0; i < actual.length; i++) {
@@ -415,9 +420,30 @@ function intervalScores(
     const low = lo[i]!;
     const high = hi[i]!;
     if (y >= low && y <= high) inside++;
-    total += high - low + 10 * Math.max(0, low - y) + 10 * Math.max(0, y - high);
+    total += high - low + penalty * Math.max(0, low - y) + penalty * Math.max(0, y - high);
   }
-  return { coverage80: inside / actual.length, msis80: total / actual.length / scale };
+  return { coverage: inside / actual.length, msis: total / actual.length / scale };
+}
+
+/** The 80% intervals' scores, and the 95% ones' when given. */
+function intervalScores(
+  actual: readonly number[],
+  bounds: {
+    lo: readonly number[];
+    hi: readonly number[];
+    lo95?: readonly number[] | null;
+    hi95?: readonly number[] | null;
+  },
+  scale: number,
+): IntervalScores {
+  const at80 = levelScores(actual, bounds.lo, bounds.hi, scale, 80);
+  const at95 =
+    bounds.lo95 && bounds.hi95 ? levelScores(actual, bounds.lo95, bounds.hi95, scale, 95) : null;
+  return {
+    coverage80: at80.coverage,
+    msis80: at80.msis,
+    ...(at95 ? { coverage95: at95.coverage, msis95: at95.msis } : {}),
+  };
 }
 const R_METHODS: Method[] = ['ets', 'arima', 'stlf', 'snaive'];
 
@@ -457,6 +483,8 @@ const rows = tasks.map((task) => {
       '0',
       '--test',
       testCsv,
+      '--out',
+      join(work, 'model'),
       '--json',
     ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
@@ -467,10 +495,20 @@ const rows = tasks.map((task) => {
   const scale = maseScale(Float64Array.from(task.train), series.period);
   const score = (forecast: ArrayLike<number>) => accuracy(task.test, forecast, scale);
   const ours = score(summary.forecast.map((item: { value: number }) => item.value));
+  // The 95% bounds are in the CSV the command writes beside the model.
+  const [head, ...lines] = readFileSync(join(work, 'model', 'forecast.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => line.split(','));
+  const csvColumn = (name: string) => lines.map((cells) => Number(cells[head!.indexOf(name)]));
   const ourIntervals = intervalScores(
     task.test,
-    summary.forecast.map((item: { lo: number }) => item.lo),
-    summary.forecast.map((item: { hi: number }) => item.hi),
+    {
+      lo: summary.forecast.map((item: { lo: number }) => item.lo),
+      hi: summary.forecast.map((item: { hi: number }) => item.hi),
+      lo95: csvColumn('lo95'),
+      hi95: csvColumn('hi95'),
+    },
     scale,
   );
   const found = reference.results.find((result) => result.id === task.id)!;
@@ -480,11 +518,13 @@ const rows = tasks.map((task) => {
         mean: number[] | null;
         lo?: number[] | null;
         hi?: number[] | null;
+        lo95?: number[] | null;
+        hi95?: number[] | null;
         seconds: number;
       };
       const scores = entry.mean ? score(entry.mean) : null;
-      const intervals =
-        entry.lo && entry.hi ? intervalScores(task.test, entry.lo, entry.hi, scale) : null;
+      const { lo, hi, lo95, hi95 } = entry;
+      const intervals = lo && hi ? intervalScores(task.test, { lo, hi, lo95, hi95 }, scale) : null;
       return [
         method,
         scores
@@ -500,7 +540,15 @@ const rows = tasks.map((task) => {
     }),
   ) as Record<
     Method,
-    { mase: number; smape: number; seconds: number; coverage80?: number; msis80?: number } | null
+    {
+      mase: number;
+      smape: number;
+      seconds: number;
+      coverage80?: number;
+      msis80?: number;
+      coverage95?: number;
+      msis95?: number;
+    } | null
   >;
   const row = {
     id: task.id,
@@ -553,12 +601,15 @@ const meanMase = {
   stlf_seasonal_only: meanOf((row) => row.stlf?.mase),
   ours_seasonal_only: meanOf((row) => (row.stlf ? row.ours.mase : undefined)),
 };
-// The 80% intervals: the share of held-out values inside them (0.8 when calibrated), and their
-// mean scaled interval score, which adds to the width 10× the distance of each value outside
-// (lower is better: wide intervals that always cover score badly too).
+// The 80% and 95% intervals: the share of held-out values inside them (0.8 and 0.95 when
+// calibrated), and their mean scaled interval score, which adds to the width 10× (40× at 95%)
+// the distance of each value outside (lower is better: wide intervals that always cover score
+// badly too).
 const intervalsOf = (pick: (row: (typeof rows)[number]) => IntervalScores | null | undefined) => ({
   coverage80: meanOf((row) => pick(row)?.coverage80),
   msis80: meanOf((row) => pick(row)?.msis80),
+  coverage95: meanOf((row) => pick(row)?.coverage95),
+  msis95: meanOf((row) => pick(row)?.msis95),
 });
 const intervals = {
   ours: intervalsOf((row) => row.ours),
@@ -583,7 +634,7 @@ const result = {
   r_forecast: reference.forecast,
   load_average: { ...load, end: loadavg().map((value) => Number(value.toFixed(2))) },
   mean_mase: meanMase,
-  intervals_80: intervals,
+  intervals,
   targets: {
     mean_mase_at_most_best_of_r: meanMase.ours !== null && meanMase.ours <= bestOfR,
     best_of_r_over_all_splits: bestOfR,
@@ -599,6 +650,6 @@ const result = {
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 console.log('\nMean MASE:', JSON.stringify(meanMase));
-console.log('80% intervals (coverage, MSIS):', JSON.stringify(intervals));
+console.log('Intervals (coverage and MSIS at 80% and 95%):', JSON.stringify(intervals));
 console.log('Targets:', JSON.stringify(result.targets));
 console.log(`Wrote ${out}`);
