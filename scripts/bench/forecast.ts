@@ -4,9 +4,8 @@
 // and seasonal naive (scripts/bench/forecast.R). Every method's MASE is computed here, from its
 // point forecasts, scaled by the in-sample seasonal naive error of the training part with the
 // series' calendar period (Hyndman & Koehler 2006). Every method's 80% and 95% intervals are
-// scored too:
-// the share of held-out values inside them and their mean scaled interval score (MSIS, as in the
-// M4 competition). Writes bench/results/forecast.json.
+// scored too: the share of held-out values inside them and their mean scaled interval score
+// (MSIS, as in the M4 competition). Writes bench/results/forecast.json.
 //   npx tsx scripts/bench/forecast.ts [--budget 30] [--holdouts 12,24] [--only airline,co2]
 //     [--sets shipped,generated,r,short] [--dump DIR] [--out FILE]
 // --sets picks the series: the shipped samples and the generated ones by default; "r" adds
