@@ -21,7 +21,7 @@ import type {
 import { workerEndpoint } from './endpoint';
 import { dispatchJobEvent, type JobEvent, type JobEventHandlers } from './events';
 import { createPool, type Pool } from './pool';
-import { yieldToEventLoop } from './yield';
+import { yieldToEventLoop } from '../core/errors/training-error';
 import { columnBuffers, copyColumn, rememberColumnHashes } from './shared-columns';
 
 export interface DataImportJob extends JobEventHandlers<DataImportProgress> {

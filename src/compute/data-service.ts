@@ -21,7 +21,7 @@ import {
 import { associationMatrix } from '../core/data/associations';
 import { boxesOf } from '../core/data/chart-data';
 import { applyStep, PrepareError, toFailure } from '../core/data/prepare';
-import { checkCancelled, TrainingError } from '../core/errors/training-error';
+import { checkCancelled, TrainingError, yieldToEventLoop } from '../core/errors/training-error';
 import { Table, TableError, type Column } from '../core/table';
 import { createDataset, deleteDataset, type NewDataset } from '../store/datasets';
 import { StoreError } from '../store/errors';
@@ -53,7 +53,6 @@ import type {
 } from './data-api';
 import { folderTransform, importTransform } from './data-transform';
 import { createJobRegistry } from './jobs';
-import { yieldToEventLoop } from './yield';
 
 const CHUNK_BYTES = 1024 * 1024;
 

@@ -1,9 +1,8 @@
-import { checkCancelled, TrainingError } from '../core/errors/training-error';
+import { checkCancelled, TrainingError, yieldToEventLoop } from '../core/errors/training-error';
 import { exportOnnx, onnxInputs } from '../core/export';
 import { loadPredictor } from '../core/model';
 import type { ExportApi, OnnxExportOutcome } from './export-api';
 import { createJobRegistry } from './jobs';
-import { yieldToEventLoop } from './yield';
 
 export interface ExportServiceOptions {
   /** Moves the result's buffer back instead of copying it (comlink's `transfer` in a worker). */

@@ -12,7 +12,7 @@ import { probeWasm, probeWebGl, probeWebGpu } from '../core/backend/probe';
 import { runBenchmarks } from '../core/bench/suite';
 import type { BenchmarkOptions, ComputeApi, DeviceInfo } from './api';
 import { createJobRegistry } from './jobs';
-import { yieldToEventLoop } from './yield';
+import { yieldToEventLoop } from '../core/errors/training-error';
 
 export interface ComputeServiceOptions {
   now: () => number;

@@ -79,9 +79,12 @@ export function withBoxCox(inner: FittedForecaster, lambda: number): BoxCoxForec
  * family, label and parameters are the inner model's.
  */
 abstract class WrappedForecast implements FittedForecaster {
-  abstract readonly fitted: Float64Array;
-
   constructor(readonly inner: FittedForecaster) {}
+
+  /** The inner model's, unless the wrapper changes them. */
+  get fitted(): Float64Array {
+    return this.inner.fitted;
+  }
 
   get model() {
     return this.inner.model;
@@ -134,14 +137,18 @@ export function scaleFactor(y: ArrayLike<number>): number {
  * forecasting on the series' own scale.
  */
 export class ScaledForecast extends WrappedForecast {
-  readonly fitted: Float64Array;
+  private readonly unscaled: Float64Array;
 
   constructor(
     inner: FittedForecaster,
     readonly factor: number,
   ) {
     super(inner);
-    this.fitted = inner.fitted.map((value) => value / factor);
+    this.unscaled = inner.fitted.map((value) => value / factor);
+  }
+
+  override get fitted() {
+    return this.unscaled;
   }
 
   forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
@@ -195,10 +202,6 @@ export class FlooredForecast extends WrappedForecast {
     super(inner);
   }
 
-  get fitted() {
-    return this.inner.fitted;
-  }
-
   forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
     return floorResult(this.inner.forecast(h, levels, futureRegressors), this.floor);
   }
@@ -235,10 +238,6 @@ export class WidenedForecast extends WrappedForecast {
     readonly factor: number,
   ) {
     super(inner);
-  }
-
-  get fitted() {
-    return this.inner.fitted;
   }
 
   forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {

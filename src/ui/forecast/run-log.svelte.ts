@@ -236,9 +236,10 @@ export class ForecastRunLog extends QueuedRunLog {
     if (!parent) return;
     const { view } = result;
     const count = view.series.length;
+    const meanOf = (values: readonly number[]) =>
+      values.reduce((sum, value) => sum + value, 0) / values.length;
     for (const metric of ACCURACY_METRICS) {
-      const values = view.series.map((series) => series.best.backtest[metric]);
-      const mean = values.reduce((sum, value) => sum + value, 0) / count;
+      const mean = meanOf(view.series.map((series) => series.best.backtest[metric]));
       if (Number.isFinite(mean)) parent.logMetric(`backtest_${metric}`, mean, 0);
     }
     // How the chosen models' own intervals did on the backtest, and how much they were widened.
@@ -246,18 +247,8 @@ export class ForecastRunLog extends QueuedRunLog {
       series.calibration ? [series.calibration] : [],
     );
     if (calibrated.length) {
-      const mean = (pick: (calibration: (typeof calibrated)[number]) => number) =>
-        calibrated.reduce((sum, calibration) => sum + pick(calibration), 0) / calibrated.length;
-      parent.logMetric(
-        'interval_backtest_coverage',
-        mean((c) => c.coverage),
-        0,
-      );
-      parent.logMetric(
-        'interval_widening',
-        mean((c) => c.factor),
-        0,
-      );
+      parent.logMetric('interval_backtest_coverage', meanOf(calibrated.map((c) => c.coverage)), 0);
+      parent.logMetric('interval_widening', meanOf(calibrated.map((c) => c.factor)), 0);
     }
     parent.logMetric('search_seconds', result.seconds, 0);
     parent.logMetric('series', count, 0);
