@@ -299,7 +299,13 @@ class CsvImport implements CsvImporter {
 
   /** The line at the end of `pending` followed by `more`. */
   private lineAtEnd(more: string): number {
-    const char = this.newlineChar;
+    // Before the line break is chosen, it is judged from what was read, as it will be then.
+    const char =
+      this.state === 'start'
+        ? detectNewline(this.pending + more, this.quote) === '\r'
+          ? '\r'
+          : '\n'
+        : this.newlineChar;
     return (
       this.pendingLine +
       countChar(this.pending, char, 0, this.pending.length) +

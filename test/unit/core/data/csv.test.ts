@@ -414,4 +414,11 @@ describe('encodings', () => {
     const bytes = new Uint8Array([...head, 0x63, 0xe9, 0x0a]);
     expect(failure(parseCsv(bytes))).toMatchObject({ code: 'encoding', line: 4 });
   });
+
+  it("counts lines by the file's own line break when the bad bytes come in its first 64 KB", () => {
+    // Old Mac line breaks (CR), with a quoted line feed before the bad byte.
+    const head = utf8('n\rZoë\r"two\nlines"\rok\r');
+    const bytes = new Uint8Array([...head, 0x63, 0xe9, 0x0d]);
+    expect(failure(parseCsv(bytes))).toMatchObject({ code: 'encoding', line: 5 });
+  });
 });
