@@ -233,6 +233,36 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
   expect(pageErrors).toEqual([]);
 });
 
+test('Business days: Monday to Friday data are forecast on weekdays, weekends left out', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Eight weeks of a shop's weekday takings from Monday 2024-01-01, busiest on Fridays.
+  const lines = ['day,takings'];
+  for (let week = 0; week < 8; week++) {
+    for (let weekday = 0; weekday < 5; weekday++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + 7 * week + weekday)).toISOString().slice(0, 10);
+      lines.push(`${day},${200 + 15 * weekday + 3 * week + ((week * 5 + weekday) % 3)}`);
+    }
+  }
+  await openLab(page);
+  await pasteAndForecast(page, 'takings', lines, 40);
+  await expect(page.getByTestId('forecast-detected')).toContainText('40 weekday values');
+  await expect(page.getByTestId('forecast-detected')).toContainText('seasonal period 5');
+  await page.getByTestId('forecast-horizon').fill('3');
+  await page.getByTestId('forecast-budget').fill('3');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  // The data end on Friday 23 February: the next three steps are Monday to Wednesday.
+  const rows = page.getByTestId('forecast-table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText('2024-02-26');
+  await expect(rows.nth(1)).toContainText('2024-02-27');
+  await expect(rows.nth(2)).toContainText('2024-02-28');
+  expect(pageErrors).toEqual([]);
+});
+
 test('A short series: the blend with naive is chosen over a better backtest, and the page says why', async ({
   page,
   pageErrors,

@@ -44,7 +44,8 @@ Forecasts H steps after the training data, choosing among naive, seasonal naive,
 theta, linear trend, ETS, ARIMA, STL and regression learners on lags by rolling-origin backtesting (MASE by
 default), and averaging the best few unless the best one alone backtests more than 10% better.
 
-  --frequency   hourly, daily, weekly, monthly, quarterly, yearly, "15 minutes"…; detected if left out
+  --frequency   hourly, daily, weekday (Monday to Friday), weekly, monthly, quarterly, yearly,
+                "15 minutes"…; detected if left out
   --period      seasonal period in steps (12 for monthly data); detected if left out
   --fill        how steps without a row are filled (default interpolate; zero with --aggregate sum)
   --aggregate   combine several rows on one step; without it they are an error

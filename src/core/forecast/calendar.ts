@@ -45,6 +45,8 @@ function cyclesFor(axis: TimeAxis): Cycle[] {
       return [hourOfDay, dayOfWeek];
     case 'day':
       return axis.frequency.every === 1 ? [dayOfWeek, dayOfYear] : [dayOfYear];
+    case 'weekday':
+      return [dayOfWeek, dayOfYear];
     case 'week':
       return [dayOfYear];
     case 'month':

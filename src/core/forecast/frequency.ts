@@ -1,8 +1,11 @@
 import { TrainingError } from '../errors/training-error';
 
-/** `step` is a plain numeric index (1, 2, 3 …) with no calendar behind it. */
+/**
+ * `weekday` steps over Monday to Friday (business days: markets, offices, most shops' books);
+ * `step` is a plain numeric index (1, 2, 3 …) with no calendar behind it.
+ */
 export type FrequencyUnit =
-  'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year' | 'step';
+  'second' | 'minute' | 'hour' | 'day' | 'weekday' | 'week' | 'month' | 'quarter' | 'year' | 'step';
 
 /** A regular spacing: `every` units between consecutive observations (15 minutes, 1 month). */
 export interface Frequency {
@@ -35,6 +38,7 @@ const ADJECTIVES: Record<FrequencyUnit, string> = {
   minute: 'minutely',
   hour: 'hourly',
   day: 'daily',
+  weekday: 'weekday',
   week: 'weekly',
   month: 'monthly',
   quarter: 'quarterly',
@@ -64,6 +68,11 @@ const ALIASES: Record<string, FrequencyUnit> = {
   d: 'day',
   day: 'day',
   daily: 'day',
+  b: 'weekday',
+  bday: 'weekday',
+  businessday: 'weekday',
+  weekday: 'weekday',
+  workday: 'weekday',
   w: 'week',
   week: 'week',
   weekly: 'week',
@@ -84,15 +93,19 @@ const ALIASES: Record<string, FrequencyUnit> = {
   steps: 'step',
 };
 
-/** Reads "daily", "monthly", "15min", "15 minutes", "2w", "quarterly", "step" and the like. */
+/**
+ * Reads "daily", "monthly", "15min", "15 minutes", "2w", "quarterly", "weekdays", "business
+ * days", "step" and the like.
+ */
 export function parseFrequency(text: string): Frequency {
-  const match = /^\s*(\d+(?:\.\d+)?)?\s*-?\s*([a-z]+?)s?\s*$/i.exec(text);
+  const joined = text.replace(/([a-z])[\s_-]+(?=[a-z])/gi, '$1');
+  const match = /^\s*(\d+(?:\.\d+)?)?\s*-?\s*([a-z]+?)s?\s*$/i.exec(joined);
   const unit = match ? (ALIASES[match[2]!.toLowerCase()] ?? ALIASES[`${match[2]}s`]) : undefined;
   const every = match?.[1] ? Number(match[1]) : 1;
   if (!match || !unit || !(every > 0)) {
     throw new TrainingError(
       'invalid-params',
-      `Unknown frequency “${text}”. Use secondly, minutely, hourly, daily, weekly, monthly, quarterly, yearly, steps, or a multiple such as “15 minutes”.`,
+      `Unknown frequency “${text}”. Use secondly, minutely, hourly, daily, weekdays, weekly, monthly, quarterly, yearly, steps, or a multiple such as “15 minutes”.`,
       'frequency',
     );
   }
@@ -144,6 +157,7 @@ export function calendarPeriods(frequency: Frequency): number[] {
     minute: [60, 1440, 10080],
     hour: [24, 168],
     day: [7, 365.25],
+    weekday: [5, 260.9],
     week: [52.18],
     month: [12],
     quarter: [4],
@@ -159,3 +173,28 @@ export function calendarPeriods(frequency: Frequency): number[] {
   }
   return periods;
 }
+
+/**
+ * Business days: the position of day `day` (days since the epoch) among the weekdays counted from
+ * 1970-01-05, a Monday. A Saturday or Sunday lies half a step past the Friday before, so it falls
+ * between two weekdays, on no step of a weekday grid.
+ */
+export function weekdayPosition(day: number): number {
+  // 1970-01-01 was a Thursday: shift so that weeks start on Monday.
+  const monday = day - 4;
+  const week = Math.floor(monday / 7);
+  const weekday = monday - 7 * week;
+  return 5 * week + (weekday < 5 ? weekday : 4.5);
+}
+
+/** The day (days since the epoch) of a whole weekday position. */
+export function weekdayAt(position: number): number {
+  const week = Math.floor(position / 5);
+  return 4 + 7 * week + (position - 5 * week);
+}
+
+/** Whether a UTC timestamp falls on a Saturday or Sunday. */
+export const isWeekend = (ms: number): boolean => {
+  const weekday = (((Math.floor(ms / DAY_MS) + 3) % 7) + 7) % 7;
+  return weekday >= 5;
+};

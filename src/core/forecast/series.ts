@@ -12,6 +12,8 @@ import {
   monthParts,
   MONTHS_PER_UNIT,
   WEEK_MS,
+  isWeekend,
+  weekdayPosition,
   type Frequency,
 } from './frequency';
 import { TimeAxis, type TimeKind } from './time-axis';
@@ -291,11 +293,32 @@ export function detectFrequency(kind: TimeKind, groups: readonly Float64Array[])
     return { unit: 'month', every: months };
   }
   if (gap % WEEK_MS === 0) return { unit: 'week', every: gap / WEEK_MS };
+  if (gap === DAY_MS && onWeekdays(groups)) return { unit: 'weekday', every: 1 };
   for (const unit of ['day', 'hour', 'minute', 'second'] as const) {
     const size = FIXED_UNIT_MS[unit]!;
     if (gap >= size && gap % size === 0) return { unit, every: gap / size };
   }
   return { unit: 'second', every: gap / 1000 };
+}
+
+/**
+ * Daily times that keep to Monday–Friday: at least two weeks of them, at one time of day, none
+ * on a weekend. Business data (markets, offices) then steps over weekdays, rather than filling
+ * every weekend in.
+ */
+function onWeekdays(groups: readonly Float64Array[]): boolean {
+  let count = 0;
+  let timeOfDay = NaN;
+  for (const times of groups) {
+    for (const time of times) {
+      if (isWeekend(time)) return false;
+      const clock = time - Math.floor(time / DAY_MS) * DAY_MS;
+      if (Number.isNaN(timeOfDay)) timeOfDay = clock;
+      else if (clock !== timeOfDay) return false;
+      count++;
+    }
+  }
+  return count >= 10;
 }
 
 /**
@@ -309,11 +332,14 @@ export function gridFill(times: Float64Array): number {
   const first = distinct[0]!;
   const last = distinct[distinct.length - 1]!;
   const months = MONTHS_PER_UNIT[frequency.unit];
+  const weekdays = (time: number) => weekdayPosition(Math.floor(time / DAY_MS));
   const span = months
     ? (monthParts(last).month - monthParts(first).month) / (months * frequency.every)
-    : (last - first) /
-      ((frequency.unit === 'week' ? 7 * 86_400_000 : (FIXED_UNIT_MS[frequency.unit] ?? 1000)) *
-        frequency.every);
+    : frequency.unit === 'weekday'
+      ? weekdays(last) - weekdays(first)
+      : (last - first) /
+        ((frequency.unit === 'week' ? 7 * 86_400_000 : (FIXED_UNIT_MS[frequency.unit] ?? 1000)) *
+          frequency.every);
   return Math.min(1, distinct.length / (Math.floor(span) + 1));
 }
 
@@ -340,7 +366,10 @@ function floorToUnit(time: number, frequency: Frequency): number {
     const month = monthParts(time).month;
     return monthIndexToMs(month - (((month % months) + months) % months), 1);
   }
-  const size = frequency.unit === 'week' ? DAY_MS : (FIXED_UNIT_MS[frequency.unit] ?? 0);
+  const size =
+    frequency.unit === 'week' || frequency.unit === 'weekday'
+      ? DAY_MS
+      : (FIXED_UNIT_MS[frequency.unit] ?? 0);
   return size ? Math.floor(time / size) * size : time;
 }
 

@@ -6,6 +6,8 @@ import {
   monthIndexToMs,
   monthParts,
   MONTHS_PER_UNIT,
+  weekdayAt,
+  weekdayPosition,
   type Frequency,
   type FrequencyUnit,
 } from './frequency';
@@ -26,6 +28,7 @@ const UNITS: readonly FrequencyUnit[] = [
   'minute',
   'hour',
   'day',
+  'weekday',
   'week',
   'month',
   'quarter',
@@ -42,6 +45,9 @@ export class TimeAxis {
   private readonly anchorMonth: number;
   private readonly stepMs: number;
   private readonly stepMonths: number;
+  /** Weekday grids: the anchor's weekday position and time of day (else NaN). */
+  private readonly anchorWeekday: number;
+  private readonly anchorTimeOfDay: number;
 
   constructor(
     readonly kind: TimeKind,
@@ -56,10 +62,14 @@ export class TimeAxis {
     const fixed = FIXED_UNIT_MS[frequency.unit];
     this.stepMs = kind === 'datetime' && fixed ? fixed * frequency.every : 0;
     this.anchorMonth = this.stepMonths ? monthParts(anchor).month : 0;
-    if (kind === 'datetime' && !this.stepMonths && !this.stepMs) {
+    const weekdays = kind === 'datetime' && frequency.unit === 'weekday';
+    // A weekend anchor (a bucketed grid's first row) starts the grid on the Monday after.
+    this.anchorWeekday = weekdays ? Math.ceil(weekdayPosition(Math.floor(anchor / DAY_MS))) : NaN;
+    this.anchorTimeOfDay = weekdays ? anchor - Math.floor(anchor / DAY_MS) * DAY_MS : NaN;
+    if (kind === 'datetime' && !this.stepMonths && !this.stepMs && !weekdays) {
       throw new TrainingError(
         'invalid-params',
-        `Dates need a calendar frequency (hourly … yearly), not “${frequencyName(frequency)}”.`,
+        `Dates need a calendar frequency (hourly … yearly, or weekdays), not “${frequencyName(frequency)}”.`,
         'frequency',
       );
     }
@@ -73,7 +83,10 @@ export class TimeAxis {
   position(time: number): number {
     if (this.kind === 'number') return (time - this.anchor) / this.frequency.every;
     if (this.stepMonths) return (monthParts(time).month - this.anchorMonth) / this.stepMonths;
-    return (time - this.anchor) / this.stepMs;
+    if (this.stepMs) return (time - this.anchor) / this.stepMs;
+    const day = Math.floor(time / DAY_MS);
+    const offset = (time - day * DAY_MS - this.anchorTimeOfDay) / DAY_MS;
+    return (weekdayPosition(day) - this.anchorWeekday + offset) / this.frequency.every;
   }
 
   timeAt(step: number): number {
@@ -90,7 +103,9 @@ export class TimeAxis {
         this.timeOfDay,
       );
     }
-    return this.anchor + step * this.stepMs;
+    if (this.stepMs) return this.anchor + step * this.stepMs;
+    const position = this.anchorWeekday + step * this.frequency.every;
+    return weekdayAt(position) * DAY_MS + this.anchorTimeOfDay;
   }
 
   /** Whether a printed date needs a time of day (finer than daily data). */

@@ -151,7 +151,8 @@ export function inspectSetup(table: Table, options: SeriesOptions): InspectionRe
 }
 
 /**
- * A horizon that suits the frequency (a year of months, two years of quarters, two weeks of days,
+ * A horizon that suits the frequency (a year of months, two years of quarters, two weeks of days
+ * or of weekdays,
  * a day of hours…), never more than a quarter of the series so that backtests have room.
  */
 export function defaultHorizon(frequency: Frequency, length: number): number {
@@ -160,6 +161,7 @@ export function defaultHorizon(frequency: Frequency, length: number): number {
     minute: 60,
     hour: 24,
     day: 14,
+    weekday: 10,
     week: 13,
     month: 12,
     quarter: 8,

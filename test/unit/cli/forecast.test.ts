@@ -50,6 +50,14 @@ beforeAll(async () => {
     'date,sales\n2024-01-01,1\n2024-01-02,2\nnext week,3\n',
   );
   await writeFile(join(dir, 'short.csv'), 'date,sales\n2024-01-01,1\n2024-01-02,2\n');
+  // Six weeks of a market's closing prices, Monday 2024-01-01 to Friday 2024-02-09.
+  const closes = ['date,close'];
+  for (let day = 0; day < 42; day++) {
+    const date = new Date(Date.UTC(2024, 0, 1 + day));
+    if (date.getUTCDay() === 0 || date.getUTCDay() === 6) continue;
+    closes.push(`${date.toISOString().slice(0, 10)},${(100 + day * 0.5 + (day % 3)).toFixed(2)}`);
+  }
+  await writeFile(join(dir, 'closes.csv'), `${closes.join('\n')}\n`);
   // Monthly dates written month/day/year on the first of the month: read day first, they would
   // be the first twelve days of January.
   const us = (from: number, to: number) => {
@@ -208,6 +216,37 @@ describe('bunsen forecast', () => {
     expect(JSON.parse(result.last).forecast[0]).toMatchObject({ time: '2024-01-04', value: 4 });
     expect(JSON.parse(result.last).notes).toEqual(['1 daily step combined several rows (sum).']);
     expect(result.stderr).toContain('Note: 1 daily step combined several rows (sum).');
+  });
+
+  it('forecasts Monday-to-Friday data on weekdays, or on every day when told', async () => {
+    const args = ['forecast', join(dir, 'closes.csv'), '--time', 'date', '--target', 'close'];
+    const result = await run(...args, '--horizon', '3', '--json', '--models', 'naive,drift');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.last);
+    expect(json.frequency).toBe('weekday');
+    expect(json.notes ?? []).toEqual([]);
+    // After Friday 9 February: Monday to Wednesday.
+    expect(json.forecast.map((step: { time: string }) => step.time)).toEqual([
+      '2024-02-12',
+      '2024-02-13',
+      '2024-02-14',
+    ]);
+    const told = await run(
+      ...args,
+      '--horizon',
+      '3',
+      '--json',
+      '--models',
+      'naive',
+      '--frequency',
+      'daily',
+    );
+    const everyDay = JSON.parse(told.last);
+    expect(everyDay.frequency).toBe('daily');
+    expect(everyDay.notes).toEqual([
+      '10 of 40 daily steps had no value and were filled (interpolate).',
+    ]);
+    expect(everyDay.forecast[0].time).toBe('2024-02-10');
   });
 
   it('reads numeric dates in the order that makes the series regular, or as told', async () => {

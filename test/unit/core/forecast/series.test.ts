@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrequency, frequencyName } from '../../../../src/core/forecast/frequency';
+import {
+  calendarPeriods,
+  parseFrequency,
+  frequencyName,
+} from '../../../../src/core/forecast/frequency';
 import {
   buildSeries,
   detectFrequency,
@@ -56,6 +60,27 @@ describe('frequency detection', () => {
     expect(frequencyName(detectFrequency('datetime', [times]))).toBe(expected);
   });
 
+  it('steps over weekends when two weeks or more of days keep to Monday–Friday', () => {
+    // 2024-01-01 is a Monday.
+    const weekdays = (count: number, from = '2024-01-01') => {
+      const out: number[] = [];
+      for (let day = iso(from); out.length < count; day += 86_400_000) {
+        const weekday = new Date(day).getUTCDay();
+        if (weekday !== 0 && weekday !== 6) out.push(day);
+      }
+      return Float64Array.from(out);
+    };
+    expect(detectFrequency('datetime', [weekdays(30)])).toEqual({ unit: 'weekday', every: 1 });
+    // Holidays missing on a weekday are gaps to fill, not a reason to count weekends.
+    const holidays = weekdays(30).filter((_, i) => i !== 7 && i !== 18);
+    expect(frequencyName(detectFrequency('datetime', [holidays]))).toBe('weekday');
+    // One Saturday, or too few days to tell, and the data are daily.
+    const saturday = Float64Array.from([...weekdays(30), iso('2024-02-17')]);
+    expect(frequencyName(detectFrequency('datetime', [saturday]))).toBe('daily');
+    expect(frequencyName(detectFrequency('datetime', [weekdays(8)]))).toBe('daily');
+    expect(calendarPeriods({ unit: 'weekday', every: 1 })).toEqual([5, 261]);
+  });
+
   it('reads plain years as yearly and other numbers as steps', () => {
     expect(detectFrequency('number', [Float64Array.of(1990, 1991, 1992)])).toEqual({
       unit: 'year',
@@ -72,6 +97,9 @@ describe('frequency detection', () => {
     expect(parseFrequency('15min')).toEqual({ unit: 'minute', every: 15 });
     expect(parseFrequency('2 weeks')).toEqual({ unit: 'week', every: 2 });
     expect(parseFrequency('Q')).toEqual({ unit: 'quarter', every: 1 });
+    for (const text of ['weekdays', 'business days', 'Business-day', 'B', 'workdays']) {
+      expect(parseFrequency(text)).toEqual({ unit: 'weekday', every: 1 });
+    }
     expect(() => parseFrequency('fortnightly')).toThrow(/Unknown frequency/);
   });
 });
@@ -231,6 +259,48 @@ describe('building regular series', () => {
     expect(axis.format(axis.timeAt(5))).toBe('2024-06-30');
   });
 
+  it('puts weekday data on a Monday–Friday grid, refusing or bucketing a weekend row', () => {
+    // Fri 5, Mon 8, Tue 9, Thu 11 January 2024: Wednesday is missing.
+    const t = table(
+      Array.from(dates('2024-01-05', '2024-01-08', '2024-01-09', '2024-01-11')),
+      [1, 2, 3, 5],
+    );
+    const weekdays = {
+      time: 'when',
+      target: 'y',
+      frequency: { unit: 'weekday', every: 1 },
+    } as const;
+    const { axis, series, warnings } = buildSeries(t, weekdays);
+    expect(axis.name).toBe('weekday');
+    expect(Array.from(series[0]!.values)).toEqual([1, 2, 3, 4, 5]);
+    expect(series[0]!.times).toEqual(
+      dates('2024-01-05', '2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11'),
+    );
+    expect(warnings).toEqual(['1 of 5 weekday steps had no value and were filled (interpolate).']);
+    // The forecast's steps: Friday, then the Monday after.
+    expect(axis.format(axis.timeAt(5))).toBe('2024-01-12');
+    expect(axis.format(axis.timeAt(6))).toBe('2024-01-15');
+    expect(axis.format(axis.timeAt(-1))).toBe('2024-01-04');
+    expect(axis.format(axis.timeAt(-2))).toBe('2024-01-03');
+
+    const withSaturday = table(
+      Array.from(dates('2024-01-05', '2024-01-06', '2024-01-08')),
+      [1, 2, 3],
+    );
+    expect(() => buildSeries(withSaturday, weekdays)).toThrow(
+      /Row 2: the time 2024-01-06 in “when” is not on the weekday grid/,
+    );
+    // Bucketed, a Saturday's and a Sunday's rows count with the Friday before.
+    const sums = buildSeries(
+      table(
+        Array.from(dates('2024-01-05', '2024-01-06', '2024-01-07', '2024-01-08')),
+        [1, 2, 4, 8],
+      ),
+      { ...weekdays, aggregate: 'sum' },
+    );
+    expect(Array.from(sums.series[0]!.values)).toEqual([7, 8]);
+  });
+
   it('reads years as numbers and keeps them numbers', () => {
     const t = new Table([numberColumn('year', [2001, 2002, 2004]), numberColumn('y', [1, 2, 4])]);
     const { axis, series } = buildSeries(t, { time: 'year', target: 'y' });
@@ -246,6 +316,27 @@ describe('time axis', () => {
     expect(daily.format(daily.timeAt(31))).toBe('2024-02-01');
     const hourly = new TimeAxis('datetime', { unit: 'hour', every: 1 }, iso('2024-01-01'));
     expect(hourly.format(hourly.timeAt(25))).toBe('2024-01-02T01:00:00Z');
+  });
+
+  it('steps over weekends on a weekday grid, at the time of day of its data', () => {
+    const axis = new TimeAxis(
+      'datetime',
+      { unit: 'weekday', every: 1 },
+      iso('2024-03-01T09:30:00Z'),
+    );
+    expect(axis.hasTimeOfDay).toBe(false);
+    expect([0, 1, 2, 5, 6].map((step) => new Date(axis.timeAt(step)).toISOString())).toEqual([
+      '2024-03-01T09:30:00.000Z',
+      '2024-03-04T09:30:00.000Z',
+      '2024-03-05T09:30:00.000Z',
+      '2024-03-08T09:30:00.000Z',
+      '2024-03-11T09:30:00.000Z',
+    ]);
+    for (let step = -12; step <= 12; step++) expect(axis.position(axis.timeAt(step))).toBe(step);
+    // Saturday lies between Friday and Monday.
+    expect(axis.position(iso('2024-03-02T09:30:00Z'))).toBe(0.5);
+    const copy = TimeAxis.fromJSON(JSON.parse(JSON.stringify(axis.toJSON())));
+    expect(copy.timeAt(6)).toBe(axis.timeAt(6));
   });
 
   it('round-trips through JSON', () => {
