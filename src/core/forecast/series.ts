@@ -498,6 +498,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   }
   const series: RegularSeries[] = [];
   const where = (id: string) => (options.series?.length ? ` of series “${id}”` : '');
+  const empty: string[] = [];
 
   groups.forEach((rows, group) => {
     const id = ids[group]!;
@@ -523,6 +524,11 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       last = Math.max(last, slotOf[i]!);
     }
     if (first === Infinity) {
+      // One series of many without a value is left out (said); a table without any is refused.
+      if (groups.length > 1) {
+        empty.push(id);
+        return;
+      }
       throw new TrainingError(
         'invalid-input',
         `Every value of “${options.target}”${where(id)} is missing.`,
@@ -612,5 +618,19 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       aggregated,
     });
   });
+  if (empty.length === groups.length) {
+    throw new TrainingError(
+      'invalid-input',
+      `Every value of “${options.target}” is missing, in every series.`,
+      options.target,
+    );
+  }
+  if (empty.length) {
+    const named = empty.slice(0, 5).map((id) => `“${id}”`);
+    const more = empty.length > 5 ? ` and ${empty.length - 5} more` : '';
+    warnings.push(
+      `${empty.length === 1 ? 'Series' : `${empty.length} series:`} ${named.join(', ')}${more} ${empty.length === 1 ? 'has' : 'have'} no value of “${options.target}”, so ${empty.length === 1 ? 'it is' : 'they are'} not forecast.`,
+    );
+  }
   return { axis, series, warnings };
 }

@@ -301,6 +301,20 @@ describe('building regular series', () => {
     expect(Array.from(sums.series[0]!.values)).toEqual([7, 8]);
   });
 
+  it('leaves out a series without any value, and says so, unless no series has one', () => {
+    const times = dates('2024-01-01', '2024-01-02', '2024-01-03', '2024-01-01', '2024-01-02');
+    const t = table(Array.from(times), [1, 2, 3, null, null], { store: ['a', 'a', 'a', 'b', 'b'] });
+    const { series, warnings } = buildSeries(t, { time: 'when', target: 'y', series: ['store'] });
+    expect(series.map((s) => s.id)).toEqual(['a']);
+    expect(warnings).toEqual(['Series “b” has no value of “y”, so it is not forecast.']);
+    const none = table(Array.from(times), [null, null, null, null, null], {
+      store: ['a', 'a', 'a', 'b', 'b'],
+    });
+    expect(() => buildSeries(none, { time: 'when', target: 'y', series: ['store'] })).toThrow(
+      'Every value of “y” is missing, in every series.',
+    );
+  });
+
   it('reads years as numbers and keeps them numbers', () => {
     const t = new Table([numberColumn('year', [2001, 2002, 2004]), numberColumn('y', [1, 2, 4])]);
     const { axis, series } = buildSeries(t, { time: 'year', target: 'y' });
