@@ -1,5 +1,6 @@
 import { drift, meanForecaster, naive, snaive } from '../core/forecast/baselines';
 import { calendarFeatures } from '../core/forecast/calendar';
+import { croston } from '../core/forecast/croston';
 import { EnsembleForecast } from '../core/forecast/ensemble';
 import { ets } from '../core/forecast/ets';
 import { arima } from '../core/forecast/arima';
@@ -34,7 +35,7 @@ import type { BunsenModel, ForecastModel, ForecastOptions, ForecastPoint } from 
 
 /**
  * The forecasting path, loaded only when a model is a saved forecaster (`bunsen-forecast`). The
- * statistical families (naive, seasonal naive, drift, mean, ETS, ARIMA, theta, trend, STL) are
+ * statistical families (naive, seasonal naive, drift, mean, Croston, ETS, ARIMA, theta, trend, STL) are
  * restored with the lab's own classes from `src/core/forecast`, so a forecast here is the lab's
  * forecast, interval for interval. Regression on lags is evaluated here: the lab's class
  * predicts with `Model` (and so pulls in every learner's training code), while this one runs its
@@ -221,6 +222,7 @@ const BASE: Record<string, Forecaster> = {
   snaive,
   drift,
   mean: meanForecaster,
+  croston,
   theta,
   trend,
   ets,

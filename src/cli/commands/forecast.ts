@@ -55,7 +55,8 @@ default), and averaging the best few unless the best one alone backtests more th
   --folds       rolling-origin backtest cut-offs (default 8)
   --step        steps between cut-offs (default a quarter of the horizon)
   --models      comma-separated families to try, e.g. ets,theta,stl (naive, snaive, drift,
-                mean, theta, trend, ets, arima, stl, lagreg)
+                mean, theta, trend, ets, arima, stl, lagreg; and croston, Croston's method for
+                demand that is often zero, tried only when named here)
   --features    comma-separated numeric columns known in advance (price, promotion, holiday);
                 regression with ARIMA errors and lag regression use them
   --future      rows for the forecast steps with those columns (default: the --test file)

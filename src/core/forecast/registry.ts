@@ -1,5 +1,6 @@
 import { TrainingError } from '../errors/training-error';
 import { arima } from './arima';
+import { croston } from './croston';
 import { drift, meanForecaster, naive, snaive } from './baselines';
 import { EnsembleForecast } from './ensemble';
 import { ets } from './ets';
@@ -26,6 +27,7 @@ const BASE: Record<string, Forecaster> = {
   snaive,
   drift,
   mean: meanForecaster,
+  croston,
   theta,
   trend,
   ets,

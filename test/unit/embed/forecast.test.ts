@@ -60,6 +60,8 @@ const FAMILIES: readonly {
   { name: 'seasonal naive', family: 'snaive' },
   { name: 'drift', family: 'drift' },
   { name: 'mean', family: 'mean' },
+  { name: "Croston's method (SBA)", family: 'croston' },
+  { name: "Croston's method", family: 'croston', params: { method: 'classic', alpha: 0.1 } },
   { name: 'ETS, chosen automatically', family: 'ets' },
   {
     name: 'ETS with a multiplicative trend (simulated intervals)',
