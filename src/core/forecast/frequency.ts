@@ -49,7 +49,8 @@ const ADJECTIVES: Record<FrequencyUnit, string> = {
 /** "monthly", "hourly", or "15 minutes", "2 weeks", "3 steps" for multiples. */
 export function frequencyName(frequency: Frequency): string {
   if (frequency.every === 1) return ADJECTIVES[frequency.unit];
-  return `${frequency.every} ${frequency.unit}s`;
+  // A spacing measured from the data (0.1 steps) is named as written, not to the last bit.
+  return `${Number(frequency.every.toPrecision(6))} ${frequency.unit}s`;
 }
 
 const ALIASES: Record<string, FrequencyUnit> = {

@@ -90,6 +90,10 @@ describe('frequency detection', () => {
       unit: 'step',
       every: 5,
     });
+    // A spacing of measured numbers is named as written.
+    expect(
+      frequencyName(detectFrequency('number', [Float64Array.of(313.18, 313.27, 313.36)])),
+    ).toBe('0.09 steps');
   });
 
   it('parses frequency names and multiples', () => {
