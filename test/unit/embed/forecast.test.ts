@@ -249,6 +249,48 @@ describe('forecasters in the embed runtime', () => {
     ]);
   });
 
+  it('forecasts weekday data on weekdays, with the calendar of the lab', async () => {
+    // Twelve weeks of business days from Monday 2024-01-01.
+    const days: number[] = [];
+    for (let day = Date.UTC(2024, 0, 1); days.length < 60; day += 86_400_000) {
+      const weekday = new Date(day).getUTCDay();
+      if (weekday !== 0 && weekday !== 6) days.push(day);
+    }
+    const takings = days.map((_, i) => 200 + 15 * (i % 5) + i + (i % 3));
+    const table = new Table([
+      numberColumn('day', days, 'datetime'),
+      numberColumn('takings', takings),
+    ]);
+    const columns = { time: 'day', target: 'takings' };
+    const result = await forecastTable(table, {
+      ...columns,
+      horizon: 7,
+      families: ['snaive', 'theta', 'lagreg'],
+      now: () => 0,
+      maxTrials: 4,
+      folds: 2,
+    });
+    expect(result.axis.name).toBe('weekday');
+    const file = JSON.parse(JSON.stringify(saveForecast(result, columns, 7))) as SavedForecast;
+    const embedded = (await fromJSON(file)) as ForecastModel;
+    expect(embedded.frequency).toBe('weekday');
+    const points = embedded.forecast(7);
+    // The data end on Friday 22 March: the forecast skips the weekends after it.
+    expect(points.map((point) => point.time)).toEqual([
+      '2024-03-25',
+      '2024-03-26',
+      '2024-03-27',
+      '2024-03-28',
+      '2024-03-29',
+      '2024-04-01',
+      '2024-04-02',
+    ]);
+    const lab = loadForecast(file).series[0]!.forecast(7);
+    points.forEach((point, i) => {
+      expect(relativeDifference(point.value, lab.result.mean[i]!)).toBeLessThanOrEqual(1e-9);
+    });
+  });
+
   it('refuses bad horizons, levels, series and damaged files with clear errors', async () => {
     const model = await fitted('drift');
     const embedded = await fromJSON(saved(model));
