@@ -93,6 +93,11 @@ export interface SetupInspection {
   /** Values in the shortest and the longest series, on the grid. */
   readonly shortest: number;
   readonly longest: number;
+  /**
+   * Values in the median series (the lower middle one): the default horizon is sized on it, so
+   * one new product of three months does not cut the forecast of a hundred older ones to a month.
+   */
+  readonly typical: number;
   /** Steps filled in, over every series. */
   readonly filled: number;
   /** Steps that combined several rows, over every series. */
@@ -132,6 +137,9 @@ export function inspectSetup(table: Table, options: SeriesOptions): InspectionRe
         series: series.length,
         shortest,
         longest: longest.values.length,
+        typical: series.map((entry) => entry.values.length).sort((a, b) => a - b)[
+          Math.floor((series.length - 1) / 2)
+        ]!,
         filled,
         aggregated,
         seasonality: detectSeasonality(longest.values, axis.frequency),

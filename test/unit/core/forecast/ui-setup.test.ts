@@ -129,7 +129,38 @@ describe('inspectSetup', () => {
     ]);
     const inspected = inspectSetup(table, { time: 'day', target: 'sales', series: ['store'] });
     if (!inspected.ok) throw new Error(inspected.message);
-    expect(inspected.inspection).toMatchObject({ series: 2, shortest: 2, longest: 3, filled: 1 });
+    expect(inspected.inspection).toMatchObject({
+      series: 2,
+      shortest: 2,
+      longest: 3,
+      typical: 2,
+      filled: 1,
+    });
+  });
+
+  it('sizes the default horizon on the median series, not on one short one', () => {
+    const days: string[] = [];
+    const stores: string[] = [];
+    const sales: number[] = [];
+    const add = (store: string, count: number) => {
+      for (let day = 0; day < count; day++) {
+        days.push(new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10));
+        stores.push(store);
+        sales.push(10 + (day % 7));
+      }
+    };
+    add('old', 120);
+    add('older', 150);
+    add('new', 6);
+    const table = new Table([
+      stringColumn('day', days),
+      stringColumn('store', stores),
+      numberColumn('sales', Float64Array.from(sales)),
+    ]);
+    const inspected = inspectSetup(table, { time: 'day', target: 'sales', series: ['store'] });
+    if (!inspected.ok) throw new Error(inspected.message);
+    expect(inspected.inspection).toMatchObject({ shortest: 6, typical: 120, longest: 150 });
+    expect(defaultHorizon(inspected.inspection.frequency, inspected.inspection.typical)).toBe(14);
   });
 
   it('finds no set-up when no column reads as time', () => {
