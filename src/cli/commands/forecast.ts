@@ -234,7 +234,7 @@ function progress(io: Output, multi: boolean) {
         break;
       case 'ensemble':
         io.err(
-          `${prefix}  Ensemble of ${event.entry.members?.length} models: MASE ${event.entry.backtest.mase.toFixed(3)}${event.kept ? ' (chosen)' : ''}.\n`,
+          `${prefix}  ${event.blend ? 'Blend with the benchmark' : 'Ensemble'} of ${event.entry.members?.length} models: MASE ${event.entry.backtest.mase.toFixed(3)}${event.kept ? ' (chosen)' : ''}.\n`,
         );
         if (event.entry.why) io.err(`${prefix}    ${event.entry.why}\n`);
         break;

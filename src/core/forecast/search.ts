@@ -115,6 +115,8 @@ export type ForecastEvent =
        * benchmarks it did not clearly beat (`entry.why` says so too).
        */
       readonly kept: boolean;
+      /** The best model (or mean of the best few) averaged with the benchmarks it did not beat. */
+      readonly blend?: boolean;
     }
   | {
       readonly type: 'series-finished';
@@ -689,7 +691,7 @@ export async function searchForecast(
       ...ensembleEntry(members, nextTrial, foldResults, y, folds, period),
       why: whyBlended(best, unbeaten, folds, horizon, seasonal),
     };
-    emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true });
+    emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true, blend: true });
     leaderboard.push(hedge);
     best = hedge;
   }

@@ -56,13 +56,19 @@ describe('the one-standard-error guard against the seasonal naive benchmark', ()
     // chance, so the forecast is its mean with seasonal naive rather than the trend alone.
     const y = seasonalWalk(40, [10, -4, 6, -12], 2, 6);
     let clock = 0;
+    const blends: boolean[] = [];
     const result = await searchForecast(y, {
       horizon: 8,
       period: 4,
       now: () => (clock += 1),
       families: ['snaive', 'theta', 'trend'],
       ensemble: 0,
+      onEvent: (event) => {
+        if (event.type === 'ensemble') blends.push(event.blend === true);
+      },
     });
+    // Its event says it is a blend with the benchmark, not the mean of the best few.
+    expect(blends).toEqual([true]);
     const singles = result.leaderboard.filter((entry) => entry.model !== 'ensemble');
     const snaive = singles.find((entry) => entry.model === 'snaive')!;
     const winner = singles[0]!;
