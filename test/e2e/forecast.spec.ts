@@ -339,7 +339,7 @@ test('A mean of the best three is chosen over a slightly better single model, an
   expect(pageErrors).toEqual([]);
 });
 
-test('Demand that is often zero: forecasts and intervals stay at 0 or above, and the page says so', async ({
+test("Demand that is often zero: Croston's method when chosen, forecasts and intervals at 0 or above, said so", async ({
   page,
   pageErrors,
 }) => {
@@ -356,11 +356,26 @@ test('Demand that is often zero: forecasts and intervals stay at 0 or above, and
   await expect(page.getByTestId('forecast-detected')).toContainText('42 daily values');
   await page.getByTestId('forecast-horizon').fill('7');
   await page.getByTestId('forecast-budget').fill('3');
+  // Croston's method waits to be chosen; without any model there is nothing to run.
+  const models = page.getByTestId('forecast-families');
+  const croston = models.getByLabel('Croston (demand often zero)');
+  await expect(croston).not.toBeChecked();
+  for (const box of await models.getByRole('checkbox').all()) await box.uncheck();
+  await expect(page.getByTestId('forecast-problem')).toContainText('Choose at least one model');
+  await expect(page.getByTestId('forecast-start')).toBeDisabled();
+  await croston.check();
+  await models.getByLabel('Naive', { exact: true }).check();
   await page.getByTestId('forecast-start').click();
   await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
   await expect(page.getByTestId('forecast-result')).toContainText(
     'Forecasts and intervals are kept at 0 or above: “units” never goes below 0 and reaches it.',
   );
+  // The two variants of Croston's method and naive, and their mean: no other model ran.
+  const candidates = page.getByTestId('forecast-candidate');
+  await expect(candidates).toHaveCount(4);
+  for (const name of ['Croston (SBA)', 'Croston', 'Naive']) {
+    await expect(candidates.getByRole('rowheader', { name, exact: true })).toHaveCount(1);
+  }
   const rows = page.getByTestId('forecast-table').locator('tbody tr');
   await expect(rows).toHaveCount(7);
   // Every number after the date (forecast, then interval bounds) is 0 or more.

@@ -505,9 +505,12 @@ export async function searchForecast(
     xreg: featureColumns,
   });
   if (!specs.length) {
+    const crostonOnly = !intermittent && options.families?.includes('croston');
     throw new TrainingError(
       'invalid-params',
-      `None of the requested model families is available: ${(options.families ?? []).join(', ')}.`,
+      crostonOnly
+        ? `Croston's method forecasts demand that is often zero, and the series${options.series ? ` “${options.series}”` : ''} ${y.some((value) => value < 0) ? 'goes below 0' : `is zero in only ${Math.round(100 * zeroShare(y))}% of its steps (it needs ${100 * INTERMITTENT_ZEROS}% or more)`}: choose other models too.`
+        : `None of the requested model families is available: ${(options.families ?? []).join(', ')}.`,
       'families',
     );
   }

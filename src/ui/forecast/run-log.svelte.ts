@@ -129,6 +129,7 @@ export class ForecastRunLog extends QueuedRunLog {
         budget_seconds: request.budgetSeconds,
         levels: (request.levels ?? [80, 95]).join(', '),
         features: request.features?.join(', ') || null,
+        models: request.families?.join(', ') ?? 'default',
         future: this.futureParam(),
       },
       tags: this.tags('forecast'),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitCroston, zeroShare } from '../../../../src/core/forecast/croston';
 import { fitForecaster, restoreForecaster } from '../../../../src/core/forecast/registry';
-import { candidateSpecs } from '../../../../src/core/forecast/search';
+import { candidateSpecs, searchForecast } from '../../../../src/core/forecast/search';
 
 // Intermittent demand: 24 periods, demand in 7 of them.
 const y = Float64Array.from([
@@ -53,6 +53,15 @@ describe("Croston's method", () => {
     expect(() => fitCroston(Float64Array.from([0, 2, -1, 0]))).toThrow(/never negative/);
     expect(() => fitCroston(Float64Array.from([0, 0, 3, 0]))).toThrow(/two periods with demand/);
     expect(() => fitCroston(y, 'sba', 1.5)).toThrow(/smoothing weight/);
+  });
+
+  it('says why it alone cannot forecast a series that is not intermittent', async () => {
+    const steady = Float64Array.from({ length: 40 }, (_, t) => 10 + (t % 4));
+    await expect(
+      searchForecast(steady, { horizon: 4, families: ['croston'], now: () => 0 }),
+    ).rejects.toThrow(
+      "Croston's method forecasts demand that is often zero, and the series is zero in only 0% of its steps (it needs 25% or more): choose other models too.",
+    );
   });
 
   it('is a candidate for demand that is often zero, when asked for', () => {
