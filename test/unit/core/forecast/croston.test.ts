@@ -58,7 +58,7 @@ describe("Croston's method", () => {
   it('says why it alone cannot forecast a series that is not intermittent', async () => {
     const steady = Float64Array.from({ length: 40 }, (_, t) => 10 + (t % 4));
     await expect(
-      searchForecast(steady, { horizon: 4, families: ['croston'], now: () => 0 }),
+      searchForecast(steady, { horizon: 4, period: 1, families: ['croston'], now: () => 0 }),
     ).rejects.toThrow(
       "Croston's method forecasts demand that is often zero, and the series is zero in only 0% of its steps (it needs 25% or more): choose other models too.",
     );
