@@ -106,7 +106,7 @@ export function parseFrequency(text: string): Frequency {
   if (!match || !unit || !(every > 0)) {
     throw new TrainingError(
       'invalid-params',
-      `Unknown frequency “${text}”. Use secondly, minutely, hourly, daily, weekdays, weekly, monthly, quarterly, yearly, steps, or a multiple such as “15 minutes”.`,
+      `Unknown frequency “${text}”. Use secondly, minutely, hourly, daily, weekday, weekly, monthly, quarterly, yearly, steps, or a multiple such as “15 minutes”.`,
       'frequency',
     );
   }

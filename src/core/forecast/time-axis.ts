@@ -69,7 +69,7 @@ export class TimeAxis {
     if (kind === 'datetime' && !this.stepMonths && !this.stepMs && !weekdays) {
       throw new TrainingError(
         'invalid-params',
-        `Dates need a calendar frequency (hourly … yearly, or weekdays), not “${frequencyName(frequency)}”.`,
+        `Dates need a calendar frequency (hourly … yearly, or weekday), not “${frequencyName(frequency)}”.`,
         'frequency',
       );
     }
