@@ -7,6 +7,7 @@ import {
   numbersField,
   toNumbers,
 } from './intervals';
+import { sortedQuantile } from './stats';
 import type {
   FittedForecaster,
   ForecastFitOptions,
@@ -65,14 +66,6 @@ function bestAlpha(x: Float64Array): number {
   return best;
 }
 
-/** The q-quantile (type 7, as R's default) of sorted values. */
-function quantile(sorted: Float64Array, q: number): number {
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.min(sorted.length - 1, low + 1);
-  return sorted[low]! + (at - low) * (sorted[high]! - sorted[low]!);
-}
-
 class CrostonForecast implements FittedForecaster {
   readonly model = 'croston';
 
@@ -106,8 +99,8 @@ class CrostonForecast implements FittedForecaster {
       mean: new Float64Array(h).fill(this.rate),
       intervals: levels.map((level) => {
         const tail = (1 - level / 100) / 2;
-        const lo = Math.min(this.rate, quantile(this.recent, tail));
-        const hi = Math.max(this.rate, quantile(this.recent, 1 - tail));
+        const lo = Math.min(this.rate, sortedQuantile(this.recent, tail));
+        const hi = Math.max(this.rate, sortedQuantile(this.recent, 1 - tail));
         return { level, lo: new Float64Array(h).fill(lo), hi: new Float64Array(h).fill(hi) };
       }),
     };
