@@ -1,4 +1,4 @@
-import { DAY_MS } from './frequency';
+import { DAY_MS, dayOfWeek, timeOfDay } from './frequency';
 import type { TimeAxis } from './time-axis';
 
 /**
@@ -20,12 +20,12 @@ type Cycle = { name: string; phase: (ms: number) => number };
 
 const hourOfDay: Cycle = {
   name: 'hour_of_day',
-  phase: (ms) => ((((ms % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * TAU,
+  phase: (ms) => (timeOfDay(ms) / DAY_MS) * TAU,
 };
-// 1970-01-01 was a Thursday; counting from Monday puts the weekend at the end of the cycle.
-const dayOfWeek: Cycle = {
+// Counting from Monday puts the weekend at the end of the cycle.
+const weekCycle: Cycle = {
   name: 'day_of_week',
-  phase: (ms) => (((((Math.floor(ms / DAY_MS) + 3) % 7) + 7) % 7) / 7) * TAU,
+  phase: (ms) => (dayOfWeek(ms) / 7) * TAU,
 };
 const dayOfYear: Cycle = {
   name: 'day_of_year',
@@ -42,11 +42,11 @@ function cyclesFor(axis: TimeAxis): Cycle[] {
     case 'second':
     case 'minute':
     case 'hour':
-      return [hourOfDay, dayOfWeek];
+      return [hourOfDay, weekCycle];
     case 'day':
-      return axis.frequency.every === 1 ? [dayOfWeek, dayOfYear] : [dayOfYear];
+      return axis.frequency.every === 1 ? [weekCycle, dayOfYear] : [dayOfYear];
     case 'weekday':
-      return [dayOfWeek, dayOfYear];
+      return [weekCycle, dayOfYear];
     case 'week':
       return [dayOfYear];
     case 'month':

@@ -120,13 +120,19 @@ export function parseFrequency(text: string): Frequency {
   return { unit, every };
 }
 
+/** Milliseconds since midnight (UTC) of a timestamp, before 1970 too. */
+export const timeOfDay = (ms: number): number => ((ms % DAY_MS) + DAY_MS) % DAY_MS;
+
+/** The day of the week of a UTC timestamp: 0 for Monday … 6 for Sunday (1970-01-01 was a Thursday). */
+export const dayOfWeek = (ms: number): number => (((Math.floor(ms / DAY_MS) + 3) % 7) + 7) % 7;
+
 /** Months since 0000-01 of a UTC timestamp, and its day of month and time of day. */
 export function monthParts(ms: number): { month: number; day: number; timeOfDay: number } {
   const date = new Date(ms);
   return {
     month: date.getUTCFullYear() * 12 + date.getUTCMonth(),
     day: date.getUTCDate(),
-    timeOfDay: ((ms % DAY_MS) + DAY_MS) % DAY_MS,
+    timeOfDay: timeOfDay(ms),
   };
 }
 
@@ -195,7 +201,4 @@ export function weekdayAt(position: number): number {
 }
 
 /** Whether a UTC timestamp falls on a Saturday or Sunday. */
-export const isWeekend = (ms: number): boolean => {
-  const weekday = (((Math.floor(ms / DAY_MS) + 3) % 7) + 7) % 7;
-  return weekday >= 5;
-};
+export const isWeekend = (ms: number): boolean => dayOfWeek(ms) >= 5;

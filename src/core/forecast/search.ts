@@ -268,12 +268,7 @@ export function candidateSpecs(options: {
     { model: 'drift', params: {} },
     ...(logScale ? [{ model: 'drift', params: { lambda: 0 } }] : []),
     { model: 'mean', params: {} },
-    ...(options.intermittent && options.families?.includes('croston')
-      ? [
-          { model: 'croston', params: {} },
-          { model: 'croston', params: { method: 'classic' } },
-        ]
-      : []),
+    ...crostonSpecs(options, true),
     { model: 'theta', params: {} },
     ...withOthers('theta', {}),
     ...(boxCox ? [{ model: 'theta', params: { lambda: 0 } }] : []),
@@ -325,6 +320,19 @@ export const LONG_PERIOD = 24;
 export const INTERMITTENT_ZEROS = 0.25;
 
 /**
+ * Croston's method for intermittent demand, when the families asked for name it: SBA, and with
+ * `classic` the original method too. See `intermittent` for why never by default.
+ */
+function crostonSpecs(
+  options: { readonly intermittent?: boolean; readonly families?: readonly string[] },
+  classic: boolean,
+): CandidateSpec[] {
+  if (!options.intermittent || !options.families?.includes('croston')) return [];
+  const sba = { model: 'croston', params: {} };
+  return classic ? [sba, { model: 'croston', params: { method: 'classic' } }] : [sba];
+}
+
+/**
  * Candidates for a long seasonal period, decomposition models first: they fit in milliseconds
  * where the others take seconds, and they are the ones that model such a season at all.
  */
@@ -343,9 +351,7 @@ function longPeriodSpecs(
     { model: 'naive', params: {} },
     { model: 'drift', params: {} },
     { model: 'mean', params: {} },
-    ...(options.intermittent && options.families?.includes('croston')
-      ? [{ model: 'croston', params: {} }]
-      : []),
+    ...crostonSpecs(options, false),
     { model: 'theta', params: {} },
     ...others.map((other) => ({ model: 'theta', params: { period: other } })),
     { model: 'stl', params: { method: 'theta' } },

@@ -13,6 +13,7 @@ import {
   MONTHS_PER_UNIT,
   WEEK_MS,
   isWeekend,
+  timeOfDay,
   weekdayPosition,
   type Frequency,
 } from './frequency';
@@ -308,13 +309,14 @@ export function detectFrequency(kind: TimeKind, groups: readonly Float64Array[])
  */
 function onWeekdays(groups: readonly Float64Array[]): boolean {
   let count = 0;
-  let timeOfDay = NaN;
+  /** The time of day of the first time. */
+  let first = NaN;
   for (const times of groups) {
     for (const time of times) {
       if (isWeekend(time)) return false;
-      const clock = time - Math.floor(time / DAY_MS) * DAY_MS;
-      if (Number.isNaN(timeOfDay)) timeOfDay = clock;
-      else if (clock !== timeOfDay) return false;
+      const clock = timeOfDay(time);
+      if (Number.isNaN(first)) first = clock;
+      else if (clock !== first) return false;
       count++;
     }
   }

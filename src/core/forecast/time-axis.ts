@@ -6,6 +6,7 @@ import {
   monthIndexToMs,
   monthParts,
   MONTHS_PER_UNIT,
+  timeOfDay as sinceMidnight,
   weekdayAt,
   weekdayPosition,
   type Frequency,
@@ -65,7 +66,7 @@ export class TimeAxis {
     const weekdays = kind === 'datetime' && frequency.unit === 'weekday';
     // A weekend anchor (a bucketed grid's first row) starts the grid on the Monday after.
     this.anchorWeekday = weekdays ? Math.ceil(weekdayPosition(Math.floor(anchor / DAY_MS))) : NaN;
-    this.anchorTimeOfDay = weekdays ? anchor - Math.floor(anchor / DAY_MS) * DAY_MS : NaN;
+    this.anchorTimeOfDay = weekdays ? sinceMidnight(anchor) : NaN;
     if (kind === 'datetime' && !this.stepMonths && !this.stepMs && !weekdays) {
       throw new TrainingError(
         'invalid-params',
@@ -85,7 +86,7 @@ export class TimeAxis {
     if (this.stepMonths) return (monthParts(time).month - this.anchorMonth) / this.stepMonths;
     if (this.stepMs) return (time - this.anchor) / this.stepMs;
     const day = Math.floor(time / DAY_MS);
-    const offset = (time - day * DAY_MS - this.anchorTimeOfDay) / DAY_MS;
+    const offset = (sinceMidnight(time) - this.anchorTimeOfDay) / DAY_MS;
     return (weekdayPosition(day) - this.anchorWeekday + offset) / this.frequency.every;
   }
 

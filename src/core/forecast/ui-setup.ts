@@ -160,8 +160,8 @@ export function inspectSetup(table: Table, options: SeriesOptions): InspectionRe
 
 /**
  * A horizon that suits the frequency (a year of months, two years of quarters, two weeks of days
- * or of weekdays,
- * a day of hours…), never more than a quarter of the series so that backtests have room.
+ * or of weekdays, a day of hours…), never more than a quarter of the series so that backtests
+ * have room.
  */
 export function defaultHorizon(frequency: Frequency, length: number): number {
   const byUnit: Record<Frequency['unit'], number> = {
