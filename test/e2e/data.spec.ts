@@ -312,3 +312,45 @@ test('dates that could be day or month first are read as the user chooses at imp
   await expect(view.getByTestId('import-warnings')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('the missing-value list is the user’s: a placeholder number is missing, “NA” a value', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const csv = ['code,score', 'NA,-999', 'FR,12.5', 'DE,-999', 'US,7'].join('\n');
+  const view = page.getByTestId('dataset-view');
+  const cells = (column: string) =>
+    view.locator(`[data-testid="profile-row"][data-column="${column}"] td`);
+
+  // The default list: “NA” is missing, −999 a number.
+  await expect(page.getByTestId('import-missing')).toHaveValue(
+    'NA, N/A, n/a, #N/A, NaN, nan, null, NULL, None, ?, -',
+  );
+  await expect(page.getByTestId('import-missing-default')).toHaveCount(0);
+  await choose(page, 'codes.csv', csv);
+  await expect(page.getByTestId('notice')).toContainText('Imported codes.csv: 4 rows, 2 columns.');
+  await expect(cells('code').nth(1)).toHaveText('1');
+  await expect(cells('score').nth(1)).toHaveText('0');
+  await expect(cells('score').nth(5)).toHaveText('-999');
+  await expect(page.getByTestId('version-origin')).toHaveText('imported from codes.csv');
+
+  await page.getByTestId('import-missing').fill('-999');
+  await choose(page, 'codes-chosen.csv', csv);
+  await expect(page.getByTestId('notice')).toContainText('Imported codes-chosen.csv');
+  await expect(cells('code').nth(1)).toHaveText('0');
+  await expect(cells('score').nth(0)).toHaveText('numeric');
+  await expect(cells('score').nth(1)).toHaveText('2');
+  await expect(cells('score').nth(5)).toHaveText('7');
+  await expect(page.getByTestId('version-origin')).toHaveText(
+    'imported from codes-chosen.csv, reading empty cells and “-999” as missing',
+  );
+
+  await page.getByTestId('import-missing-default').click();
+  await expect(page.getByTestId('import-missing')).toHaveValue(/^NA, N\/A/);
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await expect(page.getByTestId('version-origin')).toContainText('“-999” as missing');
+  expect(pageErrors).toEqual([]);
+});

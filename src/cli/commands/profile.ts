@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
-import { formatProfileReport, profileCommand, type EncodingOption } from '../../core/data';
+import {
+  formatProfileReport,
+  parseMissingList,
+  profileCommand,
+  type EncodingOption,
+} from '../../core/data';
 import { CliError } from '../errors';
 import { readBytes, type Output } from '../io';
 
 export const PROFILE_USAGE =
-  'bunsen profile FILE [--delimiter C] [--encoding auto|utf-8|latin1] [--target COL] [--json]';
+  'bunsen profile FILE [--delimiter C] [--encoding auto|utf-8|latin1] [--missing LIST] [--target COL] [--json]';
 
 export async function profile(argv: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -14,6 +19,7 @@ export async function profile(argv: string[], io: Output): Promise<number> {
     options: {
       delimiter: { type: 'string' },
       encoding: { type: 'string' },
+      missing: { type: 'string' },
       target: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -31,6 +37,8 @@ export async function profile(argv: string[], io: Output): Promise<number> {
     encoding,
     ...(values.delimiter !== undefined ? { delimiter: values.delimiter } : {}),
     ...(values.target !== undefined ? { target: values.target } : {}),
+    // Comma-separated; "" leaves only empty cells missing.
+    ...(values.missing !== undefined ? { missing: parseMissingList(values.missing) } : {}),
   });
   if (!result.ok) {
     const { message, line, column } = result.error;

@@ -5,6 +5,7 @@ export { parseJson, parseJsonLines } from './json';
 export type { JsonOptions } from './json';
 export { parseParquet } from './parquet';
 export type { ParquetOptions } from './parquet';
+export { formatMissingList, isDefaultMissing, parseMissingList } from './missing';
 export { profileTable, profileTableAsync } from './profile/profile';
 export type * from './profile/types';
 export { DEFAULT_PROFILE_OPTIONS } from './profile/types';

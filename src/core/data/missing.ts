@@ -74,3 +74,29 @@ export class MissingTokens {
     return false;
   }
 }
+
+/**
+ * The missing-value tokens a person typed as one line: separated by commas, each trimmed, blanks
+ * and repeats dropped. An empty line leaves only empty cells missing (so that a code such as
+ * `NA`, Namibia, is kept as a value).
+ */
+export function parseMissingList(text: string): string[] {
+  const tokens: string[] = [];
+  for (const part of text.split(',')) {
+    const token = part.trim();
+    if (token !== '' && !tokens.includes(token)) tokens.push(token);
+  }
+  return tokens;
+}
+
+/** The tokens as `parseMissingList` reads them back: the default list without the empty cell. */
+export function formatMissingList(tokens: readonly string[] = DEFAULT_MISSING): string {
+  return tokens.filter((token) => token.trim() !== '').join(', ');
+}
+
+/** Whether `tokens` read the same cells as missing as the default list does. */
+export function isDefaultMissing(tokens: readonly string[]): boolean {
+  const given = new Set(tokens.map((token) => token.trim()).filter((token) => token !== ''));
+  const defaults = DEFAULT_MISSING.filter((token) => token !== '');
+  return given.size === defaults.length && defaults.every((token) => given.has(token));
+}

@@ -22,6 +22,8 @@ export interface ProfileCommandOptions {
   readonly fileName?: string;
   /** A target column, checked for class imbalance. */
   readonly target?: string;
+  /** Cells equal to one of these are missing (empty cells always are); a default list if left out. */
+  readonly missing?: readonly string[];
 }
 
 export interface ProfileReportColumn {
@@ -119,14 +121,15 @@ export async function profileCommand(
       ? options.format
       : detectFormat(bytes, options.fileName);
   const encoding = options.encoding ?? 'auto';
+  const missing = options.missing ? { missing: options.missing } : {};
   const tabSeparated = /\.(tsv|tab)$/i.test(options.fileName ?? '');
   let imported: ImportResult;
-  if (format === 'parquet') imported = await parseParquet(bytes);
-  else if (format === 'json') imported = parseJson(bytes, { encoding });
-  else if (format === 'jsonl') imported = parseJsonLines(bytes, { encoding });
+  if (format === 'parquet') imported = await parseParquet(bytes, missing);
+  else if (format === 'json') imported = parseJson(bytes, { encoding, ...missing });
+  else if (format === 'jsonl') imported = parseJsonLines(bytes, { encoding, ...missing });
   else {
     const delimiter = options.delimiter ?? (tabSeparated ? '\t' : 'auto');
-    imported = parseCsv(bytes, { encoding, delimiter });
+    imported = parseCsv(bytes, { encoding, delimiter, ...missing });
   }
   if (!imported.ok) return imported;
   const profile = profileTable(imported.table, options.target ? { target: options.target } : {});

@@ -257,4 +257,25 @@ describe('bunsen profile', () => {
     );
     expect(Array.isArray(report.warnings)).toBe(true);
   });
+
+  it('reads the cells --missing lists as missing, and only empty cells with --missing ""', async () => {
+    const file = join(dir, 'codes.csv');
+    await writeFile(file, 'code,score\nNA,-999\nFR,12.5\nDE,-999\n,7\nUS,?\n');
+    const column = (result: { last: string }, name: string) =>
+      (
+        JSON.parse(result.last) as { columns: { name: string; missing: number; max: number }[] }
+      ).columns.find((entry) => entry.name === name);
+    // By default “NA” and “?” are missing, and −999 is a number.
+    const standard = await run('profile', file, '--json');
+    expect(column(standard, 'code')).toMatchObject({ missing: 2 });
+    expect(column(standard, 'score')).toMatchObject({ missing: 1, min: -999 });
+    // The list replaces the default one: “NA” is Namibia's code, −999 a placeholder.
+    const chosen = await run('profile', file, '--missing=-999, ?', '--json');
+    expect(chosen.code).toBe(0);
+    expect(column(chosen, 'code')).toMatchObject({ missing: 1 });
+    expect(column(chosen, 'score')).toMatchObject({ missing: 3, min: 7, max: 12.5 });
+    const emptyOnly = await run('profile', file, '--missing', '', '--json');
+    expect(column(emptyOnly, 'code')).toMatchObject({ missing: 1 });
+    expect(column(emptyOnly, 'score')).toMatchObject({ type: 'categorical', missing: 0 });
+  });
 });
