@@ -199,6 +199,18 @@ test('a chosen delimiter overrides detection and is recorded with the version', 
   await choose(page, 'semi-detected.csv', 'a;b\n1;2\n3;4\n');
   const detected = page.getByTestId('dataset-row').filter({ hasText: 'semi-detected' });
   await expect(detected.getByTestId('dataset-columns')).toHaveText('2');
+  // A delimiter that detection does not consider, typed under Other…
+  await page.getByTestId('import-delimiter').selectOption('other');
+  await choose(page, 'colon.csv', 'a:b:c\n1:2:x\n3:4:y\n');
+  await expect(page.getByTestId('import-error')).toContainText(
+    'colon.csv could not be imported: Type the character that separates the fields',
+  );
+  await page.getByTestId('import-delimiter-other').fill(':');
+  await choose(page, 'colon.csv', 'a:b:c\n1:2:x\n3:4:y\n');
+  const colon = page.getByTestId('dataset-row').filter({ hasText: 'colon' });
+  await expect(colon.getByTestId('dataset-columns')).toHaveText('3');
+  await expect(page.getByTestId('import-error')).toHaveCount(0);
+  await page.getByTestId('import-delimiter').selectOption('auto');
   const transforms = await page.evaluate(async () => {
     const lab = window.bunsen!;
     const [workspace] = await lab.workspaces();
@@ -213,6 +225,10 @@ test('a chosen delimiter overrides detection and is recorded with the version', 
     expect.objectContaining({
       fileName: 'semi-detected.csv',
       options: expect.objectContaining({ detectedDelimiter: ';' }),
+    }),
+    expect.objectContaining({
+      fileName: 'colon.csv',
+      options: expect.objectContaining({ delimiter: ':' }),
     }),
   ]);
 });
