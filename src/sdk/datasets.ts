@@ -17,6 +17,7 @@ import {
   listVersions,
   loadTable,
   renameDataset,
+  describeDataset,
   type DatasetRecord,
   type DatasetSummary,
   type DatasetVersionRecord,
@@ -335,6 +336,14 @@ export class Datasets {
 
   rename(datasetId: string, name: string): Promise<DatasetRecord> {
     return renameDataset(this.store, datasetId, name);
+  }
+
+  /** Sets the description and the tags (separate words or phrases) a dataset is found by. */
+  describe(
+    datasetId: string,
+    patch: { description?: string; tags?: readonly string[] },
+  ): Promise<DatasetRecord> {
+    return describeDataset(this.store, datasetId, patch);
   }
 
   remove(datasetId: string): Promise<void> {

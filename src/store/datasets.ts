@@ -337,6 +337,23 @@ export async function renameDataset(store: WorkspaceStore, datasetId: string, na
   })) as DatasetRecord;
 }
 
+/** Sets a dataset's description and tags (trimmed; tags without blanks or repeats). */
+export async function describeDataset(
+  store: WorkspaceStore,
+  datasetId: string,
+  patch: { description?: string; tags?: readonly string[] },
+) {
+  const fields: { description?: string; tags?: string[] } = {};
+  if (patch.description !== undefined) fields.description = patch.description.trim();
+  if (patch.tags !== undefined) fields.tags = cleanTags(patch.tags);
+  const dataset = (await store.get('datasets', datasetId)) as DatasetRecord | undefined;
+  if (!dataset) throw new StoreError('not-found', `There is no dataset with id ${datasetId}.`);
+  if (!Object.keys(fields).length) return dataset;
+  return (await store.update('datasets', datasetId, fields, {
+    summary: `Edited the description and tags of “${dataset.name}”`,
+  })) as DatasetRecord;
+}
+
 /** Deletes the versions first, so a dataset never outlives its name while versions linger unseen. */
 export async function deleteDataset(store: WorkspaceStore, datasetId: string) {
   for (const version of await listVersions(store, datasetId)) {

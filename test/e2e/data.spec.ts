@@ -370,3 +370,68 @@ test('the missing-value list is the user’s: a placeholder number is missing, �
   await expect(page.getByTestId('version-origin')).toContainText('“-999” as missing');
   expect(pageErrors).toEqual([]);
 });
+
+test('a dataset is described and tagged, found by its tags, and keeps them across reloads', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  await choose(page, 'plants.csv', CSV);
+  await expect(page.getByTestId('notice')).toContainText('Imported plants.csv');
+  await choose(page, 'sales.csv', 'month,amount\n2024-01,3\n2024-02,4\n');
+  await expect(page.getByTestId('notice')).toContainText('Imported sales.csv');
+
+  await page
+    .getByTestId('dataset-row')
+    .filter({ hasText: 'plants' })
+    .getByTestId('dataset-open')
+    .click();
+  await expect(page.getByTestId('shown-version')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: /plants/ })).toBeVisible();
+  await page.getByTestId('dataset-edit').click();
+  await page.getByTestId('edit-description').fill('  Heights of three species, one missing.  ');
+  await page.getByTestId('edit-tags').fill('botany, teaching, botany, ');
+  await page.getByTestId('edit-save').click();
+  const view = page.getByTestId('dataset-view');
+  await expect(view.getByTestId('dataset-description')).toHaveText(
+    'Heights of three species, one missing.',
+  );
+  await expect(view.getByTestId('dataset-tags').locator('li')).toHaveText(['botany', 'teaching']);
+  await expect(page.getByTestId('edit-tags')).toHaveCount(0);
+
+  const filter = page.getByTestId('dataset-filter');
+  await filter.fill('TEACHING');
+  await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+  await expect(page.getByTestId('dataset-row')).toHaveAttribute('data-name', 'plants');
+  await expect(page.getByTestId('dataset-row').getByTestId('dataset-row-tags')).toContainText(
+    'botany',
+  );
+  await filter.fill('species missing');
+  await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+  await filter.fill('forecast');
+  await expect(page.getByTestId('dataset-row')).toHaveCount(0);
+  await expect(page.getByTestId('no-matching-datasets')).toContainText('“forecast”');
+  await filter.fill('');
+  await expect(page.getByTestId('dataset-row')).toHaveCount(2);
+
+  const audit = await page.evaluate(async () => {
+    const lab = window.bunsen!;
+    const [workspace] = await lab.workspaces();
+    const events = await lab.store.audit(workspace!.id);
+    return events.map((event) => event.summary);
+  });
+  expect(audit).toContain('Edited the description and tags of “plants”');
+
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeAttached();
+  await page
+    .getByTestId('dataset-row')
+    .filter({ hasText: 'plants' })
+    .getByTestId('dataset-open')
+    .click();
+  await expect(page.getByTestId('dataset-view').getByTestId('dataset-tags')).toContainText(
+    'teaching',
+  );
+  expect(pageErrors).toEqual([]);
+});

@@ -5,6 +5,7 @@ import { Table, numberColumn, stringColumn } from '../../../src/core/table';
 import {
   createDataset,
   deleteDataset,
+  describeDataset,
   encodeTable,
   listDatasets,
   loadTable,
@@ -98,6 +99,29 @@ describe('dataset versions in the store', () => {
     await deleteDataset(store, dataset.id);
     expect(await listDatasets(store, workspaceId)).toEqual([]);
     expect(await blobCount(store)).toBe(0);
+  });
+
+  it('describes and tags a dataset, trimmed and without repeats, in the audit trail', async () => {
+    const { store, workspaceId } = await setup();
+    const { dataset } = await createDataset(store, workspaceId, newDataset());
+    expect(dataset.tags).toEqual(['demo']);
+    const described = await describeDataset(store, dataset.id, {
+      description: '  Towns and their prices.\n',
+      tags: [' geo', 'teaching ', 'geo', ''],
+    });
+    expect(described).toMatchObject({
+      description: 'Towns and their prices.',
+      tags: ['geo', 'teaching'],
+    });
+    // A patch that leaves a field out keeps it.
+    await describeDataset(store, dataset.id, { tags: [] });
+    const [summary] = await listDatasets(store, workspaceId);
+    expect(summary?.dataset).toMatchObject({ description: 'Towns and their prices.', tags: [] });
+    const [latest] = await store.audit(workspaceId);
+    expect(latest?.summary).toBe('Edited the description and tags of “Cities”');
+    await expect(describeDataset(store, 'nope', { description: 'x' })).rejects.toThrow(
+      /no dataset/,
+    );
   });
 
   it('leaves nothing behind when the version cannot be written', async () => {
