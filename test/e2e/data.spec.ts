@@ -43,6 +43,18 @@ test('imports a CSV, shows its profile and rows, keeps it across reloads, delete
   const height = view.locator('[data-testid="profile-row"][data-column="height"]');
   await expect(height.getByTestId('profile-mean')).toHaveText('3');
   await expect(height.locator('td').nth(1)).toHaveText('1');
+  // The quartiles of 1.5, 2.5, 3.5 and 4.5, and all five percentiles on hover.
+  const quartiles = height.getByTestId('profile-quartiles');
+  await expect(quartiles).toHaveText(/25%\s*2\.25\s*50%\s*3\s*75%\s*3\.75/);
+  await expect(quartiles).toHaveAttribute(
+    'title',
+    '5% 1.65 · 25% 2.25 · median 3 · 75% 3.75 · 95% 4.35',
+  );
+  await expect(
+    view
+      .locator('[data-testid="profile-row"][data-column="species"]')
+      .getByTestId('profile-quartiles'),
+  ).toHaveText('—');
   await expect(height.getByTestId('histogram')).toBeVisible();
   await expect(
     view.locator('[data-testid="profile-row"][data-column="species"] [data-testid="bar-chart"]'),
