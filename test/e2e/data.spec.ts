@@ -447,3 +447,40 @@ test('a dataset is described and tagged, found by its tags, and keeps them acros
   );
   expect(pageErrors).toEqual([]);
 });
+
+test('a chosen target shows its class balance, and a warning when a class is rare', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const rows = ['amount,label,paid'];
+  for (let i = 0; i < 200; i++) {
+    rows.push(`${i},${i % 40 === 0 ? 'fraud' : i === 7 ? '' : 'fine'},${i % 3 === 0}`);
+  }
+  await choose(page, 'payments.csv', rows.join('\n'));
+  await expect(page.getByTestId('notice')).toContainText('Imported payments.csv: 200 rows');
+  const target = page.getByTestId('profile-target');
+  // “amount” has 200 values: too many to be classes.
+  await expect(target.locator('option')).toHaveText(['Choose a column…', 'label', 'paid']);
+  await expect(page.getByTestId('class-balance')).toHaveCount(0);
+
+  await target.selectOption('label');
+  await expect(page.getByTestId('class-balance-warning')).toHaveText(
+    'Class “fraud” of target “label” is only 2.5% of rows: use a stratified split, and class weights or a metric such as balanced accuracy.',
+  );
+  const classes = page.getByTestId('class-balance').locator('tbody tr');
+  await expect(classes).toHaveCount(2);
+  await expect(classes.nth(0)).toContainText(/fine\s*194\s*97%/);
+  await expect(classes.nth(1)).toContainText(/fraud\s*5\s*2\.5%/);
+  await expect(page.getByTestId('dataset-view')).toContainText(
+    '1 row has no class and would be left out of training.',
+  );
+
+  await target.selectOption('paid');
+  await expect(page.getByTestId('class-balance-warning')).toHaveCount(0);
+  await expect(page.getByTestId('class-balance-note')).toHaveText(
+    'The rarest class, “true”, is 34% of the 200 rows with a class: balanced enough for a plain split and accuracy.',
+  );
+  expect(pageErrors).toEqual([]);
+});

@@ -10,6 +10,7 @@ import {
   type CategoricalInput,
   type NumericInput,
 } from './correlation';
+import { imbalanceWarning, MAX_TARGET_CLASSES } from './balance';
 import { countDuplicateRows } from './duplicates';
 import { summarizeNumbers } from './numeric';
 import { ProfileScratch } from './scratch';
@@ -187,22 +188,15 @@ function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] 
   return warnings;
 }
 
-function imbalanceWarning(profile: ColumnProfile): ProfileWarning | null {
+function targetWarning(profile: ColumnProfile): ProfileWarning | null {
   const classTypes = ['categorical', 'boolean', 'integer'];
   if (!classTypes.includes(profile.type) || profile.count === 0) return null;
-  if (profile.distinct < 2 || profile.distinct > 50 || !profile.distinctExact) return null;
+  if (profile.distinct < 2 || profile.distinct > MAX_TARGET_CLASSES || !profile.distinctExact) {
+    return null;
+  }
   // Top values hold every class when there are no more classes than kept top values.
-  const classes = profile.top;
-  if (classes.length < profile.distinct) return null;
-  const minority = classes[classes.length - 1] as { value: string | number; count: number };
-  const share = minority.count / profile.count;
-  if (share >= 0.1) return null;
-  return {
-    code: 'imbalance',
-    message: `Class “${String(minority.value)}” of target “${profile.name}” is only ${percent(share)} of rows: use a stratified split, and class weights or a metric such as balanced accuracy.`,
-    column: profile.name,
-    value: share,
-  };
+  if (profile.top.length < profile.distinct) return null;
+  return imbalanceWarning(profile.name, profile.top, profile.count);
 }
 
 /** `size` distinct row indices out of `rows`, uniformly at random, ascending (Floyd's method). */
@@ -278,10 +272,10 @@ function* profileSteps(
     columns.push(profile);
     warnings.push(...columnWarnings(profile, rows));
     if (settings.target === column.name) {
-      const imbalance = imbalanceWarning(
+      const imbalance = targetWarning(
         profile.top.length >= profile.distinct
           ? profile
-          : profileColumn(column, { ...settings, topValues: 51 }, random),
+          : profileColumn(column, { ...settings, topValues: MAX_TARGET_CLASSES + 1 }, random),
       );
       if (imbalance) warnings.push(imbalance);
     }
