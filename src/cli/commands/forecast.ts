@@ -11,6 +11,7 @@ import {
   forecasterNames,
   lagRidgeNeedsTfjs,
   parseFrequency,
+  sameForecasts,
   saveForecast,
   scoreTest,
   type Accuracy,
@@ -212,6 +213,8 @@ function csvOf(result: TableForecast, multi: boolean): string {
 }
 
 function progress(io: Output, multi: boolean) {
+  /** Each series' candidates so far, to say which one forecasts as an earlier one does. */
+  const finished = new Map<string | null, LeaderboardEntry[]>();
   return (event: ForecastEvent) => {
     const prefix = multi && event.series !== null ? `[${event.series}] ` : '';
     switch (event.type) {
@@ -222,8 +225,11 @@ function progress(io: Output, multi: boolean) {
         break;
       case 'candidate-finished': {
         const { entry } = event;
+        const earlier = finished.get(event.series) ?? [];
+        const twin = earlier.find((other) => sameForecasts(other, entry));
+        finished.set(event.series, [...earlier, entry]);
         io.err(
-          `${prefix}  ${String(entry.trial).padStart(2)}. ${entry.label.padEnd(48)} MASE ${entry.backtest.mase.toFixed(3)}  sMAPE ${entry.backtest.smape.toFixed(2)}  (${entry.fit_s.toFixed(2)} s)\n`,
+          `${prefix}  ${String(entry.trial).padStart(2)}. ${entry.label.padEnd(48)} MASE ${entry.backtest.mase.toFixed(3)}  sMAPE ${entry.backtest.smape.toFixed(2)}  (${entry.fit_s.toFixed(2)} s)${twin ? `  same forecasts as #${twin.trial}` : ''}\n`,
         );
         break;
       }

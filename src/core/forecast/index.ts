@@ -62,6 +62,7 @@ export {
 export { EnsembleForecast } from './ensemble';
 export {
   candidateSpecs,
+  sameForecasts,
   searchForecast,
   type CandidateSpec,
   type FoldForecast,

@@ -24,7 +24,9 @@ import { blendForecasters, floorResult, widenForecaster } from './transformed';
 import { calibrateIntervals, type IntervalCalibration } from './calibrate';
 import type { FittedForecaster, ForecastResult } from './types';
 
+import { sameForecasts } from './ui-view';
 export { clearlyBetter } from './benchmarks';
+export { sameForecasts } from './ui-view';
 
 /** A model family with fixed settings: one entry of the search. */
 export interface CandidateSpec {
@@ -924,29 +926,6 @@ function ensembleEntry(
     folds: foldForecasts(results),
     members: members.map((member) => member.trial),
   };
-}
-
-/**
- * Whether two candidates forecast alike on every fold, up to the rounding of their fits (an
- * ARIMA(0,0,0)(0,1,0) and seasonal naive differ in the sixth digit): within a millionth of the
- * fold's largest forecast, so that a series of values near 1e-9 compares as one near 100 does.
- */
-export function sameForecasts(
-  a: Pick<LeaderboardEntry, 'folds'>,
-  b: Pick<LeaderboardEntry, 'folds'>,
-): boolean {
-  return (
-    a.folds.length === b.folds.length &&
-    a.folds.every((fold, f) => {
-      const other = b.folds[f]!.mean;
-      if (fold.mean.length !== other.length) return false;
-      let size = 0;
-      for (let i = 0; i < other.length; i++) {
-        size = Math.max(size, Math.abs(fold.mean[i]!), Math.abs(other[i]!));
-      }
-      return fold.mean.every((value, i) => Math.abs(value - other[i]!) <= 1e-6 * size);
-    })
-  );
 }
 
 /**

@@ -151,3 +151,43 @@ export function sortLeaderboard(
     return sign * (x - y) || a.trial - b.trial;
   });
 }
+
+/**
+ * Whether two candidates forecast alike on every fold, up to the rounding of their fits (an
+ * ARIMA(0,0,0)(0,1,0) and seasonal naive differ in the sixth digit): within a millionth of the
+ * fold's largest forecast, so that a series of values near 1e-9 compares as one near 100 does.
+ */
+export function sameForecasts(
+  a: Pick<LeaderboardEntry, 'folds'>,
+  b: Pick<LeaderboardEntry, 'folds'>,
+): boolean {
+  return (
+    a.folds.length === b.folds.length &&
+    a.folds.every((fold, f) => {
+      const other = b.folds[f]!.mean;
+      if (fold.mean.length !== other.length) return false;
+      let size = 0;
+      for (let i = 0; i < other.length; i++) {
+        size = Math.max(size, Math.abs(fold.mean[i]!), Math.abs(other[i]!));
+      }
+      return fold.mean.every((value, i) => Math.abs(value - other[i]!) <= 1e-6 * size);
+    })
+  );
+}
+
+/**
+ * For each candidate that forecasts as an earlier one does on every fold (ETS choosing the same
+ * form with and without `damped`, an ARIMA that is a seasonal random walk), that earlier trial.
+ * Means of several models are left out: they are not tried as such.
+ */
+export function sameAsEarlier(entries: readonly LeaderboardEntry[]): Map<number, number> {
+  const singles = entries.filter((entry) => !entry.members).sort((a, b) => a.trial - b.trial);
+  const same = new Map<number, number>();
+  singles.forEach((entry, index) => {
+    const earlier = singles
+      .slice(0, index)
+      .find((other) => !same.has(other.trial) && sameForecasts(other, entry));
+    if (earlier) same.set(entry.trial, earlier.trial);
+  });
+  return same;
+}

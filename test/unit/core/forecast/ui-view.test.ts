@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { forecastTable, TimeAxis, type LeaderboardEntry } from '../../../../src/core/forecast';
 import { forecastChartData, nearestIndex, pointAt } from '../../../../src/core/forecast/ui-chart';
 import { forecastSignature } from '../../../../src/core/forecast/ui-signature';
-import { forecastCsv, forecastView, sortLeaderboard } from '../../../../src/core/forecast/ui-view';
+import {
+  forecastCsv,
+  forecastView,
+  sameAsEarlier,
+  sortLeaderboard,
+} from '../../../../src/core/forecast/ui-view';
 import { saveForecast } from '../../../../src/core/forecast';
 import { checkSignature } from '../../../../src/core/tracking/signature';
 import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
@@ -147,6 +152,46 @@ describe('sortLeaderboard', () => {
       'ETS',
       'Naive',
       'Theta',
+    ]);
+  });
+});
+
+describe('sameAsEarlier', () => {
+  const entry = (trial: number, means: number[][], members?: number[]): LeaderboardEntry => ({
+    trial,
+    model: 'ets',
+    label: `#${trial}`,
+    params: {},
+    backtest: { mase: 1, smape: 1, rmse: 1, mae: 1 },
+    fit_s: 0,
+    folds: means.map((mean, f) => {
+      const values = Float64Array.from(mean);
+      return { origin: 10 + f, mean: values, lo: values, hi: values };
+    }),
+    ...(members ? { members } : {}),
+  });
+
+  it('points each candidate that forecasts as an earlier one to the first of them', () => {
+    const a = [
+      [1, 2],
+      [3, 4],
+    ];
+    const b = [
+      [1, 2.5],
+      [3, 4],
+    ];
+    const same = sameAsEarlier([
+      entry(9, a),
+      entry(4, b),
+      entry(2, a),
+      entry(7, b),
+      entry(12, a, [2, 4]),
+      entry(5, [[1, 2]]),
+    ]);
+    // 4 differs from 2 in one value; the mean (12) is not a candidate of its own.
+    expect([...same]).toEqual([
+      [7, 4],
+      [9, 2],
     ]);
   });
 });
