@@ -23,8 +23,8 @@ import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry'
 import { blendForecasters, floorResult, widenForecaster } from './transformed';
 import { calibrateIntervals, type IntervalCalibration } from './calibrate';
 import type { FittedForecaster, ForecastResult } from './types';
-
 import { sameForecasts } from './ui-view';
+
 export { clearlyBetter } from './benchmarks';
 export { sameForecasts } from './ui-view';
 

@@ -1,5 +1,5 @@
 import { columnLength, isNumberColumn, type Column } from '../../table';
-import type { ProfileWarning } from './types';
+import type { ColumnProfile, ProfileWarning } from './types';
 
 /** At most this many classes make a column a class target (more is a regression or an ID). */
 export const MAX_TARGET_CLASSES = 50;
@@ -23,7 +23,19 @@ export type ClassBalance =
     }
   | { readonly ok: false; readonly reason: string };
 
-const TARGET_TYPES = new Set(['categorical', 'boolean', 'integer']);
+const TARGET_TYPES: ReadonlySet<string> = new Set(['categorical', 'boolean', 'integer']);
+
+/** Whether a profiled column can be a class target: 2 to 50 classes, counted exactly. */
+export function isClassTarget(
+  profile: Pick<ColumnProfile, 'type' | 'distinct' | 'distinctExact'>,
+): boolean {
+  return (
+    TARGET_TYPES.has(profile.type) &&
+    profile.distinctExact &&
+    profile.distinct >= 2 &&
+    profile.distinct <= MAX_TARGET_CLASSES
+  );
+}
 
 /**
  * The classes of a column taken as a classification target and how many rows each has, or why it
@@ -77,7 +89,8 @@ export function classBalance(column: Column): ClassBalance {
   return { ok: true, classes, count: columnLength(column) - missing, missing };
 }
 
-const percent = (share: number) => {
+/** A share of rows as a percentage: whole above 10%, else to one decimal (two under 1%). */
+export const formatShare = (share: number) => {
   const value = 100 * share;
   return `${value >= 10 ? Math.round(value) : Number(value.toFixed(value < 1 ? 2 : 1))}%`;
 };
@@ -94,7 +107,7 @@ export function imbalanceWarning(
   if (share >= IMBALANCE_SHARE) return null;
   return {
     code: 'imbalance',
-    message: `Class “${String(minority.value)}” of target “${name}” is only ${percent(share)} of rows: use a stratified split, and class weights or a metric such as balanced accuracy.`,
+    message: `Class “${String(minority.value)}” of target “${name}” is only ${formatShare(share)} of rows: use a stratified split, and class weights or a metric such as balanced accuracy.`,
     column: name,
     value: share,
   };

@@ -10,7 +10,7 @@ import {
   type CategoricalInput,
   type NumericInput,
 } from './correlation';
-import { imbalanceWarning, MAX_TARGET_CLASSES } from './balance';
+import { formatShare, imbalanceWarning, isClassTarget, MAX_TARGET_CLASSES } from './balance';
 import { countDuplicateRows } from './duplicates';
 import { summarizeNumbers } from './numeric';
 import { ProfileScratch } from './scratch';
@@ -120,11 +120,6 @@ function categoricalInput(
   return levels >= 2 ? { name: column.name, codes, levels } : null;
 }
 
-const percent = (share: number) => {
-  const value = 100 * share;
-  return `${value >= 10 ? Math.round(value) : Number(value.toFixed(value < 1 ? 2 : 1))}%`;
-};
-
 function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] {
   const warnings: ProfileWarning[] = [];
   const { name } = profile;
@@ -132,7 +127,7 @@ function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] 
     const share = profile.missing / rows;
     warnings.push({
       code: 'missing',
-      message: `Column “${name}” is ${percent(share)} missing.`,
+      message: `Column “${name}” is ${formatShare(share)} missing.`,
       column: name,
       value: share,
     });
@@ -189,11 +184,7 @@ function columnWarnings(profile: ColumnProfile, rows: number): ProfileWarning[] 
 }
 
 function targetWarning(profile: ColumnProfile): ProfileWarning | null {
-  const classTypes = ['categorical', 'boolean', 'integer'];
-  if (!classTypes.includes(profile.type) || profile.count === 0) return null;
-  if (profile.distinct < 2 || profile.distinct > MAX_TARGET_CLASSES || !profile.distinctExact) {
-    return null;
-  }
+  if (!isClassTarget(profile) || profile.count === 0) return null;
   // Top values hold every class when there are no more classes than kept top values.
   if (profile.top.length < profile.distinct) return null;
   return imbalanceWarning(profile.name, profile.top, profile.count);
@@ -291,7 +282,7 @@ function* profileSteps(
     const share = duplicateRows / rows;
     warnings.push({
       code: 'duplicates',
-      message: `${duplicateRows.toLocaleString('en-US')} row${duplicateRows === 1 ? '' : 's'} (${percent(share)}) repeat an earlier row.`,
+      message: `${duplicateRows.toLocaleString('en-US')} row${duplicateRows === 1 ? '' : 's'} (${formatShare(share)}) repeat an earlier row.`,
       value: duplicateRows,
     });
   }
