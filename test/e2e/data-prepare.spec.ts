@@ -119,6 +119,17 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   await expect(selected).toHaveCount(0);
   await expect(tableCount(page)).toHaveText('60');
 
+  // The distribution chart counts rows up its axis; a click on a bar selects that category.
+  const distribution = view(page).getByTestId('distribution-chart');
+  await distribution.getByTestId('distribution-column').selectOption('species');
+  await expect(distribution.getByTestId('distribution-y-tick').first()).toHaveText('0');
+  await expect(distribution.getByTestId('distribution-bar')).toHaveCount(3);
+  await distribution.getByRole('button', { name: 'virginica: 20 rows' }).click();
+  await expect(selected).toHaveText('20');
+  await expect(tableCount(page)).toHaveText('20');
+  await view(page).getByTestId('selection-clear').click();
+  await expect(tableCount(page)).toHaveText('60');
+
   // Change a type: the word “unknown” stops it, with the column, row and value named …
   await view(page).getByTestId('step-change-type').click();
   await view(page).getByTestId('type-column').selectOption('rating');
