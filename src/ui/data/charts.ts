@@ -58,7 +58,8 @@ export function axisScale(
 ) {
   const [low, high] = domain[0] === domain[1] ? [domain[0] - 1, domain[1] + 1] : domain;
   if (column?.type === 'datetime') {
-    const scale = scaleUtc().domain([low, high]).range(range).nice();
+    // Not rounded out: a decade's rounding would leave years of empty plot beside the data.
+    const scale = scaleUtc().domain([low, high]).range(range);
     const ticks = scale.ticks(5);
     const spanDays = (high - low) / 86_400_000;
     const format = utcFormat(spanDays > 365 * 2 ? '%Y' : spanDays > 2 ? '%Y-%m-%d' : '%H:%M');
