@@ -308,3 +308,33 @@ test('Unix seconds stored as integers: the profile says so, and one click sets u
   await expect(firstRow(page)).toContainText('2023-11-14');
   expect(pageErrors).toEqual([]);
 });
+
+test('a placeholder such as -999 is read as missing from Clean missing values, then filled', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const csv = ['id,income', '1,52000', '2,-999', '3,61000', '4,-999', '5,57000'].join('\n');
+  await importCsv(page, 'incomes.csv', csv, 'Imported incomes.csv: 5 rows, 2 columns');
+  await view(page).getByTestId('step-clean-missing').click();
+  await view(page).getByRole('checkbox', { name: 'income' }).check();
+  await view(page).getByTestId('missing-placeholders').click();
+  // Change type on “income”, keeping its type, with the cursor where placeholders go.
+  await expect(view(page).getByTestId('type-column')).toHaveValue('income');
+  await expect(view(page).getByTestId('type-target')).toHaveValue('integer');
+  await expect(view(page).getByTestId('type-tokens')).toBeFocused();
+  await page.keyboard.type('-999');
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(profileRow(page, 'income').locator('td').nth(1)).toHaveText('2');
+  await expect(profileRow(page, 'income').locator('td').nth(5)).toHaveText('52000');
+
+  await view(page).getByTestId('step-clean-missing').click();
+  await view(page).getByTestId('missing-strategy').selectOption('median');
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 3');
+  await expect(profileRow(page, 'income').locator('td').nth(1)).toHaveText('0');
+  await expect(view(page).getByTestId('version-origin')).toContainText('Filled missing “income”');
+  expect(pageErrors).toEqual([]);
+});
