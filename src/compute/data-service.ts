@@ -215,7 +215,8 @@ async function parse(
   const common = { ...typeOptions(request.options), signal: context.signal };
   if (format === 'csv') return parseCsvInChunks(request, context);
   const bytes = await readWhole(request.bytes);
-  if (format === 'parquet') return parseParquet(bytes, { signal: context.signal });
+  // Parquet's values are typed; its text cells still honour the chosen missing-value tokens.
+  if (format === 'parquet') return parseParquet(bytes, common);
   if (format === 'jsonl') return parseJsonLines(bytes, common);
   return parseJson(bytes, common);
 }

@@ -180,6 +180,35 @@ describe('importing a file through the data service', () => {
     expect(profile.columns[0]?.mean).toBeCloseTo(7 / 3, 12);
   });
 
+  it('reads the chosen missing-value tokens in CSV and in Parquet text, and records them', async () => {
+    const { store, workspaceId } = await setup();
+    const { tableToParquet } = await import('../../../src/core/data/export');
+    const source = new Table([
+      stringColumn('code', ['NA', 'FR', 'unknown', 'DE']),
+      numberColumn('score', [1, 2, 3, 4]),
+    ]);
+    const csv = new TextEncoder().encode('code,score\nNA,1\nFR,2\nunknown,3\nDE,4\n');
+    for (const [fileName, bytes] of [
+      ['codes.csv', csv],
+      ['codes.parquet', tableToParquet(source)],
+    ] as const) {
+      const result = await datasets(store).importFile(workspaceId, {
+        bytes,
+        fileName,
+        options: { missing: ['unknown'] },
+      });
+      if (!result.ok) throw new Error(result.error.message);
+      const table = await loadTable(store, result.version.id);
+      expect(Array.from({ length: 4 }, (_, row) => table.row(row).code)).toEqual([
+        'NA',
+        'FR',
+        null,
+        'DE',
+      ]);
+      expect(result.version.transform.options).toMatchObject({ missing: ['unknown'] });
+    }
+  });
+
   it('returns the parse error with its line and stores nothing', async () => {
     const { store, workspaceId } = await setup();
     const result = await datasets(store).importFile(workspaceId, {
