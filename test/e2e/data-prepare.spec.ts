@@ -338,3 +338,27 @@ test('a placeholder such as -999 is read as missing from Clean missing values, t
   await expect(view(page).getByTestId('version-origin')).toContainText('Filled missing “income”');
   expect(pageErrors).toEqual([]);
 });
+
+test('the profile points out a -999 placeholder, and one click sets up reading it as missing', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const csv = ['id,income', '1,52000', '2,-999', '3,61000', '4,-999', '5,57000'].join('\n');
+  await importCsv(page, 'incomes.csv', csv, 'Imported incomes.csv: 5 rows, 2 columns');
+  const warnings = view(page).getByTestId('profile-warnings');
+  await expect(warnings).toContainText(
+    'Column “income” holds -999 in 2 rows, while all its other values are 0 or more: probably a code for a missing value.',
+  );
+  await warnings.getByTestId('read-placeholder').click();
+  await expect(view(page).getByTestId('type-column')).toHaveValue('income');
+  await expect(view(page).getByTestId('type-target')).toHaveValue('integer');
+  await expect(view(page).getByTestId('type-tokens')).toHaveValue('-999');
+  await expect(view(page).getByTestId('prepare-apply')).toBeFocused();
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(profileRow(page, 'income').locator('td').nth(1)).toHaveText('2');
+  await expect(view(page).getByTestId('profile-warnings')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

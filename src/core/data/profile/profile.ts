@@ -12,6 +12,7 @@ import {
 } from './correlation';
 import { formatShare, imbalanceWarning, isClassTarget, MAX_TARGET_CLASSES } from './balance';
 import { countDuplicateRows } from './duplicates';
+import { placeholderWarning } from './placeholder';
 import { summarizeNumbers } from './numeric';
 import { ProfileScratch } from './scratch';
 import { summarizeStrings } from './strings';
@@ -262,6 +263,8 @@ function* profileSteps(
         : profileColumn(column, settings, random);
     columns.push(profile);
     warnings.push(...columnWarnings(profile, rows));
+    const placeholder = isNumberColumn(column) ? placeholderWarning(column, profile) : null;
+    if (placeholder) warnings.push(placeholder);
     if (settings.target === column.name) {
       const imbalance = targetWarning(
         profile.top.length >= profile.distinct

@@ -81,6 +81,7 @@ export type ProfileWarningCode =
   | 'duplicates'
   | 'id-like'
   | 'imbalance'
+  | 'placeholder'
   | 'unix-time';
 
 export interface ProfileWarning {
@@ -88,8 +89,8 @@ export interface ProfileWarning {
   readonly message: string;
   readonly column?: string;
   /**
-   * The figure behind the warning: a share, a count, a number of categories, or for Unix times
-   * the milliseconds per unit (1000 for seconds).
+   * The figure behind the warning: a share, a count, a number of categories, for Unix times
+   * the milliseconds per unit (1000 for seconds), or the placeholder value (-999).
    */
   readonly value?: number;
 }
