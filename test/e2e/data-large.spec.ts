@@ -76,3 +76,51 @@ test('a file read in slices is imported, shown, and its charts are drawn once sc
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a table of 3,000 columns: the profile pages and finds columns, the table draws those in view', async ({
+  page,
+  pageErrors,
+}) => {
+  const columns = 3_000;
+  const header = Array.from({ length: columns }, (_, c) => `c${c}`).join(',');
+  const lines = Array.from({ length: 20 }, (_, r) =>
+    Array.from({ length: columns }, (_, c) => (r * 31 + c) % 97).join(','),
+  );
+  await openLab(page);
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'wide.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from([header, ...lines].join('\n')),
+  });
+  await expect(page.getByTestId('notice')).toContainText(
+    'Imported wide.csv: 20 rows, 3,000 columns',
+  );
+  const view = page.getByTestId('dataset-view');
+  await expect(view.getByTestId('profile-shown')).toHaveText('100 of 3,000 columns shown');
+  await expect(view.getByTestId('profile-row')).toHaveCount(100);
+  await view.getByTestId('profile-more').click();
+  await expect(view.getByTestId('profile-row')).toHaveCount(200);
+  await view.getByTestId('profile-find').fill('c2999');
+  await expect(view.getByTestId('profile-row')).toHaveCount(1);
+  await expect(view.getByTestId('profile-shown')).toHaveText(
+    '1 of 1 matching columns shown (3,000 in all)',
+  );
+  // Its smallest value, in the profile's Min column.
+  const lowest = Math.min(...Array.from({ length: 20 }, (_, r) => (r * 31 + 2999) % 97));
+  await expect(
+    view.locator('[data-testid="profile-row"][data-column="c2999"] td').nth(5),
+  ).toHaveText(String(lowest));
+
+  // The table draws a few dozen of its 3,000 columns, and the last ones once scrolled to.
+  const grid = view.getByTestId('data-table');
+  const headers = grid.locator('[role="columnheader"][aria-colindex]');
+  expect(await headers.count()).toBeLessThan(60);
+  await grid.evaluate((element) => (element.scrollLeft = element.scrollWidth));
+  await expect(headers.last()).toHaveText(/c2999/);
+  await expect(headers.last()).toHaveAttribute('aria-colindex', '3001');
+  await expect(
+    grid.locator('[data-testid="data-row"][aria-rowindex="2"] [role="gridcell"]').last(),
+  ).toHaveText(String(2999 % 97));
+  expect(pageErrors).toEqual([]);
+});
