@@ -343,19 +343,26 @@ export function profileTable(table: Table, options: ProfileOptions = {}): Datase
 }
 
 /**
- * Profiles a table, yielding to the event loop between steps so progress messages and
- * cancellation get through; rejects with a `cancelled` TrainingError when the signal aborts.
+ * Profiles a table, yielding to the event loop between steps (at most once per `yieldMs`, and
+ * after the last) so progress messages and cancellation get through; rejects with a `cancelled`
+ * TrainingError when the signal aborts.
  */
 export async function profileTableAsync(
   table: Table,
   options: ProfileOptions = {},
 ): Promise<DatasetProfile> {
   const steps = profileSteps(table, options);
+  const every = options.yieldMs ?? 16;
+  let yielded = performance.now();
   for (;;) {
     checkCancelled(options.signal);
     const step = steps.next();
     if (step.done) return step.value;
-    options.onProgress?.(step.value);
-    await yieldToEventLoop();
+    const last = step.value.done === step.value.total;
+    if (last || every <= 0 || performance.now() - yielded >= every) {
+      options.onProgress?.(step.value);
+      await yieldToEventLoop();
+      yielded = performance.now();
+    }
   }
 }

@@ -127,6 +127,12 @@ export interface ProfileOptions {
   readonly reuse?: ProfileReuse;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { readonly done: number; readonly total: number }) => void;
+  /**
+   * `profileTableAsync` only: the least time, in milliseconds, between two yields to the event
+   * loop, each with a progress report (16 by default; 0 yields after every step). A table of
+   * 10,000 columns has 10,000 steps: yielding and reporting after each cost seconds.
+   */
+  readonly yieldMs?: number;
 }
 
 /**

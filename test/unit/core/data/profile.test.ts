@@ -362,10 +362,18 @@ describe('profile details', () => {
     const table = new Table([numberColumn('x', [1, 2, 3]), numberColumn('y', [3, 1, 2])]);
     const progress: number[] = [];
     const profile = await profileTableAsync(table, {
+      yieldMs: 0,
       onProgress: ({ done }) => progress.push(done),
     });
     expect(profile.correlations.pearson.matrix[0]?.[1]).toBeCloseTo(-0.5, 12);
     expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    // However long the steps take, the last one is reported.
+    const last: number[] = [];
+    await profileTableAsync(table, {
+      yieldMs: Number.POSITIVE_INFINITY,
+      onProgress: ({ done }) => last.push(done),
+    });
+    expect(last).toEqual([6]);
     const controller = new AbortController();
     controller.abort();
     await expect(profileTableAsync(table, { signal: controller.signal })).rejects.toBeInstanceOf(
