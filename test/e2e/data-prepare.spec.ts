@@ -309,7 +309,7 @@ test('Unix seconds stored as integers: the profile says so, and one click sets u
   expect(pageErrors).toEqual([]);
 });
 
-test('a placeholder such as -999 is read as missing from Clean missing values, then filled', async ({
+test('a code such as -999 is read as missing from Clean missing values, then filled', async ({
   page,
   pageErrors,
 }) => {
@@ -319,8 +319,8 @@ test('a placeholder such as -999 is read as missing from Clean missing values, t
   await importCsv(page, 'incomes.csv', csv, 'Imported incomes.csv: 5 rows, 2 columns');
   await view(page).getByTestId('step-clean-missing').click();
   await view(page).getByRole('checkbox', { name: 'income' }).check();
-  await view(page).getByTestId('missing-placeholders').click();
-  // Change type on “income”, keeping its type, with the cursor where placeholders go.
+  await view(page).getByTestId('missing-codes').click();
+  // Change type on “income”, keeping its type, with the cursor where such codes go.
   await expect(view(page).getByTestId('type-column')).toHaveValue('income');
   await expect(view(page).getByTestId('type-target')).toHaveValue('integer');
   await expect(view(page).getByTestId('type-tokens')).toBeFocused();
@@ -339,7 +339,7 @@ test('a placeholder such as -999 is read as missing from Clean missing values, t
   expect(pageErrors).toEqual([]);
 });
 
-test('the profile points out a -999 placeholder, and one click sets up reading it as missing', async ({
+test('the profile points out -999 as a code for missing, and one click sets up reading it so', async ({
   page,
   pageErrors,
 }) => {
@@ -351,7 +351,7 @@ test('the profile points out a -999 placeholder, and one click sets up reading i
   await expect(warnings).toContainText(
     'Column “income” holds -999 in 2 rows, while all its other values are 0 or more: probably a code for a missing value.',
   );
-  await warnings.getByTestId('read-placeholder').click();
+  await warnings.getByTestId('read-missing-code').click();
   await expect(view(page).getByTestId('type-column')).toHaveValue('income');
   await expect(view(page).getByTestId('type-target')).toHaveValue('integer');
   await expect(view(page).getByTestId('type-tokens')).toHaveValue('-999');

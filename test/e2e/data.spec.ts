@@ -341,7 +341,7 @@ test('dates that could be day or month first are read as the user chooses at imp
   expect(pageErrors).toEqual([]);
 });
 
-test('the missing-value list is the user’s: a placeholder number is missing, “NA” a value', async ({
+test('the missing-value list is the user’s: a -999 code is missing, “NA” a value', async ({
   page,
   pageErrors,
 }) => {

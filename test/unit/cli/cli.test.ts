@@ -269,7 +269,7 @@ describe('bunsen profile', () => {
     const standard = await run('profile', file, '--json');
     expect(column(standard, 'code')).toMatchObject({ missing: 2 });
     expect(column(standard, 'score')).toMatchObject({ missing: 1, min: -999 });
-    // The list replaces the default one: “NA” is Namibia's code, −999 a placeholder.
+    // The list replaces the default one: “NA” is Namibia's code, −999 a code for missing.
     const chosen = await run('profile', file, '--missing=-999, ?', '--json');
     expect(chosen.code).toBe(0);
     expect(column(chosen, 'code')).toMatchObject({ missing: 1 });

@@ -12,7 +12,7 @@ import {
 } from './correlation';
 import { formatShare, imbalanceWarning, isClassTarget, MAX_TARGET_CLASSES } from './balance';
 import { countDuplicateRows } from './duplicates';
-import { placeholderWarning } from './placeholder';
+import { missingCodeWarning } from './missing-code';
 import { summarizeNumbers } from './numeric';
 import { ProfileScratch } from './scratch';
 import { summarizeStrings } from './strings';
@@ -263,8 +263,8 @@ function* profileSteps(
         : profileColumn(column, settings, random);
     columns.push(profile);
     warnings.push(...columnWarnings(profile, rows));
-    const placeholder = isNumberColumn(column) ? placeholderWarning(column, profile) : null;
-    if (placeholder) warnings.push(placeholder);
+    const missingCode = isNumberColumn(column) ? missingCodeWarning(column, profile) : null;
+    if (missingCode) warnings.push(missingCode);
     if (settings.target === column.name) {
       const imbalance = targetWarning(
         profile.top.length >= profile.distinct

@@ -81,7 +81,7 @@ export type ProfileWarningCode =
   | 'duplicates'
   | 'id-like'
   | 'imbalance'
-  | 'placeholder'
+  | 'missing-code'
   | 'unix-time';
 
 export interface ProfileWarning {
@@ -90,7 +90,7 @@ export interface ProfileWarning {
   readonly column?: string;
   /**
    * The figure behind the warning: a share, a count, a number of categories, for Unix times
-   * the milliseconds per unit (1000 for seconds), or the placeholder value (-999).
+   * the milliseconds per unit (1000 for seconds), or the code that stands for missing (-999).
    */
   readonly value?: number;
 }

@@ -4,7 +4,7 @@ import { numberColumn, Table } from '../../../../src/core/table';
 
 const warningsOf = (...columns: Parameters<typeof numberColumn>[]) =>
   profileTable(new Table(columns.map((args) => numberColumn(...args)))).warnings.filter(
-    (warning) => warning.code === 'placeholder',
+    (warning) => warning.code === 'missing-code',
   );
 
 describe('numbers that stand for missing', () => {
@@ -16,7 +16,7 @@ describe('numbers that stand for missing', () => {
     ]);
     expect(rest).toEqual([]);
     expect(warning).toEqual({
-      code: 'placeholder',
+      code: 'missing-code',
       column: 'income',
       value: -999,
       message:

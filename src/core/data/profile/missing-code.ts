@@ -12,7 +12,7 @@ const ABOVE = new Set([99, 999, 9999, 99999, 999999]);
  * is at most half of it. Only then is the column read again, to count the code and find the
  * nearest other value.
  */
-export function placeholderWarning(
+export function missingCodeWarning(
   column: NumberColumn,
   profile: ColumnProfile,
 ): ProfileWarning | null {
@@ -38,7 +38,7 @@ export function placeholderWarning(
     ? 'all its other values are 0 or more'
     : `its other values are at most ${nearest.toLocaleString('en-US')}`;
   return {
-    code: 'placeholder',
+    code: 'missing-code',
     message: `Column “${profile.name}” holds ${code} in ${rows}, while ${others}: probably a code for a missing value. To read it as missing, change the column's type to ${profile.type} with ${code} among the values that count as missing (Prepare › Change type).`,
     column: profile.name,
     value: code,
