@@ -309,14 +309,19 @@ test('Unix seconds stored as integers: the profile says so, and one click sets u
   expect(pageErrors).toEqual([]);
 });
 
-test('a code such as -999 is read as missing from Clean missing values, then filled', async ({
-  page,
-  pageErrors,
-}) => {
+/** Five incomes, two of them -999: a code that stands for “unknown”. */
+async function importIncomes(page: Page) {
   await openLab(page);
   await openData(page);
   const csv = ['id,income', '1,52000', '2,-999', '3,61000', '4,-999', '5,57000'].join('\n');
   await importCsv(page, 'incomes.csv', csv, 'Imported incomes.csv: 5 rows, 2 columns');
+}
+
+test('a code such as -999 is read as missing from Clean missing values, then filled', async ({
+  page,
+  pageErrors,
+}) => {
+  await importIncomes(page);
   await view(page).getByTestId('step-clean-missing').click();
   await view(page).getByRole('checkbox', { name: 'income' }).check();
   await view(page).getByTestId('missing-codes').click();
@@ -343,10 +348,7 @@ test('the profile points out -999 as a code for missing, and one click sets up r
   page,
   pageErrors,
 }) => {
-  await openLab(page);
-  await openData(page);
-  const csv = ['id,income', '1,52000', '2,-999', '3,61000', '4,-999', '5,57000'].join('\n');
-  await importCsv(page, 'incomes.csv', csv, 'Imported incomes.csv: 5 rows, 2 columns');
+  await importIncomes(page);
   const warnings = view(page).getByTestId('profile-warnings');
   await expect(warnings).toContainText(
     'Column “income” holds -999 in 2 rows, while all its other values are 0 or more: probably a code for a missing value.',
