@@ -91,7 +91,7 @@ export function scoreTest(result: TableForecast, test: Table, options: TestOptio
     if (firstRow[index]![step]! >= 0 && !bucketed) {
       throw new TrainingError(
         'invalid-input',
-        `Test rows ${firstRow[index]![step]! + 1} and ${row + 1} fall on the same ${axis.name} step; aggregate them (sum or mean).`,
+        `Test rows ${firstRow[index]![step]! + 1} and ${row + 1} fall on the same ${axis.stepName}; aggregate them (sum or mean).`,
         `${row + 1}:${options.time}`,
       );
     }

@@ -2,7 +2,12 @@ import { checkCancelled, TrainingError } from '../errors/training-error';
 import type { Table } from '../table';
 import { calendarFeatures } from './calendar';
 import { detectSeasonality, type Seasonality } from './seasonality';
-import { searchForecast, type SearchOptions, type SeriesForecast } from './search';
+import {
+  searchForecast,
+  SeriesTooShortError,
+  type SearchOptions,
+  type SeriesForecast,
+} from './search';
 import { buildSeries, type RegularSeries, type SeriesOptions } from './series';
 import type { TimeAxis } from './time-axis';
 import { floorOf } from './transformed';
@@ -140,6 +145,17 @@ function featureMatrices(
   return out;
 }
 
+function tooShortNote(errors: readonly SeriesTooShortError[]): string {
+  const needed = Math.min(...errors.map((error) => error.needed));
+  if (errors.length === 1) {
+    const { id, length } = errors[0]!;
+    return `Series “${id}” has ${length} ${length === 1 ? 'value' : 'values'}, too few to forecast (at least ${needed} are needed), so it is not forecast.`;
+  }
+  const named = errors.slice(0, 5).map((error) => `“${error.id}” (${error.length})`);
+  const more = errors.length > 5 ? ` and ${errors.length - 5} more` : '';
+  return `${errors.length} series have too few values to forecast (at least ${needed} are needed), so they are not forecast: ${named.join(', ')}${more}.`;
+}
+
 /**
  * Forecasts every series of a table: builds the regular series, detects each one's seasonal
  * period, and runs the search on each, sharing the time budget evenly among the series still to
@@ -157,6 +173,7 @@ export async function forecastTable(
   const features = options.features?.length
     ? featureMatrices(table, options, series, (data) => futureTimesOf(axis, data, options.horizon))
     : undefined;
+  const tooShort: SeriesTooShortError[] = [];
   for (let index = 0; index < series.length; index++) {
     checkCancelled(options.signal);
     const data = series[index]!;
@@ -187,17 +204,25 @@ export async function forecastTable(
             .filter((candidate) => candidate.fits && candidate.period !== seasonality.period)
             .map((candidate) => candidate.period)
         : []);
-    const result = await searchForecast(data.values, {
-      ...options,
-      period: seasonality.period,
-      periods,
-      series: data.id,
-      seriesIndex: index,
-      seriesCount: series.length,
-      ...(share === undefined ? {} : { budgetSeconds: share }),
-      ...(regressors ? { regressors } : {}),
-      features: features?.get(data.id),
-    });
+    let result: SeriesForecast;
+    try {
+      result = await searchForecast(data.values, {
+        ...options,
+        period: seasonality.period,
+        periods,
+        series: data.id,
+        seriesIndex: index,
+        seriesCount: series.length,
+        ...(share === undefined ? {} : { budgetSeconds: share }),
+        ...(regressors ? { regressors } : {}),
+        features: features?.get(data.id),
+      });
+    } catch (error) {
+      // One short series of many (a product launched last week) leaves the others to forecast.
+      if (!(error instanceof SeriesTooShortError) || series.length === 1) throw error;
+      tooShort.push(error);
+      continue;
+    }
     results.push({
       ...result,
       id: data.id,
@@ -208,6 +233,8 @@ export async function forecastTable(
       ...(options.features?.length ? { features: [...options.features] } : {}),
     });
   }
+  if (tooShort.length === series.length) throw tooShort[0]!;
+  if (tooShort.length) notes.push(tooShortNote(tooShort));
   // Said once for the table: a series that reaches 0 and never goes below it keeps to 0.
   const floored = series.filter((data) => floorOf(data.values) !== null).length;
   if (floored) {

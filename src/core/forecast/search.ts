@@ -456,12 +456,22 @@ function planFor(
       dropped: specs.filter((spec) => minimum(spec) > chosen.minTrain),
     };
   }
-  const shortest = lengths.at(-1) ?? 2;
-  throw new TrainingError(
-    'invalid-input',
-    `The series${options.series ? ` “${options.series}”` : ''} has ${n} values; forecasting needs at least ${shortest + 1}.`,
-    'series',
-  );
+  throw new SeriesTooShortError(options.series ?? null, n, (lengths.at(-1) ?? 2) + 1);
+}
+
+/** A series shorter than the least demanding candidate can be backtested on. */
+export class SeriesTooShortError extends TrainingError {
+  constructor(
+    readonly id: string | null,
+    readonly length: number,
+    readonly needed: number,
+  ) {
+    super(
+      'invalid-input',
+      `The series${id ? ` “${id}”` : ''} has ${length} ${length === 1 ? 'value' : 'values'}; forecasting needs at least ${needed}.`,
+      'series',
+    );
+  }
 }
 
 /**

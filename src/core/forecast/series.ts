@@ -2,7 +2,7 @@ import { parseDictionaryDates } from '../data/datetime-text';
 import type { DateOrder } from '../data/types';
 import { unixScale, unixUnit, type UnixUnit } from '../data/unix-time';
 import { TrainingError } from '../errors/training-error';
-import { isNumberColumn, valueAt, type Column, type Table } from '../table';
+import { isMissing, isNumberColumn, valueAt, type Column, type Table } from '../table';
 import {
   DAY_MS,
   daysInMonthIndex,
@@ -70,8 +70,10 @@ const MONTH_YEAR = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/;
 const YEAR_MONTH = /^(\d{4})[ -]([A-Za-z]{3,9})$/;
 /** A spreadsheet's mmm-yy: Jan-20, Jan '20 (not "Jan 20", which reads as a day). */
 const MONTH_SHORT_YEAR = /^([A-Za-z]{3,9})\.?(?:-|\s*')(\d{2})$/;
-/** 2024/03, 2024.03 (2024-03 is ISO, read by the importer). */
-const YEAR_SLASH_MONTH = /^(\d{4})[/.](\d{1,2})$/;
+/** 2024/03, 2024.03, 2024-3 (2024-03 is ISO, read by the importer). */
+const YEAR_SLASH_MONTH = /^(\d{4})[/.-](\d{1,2})$/;
+/** Statistical offices' months (Eurostat, IMF, Stata): 2024M03, 2024m3. */
+const YEAR_M_MONTH = /^(\d{4})\s*M(\d{1,2})$/i;
 /** 03/2024, 3-2024, 03.2024. */
 const MONTH_SLASH_YEAR = /^(\d{1,2})[/.-](\d{4})$/;
 /** ISO 8601 weeks: 2024-W05, 2024W05, 2024-W05-1 (the week's Monday, or the day given). */
@@ -113,7 +115,8 @@ function monthNumber(name: string): number {
 
 /**
  * Quarters ("1990 Q1", "Q1-1990"), months by name ("Jan 1990", "1990 January", a spreadsheet's
- * "Jan-90") or number ("1990/01", "01/1990") and ISO weeks ("2024-W05", the week's Monday).
+ * "Jan-90") or number ("1990/01", "1990-1", "1990M01", "01/1990") and ISO weeks ("2024-W05", the
+ * week's Monday).
  */
 function parsePeriodText(text: string): number {
   const trimmed = text.trim();
@@ -133,7 +136,7 @@ function parsePeriodText(text: string): number {
     const short = Number(m[2]);
     return monthIndexToMs((short >= 69 ? 1900 + short : 2000 + short) * 12 + monthNumber(m[1]!), 1);
   }
-  m = YEAR_SLASH_MONTH.exec(trimmed);
+  m = YEAR_SLASH_MONTH.exec(trimmed) ?? YEAR_M_MONTH.exec(trimmed);
   if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
     return monthIndexToMs(Number(m[1]) * 12 + Number(m[2]) - 1, 1);
   }
@@ -162,6 +165,17 @@ function compactDate(value: number): number {
   return monthIndexToMs(year * 12 + month - 1, day);
 }
 
+/**
+ * 202401 → January 2024, or NaN. Years 1800–2199 only: a plain count of steps rarely runs through
+ * such six-digit numbers with every last two digits a month.
+ */
+function compactMonth(value: number): number {
+  if (!Number.isInteger(value) || value < 180_001 || value > 219_912) return NaN;
+  const month = value % 100;
+  if (month < 1 || month > 12) return NaN;
+  return monthIndexToMs(Math.floor(value / 100) * 12 + month - 1, 1);
+}
+
 export interface TimesRead {
   readonly kind: TimeKind;
   readonly values: Float64Array;
@@ -171,22 +185,19 @@ export interface TimesRead {
 
 /**
  * Reads a time column: dates and date-times (already typed by the importer, or text in ISO,
- * common date layouts, quarters "1990 Q1", months "Jan 1990" or "1990/01", ISO weeks "2024-W05"),
- * compact YYYYMMDD numbers, Unix seconds or milliseconds (in a column named like a time), years
- * and plain step numbers. Fails naming the first row that cannot be read.
+ * common date layouts, quarters "1990 Q1", months "Jan 1990", "1990/01" or "1990M01", ISO weeks
+ * "2024-W05"), compact YYYYMMDD and YYYYMM numbers, Unix seconds or milliseconds (in a column
+ * named like a time), years and plain step numbers. Fails naming the first row that cannot be
+ * read, or that has no time unless `skip` allows it (such rows read as NaN).
  */
-export function readTimes(column: Column): TimesRead {
+export function readTimes(column: Column, skip?: (row: number) => boolean): TimesRead {
   const n = isNumberColumn(column) ? column.values.length : column.codes.length;
-  const missingRow = () => {
-    for (let row = 0; row < n; row++) if (valueAt(column, row) === null) return row;
-    return -1;
-  };
-  const missing = missingRow();
-  if (missing >= 0) {
+  for (let row = 0; row < n; row++) {
+    if (!isMissing(column, row) || skip?.(row)) continue;
     throw new TrainingError(
       'invalid-input',
-      `Row ${missing + 1} has no time in “${column.name}”.`,
-      `${missing + 1}:${column.name}`,
+      `Row ${row + 1} has no time in “${column.name}”.`,
+      `${row + 1}:${column.name}`,
     );
   }
   if (isNumberColumn(column)) {
@@ -198,11 +209,13 @@ export function readTimes(column: Column): TimesRead {
         column.name,
       );
     }
-    const dates = column.values.map(compactDate);
-    if (n > 1 && dates.every((value) => Number.isFinite(value))) {
-      return { kind: 'datetime', values: dates };
+    const present = column.values.filter((value) => !Number.isNaN(value));
+    for (const compact of [compactDate, compactMonth]) {
+      if (present.length > 1 && present.every((value) => Number.isFinite(compact(value)))) {
+        return { kind: 'datetime', values: column.values.map(compact) };
+      }
     }
-    const unit = unixUnit(column.name, column.values);
+    const unit = unixUnit(column.name, present);
     if (unit !== null) {
       const scale = unixScale(unit);
       return {
@@ -244,7 +257,10 @@ export function readTimes(column: Column): TimesRead {
     );
   }
   const values = new Float64Array(n);
-  for (let row = 0; row < n; row++) values[row] = epochs[column.codes[row]!]!;
+  for (let row = 0; row < n; row++) {
+    const code = column.codes[row]!;
+    values[row] = code < 0 ? NaN : epochs[code]!;
+  }
   return { kind: 'datetime', values };
 }
 
@@ -471,13 +487,24 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       options.target,
     );
   }
-  const { kind, values: times, unix } = readTimes(table.column(options.time));
   const target = targetColumn.values;
-  const { ids, byRow } = options.series?.length
+  // A row with neither a time nor a value (a spreadsheet's trailing ",,") says nothing: left out.
+  const {
+    kind,
+    values: times,
+    unix,
+  } = readTimes(table.column(options.time), (row) => Number.isNaN(target[row]!));
+  const keys = options.series?.length
     ? seriesKeys(table, options.series)
     : { ids: [''], byRow: new Int32Array(table.rowCount) };
-  const groups: number[][] = ids.map(() => []);
-  for (let row = 0; row < table.rowCount; row++) groups[byRow[row]!]!.push(row);
+  const rowsOf: number[][] = keys.ids.map(() => []);
+  let blank = 0;
+  for (let row = 0; row < table.rowCount; row++) {
+    if (Number.isNaN(times[row]!)) blank++;
+    else rowsOf[keys.byRow[row]!]!.push(row);
+  }
+  const ids = keys.ids.filter((_, group) => rowsOf[group]!.length > 0);
+  const groups = rowsOf.filter((rows) => rows.length > 0);
 
   const bucketed = options.aggregate !== undefined;
   const frequency =
@@ -493,7 +520,12 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       'frequency',
     );
   }
-  const axis = buildAxis(kind, frequency, times, bucketed);
+  const axis = buildAxis(
+    kind,
+    frequency,
+    blank ? times.filter((time) => !Number.isNaN(time)) : times,
+    bucketed,
+  );
   const warnings: string[] = [];
   if (unix) {
     warnings.push(`“${options.time}” holds Unix ${unix}: read as UTC date-times.`);
@@ -501,6 +533,11 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   const series: RegularSeries[] = [];
   const where = (id: string) => (options.series?.length ? ` of series “${id}”` : '');
   const empty: string[] = [];
+  if (blank) {
+    warnings.push(
+      `${blank === 1 ? 'A row has' : `${blank.toLocaleString('en-US')} rows have`} neither a time nor a value of “${options.target}”, and ${blank === 1 ? 'was' : 'were'} left out.`,
+    );
+  }
 
   groups.forEach((rows, group) => {
     const id = ids[group]!;
@@ -585,12 +622,12 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
     if (filled) {
       fillGaps(values, fill);
       warnings.push(
-        `${filled} of ${length} ${axis.name} steps${where(id)} had no value and were filled (${fill}).`,
+        `${filled.toLocaleString('en-US')} of ${axis.steps(length)}${where(id)} had no value and were filled (${fill}).`,
       );
     }
     if (aggregated) {
       warnings.push(
-        `${aggregated} ${axis.name} ${aggregated === 1 ? 'step' : 'steps'}${where(id)} combined several rows (${options.aggregate}).`,
+        `${axis.steps(aggregated)}${where(id)} combined several rows (${options.aggregate}).`,
       );
     }
     // Said, since the forecast then starts after the last value, not after the table's last row.

@@ -80,6 +80,20 @@ export class TimeAxis {
     return frequencyName(this.frequency);
   }
 
+  /** One step, named: "daily step", "step", "step of 15 minutes". */
+  get stepName(): string {
+    const { unit, every } = this.frequency;
+    if (every === 1) return unit === 'step' ? 'step' : `${this.name} step`;
+    return `step of ${unit === 'step' ? every : this.name}`;
+  }
+
+  /** `count` of its steps, named: "1 daily step", "616 steps", "3 steps of 15 minutes". */
+  steps(count: number): string {
+    const name = this.stepName;
+    const plural = count === 1 ? name : name.replace(/^(.*?)step\b/, '$1steps');
+    return `${count.toLocaleString('en-US')} ${plural}`;
+  }
+
   /** Where a time falls on the grid, in steps from the anchor (fractional between steps). */
   position(time: number): number {
     if (this.kind === 'number') return (time - this.anchor) / this.frequency.every;

@@ -34,7 +34,6 @@ export function splitAtLastTarget(
   table: Table,
   options: Pick<SeriesOptions, 'time' | 'target' | 'series'>,
 ): { history: Table; after: Table } {
-  const { values: times } = readTimes(table.column(options.time));
   const targetColumn = table.column(options.target);
   if (!isNumberColumn(targetColumn)) {
     throw new TrainingError(
@@ -44,6 +43,10 @@ export function splitAtLastTarget(
     );
   }
   const target = targetColumn.values;
+  // Rows with neither a time nor a target (blank lines at the end of a sheet) fall in neither part.
+  const { values: times } = readTimes(table.column(options.time), (row) =>
+    Number.isNaN(target[row]!),
+  );
   const { ids, byRow } = options.series?.length
     ? seriesKeys(table, options.series)
     : { ids: [''], byRow: new Int32Array(table.rowCount) };

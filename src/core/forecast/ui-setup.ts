@@ -1,5 +1,5 @@
 import { TrainingError } from '../errors/training-error';
-import { isNumberColumn, type Column, type Table } from '../table';
+import { columnLength, isMissing, isNumberColumn, type Column, type Table } from '../table';
 import { frequencyName, type Frequency } from './frequency';
 import { detectSeasonality, type Seasonality } from './seasonality';
 import { buildSeries, readTimes, type SeriesOptions } from './series';
@@ -22,8 +22,14 @@ function readsAsTimes(column: Column): boolean {
   if (isNumberColumn(column) && column.type !== 'datetime' && !TIME_WORD.test(column.name)) {
     return false;
   }
+  // A few rows without a time (a spreadsheet's blank last lines) do not make it something else.
+  let present = 0;
+  for (let row = 0; row < columnLength(column) && present < 2; row++) {
+    if (!isMissing(column, row)) present++;
+  }
+  if (present < 2) return false;
   try {
-    return readTimes(column).kind === 'datetime' || TIME_WORD.test(column.name);
+    return readTimes(column, () => true).kind === 'datetime' || TIME_WORD.test(column.name);
   } catch {
     return false;
   }

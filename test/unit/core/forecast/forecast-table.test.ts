@@ -128,4 +128,38 @@ describe('forecasting a table of several series', () => {
     ).toThrow(/Test rows 1 and 2 fall on the same daily step/);
     expect(() => loadForecast({ format: 'something-else' })).toThrow(/not a saved Bunsen forecast/);
   });
+
+  it('leaves out a series too short to forecast, and says so, unless every series is', async () => {
+    const long = stores(30);
+    const table = new Table([
+      numberColumn(
+        'day',
+        [...(long.column('day') as { values: Float64Array }).values, start],
+        'datetime',
+      ),
+      numberColumn('sales', [...(long.column('sales') as { values: Float64Array }).values, 5]),
+      stringColumn('store', [...long.toRows().map((row) => String(row.store)), 'new']),
+    ]);
+    const options = {
+      time: 'day',
+      target: 'sales',
+      series: ['store'],
+      horizon: 3,
+      families: ['naive', 'snaive'],
+      now: () => 0,
+    };
+    const result = await forecastTable(table, options);
+    expect(result.series.map((series) => series.id)).toEqual(['a', 'b']);
+    expect(result.warnings).toContain(
+      'Series “new” has 1 value, too few to forecast (at least 3 are needed), so it is not forecast.',
+    );
+    const only = new Table([
+      numberColumn('day', [start, start + DAY, start, start + DAY], 'datetime'),
+      numberColumn('sales', [1, 2, 3, 4]),
+      stringColumn('store', ['x', 'x', 'y', 'y']),
+    ]);
+    await expect(forecastTable(only, options)).rejects.toThrow(
+      'The series “x” has 2 values; forecasting needs at least 3.',
+    );
+  });
 });

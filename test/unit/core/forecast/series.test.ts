@@ -3,6 +3,7 @@ import {
   calendarPeriods,
   parseFrequency,
   frequencyName,
+  type Frequency,
 } from '../../../../src/core/forecast/frequency';
 import {
   buildSeries,
@@ -18,7 +19,7 @@ const iso = (text: string) => Date.parse(text.length === 10 ? `${text}T00:00:00Z
 const dates = (...texts: string[]) => Float64Array.from(texts, iso);
 
 function table(
-  times: readonly (number | string)[],
+  times: readonly (number | string | null)[],
   values: readonly (number | null)[],
   extra = {},
 ) {
@@ -143,6 +144,37 @@ describe('reading times', () => {
     expect(() => readTimes(stringColumn('t', ['1990/13']))).toThrow(/is “1990\/13”/);
   });
 
+  it("reads statistical offices' months: 1990M11, 1990m1, 1990-1 and YYYYMM numbers", () => {
+    expect(readTimes(stringColumn('t', ['1990M11', '1990M12', '1991M01'])).values).toEqual(
+      dates('1990-11-01', '1990-12-01', '1991-01-01'),
+    );
+    expect(readTimes(stringColumn('t', ['1990m11', '1990 m12', '1991m1'])).values).toEqual(
+      dates('1990-11-01', '1990-12-01', '1991-01-01'),
+    );
+    expect(readTimes(stringColumn('t', ['1990-11', '1990-12', '1991-1'])).values).toEqual(
+      dates('1990-11-01', '1990-12-01', '1991-01-01'),
+    );
+    expect(() => readTimes(stringColumn('t', ['1990M13']))).toThrow(/is “1990M13”/);
+    // 199012 then 199101 are consecutive months, not 89 steps apart.
+    expect(readTimes(numberColumn('t', [199011, 199012, 199101]))).toEqual({
+      kind: 'datetime',
+      values: dates('1990-11-01', '1990-12-01', '1991-01-01'),
+    });
+    const built = buildSeries(
+      new Table([
+        numberColumn('month', [199011, 199012, 199101, 199102]),
+        numberColumn('y', [1, 2, 3, 4]),
+      ]),
+      { time: 'month', target: 'y' },
+    );
+    expect(built.axis.name).toBe('monthly');
+    expect(built.warnings).toEqual([]);
+    // Six-digit counts outside 1800–2199, or with a "month" of 13 or 00, stay numbers.
+    expect(readTimes(numberColumn('t', [100001, 100002])).kind).toBe('number');
+    expect(readTimes(numberColumn('t', [199012, 199013])).kind).toBe('number');
+    expect(readTimes(numberColumn('t', [199000, 199001])).kind).toBe('number');
+  });
+
   it('reads whole Unix seconds or milliseconds in a column named like a time', () => {
     const hours = [0, 1, 2, 3].map((hour) => 1_700_000_000 + 3600 * hour);
     expect(readTimes(numberColumn('timestamp', hours))).toEqual({
@@ -171,6 +203,31 @@ describe('reading times', () => {
       /Row 2 of “t” is “soon”/,
     );
     expect(() => readTimes(numberColumn('t', [1, null, 3]))).toThrow(/Row 2 has no time in “t”/);
+    expect(() => readTimes(stringColumn('t', ['2024-01-01', null, '2024-01-03']))).toThrow(
+      /Row 2 has no time in “t”/,
+    );
+  });
+
+  it('leaves rows with neither a time nor a value out, and says so', () => {
+    const t = table(['2024-01-01', '2024-01-02', null, '2024-01-03', null], [1, 2, null, 3, null], {
+      store: ['a', 'a', null, 'a', null],
+    });
+    for (const series of [undefined, ['store']]) {
+      const built = buildSeries(t, { time: 'when', target: 'y', ...(series ? { series } : {}) });
+      expect(built.series.map((s) => Array.from(s.values))).toEqual([[1, 2, 3]]);
+      expect(built.warnings).toEqual([
+        '2 rows have neither a time nor a value of “y”, and were left out.',
+      ]);
+    }
+    const numbers = new Table([numberColumn('t', [5, null, 6]), numberColumn('y', [1, null, 2])]);
+    expect(buildSeries(numbers, { time: 't', target: 'y' }).warnings).toEqual([
+      'A row has neither a time nor a value of “y”, and was left out.',
+    ]);
+    // A value without a time is an error that names its row.
+    const valued = table(['2024-01-01', '2024-01-02', null], [1, 2, 3]);
+    expect(() => buildSeries(valued, { time: 'when', target: 'y' })).toThrow(
+      'Row 3 has no time in “when”.',
+    );
   });
 });
 
@@ -329,6 +386,16 @@ describe('building regular series', () => {
 });
 
 describe('time axis', () => {
+  it('counts its steps by name', () => {
+    const axis = (unit: Frequency['unit'], every: number) =>
+      new TimeAxis(unit === 'step' ? 'number' : 'datetime', { unit, every }, 0);
+    expect(axis('day', 1).steps(1)).toBe('1 daily step');
+    expect(axis('month', 1).steps(1200)).toBe('1,200 monthly steps');
+    expect(axis('step', 1).steps(616)).toBe('616 steps');
+    expect(axis('step', 5).steps(3)).toBe('3 steps of 5');
+    expect(axis('minute', 15).steps(2)).toBe('2 steps of 15 minutes');
+  });
+
   it('formats daily and coarser dates as YYYY-MM-DD and finer ones as ISO date-times', () => {
     const daily = new TimeAxis('datetime', { unit: 'day', every: 1 }, iso('2024-01-01'));
     expect(daily.format(daily.timeAt(31))).toBe('2024-02-01');

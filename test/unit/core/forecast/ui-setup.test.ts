@@ -103,6 +103,18 @@ describe('forecastColumns', () => {
     expect(columns.times).toEqual(['created_ts', 'ts']);
     expect(columns.targets).toContain('counts');
   });
+
+  it('offers a time column whose last rows are blank, and a YYYYMM column', () => {
+    const table = new Table([
+      stringColumn('when', ['2024-01-01', '2024-01-02', '2024-01-03', null]),
+      numberColumn('month', [202311, 202312, 202401, NaN], 'integer'),
+      numberColumn('sales', [1, 2, 3, NaN]),
+      stringColumn('empty', [null, null, null, '2024-01-01']),
+    ]);
+    expect(forecastColumns(table).times).toEqual(['month', 'when']);
+    const inspected = inspectSetup(table, { time: 'month', target: 'sales' });
+    expect(inspected.ok && inspected.inspection.frequency).toEqual({ unit: 'month', every: 1 });
+  });
 });
 
 describe('inspectSetup', () => {
