@@ -176,11 +176,24 @@ function compactMonth(value: number): number {
   return monthIndexToMs(Math.floor(value / 100) * 12 + month - 1, 1);
 }
 
+/**
+ * 1949.0833 → February 1949: R's `time()` of a monthly or quarterly series, written as decimal
+ * years (a twelfth apart, printed to 7 or 15 digits). NaN off a whole month or outside 1700–2199.
+ */
+function decimalYearMonth(value: number): number {
+  if (!(value >= 1700 && value < 2200)) return NaN;
+  const months = value * 12;
+  const month = Math.round(months);
+  return Math.abs(months - month) < 0.02 ? monthIndexToMs(month, 1) : NaN;
+}
+
 export interface TimesRead {
   readonly kind: TimeKind;
   readonly values: Float64Array;
   /** Set when whole numbers were read as Unix times. */
   readonly unix?: UnixUnit;
+  /** Set when decimal years (1949.0833…) were read as months. */
+  readonly decimalYears?: boolean;
 }
 
 /**
@@ -214,6 +227,12 @@ export function readTimes(column: Column, skip?: (row: number) => boolean): Time
       if (present.length > 1 && present.every((value) => Number.isFinite(compact(value)))) {
         return { kind: 'datetime', values: column.values.map(compact) };
       }
+    }
+    if (
+      present.some((value) => !Number.isInteger(value)) &&
+      present.every((value) => Number.isFinite(decimalYearMonth(value)))
+    ) {
+      return { kind: 'datetime', values: column.values.map(decimalYearMonth), decimalYears: true };
     }
     const unit = unixUnit(column.name, present);
     if (unit !== null) {
@@ -493,6 +512,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
     kind,
     values: times,
     unix,
+    decimalYears,
   } = readTimes(table.column(options.time), (row) => Number.isNaN(target[row]!));
   const keys = options.series?.length
     ? seriesKeys(table, options.series)
@@ -529,6 +549,11 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   const warnings: string[] = [];
   if (unix) {
     warnings.push(`“${options.time}” holds Unix ${unix}: read as UTC date-times.`);
+  }
+  if (decimalYears) {
+    warnings.push(
+      `“${options.time}” holds decimal years, as R's time() writes them (1949.0833 is February 1949): read as months.`,
+    );
   }
   const series: RegularSeries[] = [];
   const where = (id: string) => (options.series?.length ? ` of series “${id}”` : '');

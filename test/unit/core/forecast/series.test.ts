@@ -175,6 +175,37 @@ describe('reading times', () => {
     expect(readTimes(numberColumn('t', [199000, 199001])).kind).toBe('number');
   });
 
+  it("reads R's decimal years (1949.0833…) as months, and says so", () => {
+    const monthly = [1949, 1949.083, 1949.16666666667, 1949.25, 1949.91666666667, 1950];
+    expect(readTimes(numberColumn('time', monthly))).toEqual({
+      kind: 'datetime',
+      values: dates(
+        '1949-01-01',
+        '1949-02-01',
+        '1949-03-01',
+        '1949-04-01',
+        '1949-12-01',
+        '1950-01-01',
+      ),
+      decimalYears: true,
+    });
+    const quarters = buildSeries(
+      new Table([
+        numberColumn('time', [1960, 1960.25, 1960.5, 1960.75]),
+        numberColumn('y', [1, 2, 3, 4]),
+      ]),
+      { time: 'time', target: 'y' },
+    );
+    expect(quarters.axis.name).toBe('quarterly');
+    expect(quarters.warnings).toEqual([
+      "“time” holds decimal years, as R's time() writes them (1949.0833 is February 1949): read as months.",
+    ]);
+    // Whole years stay years; other fractions, or numbers outside 1700–2199, stay numbers.
+    expect(readTimes(numberColumn('t', [1950, 1951])).kind).toBe('number');
+    expect(readTimes(numberColumn('t', [1950, 1950.1])).kind).toBe('number');
+    expect(readTimes(numberColumn('t', [0.5, 1])).kind).toBe('number');
+  });
+
   it('reads whole Unix seconds or milliseconds in a column named like a time', () => {
     const hours = [0, 1, 2, 3].map((hour) => 1_700_000_000 + 3600 * hour);
     expect(readTimes(numberColumn('timestamp', hours))).toEqual({
