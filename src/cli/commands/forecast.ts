@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Papa from 'papaparse';
 import { initTfjs } from '../../core/backend/tfjs';
+import { setupMessage } from '../../core/forecast/ui-setup';
 import {
   ACCURACY_METRICS,
   AGGREGATE_METHODS,
@@ -398,7 +399,12 @@ export async function forecast(argv: string[], io: Output, now: () => number): P
     });
   } catch (error) {
     if (error instanceof TrainingError) {
-      throw new CliError(`${file}: ${error.message}`, 1);
+      const message = setupMessage(error, table, {
+        time: values.time,
+        target: values.target,
+        ...(seriesColumns ? { series: seriesColumns } : {}),
+      });
+      throw new CliError(`${file}: ${message}`, 1);
     }
     throw error;
   }

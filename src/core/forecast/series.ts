@@ -43,6 +43,13 @@ export interface SeriesOptions {
   readonly aggregate?: AggregateMethod;
 }
 
+/** Two rows of one series on one step, with no aggregation chosen. */
+export class SharedStepError extends TrainingError {
+  constructor(message: string, where: string) {
+    super('invalid-input', message, where);
+  }
+}
+
 export interface RegularSeries {
   /** The series' name from the series columns ("north / retail"), or null for a single series. */
   readonly id: string | null;
@@ -622,8 +629,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
         continue;
       }
       if (firstRow[slot]! >= 0 && !bucketed) {
-        throw new TrainingError(
-          'invalid-input',
+        throw new SharedStepError(
           `Rows ${firstRow[slot]! + 1} and ${row + 1}${where(id)} both fall on ${String(axis.format(axis.timeAt(slotOf[i]!)))} in “${options.time}” (${axis.name}). Remove the duplicates, or aggregate them by sum or mean (--aggregate in the command line, “Several rows on one step” in the lab).`,
           `${row + 1}:${options.time}`,
         );

@@ -2,7 +2,7 @@ import { TrainingError } from '../errors/training-error';
 import { columnLength, isMissing, isNumberColumn, type Column, type Table } from '../table';
 import { frequencyName, type Frequency } from './frequency';
 import { detectSeasonality, type Seasonality } from './seasonality';
-import { buildSeries, readTimes, type SeriesOptions } from './series';
+import { buildSeries, readTimes, SharedStepError, type SeriesOptions } from './series';
 
 /** Columns a forecast can be set up with, read from the table's types and contents. */
 export interface ForecastColumns {
@@ -118,6 +118,22 @@ export type InspectionResult =
   | { readonly ok: false; readonly message: string; readonly where?: string };
 
 /**
+ * The message of a set-up that failed. When rows share a step and no series columns were chosen,
+ * it names the columns that could tell several series apart: a table of stores or products read
+ * as one series is the usual cause.
+ */
+export function setupMessage(error: TrainingError, table: Table, options: SeriesOptions): string {
+  if (!(error instanceof SharedStepError) || options.series?.length) return error.message;
+  const candidates = forecastColumns(table).seriesIds.filter(
+    (name) => name !== options.time && name !== options.target,
+  );
+  if (!candidates.length) return error.message;
+  const named = candidates.slice(0, 3).map((name) => `“${name}”`);
+  const more = candidates.length > 3 ? ` and ${candidates.length - 3} more` : '';
+  return `${error.message} If the table holds several series, choose the column that tells them apart (${named.join(', ')}${more}): Series ID columns in the lab, --series in the command line.`;
+}
+
+/**
  * Builds the regular series as the search will, and reports the detected frequency and season,
  * so that the set-up form can show them (and the user override them) before anything runs.
  * Never throws for bad data or settings: the reason comes back instead.
@@ -156,7 +172,7 @@ export function inspectSetup(table: Table, options: SeriesOptions): InspectionRe
     if (error instanceof TrainingError) {
       return {
         ok: false,
-        message: error.message,
+        message: setupMessage(error, table, options),
         ...(error.where === undefined ? {} : { where: error.where }),
       };
     }

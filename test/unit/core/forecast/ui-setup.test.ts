@@ -133,6 +133,19 @@ describe('inspectSetup', () => {
     expect(summed.ok && summed.inspection.aggregated).toBe(1);
   });
 
+  it('names the columns that could tell series apart when rows share a step', () => {
+    const table = new Table([
+      stringColumn('day', ['2024-01-01', '2024-01-02', '2024-01-01', '2024-01-02']),
+      numberColumn('sales', Float64Array.from([1, 2, 3, 4])),
+      stringColumn('store', ['north', 'north', 'south', 'south']),
+    ]);
+    const inspected = inspectSetup(table, { time: 'day', target: 'sales' });
+    expect(!inspected.ok && inspected.message).toMatch(
+      /^Rows 1 and 3 both fall on 2024-01-01 .* If the table holds several series, choose the column that tells them apart \(“store”\): Series ID columns in the lab, --series in the command line\.$/,
+    );
+    expect(inspectSetup(table, { time: 'day', target: 'sales', series: ['store'] }).ok).toBe(true);
+  });
+
   it('counts filled gaps over several series', () => {
     const table = new Table([
       stringColumn('day', ['2024-01-01', '2024-01-03', '2024-01-01', '2024-01-02']),
