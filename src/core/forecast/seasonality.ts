@@ -68,14 +68,17 @@ function describeCalendar(y: ArrayLike<number>, period: number): PeriodCandidate
  */
 const MIN_CYCLE_ACF = 0.2;
 
+/** The cycles a series must hold for a period found in its autocorrelation alone. */
+const MIN_CYCLES = 3;
+
 /**
  * The seasonal period of a series. Calendar data weigh the periods their frequency suggests (12
  * for monthly, 7 and 365 for daily, 24 and 168 for hourly…) that the data hold two cycles of: the
  * one whose detrended autocorrelation at its lag is highest, if at least MIN_CYCLE_ACF, else the
  * first of them (the calendar's usual choice).
- * Plain-step data take the strongest autocorrelation peak of their differences that passes
- * Bartlett's test and MIN_CYCLE_ACF, and rises at least MIN_CYCLE_ACF above the lowest
- * autocorrelation at a shorter lag, if any. An override wins.
+ * Plain-step data take the strongest autocorrelation peak of their differences, at a lag the
+ * series holds MIN_CYCLES cycles of, that passes Bartlett's test and MIN_CYCLE_ACF, and rises at
+ * least MIN_CYCLE_ACF above the lowest autocorrelation at a shorter lag, if any. An override wins.
  */
 export function detectSeasonality(
   y: ArrayLike<number>,
@@ -122,7 +125,9 @@ export function detectSeasonality(
   // The lowest autocorrelation at a shorter lag: a cycle's peak rises from a trough, where steps
   // that merely persist (a trending walk) decay slowly, with ripples that peak by chance.
   let trough = r[1] ?? 0;
-  for (let lag = 2; lag < r.length - 1 && 2 * lag <= n; lag++) {
+  // A cycle seen only twice is one comparison, which chance passes on a trending series (log
+  // prices of 120 years peak at lag 56); three cycles are asked for, as of a nested period.
+  for (let lag = 2; lag < r.length - 1 && MIN_CYCLES * lag <= n; lag++) {
     const peak = r[lag]! > r[lag - 1]! && r[lag]! >= r[lag + 1]!;
     if (
       peak &&
@@ -154,12 +159,12 @@ const NEST_ERRORS = 3;
 /**
  * The smallest multiple m of `period` whose autocorrelation exceeds that at m − period and at
  * m + period by NEST_ERRORS standard errors, is nearly as high as the period's own, and that the
- * series holds three cycles of; null when none does.
+ * series holds MIN_CYCLES cycles of; null when none does.
  */
 function nestedPeriod(r: Float64Array, period: number, n: number): number | null {
   const base = r[period]!;
   const margin = NEST_ERRORS / Math.sqrt(n);
-  for (let m = 2 * period; m + period < r.length && 3 * m <= n; m += period) {
+  for (let m = 2 * period; m + period < r.length && MIN_CYCLES * m <= n; m += period) {
     const here = r[m]!;
     if (here >= 0.9 * base && here - r[m - period]! >= margin && here - r[m + period]! >= margin) {
       return m;

@@ -136,6 +136,18 @@ describe('seasonality detection', () => {
     }
   });
 
+  it('asks for three cycles of a period found in the autocorrelation alone', () => {
+    // A burst of three steps every 40: two and a half cycles are one comparison of a burst with
+    // the next, which chance passes too (a trending series of 121 years peaked at lag 56).
+    const bursts = (n: number) => {
+      const rng = seededRandom(6);
+      return Float64Array.from({ length: n }, (_, t) => (t % 40 < 3 ? 8 : 0) + randomNormal(rng));
+    };
+    const step = { unit: 'step', every: 1 } as const;
+    expect(detectSeasonality(bursts(120), step)).toMatchObject({ period: 40, source: 'acf' });
+    expect(detectSeasonality(bursts(100), step)).toMatchObject({ period: 1, source: 'none' });
+  });
+
   it('obeys an override', () => {
     expect(detectSeasonality(seasonalSeries(96, 1), monthly, 4)).toMatchObject({
       period: 4,
