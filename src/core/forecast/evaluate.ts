@@ -51,7 +51,8 @@ export function scoreTest(result: TableForecast, test: Table, options: TestOptio
     );
   }
   const { axis } = result;
-  const times = readTimes(test.column(options.time));
+  // Rows with neither a time nor a value (blank lines at a sheet's end) are passed over.
+  const times = readTimes(test.column(options.time), (row) => Number.isNaN(target.values[row]!));
   if (times.kind !== axis.kind) {
     throw new TrainingError(
       'invalid-input',
@@ -67,8 +68,9 @@ export function scoreTest(result: TableForecast, test: Table, options: TestOptio
   const bucketed = options.aggregate !== undefined;
   let unmatched = 0;
   for (let row = 0; row < test.rowCount; row++) {
-    const index = keys ? byId.get(keys.ids[keys.byRow[row]!]!) : 0;
     const value = target.values[row]!;
+    if (Number.isNaN(times.values[row]!)) continue;
+    const index = keys ? byId.get(keys.ids[keys.byRow[row]!]!) : 0;
     if (index === undefined) {
       unmatched++;
       continue;

@@ -101,7 +101,7 @@ describe('forecasting a table of several series', () => {
       expect(again.result.mean[i]).toBeCloseTo(series!.forecast.mean[i]!, 9);
   });
 
-  it('rejects test rows that are off the grid or duplicated', async () => {
+  it('rejects test rows that are off the grid or duplicated, and passes over blank ones', async () => {
     const result = await forecastTable(stores(40), {
       time: 'day',
       target: 'sales',
@@ -126,6 +126,23 @@ describe('forecasting a table of several series', () => {
     expect(() =>
       scoreTest(result, twice, { time: 'day', target: 'sales', series: ['store'] }),
     ).toThrow(/Test rows 1 and 2 fall on the same daily step/);
+    // Rows with neither a time nor a value are passed over; a value without a time is not.
+    const blank = new Table([
+      numberColumn('day', [start + 40 * DAY, NaN], 'datetime'),
+      numberColumn('sales', [1, NaN]),
+      stringColumn('store', ['a', null]),
+    ]);
+    const scored = scoreTest(result, blank, { time: 'day', target: 'sales', series: ['store'] });
+    expect(scored.series.map((score) => score.series)).toEqual(['a']);
+    expect(scored.unmatchedRows).toBe(0);
+    const valued = new Table([
+      numberColumn('day', [NaN], 'datetime'),
+      numberColumn('sales', [1]),
+      stringColumn('store', ['a']),
+    ]);
+    expect(() =>
+      scoreTest(result, valued, { time: 'day', target: 'sales', series: ['store'] }),
+    ).toThrow('Row 1 has no time in “day”.');
     expect(() => loadForecast({ format: 'something-else' })).toThrow(/not a saved Bunsen forecast/);
   });
 
