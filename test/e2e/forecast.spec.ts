@@ -233,6 +233,39 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
   expect(pageErrors).toEqual([]);
 });
 
+test('Months written as 199011 and blank lines at the end of a sheet: read as months, blanks left out', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Four years of months as statistical offices write them (YYYYMM numbers), saved from a
+  // spreadsheet that added two empty lines.
+  const lines = ['month,sales'];
+  for (let t = 0; t < 48; t++) {
+    const month = 201901 + Math.floor(t / 12) * 100 + (t % 12);
+    lines.push(`${month},${(200 + 2 * t + 30 * Math.sin((2 * Math.PI * t) / 12)).toFixed(1)}`);
+  }
+  lines.push(',', ',');
+  await openLab(page);
+  await pasteAndForecast(page, 'office', lines, 50);
+  await expect(page.getByTestId('forecast-time')).toHaveValue('month');
+  await expect(page.getByTestId('forecast-detected')).toContainText(
+    '48 monthly values from 50 rows',
+  );
+  await expect(
+    page.getByText('2 rows have neither a time nor a value of “sales”, and were left out.'),
+  ).toBeVisible();
+  await page.getByTestId('forecast-horizon').fill('3');
+  await page.getByTestId('forecast-budget').fill('3');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  // After 202212 comes January 2023, not 202213.
+  await expect(page.getByTestId('forecast-table').locator('tbody tr').first()).toContainText(
+    '2023-01-01',
+  );
+  expect(pageErrors).toEqual([]);
+});
+
 test('Business days: Monday to Friday data are forecast on weekdays, weekends left out', async ({
   page,
   pageErrors,
