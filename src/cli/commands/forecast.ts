@@ -46,6 +46,11 @@ Forecasts H steps after the training data, choosing among naive, seasonal naive,
 theta, linear trend, ETS, ARIMA, STL and regression learners on lags by rolling-origin backtesting (MASE by
 default), and averaging the best few unless the best one alone backtests more than 10% better.
 
+--time reads dates and date-times (2015-01-31, 31/01/2015, 2015-01-31T09:00Z), months (2015-01,
+Jan 2015, 2015M01, 201501), quarters (2015 Q1), ISO weeks (2015-W05), YYYYMMDD numbers, Unix
+seconds in a column named like a time, R's decimal years (1949.0833), years, or plain steps.
+Rows with neither a time nor a target value (a sheet's blank last lines) are left out.
+
   --frequency   hourly, daily, weekday (Monday to Friday), weekly, monthly, quarterly, yearly,
                 "15 minutes"…; detected if left out
   --period      seasonal period in steps (12 for monthly data); detected if left out
