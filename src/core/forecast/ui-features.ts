@@ -1,5 +1,5 @@
 import { TrainingError } from '../errors/training-error';
-import { isNumberColumn, type Column, type Table } from '../table';
+import { isMissing, isNumberColumn, type Column, type Table } from '../table';
 import { futureTimesOf } from './forecast-table';
 import type { Frequency } from './frequency';
 import type { LeaderboardEntry } from './search';
@@ -197,13 +197,16 @@ function prepare(table: Table, setup: FeatureSetup): FeaturePreparation {
 
   // History: a value in every row, since the search lines the features up step by step with
   // the target.
-  const historyTimes = readTimes(history.column(setup.time)).values;
+  const historyTarget = (history.column(setup.target) as { values: Float64Array }).values;
+  const historyTimes = readTimes(history.column(setup.time), (row) =>
+    Number.isNaN(historyTarget[row]!),
+  ).values;
   const historyKeys = seriesColumns.length ? seriesKeys(history, seriesColumns) : null;
   const gaps = new Findings();
   for (const name of features) {
     const values = (history.column(name) as { values: Float64Array }).values;
     for (let row = 0; row < history.rowCount; row++) {
-      if (!Number.isNaN(values[row]!)) continue;
+      if (!Number.isNaN(values[row]!) || Number.isNaN(historyTimes[row]!)) continue;
       const id = historyKeys ? historyKeys.ids[historyKeys.byRow[row]!]! : null;
       gaps.add(name, `${format(historyTimes[row]!)}${inSeries(id)}`);
     }
@@ -218,7 +221,10 @@ function prepare(table: Table, setup: FeatureSetup): FeaturePreparation {
   // Future: a row with every feature at each forecast step of each series.
   let futureTimes: Float64Array;
   try {
-    futureTimes = readTimes(future.column(setup.time)).values;
+    // A row with neither a time nor any feature (a sheet's blank last lines) is passed over.
+    futureTimes = readTimes(future.column(setup.time), (row) =>
+      features.every((name) => isMissing(future.column(name), row)),
+    ).values;
   } catch (error) {
     if (!(error instanceof TrainingError)) throw error;
     return { ok: false, problems: [...problems, `${futureName}: ${error.message}`] };
@@ -227,6 +233,7 @@ function prepare(table: Table, setup: FeatureSetup): FeaturePreparation {
   const rowsAt = new Map<string, number[]>();
   const offGrid: string[] = [];
   for (let row = 0; row < future.rowCount; row++) {
+    if (Number.isNaN(futureTimes[row]!)) continue;
     const step = stepOf(axis, futureTimes[row]!, bucketed);
     if (step === null) {
       offGrid.push(`row ${row + 1} (${format(futureTimes[row]!)})`);

@@ -7,7 +7,13 @@ import {
   usesFeatures,
 } from '../../../../src/core/forecast/ui-features';
 import { seededRandom } from '../../../../src/core/random';
-import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
+import {
+  isNumberColumn,
+  numberColumn,
+  stringColumn,
+  Table,
+  valueAt,
+} from '../../../../src/core/table';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
@@ -52,6 +58,25 @@ function withValue(table: Table, name: string, row: number, value: number) {
   return table.withColumn({ ...column, name, type: 'numeric', values } as never);
 }
 
+/** The table with `count` empty rows after it, as a spreadsheet saves its blank last lines. */
+function withBlankRows(table: Table, count: number) {
+  const blanks = Array.from({ length: count }, () => null);
+  return new Table(
+    table.columns.map((column) =>
+      isNumberColumn(column)
+        ? { ...column, values: Float64Array.from([...column.values, ...blanks.map(() => NaN)]) }
+        : stringColumn(
+            column.name,
+            [
+              ...Array.from({ length: table.rowCount }, (_, row) => valueAt(column, row) as string),
+              ...blanks,
+            ],
+            column.type,
+          ),
+    ),
+  );
+}
+
 describe('known-in-advance features for the forecast page', () => {
   it('offers the numeric and true/false columns other than time, target and series', () => {
     const table = promotions({ days: 30, ahead: 5, stores: ['north', 'south'] });
@@ -86,6 +111,17 @@ describe('known-in-advance features for the forecast page', () => {
     expect(prepared.history.rowCount).toBe(40);
     expect(prepared.future.rowCount).toBe(7);
     expect(prepared.frequency).toEqual({ unit: 'day', every: 1 });
+  });
+
+  it('passes over blank rows after the table, in the history and in the future rows', () => {
+    const table = withBlankRows(promotions({ days: 40, ahead: 5, stores: ['north', 'south'] }), 2);
+    const setup = { time: 'date', target: 'sales', series: ['store'], horizon: 5 };
+    const prepared = prepareFeatures(table, { ...setup, features: ['promo'] });
+    if (!prepared.ok) throw new Error(prepared.problems.join('\n'));
+    expect(prepared.future.rowCount).toBe(10);
+    const future = withBlankRows(prepared.future, 1);
+    const apart = prepareFeatures(prepared.history, { ...setup, features: ['promo'], future });
+    if (!apart.ok) throw new Error(apart.problems.join('\n'));
   });
 
   it('names the steps that have no future row, per series', () => {
