@@ -278,6 +278,38 @@ function toEpoch(parts: DateParts): number {
 
 type Family = (text: string, order: DateOrder) => number;
 
+// Periods named by their first day: quarters, months and ISO weeks as tables of official
+// statistics, spreadsheets and R write them.
+const QUARTER_FIRST = /^(\d{4})\s*[-/ ]?\s*Q([1-4])$/i;
+const QUARTER_LAST = /^Q([1-4])\s*[-/ ]?\s*(\d{4})$/i;
+const MONTH_NAME_YEAR = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/;
+const YEAR_MONTH_NAME = /^(\d{4})[ -]([A-Za-z]{3,9})$/;
+/** A spreadsheet's mmm-yy: Jan-20, Jan '20 (not "Jan 20", which reads as a day). */
+const MONTH_NAME_SHORT_YEAR = /^([A-Za-z]{3,9})\.?(?:-|\s*')(\d{2})$/;
+/** 2024/03, 2024.03, 2024-3, and statistical offices' 2024M03 or 2024m3 (Eurostat, IMF, Stata). */
+const YEAR_NUMBERED_MONTH = /^(\d{4})(?:[/.-]|\s*M)(\d{1,2})$/i;
+/** 03/2024, 3-2024, 03.2024. */
+const NUMBERED_MONTH_YEAR = /^(\d{1,2})[/.-](\d{4})$/;
+/** ISO 8601 weeks: 2024-W05, 2024W05, 2024-W05-1 (the week's Monday, or the day given). */
+const ISO_WEEK = /^(\d{4})-?W(\d{2})(?:-?([1-7]))?$/i;
+
+/**
+ * Years a period may name: codes such as 1234-5 are not months, and a whole column has to read as
+ * periods before it is taken for one.
+ */
+const periodYear = (year: number) => year >= 1600 && year < 2400;
+
+const monthStart = (year: number, month: number) =>
+  periodYear(year) && month >= 1 && month <= 12 ? daysFromCivil(year, month, 1) * DAY_MS : NaN;
+
+/** Whether ISO year `year` has a week 53 (its 1 January or, in a leap year, 31 December is a Thursday). */
+function isoWeeksIn(year: number): number {
+  const weekday = (days: number) => (((days + 4) % 7) + 7) % 7; // 0 = Sunday; 1970-01-01 was a Thursday
+  return weekday(daysFromCivil(year, 1, 1)) === 4 || weekday(daysFromCivil(year, 12, 31)) === 4
+    ? 53
+    : 52;
+}
+
 const families: Record<string, Family> = {
   'ISO 8601': (text) => parseIsoDatetime(text),
   'year-month-day': (text) => {
@@ -296,6 +328,45 @@ const families: Record<string, Family> = {
     const month = m && MONTHS.get(m[1]!.toLowerCase());
     if (!m || !month) return NaN;
     return toEpoch({ year: +m[3]!, month, day: +m[2]!, ms: timeOfDay(m, 4) });
+  },
+  quarter: (text) => {
+    let m = QUARTER_FIRST.exec(text);
+    if (m) return monthStart(+m[1]!, (+m[2]! - 1) * 3 + 1);
+    m = QUARTER_LAST.exec(text);
+    return m ? monthStart(+m[2]!, (+m[1]! - 1) * 3 + 1) : NaN;
+  },
+  'month-name year': (text) => {
+    let m = MONTH_NAME_YEAR.exec(text);
+    if (m) return monthStart(+m[2]!, MONTHS.get(m[1]!.toLowerCase()) ?? 0);
+    m = YEAR_MONTH_NAME.exec(text);
+    if (m) return monthStart(+m[1]!, MONTHS.get(m[2]!.toLowerCase()) ?? 0);
+    m = MONTH_NAME_SHORT_YEAR.exec(text);
+    if (!m) return NaN;
+    // Two-digit years as POSIX strptime reads them: 69–99 are the 1900s, 00–68 the 2000s.
+    const short = +m[2]!;
+    return monthStart(
+      short >= 69 ? 1900 + short : 2000 + short,
+      MONTHS.get(m[1]!.toLowerCase()) ?? 0,
+    );
+  },
+  'year/month': (text) => {
+    const m = YEAR_NUMBERED_MONTH.exec(text);
+    return m ? monthStart(+m[1]!, +m[2]!) : NaN;
+  },
+  'month/year': (text) => {
+    const m = NUMBERED_MONTH_YEAR.exec(text);
+    return m ? monthStart(+m[2]!, +m[1]!) : NaN;
+  },
+  'ISO week': (text) => {
+    const m = ISO_WEEK.exec(text);
+    if (!m) return NaN;
+    const year = +m[1]!;
+    const week = +m[2]!;
+    if (!periodYear(year) || week < 1 || week > isoWeeksIn(year)) return NaN;
+    // Week 1 holds 4 January; its Monday starts the ISO year.
+    const january4 = daysFromCivil(year, 1, 4);
+    const monday = january4 - ((((january4 + 3) % 7) + 7) % 7);
+    return (monday + (week - 1) * 7 + (+(m[3] ?? 1) - 1)) * DAY_MS;
   },
   'day/month/year': (text, order) => {
     const m = NUMERIC_DATE.exec(text);

@@ -71,95 +71,6 @@ export interface SeriesSet {
   readonly warnings: readonly string[];
 }
 
-const QUARTER_FIRST = /^(\d{4})\s*[-/ ]?\s*Q([1-4])$/i;
-const QUARTER_LAST = /^Q([1-4])\s*[-/ ]?\s*(\d{4})$/i;
-const MONTH_YEAR = /^([A-Za-z]{3,9})\.?[ -](\d{4})$/;
-const YEAR_MONTH = /^(\d{4})[ -]([A-Za-z]{3,9})$/;
-/** A spreadsheet's mmm-yy: Jan-20, Jan '20 (not "Jan 20", which reads as a day). */
-const MONTH_SHORT_YEAR = /^([A-Za-z]{3,9})\.?(?:-|\s*')(\d{2})$/;
-/** 2024/03, 2024.03, 2024-3 (2024-03 is ISO, read by the importer). */
-const YEAR_SLASH_MONTH = /^(\d{4})[/.-](\d{1,2})$/;
-/** Statistical offices' months (Eurostat, IMF, Stata): 2024M03, 2024m3. */
-const YEAR_M_MONTH = /^(\d{4})\s*M(\d{1,2})$/i;
-/** 03/2024, 3-2024, 03.2024. */
-const MONTH_SLASH_YEAR = /^(\d{1,2})[/.-](\d{4})$/;
-/** ISO 8601 weeks: 2024-W05, 2024W05, 2024-W05-1 (the week's Monday, or the day given). */
-const ISO_WEEK = /^(\d{4})-?W(\d{2})(?:-?([1-7]))?$/i;
-const DAY = 86_400_000;
-
-/** The Monday (or `weekday`, 1 = Monday) of ISO week `week` of `year`, in ms since 1970. */
-function isoWeekStart(year: number, week: number, weekday = 1): number {
-  const january4 = Date.UTC(year, 0, 4);
-  const mondayOfWeek1 = january4 - ((new Date(january4).getUTCDay() + 6) % 7) * DAY;
-  return mondayOfWeek1 + ((week - 1) * 7 + (weekday - 1)) * DAY;
-}
-
-/** Whether `year` has a week 53 (its 1 January or, in a leap year, 31 December is a Thursday). */
-function weeksIn(year: number): number {
-  const thursday = (y: number, m: number, d: number) =>
-    new Date(Date.UTC(y, m, d)).getUTCDay() === 4;
-  return thursday(year, 0, 1) || thursday(year, 11, 31) ? 53 : 52;
-}
-const MONTH_NAMES = [
-  'jan',
-  'feb',
-  'mar',
-  'apr',
-  'may',
-  'jun',
-  'jul',
-  'aug',
-  'sep',
-  'oct',
-  'nov',
-  'dec',
-];
-
-function monthNumber(name: string): number {
-  const index = MONTH_NAMES.indexOf(name.slice(0, 3).toLowerCase());
-  return index < 0 ? -1 : index;
-}
-
-/**
- * Quarters ("1990 Q1", "Q1-1990"), months by name ("Jan 1990", "1990 January", a spreadsheet's
- * "Jan-90") or number ("1990/01", "1990-1", "1990M01", "01/1990") and ISO weeks ("2024-W05", the
- * week's Monday).
- */
-function parsePeriodText(text: string): number {
-  const trimmed = text.trim();
-  let m = QUARTER_FIRST.exec(trimmed);
-  if (m) return monthIndexToMs(Number(m[1]) * 12 + (Number(m[2]) - 1) * 3, 1);
-  m = QUARTER_LAST.exec(trimmed);
-  if (m) return monthIndexToMs(Number(m[2]) * 12 + (Number(m[1]) - 1) * 3, 1);
-  m = MONTH_YEAR.exec(trimmed);
-  if (m && monthNumber(m[1]!) >= 0)
-    return monthIndexToMs(Number(m[2]) * 12 + monthNumber(m[1]!), 1);
-  m = YEAR_MONTH.exec(trimmed);
-  if (m && monthNumber(m[2]!) >= 0)
-    return monthIndexToMs(Number(m[1]) * 12 + monthNumber(m[2]!), 1);
-  m = MONTH_SHORT_YEAR.exec(trimmed);
-  if (m && monthNumber(m[1]!) >= 0) {
-    // Two-digit years as POSIX strptime reads them: 69–99 are the 1900s, 00–68 the 2000s.
-    const short = Number(m[2]);
-    return monthIndexToMs((short >= 69 ? 1900 + short : 2000 + short) * 12 + monthNumber(m[1]!), 1);
-  }
-  m = YEAR_SLASH_MONTH.exec(trimmed) ?? YEAR_M_MONTH.exec(trimmed);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) {
-    return monthIndexToMs(Number(m[1]) * 12 + Number(m[2]) - 1, 1);
-  }
-  m = MONTH_SLASH_YEAR.exec(trimmed);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) {
-    return monthIndexToMs(Number(m[2]) * 12 + Number(m[1]) - 1, 1);
-  }
-  m = ISO_WEEK.exec(trimmed);
-  if (m) {
-    const year = Number(m[1]);
-    const week = Number(m[2]);
-    if (week >= 1 && week <= weeksIn(year)) return isoWeekStart(year, week, Number(m[3] ?? 1));
-  }
-  return NaN;
-}
-
 /** 20240131 → the date, or NaN when the number is not a valid YYYYMMDD. */
 function compactDate(value: number): number {
   if (!Number.isInteger(value) || value < 10_000_101 || value > 30_001_231) return NaN;
@@ -253,28 +164,25 @@ export function readTimes(column: Column, skip?: (row: number) => boolean): Time
     return { kind: 'number', values: column.values };
   }
   const dictionary = column.dictionary;
-  let epochs: Float64Array | undefined;
   const parsed = parseDictionaryDates(dictionary);
-  if (parsed.kind === 'dates') epochs = parsed.epochs;
-  else {
-    const periods = Float64Array.from(dictionary, parsePeriodText);
-    if (periods.every((value) => Number.isFinite(value))) epochs = periods;
+  if (parsed.kind === 'ambiguous') {
+    throw new TrainingError(
+      'invalid-input',
+      `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; choose the order (Prepare › Change type to datetime in the lab, --date-order in the command line), or write them as YYYY-MM-DD.`,
+      column.name,
+    );
   }
-  if (!epochs) {
-    if (parsed.kind === 'ambiguous') {
+  if (parsed.kind === 'none') {
+    const failed = dictionary.findIndex(
+      (text) => parseDictionaryDates([text], 'dmy').kind !== 'dates',
+    );
+    if (failed < 0) {
       throw new TrainingError(
         'invalid-input',
-        `The dates in “${column.name}” (e.g. “${parsed.example}”) could be day/month or month/day; choose the order (Prepare › Change type to datetime in the lab, --date-order in the command line), or write them as YYYY-MM-DD.`,
+        `The times in “${column.name}” mix formats (e.g. “${dictionary[0]}” and “${dictionary[parsed.failedAt]}”); write them in one.`,
         column.name,
       );
     }
-    const failed = Math.max(
-      0,
-      dictionary.findIndex(
-        (text) =>
-          Number.isNaN(parsePeriodText(text)) && parseDictionaryDates([text]).kind !== 'dates',
-      ),
-    );
     const row = column.codes.indexOf(failed);
     throw new TrainingError(
       'invalid-input',
@@ -282,6 +190,7 @@ export function readTimes(column: Column, skip?: (row: number) => boolean): Time
       `${row + 1}:${column.name}`,
     );
   }
+  const epochs = parsed.epochs;
   const values = new Float64Array(n);
   for (let row = 0; row < n; row++) {
     const code = column.codes[row]!;

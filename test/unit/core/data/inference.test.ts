@@ -168,6 +168,43 @@ describe('ISO datetimes', () => {
     expect(parseDictionaryDates(['5 Jan 2024', 'soon']).kind).toBe('none');
     expect(parseDictionaryDates(['31/02/2024']).kind).toBe('none');
   });
+
+  it('reads quarters, months and ISO weeks as the day each begins', () => {
+    const epochs = (values: string[]) => {
+      const parsed = parseDictionaryDates(values);
+      return parsed.kind === 'dates' ? [parsed.format, ...Array.from(parsed.epochs)] : parsed.kind;
+    };
+    const utc = (year: number, month: number, day = 1) => Date.UTC(year, month - 1, day);
+    expect(epochs(['1990 Q1', '1990Q4', '1991-q2', 'Q3 1991'])).toEqual([
+      'quarter',
+      ...[utc(1990, 1), utc(1990, 10), utc(1991, 4), utc(1991, 7)],
+    ]);
+    expect(epochs(['Jan 1990', 'December 1990', '1991 Feb', 'Sept. 1991'])).toEqual([
+      'month-name year',
+      ...[utc(1990, 1), utc(1990, 12), utc(1991, 2), utc(1991, 9)],
+    ]);
+    // A spreadsheet's mmm-yy: two-digit years as POSIX reads them (69–99 in the 1900s).
+    expect(epochs(['Dec-99', 'Jan-00', "Feb '20"])).toEqual([
+      'month-name year',
+      ...[utc(1999, 12), utc(2000, 1), utc(2020, 2)],
+    ]);
+    expect(epochs(['1990M11', '1990m12', '1991-1', '1991/02'])).toEqual([
+      'year/month',
+      ...[utc(1990, 11), utc(1990, 12), utc(1991, 1), utc(1991, 2)],
+    ]);
+    expect(epochs(['11/1990', '12-1990'])).toEqual(['month/year', utc(1990, 11), utc(1990, 12)]);
+    // Week 1 holds the year's first Thursday; 2020 has a week 53, 2021 does not.
+    expect(epochs(['2020-W01', '2020-W53', '2021W01', '2024-W05-3'])).toEqual([
+      'ISO week',
+      ...[utc(2019, 12, 30), utc(2020, 12, 28), utc(2021, 1, 4), utc(2024, 1, 31)],
+    ]);
+    expect(epochs(['2021-W53'])).toBe('none');
+    expect(epochs(['1990 Q5'])).toBe('none');
+    expect(epochs(['1990M13'])).toBe('none');
+    expect(epochs(['Jan 20'])).toBe('none');
+    // Codes that merely look like a year and a month are not periods.
+    expect(epochs(['1234-5', '1001-3'])).toBe('none');
+  });
 });
 
 describe('type inference', () => {
@@ -193,6 +230,15 @@ describe('type inference', () => {
     expect(column(['0', '1'], {}, 'spam_flag').type).toBe('boolean');
     expect(column(['0', '2'], {}, 'is_active').type).toBe('integer');
     expect(column(['0', '1'], {}, 'island').type).toBe('integer');
+  });
+
+  it('reads a column of quarters or months as datetimes', () => {
+    expect(column(['1990 Q1', '', '1990 Q2'])).toMatchObject({
+      type: 'datetime',
+      values: [Date.UTC(1990, 0, 1), null, Date.UTC(1990, 3, 1)],
+    });
+    expect(column(['2015M01', '2015M02']).type).toBe('datetime');
+    expect(column(['1990 Q1', 'later']).type).toBe('categorical');
   });
 
   it('reads ISO dates and date-times as datetimes in epoch ms', () => {
