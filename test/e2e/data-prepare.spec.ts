@@ -309,6 +309,35 @@ test('Unix seconds stored as integers: the profile says so, and one click sets u
   expect(pageErrors).toEqual([]);
 });
 
+test('months written as YYYYMM numbers: the profile says so, and one click reads them as dates', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const lines = ['period,sales'];
+  for (let i = 0; i < 24; i++) {
+    lines.push(`${202201 + Math.floor(i / 12) * 100 + (i % 12)},${100 + i}`);
+  }
+  await importCsv(page, 'monthly.csv', lines.join('\n'), 'Imported monthly.csv: 24 rows');
+  await expect(profileRow(page, 'period').locator('td').first()).toHaveText('integer');
+  const warnings = view(page).getByTestId('profile-warnings');
+  await expect(warnings).toContainText(
+    'Column “period” looks like months written as YYYYMM (2022-01 to 2023-12)',
+  );
+  await expect(warnings).not.toContainText('Column “period” has a different value');
+  await warnings.getByTestId('read-compact-date').click();
+  await expect(view(page).getByTestId('type-column')).toHaveValue('period');
+  await expect(view(page).getByTestId('type-target')).toHaveValue('datetime');
+  await expect(view(page).getByRole('combobox', { name: 'Numbers are' })).toHaveValue('yyyymm');
+  await expect(view(page).getByTestId('prepare-apply')).toBeFocused();
+  await apply(page);
+  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+  await expect(profileRow(page, 'period').locator('td').first()).toHaveText('datetime');
+  await expect(firstRow(page)).toContainText('2022-01-01');
+  expect(pageErrors).toEqual([]);
+});
+
 /** Five incomes, two of them -999: a code that stands for “unknown”. */
 async function importIncomes(page: Page) {
   await openLab(page);

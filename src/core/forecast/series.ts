@@ -1,3 +1,4 @@
+import { compactDateMs, compactDateUnit } from '../data/compact-date';
 import { parseDictionaryDates } from '../data/datetime-text';
 import type { DateOrder } from '../data/types';
 import { unixScale, unixUnit, type UnixUnit } from '../data/unix-time';
@@ -71,29 +72,6 @@ export interface SeriesSet {
   readonly warnings: readonly string[];
 }
 
-/** 20240131 → the date, or NaN when the number is not a valid YYYYMMDD. */
-function compactDate(value: number): number {
-  if (!Number.isInteger(value) || value < 10_000_101 || value > 30_001_231) return NaN;
-  const year = Math.floor(value / 10_000);
-  const month = Math.floor((value % 10_000) / 100);
-  const day = value % 100;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonthIndex(year * 12 + month - 1)) {
-    return NaN;
-  }
-  return monthIndexToMs(year * 12 + month - 1, day);
-}
-
-/**
- * 202401 → January 2024, or NaN. Years 1800–2199 only: a plain count of steps rarely runs through
- * such six-digit numbers with every last two digits a month.
- */
-function compactMonth(value: number): number {
-  if (!Number.isInteger(value) || value < 180_001 || value > 219_912) return NaN;
-  const month = value % 100;
-  if (month < 1 || month > 12) return NaN;
-  return monthIndexToMs(Math.floor(value / 100) * 12 + month - 1, 1);
-}
-
 /**
  * 1949.0833 → February 1949: R's `time()` of a monthly or quarterly series, written as decimal
  * years (a twelfth apart, printed to 7 or 15 digits). NaN off a whole month or outside 1700–2199.
@@ -140,12 +118,9 @@ export function readTimes(column: Column, skip?: (row: number) => boolean): Time
         column.name,
       );
     }
+    const compact = compactDateUnit(column.values);
+    if (compact) return { kind: 'datetime', values: column.values.map(compactDateMs(compact)) };
     const present = column.values.filter((value) => !Number.isNaN(value));
-    for (const compact of [compactDate, compactMonth]) {
-      if (present.length > 1 && present.every((value) => Number.isFinite(compact(value)))) {
-        return { kind: 'datetime', values: column.values.map(compact) };
-      }
-    }
     if (
       present.some((value) => !Number.isInteger(value)) &&
       present.every((value) => Number.isFinite(decimalYearMonth(value)))

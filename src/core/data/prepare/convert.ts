@@ -5,6 +5,7 @@ import {
   type NumberColumn,
   type StringColumn,
 } from '../../table';
+import { compactDateMs } from '../compact-date';
 import { daysFromCivil, parseDictionaryDates } from '../datetime-text';
 import { parseFormattedNumbers } from '../formatted-number';
 import { parseNumberText } from '../number-text';
@@ -145,6 +146,15 @@ function numbersToDates(column: NumberColumn, unit: NumberDateUnit): Float64Arra
   const values = column.values;
   if (unit === 'epoch-ms') return values.slice();
   if (unit === 'epoch-s') return values.map((value) => value * 1000);
+  if (unit === 'yyyymmdd' || unit === 'yyyymm') {
+    const read = compactDateMs(unit);
+    return values.map((value, row) => {
+      if (Number.isNaN(value)) return NaN;
+      const ms = read(value);
+      if (Number.isNaN(ms)) throw conversionError(column.name, row, String(value), 'datetime');
+      return ms;
+    });
+  }
   return values.map((value, row) => {
     if (Number.isNaN(value)) return NaN;
     if (!Number.isInteger(value) || value < 1 || value > 9999) {

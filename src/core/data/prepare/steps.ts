@@ -1,3 +1,4 @@
+import type { CompactDateUnit } from '../compact-date';
 import type { LogicalType } from '../../table';
 import type { DateOrder } from '../types';
 
@@ -13,7 +14,7 @@ export const TARGET_TYPES: readonly TargetType[] = [
 ];
 
 /** How numbers become dates: epoch milliseconds or seconds, or whole years (1 January). */
-export type NumberDateUnit = 'epoch-ms' | 'epoch-s' | 'year';
+export type NumberDateUnit = 'epoch-ms' | 'epoch-s' | 'year' | CompactDateUnit;
 
 export type MissingStrategy = 'drop' | 'mean' | 'median' | 'mode' | 'constant';
 export type SplitMethod = 'random' | 'stratified' | 'time' | 'group';

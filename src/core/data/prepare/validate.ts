@@ -74,7 +74,7 @@ export function parseStep(input: Json): PrepareStep {
         oneOf(value, 'dateOrder', ['dmy', 'mdy'] as const),
       );
       const dateUnit = optional(f.dateUnit, (value) =>
-        oneOf(value, 'dateUnit', ['epoch-ms', 'epoch-s', 'year'] as const),
+        oneOf(value, 'dateUnit', ['epoch-ms', 'epoch-s', 'year', 'yyyymmdd', 'yyyymm'] as const),
       );
       return {
         kind,

@@ -12,6 +12,7 @@ import {
 } from './correlation';
 import { formatShare, imbalanceWarning, isClassTarget, MAX_TARGET_CLASSES } from './balance';
 import { countDuplicateRows } from './duplicates';
+import { compactDateWarning } from './compact-date';
 import { missingCodeWarning } from './missing-code';
 import { summarizeNumbers } from './numeric';
 import { ProfileScratch } from './scratch';
@@ -262,7 +263,12 @@ function* profileSteps(
         ? { ...before, name: column.name }
         : profileColumn(column, settings, random);
     columns.push(profile);
-    warnings.push(...columnWarnings(profile, rows));
+    // Dates written as numbers say how to read them as dates, not that they look like an ID.
+    const compactDate = isNumberColumn(column) ? compactDateWarning(column, profile) : null;
+    for (const warning of columnWarnings(profile, rows)) {
+      if (!(compactDate && warning.code === 'id-like')) warnings.push(warning);
+    }
+    if (compactDate) warnings.push(compactDate);
     const missingCode = isNumberColumn(column) ? missingCodeWarning(column, profile) : null;
     if (missingCode) warnings.push(missingCode);
     if (settings.target === column.name) {

@@ -82,7 +82,8 @@ export type ProfileWarningCode =
   | 'id-like'
   | 'imbalance'
   | 'missing-code'
-  | 'unix-time';
+  | 'unix-time'
+  | 'compact-date';
 
 export interface ProfileWarning {
   readonly code: ProfileWarningCode;
@@ -90,7 +91,8 @@ export interface ProfileWarning {
   readonly column?: string;
   /**
    * The figure behind the warning: a share, a count, a number of categories, for Unix times
-   * the milliseconds per unit (1000 for seconds), or the code that stands for missing (-999).
+   * the milliseconds per unit (1000 for seconds), the code that stands for missing (-999), or for
+   * dates written as numbers the digits of their layout (8 for YYYYMMDD, 6 for YYYYMM).
    */
   readonly value?: number;
 }

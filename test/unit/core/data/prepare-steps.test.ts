@@ -140,6 +140,28 @@ describe('change type', () => {
       new Table([numberColumn('s', [86_400])]),
     );
     expect(cells(seconds, 's')).toEqual([DAY]);
+    const compact = new Table([
+      numberColumn('d', [20240131, null, 19991231], 'integer'),
+      numberColumn('m', [202401, 199912, null], 'integer'),
+    ]);
+    const days = run(
+      { kind: 'change-type', changes: [{ column: 'd', type: 'datetime' }], dateUnit: 'yyyymmdd' },
+      compact,
+    );
+    expect(cells(days, 'd')).toEqual([Date.UTC(2024, 0, 31), null, Date.UTC(1999, 11, 31)]);
+    const months = run(
+      { kind: 'change-type', changes: [{ column: 'm', type: 'datetime' }], dateUnit: 'yyyymm' },
+      compact,
+    );
+    expect(cells(months, 'm')).toEqual([Date.UTC(2024, 0, 1), Date.UTC(1999, 11, 1), null]);
+    expect(
+      failure(() =>
+        run(
+          { kind: 'change-type', changes: [{ column: 'd', type: 'datetime' }], dateUnit: 'yyyymm' },
+          compact,
+        ),
+      ).message,
+    ).toBe('Column “d”: “20240131” (row 1) is not a date.');
     const flags = new Table([stringColumn('f', ['yes', 'No', null, 'TRUE', '0'])]);
     expect(
       cells(run({ kind: 'change-type', changes: [{ column: 'f', type: 'boolean' }] }, flags), 'f'),

@@ -231,6 +231,36 @@ describe('profile details', () => {
     );
   });
 
+  it('says how to read dates written as YYYYMMDD or months as YYYYMM, rather than calling them IDs', () => {
+    const days = Array.from({ length: 40 }, (_, i) => 20240101 + i + (i >= 31 ? 69 : 0));
+    const months = Array.from(
+      { length: 40 },
+      (_, i) => 201901 + Math.floor(i / 12) * 100 + (i % 12),
+    );
+    const table = new Table([
+      numberColumn('day', days, 'integer'),
+      numberColumn('period', months, 'integer'),
+      // Whole numbers in that range that are not all dates: an ID, as before.
+      numberColumn(
+        'order',
+        Array.from({ length: 40 }, (_, i) => 20240101 + 50 * i),
+        'integer',
+      ),
+    ]);
+    const warnings = profileTable(table).warnings;
+    expect(warnings.map((warning) => [warning.code, warning.column, warning.value])).toEqual([
+      ['compact-date', 'day', 8],
+      ['compact-date', 'period', 6],
+      ['id-like', 'order', 40],
+    ]);
+    expect(warnings[0]!.message).toBe(
+      'Column “day” looks like dates written as YYYYMMDD (2024-01-01 to 2024-02-09): to use them as dates, change its type to datetime with numbers as YYYYMMDD (Prepare › Change type).',
+    );
+    expect(warnings[1]!.message).toBe(
+      'Column “period” looks like months written as YYYYMM (2019-01 to 2022-04): to use them as dates, change its type to datetime with numbers as YYYYMM (Prepare › Change type).',
+    );
+  });
+
   it('copes with empty tables and all-missing columns', () => {
     const empty = profileTable(new Table([numberColumn('x', []), stringColumn('s', [])]));
     expect(empty.rows).toBe(0);

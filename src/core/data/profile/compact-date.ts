@@ -1,0 +1,37 @@
+import type { NumberColumn } from '../../table';
+import { compactDateMs, compactDateUnit } from '../compact-date';
+import type { ColumnProfile, ProfileWarning } from './types';
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Whole numbers that are all dates written as YYYYMMDD (20240131) or months as YYYYMM (202401):
+ * say how to read them as dates, which the time plot and the models can then use. The column is
+ * read again only when its minimum and maximum fall in such a range.
+ */
+export function compactDateWarning(
+  column: NumberColumn,
+  profile: ColumnProfile,
+): ProfileWarning | null {
+  const { min, max } = profile;
+  if (profile.type !== 'integer' || min === null || max === null || min === max) return null;
+  const inRange = (from: number, to: number) => min >= from && max <= to;
+  if (!inRange(10_000_101, 29_991_231) && !inRange(180_001, 219_912)) return null;
+  const unit = compactDateUnit(column.values);
+  if (unit === null) return null;
+  const read = compactDateMs(unit);
+  const [layout, span] =
+    unit === 'yyyymmdd'
+      ? ['dates written as YYYYMMDD', `${day(read(min))} to ${day(read(max))}`]
+      : [
+          'months written as YYYYMM',
+          `${day(read(min)).slice(0, 7)} to ${day(read(max)).slice(0, 7)}`,
+        ];
+  return {
+    code: 'compact-date',
+    message: `Column “${profile.name}” looks like ${layout} (${span}): to use them as dates, change its type to datetime with numbers as ${unit.toUpperCase()} (Prepare › Change type).`,
+    column: profile.name,
+    // The digits of the layout: 8 for YYYYMMDD, 6 for YYYYMM.
+    value: unit.length,
+  };
+}
