@@ -1,5 +1,6 @@
 import type { NumberColumn } from '../../table';
 import { compactDateMs, compactDateUnit } from '../compact-date';
+import type { NumberDateUnit } from '../prepare/steps';
 import type { ColumnProfile, ProfileWarning } from './types';
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -34,4 +35,14 @@ export function compactDateWarning(
     // The digits of the layout: 8 for YYYYMMDD, 6 for YYYYMM.
     value: unit.length,
   };
+}
+
+/**
+ * The Prepare › Change type unit a warning about dates stored as numbers suggests: Unix seconds or
+ * milliseconds, YYYYMMDD or YYYYMM; null for any other warning.
+ */
+export function suggestedDateUnit(warning: ProfileWarning): NumberDateUnit | null {
+  if (warning.code === 'unix-time') return warning.value === 1 ? 'epoch-ms' : 'epoch-s';
+  if (warning.code === 'compact-date') return warning.value === 8 ? 'yyyymmdd' : 'yyyymm';
+  return null;
 }

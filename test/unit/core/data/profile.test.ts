@@ -7,6 +7,7 @@ import {
   type ColumnProfile,
   type DatasetProfile,
 } from '../../../../src/core/data';
+import { suggestedDateUnit } from '../../../../src/core/data/profile/compact-date';
 import { pearsonMatrix } from '../../../../src/core/data/profile/correlation';
 import { HyperLogLog, mix32 } from '../../../../src/core/data/profile/hyperloglog';
 import { summarizeNumbers } from '../../../../src/core/data/profile/numeric';
@@ -229,6 +230,7 @@ describe('profile details', () => {
     expect(warnings[1]!.message).toMatch(
       /^Column “event_time_ms” looks like Unix milliseconds \(2023-11-14 22:13 to/,
     );
+    expect(warnings.map(suggestedDateUnit)).toEqual(['epoch-s', 'epoch-ms', null, null]);
   });
 
   it('says how to read dates written as YYYYMMDD or months as YYYYMM, rather than calling them IDs', () => {
@@ -256,6 +258,7 @@ describe('profile details', () => {
     expect(warnings[0]!.message).toBe(
       'Column “day” looks like dates written as YYYYMMDD (2024-01-01 to 2024-02-09): to use them as dates, change its type to datetime with numbers as YYYYMMDD (Prepare › Change type).',
     );
+    expect(warnings.map(suggestedDateUnit)).toEqual(['yyyymmdd', 'yyyymm', null]);
     expect(warnings[1]!.message).toBe(
       'Column “period” looks like months written as YYYYMM (2019-01 to 2022-04): to use them as dates, change its type to datetime with numbers as YYYYMM (Prepare › Change type).',
     );
