@@ -302,12 +302,15 @@ const periodYear = (year: number) => year >= 1600 && year < 2400;
 const monthStart = (year: number, month: number) =>
   periodYear(year) && month >= 1 && month <= 12 ? daysFromCivil(year, month, 1) * DAY_MS : NaN;
 
+/** The day of the week of `days` since 1970-01-01 (a Thursday), 0 for Monday to 6 for Sunday. */
+const weekday = (days: number) => (((days + 3) % 7) + 7) % 7;
+const THURSDAY = 3;
+
 /** Whether ISO year `year` has a week 53 (its 1 January or, in a leap year, 31 December is a Thursday). */
 function isoWeeksIn(year: number): number {
-  const weekday = (days: number) => (((days + 4) % 7) + 7) % 7; // 0 = Sunday; 1970-01-01 was a Thursday
-  return weekday(daysFromCivil(year, 1, 1)) === 4 || weekday(daysFromCivil(year, 12, 31)) === 4
-    ? 53
-    : 52;
+  const thursday = (month: number, day: number) =>
+    weekday(daysFromCivil(year, month, day)) === THURSDAY;
+  return thursday(1, 1) || thursday(12, 31) ? 53 : 52;
 }
 
 const families: Record<string, Family> = {
@@ -365,7 +368,7 @@ const families: Record<string, Family> = {
     if (!periodYear(year) || week < 1 || week > isoWeeksIn(year)) return NaN;
     // Week 1 holds 4 January; its Monday starts the ISO year.
     const january4 = daysFromCivil(year, 1, 4);
-    const monday = january4 - ((((january4 + 3) % 7) + 7) % 7);
+    const monday = january4 - weekday(january4);
     return (monday + (week - 1) * 7 + (+(m[3] ?? 1) - 1)) * DAY_MS;
   },
   'day/month/year': (text, order) => {
