@@ -10,13 +10,13 @@ import {
   ENTITY_KINDS,
   isEntityKind,
   type AuditEvent,
-  type BlobRecord,
+  type StoredBlobRecord,
   type EntityKind,
   type EntityRecord,
   type Json,
   type Workspace,
 } from './schema';
-import { storeBlob, type WorkspaceStore } from './workspace-store';
+import { bytesOf, storeBlob, type WorkspaceStore } from './workspace-store';
 
 export const BACKUP_FORMAT = 'bunsen-workspace';
 export const BACKUP_FORMAT_VERSION = 1;
@@ -145,13 +145,18 @@ export async function exportWorkspace(
   const audit = (
     (await tx.objectStore('audit').index('byWorkspace').getAll(workspaceId)) as AuditEvent[]
   ).sort((a, b) => a.seq - b.seq);
+  const stored: StoredBlobRecord[] = [];
+  for (const hash of [...hashes].sort()) {
+    const blob = (await tx.objectStore('blobs').get(hash)) as StoredBlobRecord | undefined;
+    if (!blob) throw new StoreError('invalid', `Blob ${hash} is referenced but missing.`, hash);
+    stored.push(blob);
+  }
+  // The bytes are read once the transaction has what it needs (see `bytesOf`).
   const files: Record<string, Uint8Array> = {};
   const blobs: Manifest['blobs'] = [];
-  for (const hash of [...hashes].sort()) {
-    const blob = (await tx.objectStore('blobs').get(hash)) as BlobRecord | undefined;
-    if (!blob) throw new StoreError('invalid', `Blob ${hash} is referenced but missing.`, hash);
-    blobs.push({ hash, size: blob.size, type: blob.type });
-    files[`blobs/${hash}`] = new Uint8Array(blob.data);
+  for (const blob of stored) {
+    blobs.push({ hash: blob.hash, size: blob.size, type: blob.type });
+    files[`blobs/${blob.hash}`] = new Uint8Array(await bytesOf(blob));
   }
   const manifest: Manifest = {
     format: BACKUP_FORMAT,

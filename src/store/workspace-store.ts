@@ -18,6 +18,7 @@ import {
   type AuditEvent,
   type BlobRecord,
   type BlobRefsRecord,
+  type StoredBlobRecord,
   type EntityKind,
   type EntityRecord,
   type Json,
@@ -459,8 +460,10 @@ export class WorkspaceStore {
     const [blob, counted] = (await Promise.all([
       tx.objectStore('blobs').get(hash),
       tx.objectStore('blobRefs').get(hash),
-    ])) as [BlobRecord | undefined, BlobRefsRecord | undefined];
-    return blob && counted ? { ...blob, refs: counted.refs } : blob;
+    ])) as [StoredBlobRecord | undefined, BlobRefsRecord | undefined];
+    if (!blob) return undefined;
+    const data = await bytesOf(blob);
+    return counted ? { ...blob, data, refs: counted.refs } : { ...blob, data };
   }
 
   // ── audit ─────────────────────────────────────────────────────────────────────────────────
@@ -711,7 +714,7 @@ export function assertMutable(kind: EntityKind, current: EntityRecord, fields: s
 export async function countOf(tx: WriteTx, hash: string): Promise<BlobRefsRecord | null> {
   const counted = (await tx.objectStore('blobRefs').get(hash)) as BlobRefsRecord | undefined;
   if (counted) return counted;
-  const legacy = (await tx.objectStore('blobs').get(hash)) as BlobRecord | undefined;
+  const legacy = (await tx.objectStore('blobs').get(hash)) as StoredBlobRecord | undefined;
   return legacy ? { hash, refs: legacy.refs, size: legacy.size } : null;
 }
 
@@ -733,12 +736,28 @@ async function storeBlob(
     await setCount(tx, { ...count, refs: count.refs + 1 });
     return;
   }
-  // IndexedDB clones the value when `add` is called, so a view over a whole buffer needs no copy.
-  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-  const buffer = (whole ? data.buffer : data.slice().buffer) as ArrayBuffer;
-  const record: BlobRecord = { hash, size: data.byteLength, type, data: buffer, refs: 1 };
+  // A `Blob` copies the bytes the view covers, once; see `StoredBlobRecord`.
+  const bytes = new Blob([data as Uint8Array<ArrayBuffer>], { type });
+  const record: StoredBlobRecord = { hash, size: data.byteLength, type, data: bytes, refs: 1 };
   await tx.objectStore('blobs').add(record);
   await setCount(tx, { hash, refs: 1, size: data.byteLength });
+}
+
+/**
+ * The bytes of a stored blob. Read once its transaction is over: reading a `Blob` takes longer
+ * than a transaction stays open while nothing is asked of it.
+ */
+export async function bytesOf(blob: StoredBlobRecord): Promise<ArrayBuffer> {
+  if (!(blob.data instanceof Blob)) return blob.data;
+  try {
+    return await blob.data.arrayBuffer();
+  } catch (error) {
+    throw new StoreError(
+      'not-found',
+      `The stored bytes of blob ${blob.hash} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+      blob.hash,
+    );
+  }
 }
 
 export async function retainBlob(tx: WriteTx, hash: string) {

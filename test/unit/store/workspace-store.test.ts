@@ -59,6 +59,14 @@ describe('WorkspaceStore', () => {
       { blobs: [{ data, type: 'text/csv' }] },
     );
     expect(first.blobRefs).toEqual([hash]);
+    // Kept as a Blob (IndexedDB passes it on without serializing it), handed out as bytes.
+    const stored = (await store.database.get('blobs', hash)) as { data: unknown; type: string };
+    expect(stored.data).toBeInstanceOf(Blob);
+    expect((stored.data as Blob).type).toBe('text/csv');
+    const read = await store.getBlob(hash);
+    expect(read?.data).toBeInstanceOf(ArrayBuffer);
+    expect(new Uint8Array(read?.data ?? new ArrayBuffer(0))).toEqual(data);
+    expect(read?.type).toBe('text/csv');
     const second = await store.create(
       'datasetVersions',
       id,
@@ -118,6 +126,8 @@ describe('WorkspaceStore', () => {
     const holder = await store.create('datasetVersions', id, { datasetId: 'd', blobRefs: [hash] });
     await store.database.put('datasetVersions', { ...holder, id: 'legacy-holder' });
     expect((await store.getBlob(hash))?.refs).toBe(2);
+    // Its bytes, stored as an ArrayBuffer then, read as they are.
+    expect(new Uint8Array((await store.getBlob(hash))?.data ?? new ArrayBuffer(0))).toEqual(data);
     await store.remove('datasetVersions', 'legacy-holder');
     expect((await store.getBlob(hash))?.refs).toBe(1);
     await store.remove('datasetVersions', holder.id);
