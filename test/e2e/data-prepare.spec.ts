@@ -309,34 +309,56 @@ test('Unix seconds stored as integers: the profile says so, and one click sets u
   expect(pageErrors).toEqual([]);
 });
 
-test('months written as YYYYMM numbers: the profile says so, and one click reads them as dates', async ({
-  page,
-  pageErrors,
-}) => {
-  await openLab(page);
-  await openData(page);
-  const lines = ['period,sales'];
-  for (let i = 0; i < 24; i++) {
-    lines.push(`${202201 + Math.floor(i / 12) * 100 + (i % 12)},${100 + i}`);
-  }
-  await importCsv(page, 'monthly.csv', lines.join('\n'), 'Imported monthly.csv: 24 rows');
-  await expect(profileRow(page, 'period').locator('td').first()).toHaveText('integer');
-  const warnings = view(page).getByTestId('profile-warnings');
-  await expect(warnings).toContainText(
-    'Column “period” looks like months written as YYYYMM (2022-01 to 2023-12)',
-  );
-  await expect(warnings).not.toContainText('Column “period” has a different value');
-  await warnings.getByTestId('read-compact-date').click();
-  await expect(view(page).getByTestId('type-column')).toHaveValue('period');
-  await expect(view(page).getByTestId('type-target')).toHaveValue('datetime');
-  await expect(view(page).getByRole('combobox', { name: 'Numbers are' })).toHaveValue('yyyymm');
-  await expect(view(page).getByTestId('prepare-apply')).toBeFocused();
-  await apply(page);
-  await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
-  await expect(profileRow(page, 'period').locator('td').first()).toHaveText('datetime');
-  await expect(firstRow(page)).toContainText('2022-01-01');
-  expect(pageErrors).toEqual([]);
-});
+const DATES_AS_NUMBERS = [
+  {
+    what: 'months written as YYYYMM numbers',
+    column: 'period',
+    cell: (i: number) => 202201 + Math.floor(i / 12) * 100 + (i % 12),
+    warning: 'Column “period” looks like months written as YYYYMM (2022-01 to 2023-12)',
+    button: 'read-compact-date',
+    unit: 'yyyymm',
+    first: '2022-01-01',
+  },
+  {
+    what: "a spreadsheet's serial dates",
+    column: 'order_date',
+    cell: (i: number) => 45292 + i,
+    warning:
+      'Column “order_date” looks like dates as a spreadsheet stores them, days since 1899-12-30 (2024-01-01 to 2024-01-24)',
+    button: 'read-excel-date',
+    unit: 'excel',
+    first: '2024-01-01',
+  },
+];
+
+for (const example of DATES_AS_NUMBERS) {
+  test(`${example.what}: the profile says so, and one click reads them as dates`, async ({
+    page,
+    pageErrors,
+  }) => {
+    await openLab(page);
+    await openData(page);
+    const lines = [`${example.column},sales`];
+    for (let i = 0; i < 24; i++) lines.push(`${example.cell(i)},${100 + i}`);
+    await importCsv(page, 'dates.csv', lines.join('\n'), 'Imported dates.csv: 24 rows');
+    await expect(profileRow(page, example.column).locator('td').first()).toHaveText('integer');
+    const warnings = view(page).getByTestId('profile-warnings');
+    await expect(warnings).toContainText(example.warning);
+    await expect(warnings).not.toContainText(`Column “${example.column}” has a different value`);
+    await warnings.getByTestId(example.button).click();
+    await expect(view(page).getByTestId('type-column')).toHaveValue(example.column);
+    await expect(view(page).getByTestId('type-target')).toHaveValue('datetime');
+    await expect(view(page).getByRole('combobox', { name: 'Numbers are' })).toHaveValue(
+      example.unit,
+    );
+    await expect(view(page).getByTestId('prepare-apply')).toBeFocused();
+    await apply(page);
+    await expect(view(page).getByTestId('shown-version')).toHaveText('· version 2');
+    await expect(profileRow(page, example.column).locator('td').first()).toHaveText('datetime');
+    await expect(firstRow(page)).toContainText(example.first);
+    expect(pageErrors).toEqual([]);
+  });
+}
 
 /** Five incomes, two of them -999: a code that stands for “unknown”. */
 async function importIncomes(page: Page) {

@@ -48,7 +48,8 @@ default), and averaging the best few unless the best one alone backtests more th
 
 --time reads dates and date-times (2015-01-31, 31/01/2015, 2015-01-31T09:00Z), months (2015-01,
 Jan 2015, 2015M01, 201501), quarters (2015 Q1), ISO weeks (2015-W05), YYYYMMDD numbers, Unix
-seconds in a column named like a time, R's decimal years (1949.0833), years, or plain steps.
+seconds in a column named like a time, a spreadsheet's serial dates (43831 is 2020-01-01) in a
+column named like a date, R's decimal years (1949.0833), years, or plain steps.
 Rows with neither a time nor a target value (a sheet's blank last lines) are left out.
 
   --frequency   hourly, daily, weekday (Monday to Friday), weekly, monthly, quarterly, yearly,

@@ -2,6 +2,7 @@ import { compactDateMs, compactDateUnit } from '../data/compact-date';
 import { parseDictionaryDates } from '../data/datetime-text';
 import type { DateOrder } from '../data/types';
 import { unixScale, unixUnit, type UnixUnit } from '../data/unix-time';
+import { excelSerialMs, isExcelDates } from '../data/excel-date';
 import { TrainingError } from '../errors/training-error';
 import { isMissing, isNumberColumn, valueAt, type Column, type Table } from '../table';
 import {
@@ -90,14 +91,17 @@ export interface TimesRead {
   readonly unix?: UnixUnit;
   /** Set when decimal years (1949.0833…) were read as months. */
   readonly decimalYears?: boolean;
+  /** Set when numbers were read as a spreadsheet's serial dates (43831 is 2020-01-01). */
+  readonly excel?: boolean;
 }
 
 /**
  * Reads a time column: dates and date-times (already typed by the importer, or text in ISO,
  * common date layouts, quarters "1990 Q1", months "Jan 1990", "1990/01" or "1990M01", ISO weeks
  * "2024-W05"), compact YYYYMMDD and YYYYMM numbers, Unix seconds or milliseconds (in a column
- * named like a time), years and plain step numbers. Fails naming the first row that cannot be
- * read, or that has no time unless `skip` allows it (such rows read as NaN).
+ * named like a time), spreadsheet serial dates (in a column named like a date), years and plain
+ * step numbers. Fails naming the first row that cannot be read, or that has no time unless
+ * `skip` allows it (such rows read as NaN).
  */
 export function readTimes(column: Column, skip?: (row: number) => boolean): TimesRead {
   const n = isNumberColumn(column) ? column.values.length : column.codes.length;
@@ -134,6 +138,13 @@ export function readTimes(column: Column, skip?: (row: number) => boolean): Time
         kind: 'datetime',
         values: scale === 1 ? column.values : column.values.map((value) => value * scale),
         unix: unit,
+      };
+    }
+    if (isExcelDates(column.name, present)) {
+      return {
+        kind: 'datetime',
+        values: column.values.map((value) => (Number.isNaN(value) ? NaN : excelSerialMs(value))),
+        excel: true,
       };
     }
     return { kind: 'number', values: column.values };
@@ -404,6 +415,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
     values: times,
     unix,
     decimalYears,
+    excel,
   } = readTimes(table.column(options.time), (row) => Number.isNaN(target[row]!));
   const keys = options.series?.length
     ? seriesKeys(table, options.series)
@@ -440,6 +452,11 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   const warnings: string[] = [];
   if (unix) {
     warnings.push(`“${options.time}” holds Unix ${unix}: read as UTC date-times.`);
+  }
+  if (excel) {
+    warnings.push(
+      `“${options.time}” holds dates as a spreadsheet stores them, days since 1899-12-30 (43831 is 2020-01-01): read as dates.`,
+    );
   }
   if (decimalYears) {
     warnings.push(
@@ -537,7 +554,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
     if (filled) {
       fillGaps(values, fill);
       warnings.push(
-        `${filled.toLocaleString('en-US')} of ${axis.steps(length)}${where(id)} had no value and were filled (${fill}).`,
+        `${filled.toLocaleString('en-US')} of ${axis.steps(length)}${where(id)} had no value and ${filled === 1 ? 'was' : 'were'} filled (${fill}).`,
       );
     }
     if (aggregated) {

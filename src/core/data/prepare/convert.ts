@@ -6,6 +6,7 @@ import {
   type StringColumn,
 } from '../../table';
 import { compactDateMs } from '../compact-date';
+import { excelSerialMs } from '../excel-date';
 import { daysFromCivil, parseDictionaryDates } from '../datetime-text';
 import { parseFormattedNumbers } from '../formatted-number';
 import { parseNumberText } from '../number-text';
@@ -146,6 +147,8 @@ function numbersToDates(column: NumberColumn, unit: NumberDateUnit): Float64Arra
   const values = column.values;
   if (unit === 'epoch-ms') return values.slice();
   if (unit === 'epoch-s') return values.map((value) => value * 1000);
+  if (unit === 'excel')
+    return values.map((value) => (Number.isNaN(value) ? NaN : excelSerialMs(value)));
   if (unit === 'yyyymmdd' || unit === 'yyyymm') {
     const read = compactDateMs(unit);
     return values.map((value, row) => {

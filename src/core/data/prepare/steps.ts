@@ -14,7 +14,7 @@ export const TARGET_TYPES: readonly TargetType[] = [
 ];
 
 /** How numbers become dates: epoch milliseconds or seconds, or whole years (1 January). */
-export type NumberDateUnit = 'epoch-ms' | 'epoch-s' | 'year' | CompactDateUnit;
+export type NumberDateUnit = 'epoch-ms' | 'epoch-s' | 'year' | CompactDateUnit | 'excel';
 
 export type MissingStrategy = 'drop' | 'mean' | 'median' | 'mode' | 'constant';
 export type SplitMethod = 'random' | 'stratified' | 'time' | 'group';

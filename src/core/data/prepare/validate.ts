@@ -74,7 +74,14 @@ export function parseStep(input: Json): PrepareStep {
         oneOf(value, 'dateOrder', ['dmy', 'mdy'] as const),
       );
       const dateUnit = optional(f.dateUnit, (value) =>
-        oneOf(value, 'dateUnit', ['epoch-ms', 'epoch-s', 'year', 'yyyymmdd', 'yyyymm'] as const),
+        oneOf(value, 'dateUnit', [
+          'epoch-ms',
+          'epoch-s',
+          'year',
+          'yyyymmdd',
+          'yyyymm',
+          'excel',
+        ] as const),
       );
       return {
         kind,

@@ -1,5 +1,6 @@
 import type { NumberColumn } from '../../table';
 import { compactDateMs, compactDateUnit } from '../compact-date';
+import { excelRange, excelSerialMs } from '../excel-date';
 import type { NumberDateUnit } from '../prepare/steps';
 import type { ColumnProfile, ProfileWarning } from './types';
 
@@ -38,11 +39,31 @@ export function compactDateWarning(
 }
 
 /**
+ * Numbers in a column named like a date that are all days of 1950–2099 counted as a spreadsheet
+ * counts them (43831 is 2020-01-01): say how to read them as dates. Fractions are times of day.
+ */
+export function excelDateWarning(profile: ColumnProfile): ProfileWarning | null {
+  const { min, max } = profile;
+  if (profile.type !== 'integer' && profile.type !== 'numeric') return null;
+  if (min === null || max === null || !excelRange(profile.name, min, max)) return null;
+  const when = (serial: number) => {
+    const text = new Date(excelSerialMs(serial)).toISOString();
+    return profile.type === 'integer' ? text.slice(0, 10) : text.slice(0, 16).replace('T', ' ');
+  };
+  return {
+    code: 'excel-date',
+    message: `Column “${profile.name}” looks like dates as a spreadsheet stores them, days since 1899-12-30 (${when(min)} to ${when(max)}): to use them as dates, change its type to datetime with numbers as spreadsheet days (Prepare › Change type).`,
+    column: profile.name,
+  };
+}
+
+/**
  * The Prepare › Change type unit a warning about dates stored as numbers suggests: Unix seconds or
- * milliseconds, YYYYMMDD or YYYYMM; null for any other warning.
+ * milliseconds, YYYYMMDD or YYYYMM, spreadsheet days; null for any other warning.
  */
 export function suggestedDateUnit(warning: ProfileWarning): NumberDateUnit | null {
   if (warning.code === 'unix-time') return warning.value === 1 ? 'epoch-ms' : 'epoch-s';
   if (warning.code === 'compact-date') return warning.value === 8 ? 'yyyymmdd' : 'yyyymm';
+  if (warning.code === 'excel-date') return 'excel';
   return null;
 }

@@ -12,7 +12,7 @@ import {
 } from './correlation';
 import { formatShare, imbalanceWarning, isClassTarget, MAX_TARGET_CLASSES } from './balance';
 import { countDuplicateRows } from './duplicates';
-import { compactDateWarning } from './compact-date';
+import { compactDateWarning, excelDateWarning } from './compact-date';
 import { missingCodeWarning } from './missing-code';
 import { summarizeNumbers } from './numeric';
 import { ProfileScratch } from './scratch';
@@ -264,7 +264,9 @@ function* profileSteps(
         : profileColumn(column, settings, random);
     columns.push(profile);
     // Dates written as numbers say how to read them as dates, not that they look like an ID.
-    const compactDate = isNumberColumn(column) ? compactDateWarning(column, profile) : null;
+    const compactDate = isNumberColumn(column)
+      ? (compactDateWarning(column, profile) ?? excelDateWarning(profile))
+      : null;
     for (const warning of columnWarnings(profile, rows)) {
       if (!(compactDate && warning.code === 'id-like')) warnings.push(warning);
     }

@@ -83,7 +83,8 @@ export type ProfileWarningCode =
   | 'imbalance'
   | 'missing-code'
   | 'unix-time'
-  | 'compact-date';
+  | 'compact-date'
+  | 'excel-date';
 
 export interface ProfileWarning {
   readonly code: ProfileWarningCode;

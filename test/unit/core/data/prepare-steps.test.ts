@@ -162,6 +162,17 @@ describe('change type', () => {
         ),
       ).message,
     ).toBe('Column “d”: “20240131” (row 1) is not a date.');
+    const sheet = new Table([numberColumn('x', [43831, null, 43831.75, 36526])]);
+    const serials = run(
+      { kind: 'change-type', changes: [{ column: 'x', type: 'datetime' }], dateUnit: 'excel' },
+      sheet,
+    );
+    expect(cells(serials, 'x')).toEqual([
+      Date.UTC(2020, 0, 1),
+      null,
+      Date.UTC(2020, 0, 1, 18),
+      Date.UTC(2000, 0, 1),
+    ]);
     const flags = new Table([stringColumn('f', ['yes', 'No', null, 'TRUE', '0'])]);
     expect(
       cells(run({ kind: 'change-type', changes: [{ column: 'f', type: 'boolean' }] }, flags), 'f'),

@@ -233,6 +233,44 @@ describe('profile details', () => {
     expect(warnings.map(suggestedDateUnit)).toEqual(['epoch-s', 'epoch-ms', null, null]);
   });
 
+  it("says how to read a spreadsheet's serial dates in a column named like a date", () => {
+    const table = new Table([
+      numberColumn(
+        'Date',
+        Array.from({ length: 30 }, (_, i) => 45292 + i),
+        'integer',
+      ),
+      numberColumn(
+        'pickup_datetime',
+        Array.from({ length: 30 }, (_, i) => 45292 + i / 4),
+      ),
+      // The same numbers under another name: an ID, as before.
+      numberColumn(
+        'ticket',
+        Array.from({ length: 30 }, (_, i) => 45292 + i),
+        'integer',
+      ),
+      // Days of a year are no dates of 1950–2099.
+      numberColumn(
+        'day',
+        Array.from({ length: 30 }, (_, i) => i + 1),
+        'integer',
+      ),
+    ]);
+    const warnings = profileTable(table).warnings;
+    expect(warnings.map((warning) => [warning.code, warning.column])).toEqual([
+      ['excel-date', 'Date'],
+      ['excel-date', 'pickup_datetime'],
+      ['id-like', 'ticket'],
+      ['id-like', 'day'],
+    ]);
+    expect(warnings[0]!.message).toBe(
+      'Column “Date” looks like dates as a spreadsheet stores them, days since 1899-12-30 (2024-01-01 to 2024-01-30): to use them as dates, change its type to datetime with numbers as spreadsheet days (Prepare › Change type).',
+    );
+    expect(warnings[1]!.message).toMatch(/\(2024-01-01 00:00 to 2024-01-08 06:00\)/);
+    expect(warnings.map(suggestedDateUnit)).toEqual(['excel', 'excel', null, null]);
+  });
+
   it('says how to read dates written as YYYYMMDD or months as YYYYMM, rather than calling them IDs', () => {
     const days = Array.from({ length: 40 }, (_, i) => 20240101 + i + (i >= 31 ? 69 : 0));
     const months = Array.from(

@@ -206,6 +206,36 @@ describe('reading times', () => {
     expect(readTimes(numberColumn('t', [0.5, 1])).kind).toBe('number');
   });
 
+  it("reads a spreadsheet's serial dates (43831 is 2020-01-01) in a column named like a date", () => {
+    expect(readTimes(numberColumn('Date', [43831, 43832, 43833.5]))).toEqual({
+      kind: 'datetime',
+      values: Float64Array.from([
+        Date.UTC(2020, 0, 1),
+        Date.UTC(2020, 0, 2),
+        Date.UTC(2020, 0, 3, 12),
+      ]),
+      excel: true,
+    });
+    const daily = buildSeries(
+      new Table([
+        numberColumn('order_date', [43831, 43832, null, 43834, 43835]),
+        numberColumn('y', [1, 2, null, 4, 5]),
+      ]),
+      { time: 'order_date', target: 'y' },
+    );
+    expect(daily.axis.name).toBe('daily');
+    expect(daily.warnings).toEqual([
+      '“order_date” holds dates as a spreadsheet stores them, days since 1899-12-30 (43831 is 2020-01-01): read as dates.',
+      'A row has neither a time nor a value of “y”, and was left out.',
+      '1 of 5 daily steps had no value and was filled (interpolate).',
+    ]);
+    // The name must say dates; and a day of the year, or a date before 1950, is a number.
+    expect(readTimes(numberColumn('t', [43831, 43832])).kind).toBe('number');
+    expect(readTimes(numberColumn('day', [1, 2, 3])).kind).toBe('number');
+    expect(readTimes(numberColumn('date', [18000, 18001])).kind).toBe('number');
+    expect(readTimes(numberColumn('date', [43831, 43831])).kind).toBe('number');
+  });
+
   it('reads whole Unix seconds or milliseconds in a column named like a time', () => {
     const hours = [0, 1, 2, 3].map((hour) => 1_700_000_000 + 3600 * hour);
     expect(readTimes(numberColumn('timestamp', hours))).toEqual({
@@ -368,7 +398,7 @@ describe('building regular series', () => {
     expect(series[0]!.times).toEqual(
       dates('2024-01-05', '2024-01-08', '2024-01-09', '2024-01-10', '2024-01-11'),
     );
-    expect(warnings).toEqual(['1 of 5 weekday steps had no value and were filled (interpolate).']);
+    expect(warnings).toEqual(['1 of 5 weekday steps had no value and was filled (interpolate).']);
     // The forecast's steps: Friday, then the Monday after.
     expect(axis.format(axis.timeAt(5))).toBe('2024-01-12');
     expect(axis.format(axis.timeAt(6))).toBe('2024-01-15');

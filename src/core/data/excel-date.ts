@@ -1,0 +1,44 @@
+/**
+ * Spreadsheet serial dates: days since 30 December 1899, as Excel, LibreOffice and Google Sheets
+ * store dates (43831 is 1 January 2020; a fraction is the time of day, 43831.5 is noon). A sheet
+ * saved or read with its date cells formatted as numbers leaves them so.
+ */
+
+const DAY_MS = 86_400_000;
+/** 30 December 1899, day 0 of the serial dates, in days before 1970-01-01. */
+const EPOCH_DAYS = 25_569;
+/** 1 January 1950 and 1 January 2100 as serial dates: the range read as dates. */
+const SERIAL_FROM = 18_264;
+const SERIAL_TO = 73_051;
+
+/**
+ * Names of columns whose numbers may be serial dates: `Date`, `order_date`, `Day`, `DateTime`…
+ * A bare number does not say it is a date; the name must.
+ */
+const SERIAL_NAME = /date|day/i;
+
+/** 43831 → 2020-01-01 in ms since 1970 (UTC); a fraction of a day is the time. */
+export const excelSerialMs = (serial: number) => Math.round((serial - EPOCH_DAYS) * DAY_MS);
+
+/**
+ * Whether numbers between `min` and `max` in a column called `name` read as serial dates: the
+ * name says the column holds dates, and every value is a day of 1950–2099. Plain counts in such
+ * a column (a `day` of 1 … 365) are not.
+ */
+export function excelRange(name: string, min: number, max: number): boolean {
+  return SERIAL_NAME.test(name) && min >= SERIAL_FROM && max < SERIAL_TO && min < max;
+}
+
+/** `excelRange` for a column's values (missing ones, NaN, aside). */
+export function isExcelDates(name: string, values: ArrayLike<number>): boolean {
+  if (!SERIAL_NAME.test(name)) return false;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (Number.isNaN(value)) continue;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  return excelRange(name, min, max);
+}
