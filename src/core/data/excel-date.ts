@@ -17,8 +17,13 @@ const SERIAL_TO = 73_051;
  */
 const SERIAL_NAME = /date|day/i;
 
-/** 43831 → 2020-01-01 in ms since 1970 (UTC); a fraction of a day is the time. */
-export const excelSerialMs = (serial: number) => Math.round((serial - EPOCH_DAYS) * DAY_MS);
+/**
+ * 43831 → 2020-01-01 in ms since 1970 (UTC); a fraction of a day is the time, to the second: a
+ * sheet written with six decimals (45000.041667 for 01:00) is 0.03 s off the hour, which would put
+ * hourly data off its grid.
+ */
+export const excelSerialMs = (serial: number) =>
+  Math.round((serial - EPOCH_DAYS) * (DAY_MS / 1000)) * 1000;
 
 /**
  * Whether numbers between `min` and `max` in a column called `name` read as serial dates: the

@@ -229,6 +229,10 @@ describe('reading times', () => {
       'A row has neither a time nor a value of “y”, and was left out.',
       '1 of 5 daily steps had no value and was filled (interpolate).',
     ]);
+    // Times of day to the second: six decimals are 0.03 s off the hour.
+    expect(readTimes(numberColumn('date', [45000, 45000.041667, 45000.083333])).values).toEqual(
+      Float64Array.from([0, 1, 2], (hour) => Date.UTC(2023, 2, 15, hour)),
+    );
     // The name must say dates; and a day of the year, or a date before 1950, is a number.
     expect(readTimes(numberColumn('t', [43831, 43832])).kind).toBe('number');
     expect(readTimes(numberColumn('day', [1, 2, 3])).kind).toBe('number');
