@@ -11,11 +11,21 @@ const EPOCH_DAYS = 25_569;
 const SERIAL_FROM = 18_264;
 const SERIAL_TO = 73_051;
 
+/** Words that name a column of dates. */
+const DATE_WORDS = new Set(['date', 'dates', 'day', 'datetime']);
+
 /**
- * Names of columns whose numbers may be serial dates: `Date`, `order_date`, `Day`, `DateTime`…
- * A bare number does not say it is a date; the name must.
+ * Whether a column's name says it holds dates, word by word: `Date`, `order_date`, `orderDate`,
+ * `DateTime`, `day`. A bare number does not say it is a date; the name must, and a word that
+ * only contains one does not (`candidate_votes`, `holiday_sales`, `update_count`).
  */
-const SERIAL_NAME = /date|day/i;
+function namesDates(name: string): boolean {
+  const words = name
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z]+/);
+  return words.some((word) => DATE_WORDS.has(word));
+}
 
 /**
  * 43831 → 2020-01-01 in ms since 1970 (UTC); a fraction of a day is the time, to the second: a
@@ -31,12 +41,12 @@ export const excelSerialMs = (serial: number) =>
  * a column (a `day` of 1 … 365) are not.
  */
 export function excelRange(name: string, min: number, max: number): boolean {
-  return SERIAL_NAME.test(name) && min >= SERIAL_FROM && max < SERIAL_TO && min < max;
+  return namesDates(name) && min >= SERIAL_FROM && max < SERIAL_TO && min < max;
 }
 
 /** `excelRange` for a column's values (missing ones, NaN, aside). */
 export function isExcelDates(name: string, values: ArrayLike<number>): boolean {
-  if (!SERIAL_NAME.test(name)) return false;
+  if (!namesDates(name)) return false;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {

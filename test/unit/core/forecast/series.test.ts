@@ -235,6 +235,12 @@ describe('reading times', () => {
     );
     // The name must say dates; and a day of the year, or a date before 1950, is a number.
     expect(readTimes(numberColumn('t', [43831, 43832])).kind).toBe('number');
+    for (const name of ['candidate_votes', 'holiday_sales', 'update_count', 'days']) {
+      expect(readTimes(numberColumn(name, [43831, 43832])).kind).toBe('number');
+    }
+    for (const name of ['orderDate', 'DateTime', 'day', 'date_1']) {
+      expect(readTimes(numberColumn(name, [43831, 43832])).kind).toBe('datetime');
+    }
     expect(readTimes(numberColumn('day', [1, 2, 3])).kind).toBe('number');
     expect(readTimes(numberColumn('date', [18000, 18001])).kind).toBe('number');
     expect(readTimes(numberColumn('date', [43831, 43831])).kind).toBe('number');
