@@ -266,6 +266,35 @@ test('Months written as 199011 and blank lines at the end of a sheet: read as mo
   expect(pageErrors).toEqual([]);
 });
 
+test("A spreadsheet's serial dates (45292 is 2024-01-01): read as days, and said so", async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  const lines = ['Date,sales'];
+  for (let t = 0; t < 60; t++) {
+    lines.push(`${45292 + t},${(100 + t + 10 * Math.sin((2 * Math.PI * t) / 7)).toFixed(1)}`);
+  }
+  await openLab(page);
+  await pasteAndForecast(page, 'sheet', lines, 60);
+  await expect(page.getByTestId('forecast-time')).toHaveValue('Date');
+  await expect(page.getByTestId('forecast-detected')).toContainText('60 daily values');
+  await expect(
+    page.getByText(
+      '“Date” holds dates as a spreadsheet stores them, days since 1899-12-30 (43831 is 2020-01-01): read as dates.',
+    ),
+  ).toBeVisible();
+  await page.getByTestId('forecast-horizon').fill('2');
+  await page.getByTestId('forecast-budget').fill('3');
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  // 60 days from 1 January 2024 end on 29 February; the forecast starts on 1 March.
+  await expect(page.getByTestId('forecast-table').locator('tbody tr').first()).toContainText(
+    '2024-03-01',
+  );
+  expect(pageErrors).toEqual([]);
+});
+
 test('Business days: Monday to Friday data are forecast on weekdays, weekends left out', async ({
   page,
   pageErrors,
