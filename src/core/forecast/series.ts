@@ -96,6 +96,24 @@ export interface TimesRead {
 }
 
 /**
+ * Whether two rows on one step at `time` (ms, local clock time read as UTC) may be the hour a
+ * clock repeats when daylight saving time ends: steps of an hour or less, early on a Sunday in
+ * March, April, October or November (the months in which the common rules end it, north and
+ * south of the equator).
+ */
+function clockChange(frequency: Frequency, time: number): boolean {
+  const fine =
+    frequency.unit === 'second' ||
+    frequency.unit === 'minute' ||
+    (frequency.unit === 'hour' && frequency.every === 1);
+  if (!fine) return false;
+  const date = new Date(time);
+  return (
+    date.getUTCDay() === 0 && date.getUTCHours() < 4 && [2, 3, 9, 10].includes(date.getUTCMonth())
+  );
+}
+
+/**
  * Reads a time column: dates and date-times (already typed by the importer, or text in ISO,
  * common date layouts, quarters "1990 Q1", months "Jan 1990", "1990/01" or "1990M01", ISO weeks
  * "2024-W05"), compact YYYYMMDD and YYYYMM numbers, Unix seconds or milliseconds (in a column
@@ -531,7 +549,7 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       }
       if (firstRow[slot]! >= 0 && !bucketed) {
         throw new SharedStepError(
-          `Rows ${firstRow[slot]! + 1} and ${row + 1}${where(id)} both fall on ${String(axis.format(axis.timeAt(slotOf[i]!)))} in “${options.time}” (${axis.name}). Remove the duplicates, or aggregate them by sum or mean (--aggregate in the command line, “Several rows on one step” in the lab).`,
+          `Rows ${firstRow[slot]! + 1} and ${row + 1}${where(id)} both fall on ${String(axis.format(axis.timeAt(slotOf[i]!)))} in “${options.time}” (${axis.name}).${kind === 'datetime' && clockChange(frequency, axis.timeAt(slotOf[i]!)) ? ' That is where clocks go back when daylight saving time ends, and local times repeat an hour: times written with their UTC offset (01:30+02:00, then 01:30+01:00) tell the two apart.' : ''} Remove the duplicates, or aggregate them by sum or mean (--aggregate in the command line, “Several rows on one step” in the lab).`,
           `${row + 1}:${options.time}`,
         );
       }

@@ -359,6 +359,27 @@ describe('building regular series', () => {
     expect(() => buildSeries(t, { time: 'when', target: 'y' })).toThrow(
       /Rows 2 and 3 both fall on 2024-01-02 in “when” \(daily\)/,
     );
+    expect(() => buildSeries(t, { time: 'when', target: 'y' })).not.toThrow(/daylight saving/);
+  });
+
+  it('says when two local hours on one step may be the hour daylight saving time repeats', () => {
+    // Hourly local times around the end of summer time in Berlin: 02:00 comes twice.
+    const hours = ['00', '01', '02', '02', '03', '04'];
+    const local = table(
+      Array.from(dates(...hours.map((h) => `2021-10-31T${h}:00:00Z`))),
+      [1, 2, 3, 4, 5, 6],
+    );
+    expect(() => buildSeries(local, { time: 'when', target: 'y' })).toThrow(
+      /Rows 3 and 4 both fall on 2021-10-31T02:00:00Z in “when” \(hourly\)\. That is where clocks go back when daylight saving time ends/,
+    );
+    // The same hours on a Wednesday are duplicates, nothing more.
+    const midweek = table(
+      Array.from(dates(...hours.map((h) => `2021-10-27T${h}:00:00Z`))),
+      [1, 2, 3, 4, 5, 6],
+    );
+    expect(() => buildSeries(midweek, { time: 'when', target: 'y' })).toThrow(
+      /both fall on 2021-10-27T02:00:00Z in “when” \(hourly\)\. Remove the duplicates/,
+    );
   });
 
   it('refuses times off the grid and a frequency far too fine', () => {
