@@ -118,10 +118,10 @@ export interface BlobRecord {
 }
 
 /**
- * A blob as it is stored. The bytes are kept as a `Blob`: IndexedDB then hands them to the
- * browser's blob storage as they are, where an `ArrayBuffer` is first serialized (a copy on the
- * writing thread), which made writing an imported table's columns about twice as slow. Blobs
- * written before hold an `ArrayBuffer`, and are read as they are.
+ * A blob as it is stored. Bytes of 1 MB and more (`BLOB_VALUE_BYTES`) are kept as a `Blob`:
+ * IndexedDB then hands them to the browser's blob storage as they are, where an `ArrayBuffer` is
+ * first serialized (a copy on the writing thread), which made writing an imported table's columns
+ * about twice as slow. Smaller bytes, and all bytes written before, are an `ArrayBuffer`.
  */
 export interface StoredBlobRecord extends Omit<BlobRecord, 'data'> {
   data: ArrayBuffer | Blob;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openDB } from 'idb';
 import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { openStore, uniqueDbName } from './helpers';
-import { WorkspaceStore } from '../../../src/store/workspace-store';
+import { BLOB_VALUE_BYTES, WorkspaceStore } from '../../../src/store/workspace-store';
 import { StoreError } from '../../../src/store/errors';
 import { SCHEMA_VERSION } from '../../../src/store/migrations';
 import { sha256 } from '../../../src/store/hash';
@@ -59,12 +59,7 @@ describe('WorkspaceStore', () => {
       { blobs: [{ data, type: 'text/csv' }] },
     );
     expect(first.blobRefs).toEqual([hash]);
-    // Kept as a Blob (IndexedDB passes it on without serializing it), handed out as bytes.
-    const stored = (await store.database.get('blobs', hash)) as { data: unknown; type: string };
-    expect(stored.data).toBeInstanceOf(Blob);
-    expect((stored.data as Blob).type).toBe('text/csv');
     const read = await store.getBlob(hash);
-    expect(read?.data).toBeInstanceOf(ArrayBuffer);
     expect(new Uint8Array(read?.data ?? new ArrayBuffer(0))).toEqual(data);
     expect(read?.type).toBe('text/csv');
     const second = await store.create(
@@ -78,6 +73,36 @@ describe('WorkspaceStore', () => {
     expect((await store.getBlob(hash))?.refs).toBe(1);
     await store.remove('datasetVersions', second.id);
     expect(await store.getBlob(hash)).toBeUndefined();
+    store.close();
+  });
+
+  it('keeps large bytes as a Blob and small ones as an ArrayBuffer, handing out bytes', async () => {
+    const { store } = await openStore();
+    const { id } = await store.createWorkspace({ name: 'W' });
+    const large = new Uint8Array(BLOB_VALUE_BYTES).map((_, i) => (i * 7) % 251);
+    const small = bytes('x,y\n1,2\n');
+    await store.create(
+      'datasetVersions',
+      id,
+      { datasetId: 'd' },
+      { blobs: [{ data: large, type: 'application/x-float64' }, { data: small }] },
+    );
+    const [largeHash, smallHash] = [await sha256(large), await sha256(small)];
+    // A Blob is passed on by IndexedDB without being serialized; many small ones would cost a
+    // file each.
+    const kept = async (hash: string) =>
+      ((await store.database.get('blobs', hash)) as { data: unknown }).data;
+    expect(await kept(largeHash)).toBeInstanceOf(Blob);
+    expect(((await kept(largeHash)) as Blob).type).toBe('application/x-float64');
+    expect(await kept(smallHash)).toBeInstanceOf(ArrayBuffer);
+    for (const [hash, data] of [
+      [largeHash, large],
+      [smallHash, small],
+    ] as const) {
+      const read = await store.getBlob(hash);
+      expect(read?.data).toBeInstanceOf(ArrayBuffer);
+      expect(new Uint8Array(read?.data ?? new ArrayBuffer(0))).toEqual(data);
+    }
     store.close();
   });
 
