@@ -21,6 +21,15 @@ async function pasteAndForecast(
   await nav.getByRole('link', { name: /^Forecast/ }).click();
 }
 
+/** Sets the horizon and the budget, runs the search until it has finished: the forecast's rows. */
+async function runForecast(page: Page, horizon: number, budget: number) {
+  await page.getByTestId('forecast-horizon').fill(String(horizon));
+  await page.getByTestId('forecast-budget').fill(String(budget));
+  await page.getByTestId('forecast-start').click();
+  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  return page.getByTestId('forecast-table').locator('tbody tr');
+}
+
 test('Forecast the airline passengers: progress, chart with backtest and intervals, diagnostics, registry', async ({
   page,
   pageErrors,
@@ -171,10 +180,7 @@ test('Several series in one table: one forecast per store, picked from a list', 
   await expect(page.getByTestId('forecast-target')).toHaveValue('sales');
   await page.getByTestId('forecast-series-column').getByLabel('store').check();
   await expect(page.getByTestId('forecast-detected')).toContainText('2 series of 48–48 monthly');
-  await page.getByTestId('forecast-horizon').fill('6');
-  await page.getByTestId('forecast-budget').fill('8');
-  await page.getByTestId('forecast-start').click();
-  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  await runForecast(page, 6, 8);
   await expect(page.getByTestId('forecast-series-progress').locator('li')).toHaveCount(2);
 
   const picker = page.getByTestId('forecast-series');
@@ -222,14 +228,9 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
   await expect(
     page.getByText('“timestamp” holds Unix seconds: read as UTC date-times.'),
   ).toBeVisible();
-  await page.getByTestId('forecast-horizon').fill('6');
-  await page.getByTestId('forecast-budget').fill('3');
-  await page.getByTestId('forecast-start').click();
-  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  const forecastRows = await runForecast(page, 6, 3);
   // 1,700,000,000 + 96 hours is 2023-11-18 22:13:20 UTC.
-  await expect(page.getByTestId('forecast-table').locator('tbody tr').first()).toContainText(
-    '2023-11-18T22:13:20Z',
-  );
+  await expect(forecastRows.first()).toContainText('2023-11-18T22:13:20Z');
   expect(pageErrors).toEqual([]);
 });
 
@@ -255,14 +256,9 @@ test('Months written as 199011 and blank lines at the end of a sheet: read as mo
   await expect(
     page.getByText('2 rows have neither a time nor a value of “sales”, and were left out.'),
   ).toBeVisible();
-  await page.getByTestId('forecast-horizon').fill('3');
-  await page.getByTestId('forecast-budget').fill('3');
-  await page.getByTestId('forecast-start').click();
-  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  const forecastRows = await runForecast(page, 3, 3);
   // After 202212 comes January 2023, not 202213.
-  await expect(page.getByTestId('forecast-table').locator('tbody tr').first()).toContainText(
-    '2023-01-01',
-  );
+  await expect(forecastRows.first()).toContainText('2023-01-01');
   expect(pageErrors).toEqual([]);
 });
 
@@ -284,14 +280,9 @@ test("A spreadsheet's serial dates (45292 is 2024-01-01): read as days, and said
       '“Date” holds dates as a spreadsheet stores them, days since 1899-12-30 (43831 is 2020-01-01): read as dates.',
     ),
   ).toBeVisible();
-  await page.getByTestId('forecast-horizon').fill('2');
-  await page.getByTestId('forecast-budget').fill('3');
-  await page.getByTestId('forecast-start').click();
-  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  const forecastRows = await runForecast(page, 2, 3);
   // 60 days from 1 January 2024 end on 29 February; the forecast starts on 1 March.
-  await expect(page.getByTestId('forecast-table').locator('tbody tr').first()).toContainText(
-    '2024-03-01',
-  );
+  await expect(forecastRows.first()).toContainText('2024-03-01');
   expect(pageErrors).toEqual([]);
 });
 
@@ -312,12 +303,8 @@ test('Business days: Monday to Friday data are forecast on weekdays, weekends le
   await pasteAndForecast(page, 'takings', lines, 40);
   await expect(page.getByTestId('forecast-detected')).toContainText('40 weekday values');
   await expect(page.getByTestId('forecast-detected')).toContainText('seasonal period 5');
-  await page.getByTestId('forecast-horizon').fill('3');
-  await page.getByTestId('forecast-budget').fill('3');
-  await page.getByTestId('forecast-start').click();
-  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  const rows = await runForecast(page, 3, 3);
   // The data end on Friday 23 February: the next three steps are Monday to Wednesday.
-  const rows = page.getByTestId('forecast-table').locator('tbody tr');
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText('2024-02-26');
   await expect(rows.nth(1)).toContainText('2024-02-27');
@@ -468,10 +455,7 @@ test('Intervals that held too few of the backtest values are widened, and the pa
   }
   await openLab(page);
   await pasteAndForecast(page, 'sales', lines, 96);
-  await page.getByTestId('forecast-horizon').fill('12');
-  await page.getByTestId('forecast-budget').fill('10');
-  await page.getByTestId('forecast-start').click();
-  await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
+  await runForecast(page, 12, 10);
   await expect(page.getByTestId('forecast-calibration')).toContainText(
     /^The chosen model's own 80% intervals held \d+% of the \d+ backtest values(; the forecast's intervals are widened \d\.\d\d× so that they would have held 80%|: to hold 80% they would have had to be \d+\.\d\d× as wide\. The forecast's intervals are widened 1\.50×, the most)/,
   );
