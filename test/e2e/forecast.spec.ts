@@ -388,6 +388,47 @@ test('A mean of the best three is chosen over a slightly better single model, an
   expect(pageErrors).toEqual([]);
 });
 
+test('Four years forecast two ahead: ETS choosing its own form stands in for the damped one it ties with, and the page says why', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // US accidental deaths, 1973-1976 (R's USAccDeaths). The one backtest fold trains on 25
+  // months, too few for a season: both ETS fit none there and score alike; on all 48 months the
+  // free choice finds the season.
+  const deaths = [
+    9007, 8106, 8928, 9137, 10017, 10826, 11317, 10744, 9713, 9938, 9161, 8927, 7750, 6981, 8038,
+    8422, 8714, 9512, 10120, 9823, 8743, 9129, 8710, 8680, 8162, 7306, 8124, 7870, 9387, 9556,
+    10093, 9620, 8285, 8466, 8160, 8034, 7717, 7461, 7767, 7925, 8623, 8945, 10078, 9179, 8037,
+    8488, 7874, 8647,
+  ];
+  const lines = [
+    'month,deaths',
+    ...deaths.map(
+      (v, i) => `${1973 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${v}`,
+    ),
+  ];
+  await openLab(page);
+  await pasteAndForecast(page, 'deaths', lines, 48);
+  await expect(page.getByTestId('forecast-detected')).toContainText('48 monthly values');
+  const rows = await runForecast(page, 24, 30);
+  await expect(rows).toHaveCount(24);
+  await expect(page.getByTestId('forecast-why')).toContainText(
+    /ETS choosing its own form stands in for ETS with a damped trend \(#\d+, MASE 0\.\d+\), whose backtest score is within 1% of its own: the folds cannot tell the two apart/,
+  );
+  const chosen = page.getByTestId('forecast-candidate').filter({ hasText: 'chosen' });
+  await expect(chosen.locator('.badge').first()).toHaveAttribute('title', /stands in for ETS/);
+  // The season of the whole series shows in the forecast: July above February, both years.
+  const value = async (step: number) =>
+    Number(
+      ((await rows.nth(step).locator('td').first().textContent()) ?? '').replace(/[^\d.]/g, ''),
+    );
+  await expect(rows.nth(6)).toContainText('1977-07');
+  expect(await value(6)).toBeGreaterThan((await value(1)) + 1000);
+  expect(await value(18)).toBeGreaterThan((await value(13)) + 1000);
+  expect(pageErrors).toEqual([]);
+});
+
 test("Demand that is often zero: Croston's method when chosen, forecasts and intervals at 0 or above, said so", async ({
   page,
   pageErrors,

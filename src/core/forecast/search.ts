@@ -645,9 +645,15 @@ export async function searchForecast(
     );
   }
   const score = metricOf(metric);
-  const ranked = [...entries].sort((a, b) => score(a) - score(b) || a.trial - b.trial);
-  let best = ranked[0]!;
-  const leaderboard: LeaderboardEntry[] = [...ranked];
+  const { ranked, standIns } = autoEtsFirst(
+    [...entries].sort((a, b) => score(a) - score(b) || a.trial - b.trial),
+    score,
+  );
+  const explained = (entry: LeaderboardEntry) => withStandIns(entry, standIns, metric);
+  let best = explained(ranked[0]!);
+  const leaderboard: LeaderboardEntry[] = ranked.map((entry) =>
+    entry.trial === best.trial ? best : entry,
+  );
   const ensembleSize = Math.min(options.ensemble ?? 3, ranked.length);
   // Trials count failed candidates too, so the combinations are numbered after the last of them.
   let nextTrial = trial + 1;
@@ -663,7 +669,8 @@ export async function searchForecast(
       metric,
     );
     if (ensemble) {
-      const { entry, kept } = ensemble;
+      const { kept } = ensemble;
+      const entry = explained(ensemble.entry);
       emit({ type: 'ensemble', series: seriesName, entry, kept });
       leaderboard.push(entry);
       nextTrial = entry.trial + 1;
@@ -708,10 +715,10 @@ export async function searchForecast(
       ...(best.members ?? [best.trial]).map((id) => entries.find((entry) => entry.trial === id)!),
       ...unbeaten,
     ];
-    const hedge = {
+    const hedge = explained({
       ...ensembleEntry(members, nextTrial, foldResults, y, folds, period),
       why: whyBlended(best, unbeaten, folds, horizon, seasonal),
-    };
+    });
     emit({ type: 'ensemble', series: seriesName, entry: hedge, kept: true, blend: true });
     leaderboard.push(hedge);
     best = hedge;
@@ -845,6 +852,83 @@ function labelWithPeriod(label: string, spec: CandidateSpec): string {
   return typeof period === 'number' && period > 1 && !label.includes(`[${period}]`)
     ? `${label} [period ${period}]`
     : label;
+}
+
+/**
+ * How close, relatively, the backtest scores of ETS with its trend held damped and ETS choosing
+ * its own form must be for the folds to count as unable to tell them apart.
+ */
+export const ETS_TIE = 0.01;
+
+/**
+ * `ranked` with ETS choosing its own form moved just ahead of ETS with a damped trend on the same
+ * scale and period, where the damped one ranked first by a score within ETS_TIE of its own; and
+ * each one moved, by its trial, with the damped one it passed. The backtest cannot tell the two
+ * apart, and on the whole series the free choice is the better by its information criterion
+ * (AICc), since it weighs the damped forms too: the form the whole series supports is forecast
+ * with. This matters most where the folds are too short to show a season: on 48 months forecast
+ * 24 ahead, the one fold trains on 25 values, and both fit ETS without a season; on all 48 values
+ * of US accidental deaths the free choice is ETS(A,N,A) (held-out MASE 0.43) and the damped one
+ * ETS(M,Ad,M) (0.87).
+ */
+export function autoEtsFirst(
+  byScore: readonly LeaderboardEntry[],
+  score: (entry: LeaderboardEntry) => number,
+): { ranked: LeaderboardEntry[]; standIns: Map<number, LeaderboardEntry> } {
+  const ranked = [...byScore];
+  const standIns = new Map<number, LeaderboardEntry>();
+  const sameScale = (a: LeaderboardEntry, b: LeaderboardEntry) =>
+    a.params.lambda === b.params.lambda && a.params.period === b.params.period;
+  for (let i = 0; i < ranked.length; i++) {
+    const damped = ranked[i]!;
+    if (damped.model !== 'ets' || damped.params.damped !== true || damped.members) continue;
+    const j = ranked.findIndex(
+      (entry, at) =>
+        at > i &&
+        entry.model === 'ets' &&
+        entry.params.damped === undefined &&
+        entry.params.model === undefined &&
+        sameScale(entry, damped),
+    );
+    if (j < 0) continue;
+    const own = score(damped);
+    const free = ranked[j]!;
+    if (!(Number.isFinite(own) && score(free) <= own * (1 + ETS_TIE))) continue;
+    ranked.splice(j, 1);
+    ranked.splice(i, 0, free);
+    standIns.set(free.trial, damped);
+    i++;
+  }
+  return { ranked, standIns };
+}
+
+/**
+ * `entry` with a sentence added to its `why` for each of its models (itself, or the members of a
+ * mean) that stands in for a damped ETS left out (see autoEtsFirst): the user sees a better
+ * score passed over.
+ */
+function withStandIns(
+  entry: LeaderboardEntry,
+  standIns: ReadonlyMap<number, LeaderboardEntry>,
+  metric: AccuracyMetric,
+): LeaderboardEntry {
+  const members = entry.members ?? [entry.trial];
+  const notes = members.flatMap((trial) => {
+    const damped = standIns.get(trial);
+    return damped && !members.includes(damped.trial) ? [whyOwnEts(damped, metric)] : [];
+  });
+  if (!notes.length) return entry;
+  return { ...entry, why: [entry.why, ...notes].filter(Boolean).join(' ') };
+}
+
+/** Why ETS choosing its own form is forecast with, and not the damped ETS that scored lower. */
+export function whyOwnEts(
+  damped: Pick<LeaderboardEntry, 'trial' | 'backtest'>,
+  metric: AccuracyMetric,
+): string {
+  const name = metric === 'smape' ? 'sMAPE' : metric.toUpperCase();
+  const digits = (value: number) => Number(value.toPrecision(4)).toString();
+  return `ETS choosing its own form stands in for ETS with a damped trend (#${damped.trial}, ${name} ${digits(damped.backtest[metric])}), whose backtest score is within ${Math.round(ETS_TIE * 100)}% of its own: the folds cannot tell the two apart, and on the whole series the free choice fits at least as well by AICc, since it weighs the damped forms too.`;
 }
 
 function familyKey(spec: CandidateSpec): string {

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TrainingError } from '../../../../src/core/errors/training-error';
 import { seededRandom, randomNormal } from '../../../../src/core/random';
 import {
+  autoEtsFirst,
   COMBINATION_MARGIN,
+  ETS_TIE,
   searchForecast,
   whyCombined,
   type ForecastEvent,
+  type LeaderboardEntry,
+  whyOwnEts,
 } from '../../../../src/core/forecast/search';
 import { seasonalSeries } from './helpers';
 
@@ -173,5 +177,72 @@ describe('forecast search', () => {
     await expect(
       searchForecast(Float64Array.of(1, NaN, 3, 4, 5), { horizon: 1, period: 1, now: () => 0 }),
     ).rejects.toThrow(/step 2/);
+  });
+
+  describe('ETS choosing its own form, against ETS held damped', () => {
+    const entry = (trial: number, mase: number, params: Record<string, unknown>, model = 'ets') =>
+      ({
+        trial,
+        model,
+        label: model,
+        params,
+        backtest: { mase, smape: 0, rmse: 0, mae: 0 },
+        fit_s: 0,
+        folds: [],
+      }) as LeaderboardEntry;
+    const score = (e: LeaderboardEntry) => e.backtest.mase;
+    const order = (entries: LeaderboardEntry[]) =>
+      autoEtsFirst(entries, score).ranked.map((e) => e.trial);
+
+    it('goes first when the damped one leads it by less than the tie', () => {
+      const damped = entry(2, 0.7265, { damped: true });
+      const own = entry(3, 0.7265 * (1 + ETS_TIE / 2), {});
+      const entries = [entry(1, 0.44, {}, 'stl'), damped, entry(4, 0.72, {}, 'theta'), own];
+      expect(order(entries)).toEqual([1, 3, 2, 4]);
+      expect(autoEtsFirst(entries, score).standIns).toEqual(new Map([[3, damped]]));
+    });
+
+    it('stays behind a clear lead, another scale, or a fixed form', () => {
+      const damped = entry(2, 0.7, { damped: true });
+      expect(order([damped, entry(3, 0.7 * (1 + 2 * ETS_TIE), {})])).toEqual([2, 3]);
+      expect(order([damped, entry(3, 0.7, { lambda: 'auto' })])).toEqual([2, 3]);
+      expect(order([damped, entry(3, 0.7, { model: 'ANA' })])).toEqual([2, 3]);
+      const logDamped = entry(4, 0.7, { damped: true, lambda: 0 });
+      expect(order([logDamped, entry(5, 0.7, {}), entry(6, 0.7, { lambda: 0 })])).toEqual([
+        6, 4, 5,
+      ]);
+    });
+
+    it('forecasts with the season the whole series shows when the one fold is too short for it', async () => {
+      // US accidental deaths, 1973-1976 (R's USAccDeaths): 48 months forecast 24 ahead leave one
+      // fold that trains on 25 values, where neither ETS fits a season.
+      const deaths = Float64Array.from([
+        9007, 8106, 8928, 9137, 10017, 10826, 11317, 10744, 9713, 9938, 9161, 8927, 7750, 6981,
+        8038, 8422, 8714, 9512, 10120, 9823, 8743, 9129, 8710, 8680, 8162, 7306, 8124, 7870, 9387,
+        9556, 10093, 9620, 8285, 8466, 8160, 8034, 7717, 7461, 7767, 7925, 8623, 8945, 10078, 9179,
+        8037, 8488, 7874, 8647,
+      ]);
+      const result = await searchForecast(deaths, {
+        horizon: 24,
+        period: 12,
+        families: ['snaive', 'ets', 'stl'],
+        now: () => 0,
+      });
+      const singles = result.leaderboard.filter((e) => !e.members);
+      const own = singles.find((e) => e.model === 'ets' && Object.keys(e.params).length === 0)!;
+      const damped = singles.find((e) => e.model === 'ets' && e.params.damped === true)!;
+      expect(Math.abs(own.backtest.mase / damped.backtest.mase - 1)).toBeLessThan(ETS_TIE);
+      const members = result.best.members ?? [result.best.trial];
+      expect(members).not.toContain(damped.trial);
+      expect(members).toContain(own.trial);
+      expect(JSON.stringify(result.model.toJSON())).toContain('"season":"A"');
+      // The chosen forecast says why the damped ETS, with its lower score, was left out.
+      expect(result.best.why).toContain(whyOwnEts(damped, 'mase'));
+      expect(result.best.why).toMatch(
+        /ETS choosing its own form stands in for ETS with a damped trend \(#\d+, MASE 0\.72\d+\), whose backtest score is within 1% of its own/,
+      );
+      const listed = result.leaderboard.find((e) => e.trial === result.best.trial);
+      expect(listed?.why).toBe(result.best.why);
+    });
   });
 });
