@@ -55,6 +55,8 @@ import { folderTransform, importTransform } from './data-transform';
 import { createJobRegistry } from './jobs';
 
 const CHUNK_BYTES = 1024 * 1024;
+/** The most often the parse reports its progress, in milliseconds (ten times a second). */
+const PROGRESS_MS = 100;
 
 export interface DataServiceOptions {
   /** Moves the outcome's typed arrays to the page instead of copying them (comlink.transfer). */
@@ -173,9 +175,11 @@ function typeOptions(options: DataImportOptions) {
 }
 
 /**
- * Feeds the CSV importer the file as it is read, reporting progress and yielding (so that a
- * cancel gets through) once per `CHUNK_BYTES`. Only the pieces being parsed and read ahead are in
- * memory besides the columns built.
+ * Feeds the CSV importer the file as it is read, yielding (so that a cancel gets through) once per
+ * `CHUNK_BYTES`, and reporting progress then too, but no more often than every `PROGRESS_MS` and
+ * at the end: each report redraws the page's progress bar, which at a report per `CHUNK_BYTES`
+ * (some 50 a second) kept the page's thread busy on a core the import needs. Only the pieces
+ * being parsed and read ahead are in memory besides the columns built.
  */
 async function parseCsvInChunks(
   request: DataImportRequest,
@@ -197,11 +201,16 @@ async function parseCsvInChunks(
     signal,
   });
   let reported = 0;
+  let lastReport = -Infinity;
   for await (const chunk of chunksOf(source, CHUNK_BYTES, signal)) {
     if (!importer.push(chunk)) break;
     if (importer.bytesRead - reported < CHUNK_BYTES && importer.bytesRead < totalBytes) continue;
     reported = importer.bytesRead;
-    progress({ phase: 'parse', bytes: reported, totalBytes, rows: importer.rowsRead });
+    const now = performance.now();
+    if (now - lastReport >= PROGRESS_MS || reported >= totalBytes) {
+      lastReport = now;
+      progress({ phase: 'parse', bytes: reported, totalBytes, rows: importer.rowsRead });
+    }
     await yieldToEventLoop();
   }
   return importer.finish();
