@@ -210,6 +210,7 @@ export async function forecastTable(
         ...options,
         period: seasonality.period,
         periods,
+        cycle: seasonality.source === 'acf',
         series: data.id,
         seriesIndex: index,
         seriesCount: series.length,

@@ -176,6 +176,13 @@ export interface SearchOptions {
     readonly x: Float64Array;
     readonly names?: readonly string[];
   };
+  /**
+   * The period was found in the series' own autocorrelation, with no calendar behind it (yearly
+   * data, plain steps): a cycle, such as those of animal populations, sunspots or lake levels,
+   * whose length drifts from one to the next, rather than a season. Naive then stays a benchmark
+   * beside seasonal naive at that period.
+   */
+  readonly cycle?: boolean;
   /** A name for the series in events and results. */
   readonly series?: string | null;
   /** Position and count of this series among several, for progress. */
@@ -682,7 +689,11 @@ export async function searchForecast(
   // is expected to go on growing: there the random walk with drift, which carries the growth on,
   // comes first. Naive stays a benchmark even then, because the growth test looks at the whole
   // history once, and a random walk passes it about one time in twenty: a model carrying such
-  // growth on has to beat no change on the folds too, or it is blended with it.
+  // growth on has to beat no change on the folds too, or it is blended with it. A period found in
+  // the autocorrelation alone is a cycle that may drift out of step: no change stays a benchmark
+  // beside it. On R's lynx and LakeHuron (cycles of 9-10 years found), the blend with naive cut
+  // the held-out MASE from 1.786 to 1.297 (24 years ahead) and from 2.219 to 2.127 (12 ahead),
+  // where naive scores 1.459 and 2.164.
   const plain = (model: string) =>
     entries.find(
       (entry) =>
@@ -691,9 +702,11 @@ export async function searchForecast(
         entry.params.lambda === undefined,
     );
   const growth = !HAS_SEASON(period) && multiplicative ? plain('drift') : undefined;
-  const benchmarks = (HAS_SEASON(period) ? [plain('snaive')] : [growth, plain('naive')]).filter(
-    (entry): entry is LeaderboardEntry => entry !== undefined,
-  );
+  const benchmarks = (
+    HAS_SEASON(period)
+      ? [plain('snaive'), ...(options.cycle ? [plain('naive')] : [])]
+      : [growth, plain('naive')]
+  ).filter((entry): entry is LeaderboardEntry => entry !== undefined);
   // A model that forecasts as a benchmark does on every fold (a seasonal random walk found by
   // ARIMA) is that benchmark: keep the simpler one rather than average two copies of it.
   best = benchmarks.find((benchmark) => sameForecasts(best, benchmark)) ?? best;

@@ -8,7 +8,9 @@ import {
   searchForecast,
   whyBlended,
 } from '../../../../src/core/forecast/search';
+import { forecastTable } from '../../../../src/core/forecast/forecast-table';
 import { randomNormal, seededRandom } from '../../../../src/core/random';
+import { numberColumn, Table } from '../../../../src/core/table';
 
 /** A seasonal random walk: each step the same season's last value plus noise. */
 function seasonalWalk(length: number, season: readonly number[], noise: number, seed: number) {
@@ -239,5 +241,54 @@ describe('long seasonal periods', () => {
     expect(harmonic.label).toMatch(/harmonics \[168\]/);
     const model = restoreForecaster(JSON.parse(JSON.stringify(result.model.toJSON())));
     expect(Array.from(model.forecast(24).mean)).toEqual(Array.from(result.forecast.mean));
+  });
+});
+
+describe('a cycle found in the data alone', () => {
+  // Canadian lynx trappings, 1821-1910 (R's lynx): a cycle of about ten years, not a season.
+  const lynx = [
+    269, 321, 585, 871, 1475, 2821, 3928, 5943, 4950, 2577, 523, 98, 184, 279, 409, 2285, 2685,
+    3409, 1824, 409, 151, 45, 68, 213, 546, 1033, 2129, 2536, 957, 361, 377, 225, 360, 731, 1638,
+    2725, 2871, 2119, 684, 299, 236, 245, 552, 1623, 3311, 6721, 4254, 687, 255, 473, 358, 784,
+    1594, 1676, 2251, 1426, 756, 299, 201, 229, 469, 736, 2042, 2811, 4431, 2511, 389, 73, 39, 49,
+    59, 188, 377, 1292, 4031, 3495, 587, 105, 153, 387, 758, 1307, 3465, 6991, 6313, 3794, 1836,
+    345, 382, 808,
+  ];
+  const table = new Table([
+    numberColumn(
+      'year',
+      lynx.map((_, i) => 1821 + i),
+      'integer',
+    ),
+    numberColumn('trapped', lynx),
+  ]);
+  it('keeps naive as a benchmark beside seasonal naive at that period', async () => {
+    const [found] = (
+      await forecastTable(table, {
+        time: 'year',
+        target: 'trapped',
+        horizon: 24,
+        families: ['snaive', 'naive', 'lagreg'],
+        seed: 0,
+        now: () => 0,
+      })
+    ).series;
+    expect(found!.seasonality).toMatchObject({ source: 'acf', period: 10 });
+    const labels = found!.best.label.split(' · ');
+    expect(labels).toContain('Seasonal naive [10]');
+    expect(labels.at(-1)).toBe('Naive');
+    expect(found!.best.why).toMatch(/does not beat Naive by more than one standard error/);
+  });
+
+  it('but not for a period that is not a cycle found so', async () => {
+    const result = await searchForecast(Float64Array.from(lynx), {
+      horizon: 24,
+      period: 10,
+      families: ['snaive', 'naive', 'lagreg'],
+      seed: 0,
+      now: () => 0,
+    });
+    expect(result.best.label.split(' · ')).toContain('Seasonal naive [10]');
+    expect(result.best.label.split(' · ')).not.toContain('Naive');
   });
 });
