@@ -21,6 +21,16 @@ async function pasteAndForecast(
   await nav.getByRole('link', { name: /^Forecast/ }).click();
 }
 
+/** CSV lines of monthly values from January of `year`, each dated the first of its month. */
+function monthly(header: string, year: number, values: readonly number[]): string[] {
+  return [
+    header,
+    ...values.map(
+      (v, i) => `${year + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${v}`,
+    ),
+  ];
+}
+
 /** Sets the horizon and the budget, runs the search until it has finished: the forecast's rows. */
 async function runForecast(page: Page, horizon: number, budget: number) {
   await page.getByTestId('forecast-horizon').fill(String(horizon));
@@ -359,12 +369,7 @@ test('A mean of the best three is chosen over a slightly better single model, an
     151, 150, 159, 168, 177, 180, 182, 185, 178, 174, 168, 156, 161, 167, 168, 175, 188, 193, 198,
     193, 185, 182, 174, 173, 170, 168, 175,
   ];
-  const lines = [
-    'month,visitors',
-    ...visitors.map(
-      (v, i) => `${2018 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${v}`,
-    ),
-  ];
+  const lines = monthly('month,visitors', 2018, visitors);
   await openLab(page);
   await pasteAndForecast(page, 'visitors', lines, 84);
   await expect(page.getByTestId('forecast-detected')).toContainText('84 monthly values');
@@ -402,12 +407,7 @@ test('Four years forecast two ahead: ETS choosing its own form stands in for the
     10093, 9620, 8285, 8466, 8160, 8034, 7717, 7461, 7767, 7925, 8623, 8945, 10078, 9179, 8037,
     8488, 7874, 8647,
   ];
-  const lines = [
-    'month,deaths',
-    ...deaths.map(
-      (v, i) => `${1973 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01,${v}`,
-    ),
-  ];
+  const lines = monthly('month,deaths', 1973, deaths);
   await openLab(page);
   await pasteAndForecast(page, 'deaths', lines, 48);
   await expect(page.getByTestId('forecast-detected')).toContainText('48 monthly values');

@@ -874,9 +874,9 @@ function labelWithPeriod(label: string, spec: CandidateSpec): string {
 export const ETS_TIE = 0.01;
 
 /**
- * `ranked` with ETS choosing its own form moved just ahead of ETS with a damped trend on the same
- * scale and period, where the damped one ranked first by a score within ETS_TIE of its own; and
- * each one moved, by its trial, with the damped one it passed. The backtest cannot tell the two
+ * The candidates ranked `byScore`, with ETS choosing its own form moved just ahead of ETS with a
+ * damped trend on the same scale and period where the damped one ranked first by a score within
+ * ETS_TIE of its own; and each one moved, by its trial, with the damped one it passed. The backtest cannot tell the two
  * apart, and on the whole series the free choice is the better by its information criterion
  * (AICc), since it weighs the damped forms too: the form the whole series supports is forecast
  * with. This matters most where the folds are too short to show a season: on 48 months forecast
@@ -934,14 +934,19 @@ function withStandIns(
   return { ...entry, why: [entry.why, ...notes].filter(Boolean).join(' ') };
 }
 
+/** A metric's name as the reasons above write it. */
+const metricName = (metric: AccuracyMetric) =>
+  metric === 'smape' ? 'sMAPE' : metric.toUpperCase();
+
+/** A score to four significant digits, without trailing zeros. */
+const digits = (value: number) => Number(value.toPrecision(4)).toString();
+
 /** Why ETS choosing its own form is forecast with, and not the damped ETS that scored lower. */
 export function whyOwnEts(
   damped: Pick<LeaderboardEntry, 'trial' | 'backtest'>,
   metric: AccuracyMetric,
 ): string {
-  const name = metric === 'smape' ? 'sMAPE' : metric.toUpperCase();
-  const digits = (value: number) => Number(value.toPrecision(4)).toString();
-  return `ETS choosing its own form stands in for ETS with a damped trend (#${damped.trial}, ${name} ${digits(damped.backtest[metric])}), whose backtest score is within ${Math.round(ETS_TIE * 100)}% of its own: the folds cannot tell the two apart, and on the whole series the free choice fits at least as well by AICc, since it weighs the damped forms too.`;
+  return `ETS choosing its own form stands in for ETS with a damped trend (#${damped.trial}, ${metricName(metric)} ${digits(damped.backtest[metric])}), whose backtest score is within ${Math.round(ETS_TIE * 100)}% of its own: the folds cannot tell the two apart, and on the whole series the free choice fits at least as well by AICc, since it weighs the damped forms too.`;
 }
 
 function familyKey(spec: CandidateSpec): string {
@@ -1103,9 +1108,7 @@ export function whyCombined(
   mean: Pick<LeaderboardEntry, 'backtest' | 'members'>,
   metric: AccuracyMetric,
 ): string {
-  const name = metric === 'smape' ? 'sMAPE' : metric.toUpperCase();
-  const digits = (value: number) => Number(value.toPrecision(4)).toString();
-  return `The mean of the best ${mean.members?.length ?? 2} models scores within ${Math.round(COMBINATION_MARGIN * 100)}% of ${leader.label} alone on the backtest (${name} ${digits(mean.backtest[metric])} against ${digits(leader.backtest[metric])}). The best of many backtest scores flatters the model that got it; a mean of the best few is flattered less and errs less when the folds misjudge.`;
+  return `The mean of the best ${mean.members?.length ?? 2} models scores within ${Math.round(COMBINATION_MARGIN * 100)}% of ${leader.label} alone on the backtest (${metricName(metric)} ${digits(mean.backtest[metric])} against ${digits(leader.backtest[metric])}). The best of many backtest scores flatters the model that got it; a mean of the best few is flattered less and errs less when the folds misjudge.`;
 }
 
 /** Accuracy of a forecast against later actual values, MASE scaled by the training series. */
