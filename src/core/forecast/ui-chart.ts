@@ -39,6 +39,24 @@ function extendRange(range: [number, number], values: ArrayLike<number>) {
 }
 
 /**
+ * The values' range `core` widened to take in the intervals' range `wide`, but by no more than
+ * the core's own span on either side: one interval that runs off to a billion (a Box-Cox model's
+ * upper bound on a short fold) would otherwise flatten every line to the axis. Bands beyond are
+ * clipped by the plot.
+ */
+export function chartRange(
+  core: readonly [number, number],
+  wide: readonly [number, number],
+): [number, number] {
+  if (!(core[0] <= core[1])) return wide[0] <= wide[1] ? [wide[0], wide[1]] : [0, 1];
+  const span = core[1] - core[0] || Math.abs(core[0]) || 1;
+  return [
+    wide[0] < core[0] ? Math.max(wide[0], core[0] - span) : core[0],
+    wide[1] > core[1] ? Math.min(wide[1], core[1] + span) : core[1],
+  ];
+}
+
+/**
  * What the forecast chart draws for one series: the history, each backtest fold of `entry` (the
  * best model by default) placed on the history's times, and the final forecast with its bands.
  */
@@ -58,21 +76,20 @@ export function forecastChartData(
     };
   });
   const bands = [...view.intervals].sort((a, b) => b.level - a.level);
-  const y: [number, number] = [Infinity, -Infinity];
-  extendRange(y, values);
-  extendRange(y, view.mean);
+  const core: [number, number] = [Infinity, -Infinity];
+  extendRange(core, values);
+  extendRange(core, view.mean);
+  for (const fold of folds) extendRange(core, fold.mean);
+  const wide: [number, number] = [...core];
   for (const band of bands) {
-    extendRange(y, band.lo);
-    extendRange(y, band.hi);
+    extendRange(wide, band.lo);
+    extendRange(wide, band.hi);
   }
   for (const fold of folds) {
-    extendRange(y, fold.lo);
-    extendRange(y, fold.hi);
+    extendRange(wide, fold.lo);
+    extendRange(wide, fold.hi);
   }
-  if (!(y[0] <= y[1])) {
-    y[0] = 0;
-    y[1] = 1;
-  }
+  const y = chartRange(core, wide);
   const first = times[0] ?? view.futureTimes[0] ?? 0;
   const last = view.futureTimes.at(-1) ?? times.at(-1) ?? first + 1;
   return {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { forecastTable, TimeAxis, type LeaderboardEntry } from '../../../../src/core/forecast';
-import { forecastChartData, nearestIndex, pointAt } from '../../../../src/core/forecast/ui-chart';
+import {
+  chartRange,
+  forecastChartData,
+  nearestIndex,
+  pointAt,
+} from '../../../../src/core/forecast/ui-chart';
 import { forecastSignature } from '../../../../src/core/forecast/ui-signature';
 import {
   forecastCsv,
@@ -204,5 +209,14 @@ describe('nearestIndex', () => {
     expect(nearestIndex(times, 16)).toBe(2);
     expect(nearestIndex(times, 99)).toBe(3);
     expect(nearestIndex(new Float64Array(0), 1)).toBe(-1);
+  });
+});
+
+describe("the chart's value range", () => {
+  it("takes in intervals up to the values' own span on either side, and no further", () => {
+    expect(chartRange([100, 200], [80, 260])).toEqual([80, 260]);
+    expect(chartRange([100, 200], [-1e9, 1.4e9])).toEqual([0, 300]);
+    expect(chartRange([5, 5], [4, 1e6])).toEqual([4, 10]);
+    expect(chartRange([Infinity, -Infinity], [1, 2])).toEqual([1, 2]);
   });
 });
