@@ -29,12 +29,21 @@ export interface ForecastChartData {
   readonly yDomain: readonly [number, number];
 }
 
-function extendRange(range: [number, number], values: ArrayLike<number>) {
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (!Number.isFinite(value)) continue;
-    if (value < range[0]) range[0] = value;
-    if (value > range[1]) range[1] = value;
+/** Widens `range` to the finite values of `columns` at the `times` within `window`. */
+function extendRange(
+  range: [number, number],
+  times: ArrayLike<number>,
+  window: readonly [number, number],
+  ...columns: ArrayLike<number>[]
+) {
+  for (let i = 0; i < times.length; i++) {
+    if (times[i]! < window[0] || times[i]! > window[1]) continue;
+    for (const column of columns) {
+      const value = column[i]!;
+      if (!Number.isFinite(value)) continue;
+      if (value < range[0]) range[0] = value;
+      if (value > range[1]) range[1] = value;
+    }
   }
 }
 
@@ -57,6 +66,31 @@ export function chartRange(
 }
 
 /**
+ * The value range of what the chart shows within the time `window` (all of it by default): the
+ * history, the forecast and, with `withFolds`, the backtest folds set it, and their intervals widen
+ * it as `chartRange` allows; null when nothing there has a value.
+ */
+export function valueRange(
+  data: Pick<ForecastChartData, 'history' | 'future' | 'folds'>,
+  window: readonly [number, number] = [-Infinity, Infinity],
+  withFolds = true,
+): [number, number] | null {
+  const core: [number, number] = [Infinity, -Infinity];
+  extendRange(core, data.history.times, window, data.history.values);
+  extendRange(core, data.future.times, window, data.future.mean);
+  const wide: [number, number] = [...core];
+  const bounds = data.future.bands.flatMap((band) => [band.lo, band.hi]);
+  extendRange(wide, data.future.times, window, ...bounds);
+  if (withFolds) {
+    for (const fold of data.folds) {
+      extendRange(core, fold.times, window, fold.mean);
+      extendRange(wide, fold.times, window, fold.mean, fold.lo, fold.hi);
+    }
+  }
+  return wide[0] <= wide[1] ? chartRange(core, wide) : null;
+}
+
+/**
  * What the forecast chart draws for one series: the history, each backtest fold of `entry` (the
  * best model by default) placed on the history's times, and the final forecast with its bands.
  */
@@ -76,26 +110,15 @@ export function forecastChartData(
     };
   });
   const bands = [...view.intervals].sort((a, b) => b.level - a.level);
-  const core: [number, number] = [Infinity, -Infinity];
-  extendRange(core, values);
-  extendRange(core, view.mean);
-  for (const fold of folds) extendRange(core, fold.mean);
-  const wide: [number, number] = [...core];
-  for (const band of bands) {
-    extendRange(wide, band.lo);
-    extendRange(wide, band.hi);
-  }
-  for (const fold of folds) {
-    extendRange(wide, fold.lo);
-    extendRange(wide, fold.hi);
-  }
-  const y = chartRange(core, wide);
+  const history = { times, values };
+  const future = { times: view.futureTimes, mean: view.mean, bands };
+  const y = valueRange({ history, future, folds }) ?? [0, 1];
   const first = times[0] ?? view.futureTimes[0] ?? 0;
   const last = view.futureTimes.at(-1) ?? times.at(-1) ?? first + 1;
   return {
-    history: { times, values },
+    history,
     folds,
-    future: { times: view.futureTimes, mean: view.mean, bands },
+    future,
     xDomain: [first, last > first ? last : first + 1],
     yDomain: y[0] === y[1] ? [y[0] - 1, y[1] + 1] : y,
   };
