@@ -2,7 +2,7 @@ import type { NumberType } from '../../table';
 import { randomInt, type Random } from '../../random';
 import { HyperLogLog, mix32 } from './hyperloglog';
 import type { ProfileScratch } from './scratch';
-import { sortFloat64 } from './sort';
+import { GRID_SORT_STEPS, sortFloat64, sortOnGrid } from './sort';
 import type { Histogram, Quantiles, TopValue } from './types';
 
 export interface NumberSummary {
@@ -384,7 +384,7 @@ const EMPTY_SUMMARY = {
 /**
  * Summarises a number column. Up to `exactLimit` present values everything is exact (one sorted
  * copy gives quantiles, distinct count, top values and histogram; values on a narrow grid are
- * tallied instead of sorted). Above it, min/max/mean/std and histogram counts stay
+ * tallied instead of sorted, and values on a finer one sorted by their steps). Above it, min/max/mean/std and histogram counts stay
  * exact; quantiles and top values come from a seeded uniform sample of `exactLimit` values, and
  * the distinct count from a HyperLogLog sketch.
  */
@@ -400,9 +400,9 @@ export function summarizeNumbers(
   const present = count === values.length ? copy : copy.subarray(0, count);
   const std = count > 1 ? Math.sqrt(Math.max(0, squares) / (count - 1)) : null;
   const integral = type === 'integer' || type === 'boolean';
-  const maxSteps = Math.min(Math.max(COUNTING_RANGE, 2 * count), MAX_COUNTING_RANGE);
-  // A little room over `maxSteps`: the exact range is judged below, from the rounded steps.
-  const grid = gridOf(present, type, min, max, maxSteps + 2);
+  // A little room over the most steps: the exact range is judged below, from the rounded steps.
+  const grid = gridOf(present, type, min, max, GRID_SORT_STEPS + 2);
+  let sortGrid: Parameters<typeof sortOnGrid>[1] | null = null;
   if (grid) {
     const base = Math.round((min * grid.divisor) / grid.unit);
     const range = Math.round((max * grid.divisor) / grid.unit) - base + 1;
@@ -410,10 +410,12 @@ export function summarizeNumbers(
       const counted = summarizeByCounting(present, grid, base, range, integral, options);
       return { count, missing, min, max, mean, std, ...counted };
     }
+    if (range <= GRID_SORT_STEPS) sortGrid = { ...grid, base, steps: range };
   }
   const exact = count <= options.exactLimit;
   const sample = exact ? present : sampleValues(present, options);
-  sortFloat64(sample, options.scratch);
+  if (sortGrid) sortOnGrid(sample, sortGrid, options.scratch);
+  else sortFloat64(sample, options.scratch);
   const quantiles: Quantiles = {
     p5: quantileSorted(sample, 0.05),
     p25: quantileSorted(sample, 0.25),

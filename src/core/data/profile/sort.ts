@@ -12,8 +12,8 @@ const RADIX_FROM = 4096;
  * Sorts NaN-free doubles ascending in place, as `Float64Array.prototype.sort` does (−0 before
  * 0), with an LSD radix sort on 64-bit keys that order like the values: positive numbers get
  * their sign bit set, negative ones have every bit flipped. One pass counts all six digits, and
- * a digit that every key shares is skipped. Several times faster than the built-in sort on the
- * million-value columns a profile sorts.
+ * a digit that every key shares is skipped. About 1.6× as fast as the built-in sort on the
+ * million-value columns a profile sorts (70 against 117 ms in Node).
  */
 export function sortFloat64(values: Float64Array, scratch?: ProfileScratch): void {
   const n = values.length;
@@ -93,5 +93,92 @@ function scatter(
     counts[slot] = at + 1;
     to[2 * at] = lo;
     to[2 * at + 1] = hi;
+  }
+}
+
+/** The most steps `sortOnGrid` takes: its keys are 32-bit. */
+export const GRID_SORT_STEPS = 2 ** 32;
+/** Up to 12 bits a pass: a pass costs about the same up to there, and more above it. */
+const GRID_DIGIT_BITS = 12;
+
+/**
+ * Sorts doubles that all lie on a grid, in place, with the result `sortFloat64` gives: each value
+ * is `(base + k) × unit / divisor` for a whole step k in [0, steps), and is sorted by k as a
+ * 32-bit key, in as few counting passes as k's bits need. A column of four-decimal numbers or of
+ * timestamps to the second spans up to 2^27 steps: three passes of 9 bits on 4-byte keys, against
+ * six of 11 bits on 8-byte keys for any double. Every value is rebuilt from its step, the same
+ * double the text parsed to (the caller has checked that it is).
+ */
+export function sortOnGrid(
+  values: Float64Array,
+  grid: {
+    readonly unit: number;
+    readonly divisor: number;
+    readonly base: number;
+    readonly steps: number;
+  },
+  scratch?: ProfileScratch,
+): void {
+  const n = values.length;
+  const { unit, divisor, base, steps } = grid;
+  if (!(steps >= 1 && steps <= GRID_SORT_STEPS)) {
+    throw new RangeError(`sortOnGrid takes 1 to 2^32 steps, got ${steps}.`);
+  }
+  const [buffer, spare] = scratch ? scratch.sortKeys(n) : [new Uint32Array(n), new Uint32Array(n)];
+  let from = buffer.subarray(0, n);
+  let to = spare.subarray(0, n);
+  const bits = Math.max(1, Math.ceil(Math.log2(steps)));
+  const digitBits = Math.ceil(bits / Math.ceil(bits / GRID_DIGIT_BITS));
+  const buckets = 1 << digitBits;
+  const mask = buckets - 1;
+  const second = digitBits;
+  const third = 2 * digitBits;
+  // Three digits are always counted: one a key does not reach is 0 in every key, and skipped.
+  const passes = 3;
+  const counts = new Uint32Array(passes * buckets);
+  for (let i = 0; i < n; i++) {
+    const key = Math.round(((values[i] as number) * divisor) / unit) - base;
+    from[i] = key;
+    let k = key & mask;
+    counts[k] = (counts[k] as number) + 1;
+    k = buckets + ((key >>> second) & mask);
+    counts[k] = (counts[k] as number) + 1;
+    k = 2 * buckets + ((key >>> third) & mask);
+    counts[k] = (counts[k] as number) + 1;
+  }
+  for (let d = 0; d < passes; d++) {
+    const offset = d * buckets;
+    let total = 0;
+    let shared = false;
+    for (let b = 0; b < buckets; b++) {
+      const size = counts[offset + b] as number;
+      if (size === n) shared = true;
+      counts[offset + b] = total;
+      total += size;
+    }
+    if (shared) continue;
+    scatterKeys(from, to, d * digitBits, mask, offset, counts);
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  for (let i = 0; i < n; i++) values[i] = ((base + (from[i] as number)) * unit) / divisor;
+}
+
+/** One stable counting pass on the digit at `shift` of each 32-bit key. */
+function scatterKeys(
+  from: Uint32Array,
+  to: Uint32Array,
+  shift: number,
+  mask: number,
+  offset: number,
+  counts: Uint32Array,
+): void {
+  for (let i = 0; i < from.length; i++) {
+    const key = from[i] as number;
+    const slot = offset + ((key >>> shift) & mask);
+    const at = counts[slot] as number;
+    counts[slot] = at + 1;
+    to[at] = key;
   }
 }

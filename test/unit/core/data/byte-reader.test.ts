@@ -6,7 +6,7 @@ import {
   type ImportResult,
 } from '../../../../src/core/data';
 import { daysFromCivil, parseIsoDatetime } from '../../../../src/core/data/datetime-text';
-import { sortFloat64 } from '../../../../src/core/data/profile/sort';
+import { sortFloat64, sortOnGrid } from '../../../../src/core/data/profile/sort';
 import { randomInt, seededRandom, type Random } from '../../../../src/core/random';
 import { valueAt } from '../../../../src/core/table';
 
@@ -159,5 +159,46 @@ describe('sortFloat64', () => {
         }
       }
     }
+  });
+});
+
+describe('sortOnGrid', () => {
+  it('sorts values on a grid as Float64Array.prototype.sort does, in one, two or three passes', () => {
+    // [unit, divisor, steps]: cents over 40 dollars (one pass), four decimals over ±5,000 (three),
+    // seconds over four years (three), ten-thousandths over 300 (two), and the widest grid.
+    const grids: [number, number, number][] = [
+      [1, 100, 4000],
+      [1, 1e4, 1e8],
+      [1000, 1, 126_230_400],
+      [1, 1e4, 3e6],
+      [1, 1, 2 ** 32],
+    ];
+    for (let seed = 1; seed <= 10; seed++) {
+      for (const [unit, divisor, steps] of grids) {
+        const random = seededRandom(seed);
+        const base = randomInt(random, 2_000_001) - 1_000_000;
+        const n = pick(random, [1, 100, 5000, 60_000]);
+        const values = Float64Array.from({ length: n }, (_, i) => {
+          const step = i === 0 ? steps - 1 : i === 1 ? 0 : Math.floor(random() * steps);
+          return ((base + step) * unit) / divisor;
+        });
+        const expected = values.slice().sort();
+        const actual = values.slice();
+        sortOnGrid(actual, { unit, divisor, base, steps });
+        for (let i = 0; i < n; i++) {
+          if (!Object.is(actual[i], expected[i])) {
+            throw new Error(
+              `seed ${seed}, ${steps} steps: ${actual[i]} at ${i}, expected ${expected[i]}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('refuses more steps than its 32-bit keys hold', () => {
+    expect(() =>
+      sortOnGrid(new Float64Array(2), { unit: 1, divisor: 1, base: 0, steps: 2 ** 32 + 1 }),
+    ).toThrow(/1 to 2\^32 steps/);
   });
 });

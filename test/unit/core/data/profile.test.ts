@@ -311,7 +311,7 @@ describe('profile details', () => {
     expect(missing.correlations.pearson.matrix).toEqual([[null]]);
   });
 
-  it('tallies values on a grid (integers, cents, whole days) exactly like a plain sort', () => {
+  it('tallies or sorts by step values on a grid (integers, cents, days, seconds) exactly like a plain sort', () => {
     const random = seededRandom(3);
     const reference = (values: Float64Array) => {
       const sorted = Float64Array.from(values.filter((value) => !Number.isNaN(value))).sort();
@@ -341,6 +341,9 @@ describe('profile details', () => {
       ['cents', () => Math.round(randomNormal(random) * 5000) / 100, 'numeric'],
       ['tenths of a mm', () => Math.round(1e4 + randomNormal(random) * 300) / 1e4, 'numeric'],
       ['days', () => Date.UTC(2020, 0, 1 + Math.floor(random() * 900)), 'datetime'],
+      // Grids too fine to tally, sorted by their steps instead.
+      ['four decimals', () => Math.round(randomNormal(random) * 1e7) / 1e4, 'numeric'],
+      ['seconds', () => Date.UTC(2020, 0, 1) + Math.floor(random() * 1e8) * 1000, 'datetime'],
     ];
     for (const [, draw, type] of columns) {
       const values = Float64Array.from({ length: 20_000 }, () => (random() < 0.05 ? NaN : draw()));
