@@ -222,6 +222,8 @@ function csvOf(result: TableForecast, multi: boolean): string {
 function progress(io: Output, multi: boolean) {
   /** Each series' candidates so far, to say which one forecasts as an earlier one does. */
   const finished = new Map<string | null, LeaderboardEntry[]>();
+  /** The reasons said so far, so that the best model's is said once. */
+  const said = new Set<string>();
   return (event: ForecastEvent) => {
     const prefix = multi && event.series !== null ? `[${event.series}] ` : '';
     switch (event.type) {
@@ -249,12 +251,16 @@ function progress(io: Output, multi: boolean) {
         io.err(
           `${prefix}  ${event.blend ? 'Blend with the benchmark' : 'Ensemble'} of ${event.entry.members?.length} models: MASE ${event.entry.backtest.mase.toFixed(3)}${event.kept ? ' (chosen)' : ''}.\n`,
         );
-        if (event.entry.why) io.err(`${prefix}    ${event.entry.why}\n`);
+        if (event.entry.why) {
+          io.err(`${prefix}    ${event.entry.why}\n`);
+          said.add(event.entry.why);
+        }
         break;
       case 'series-finished':
         io.err(
           `${prefix}Best: ${event.best.label} (backtest MASE ${event.best.backtest.mase.toFixed(3)})${event.stopped === 'budget' ? '; the budget cut the search short' : ''}.\n`,
         );
+        if (event.best.why && !said.has(event.best.why)) io.err(`${prefix}    ${event.best.why}\n`);
         break;
       default:
         break;

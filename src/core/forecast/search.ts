@@ -739,29 +739,77 @@ export async function searchForecast(
   leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
 
   checkCancelled(signal);
-  const members = best.members
+  let members = best.members
     ? best.members.map((id) => entries.find((entry) => entry.trial === id)!)
     : [best];
   const futureRegressors = allRegressors
     ? allRegressors.x.slice(n * allRegressors.columns, (n + horizon) * allRegressors.columns)
     : undefined;
-  const fittedMembers: FittedForecaster[] = [];
-  for (const member of members) {
+  const refit = (member: LeaderboardEntry) => {
     checkCancelled(signal);
     const usesRegressors = getForecaster(member.model).usesRegressors;
-    fittedMembers.push(
-      await fitForecaster(
-        member.model,
-        y,
-        {
-          period,
-          signal,
-          seed: options.seed,
-          ...(usesRegressors && trainingRegressors ? { regressors: trainingRegressors } : {}),
-        },
-        member.params,
-      ),
+    return fitForecaster(
+      member.model,
+      y,
+      {
+        period,
+        signal,
+        seed: options.seed,
+        ...(usesRegressors && trainingRegressors ? { regressors: trainingRegressors } : {}),
+      },
+      member.params,
     );
+  };
+  let fittedMembers: FittedForecaster[] = [];
+  for (const member of members) fittedMembers.push(await refit(member));
+  // A forecast whose interval has no bound at some step (a Box-Cox model with λ < 0 whose bound
+  // lies past the transform's pole) tells the user nothing there: such a model is left out of the
+  // mean, or, forecasting alone, gives way to the best-ranked single model that has bounds.
+  const gaps = fittedMembers.map((fitted) =>
+    unboundedStep(fitted.forecast(horizon, levels, futureRegressors)),
+  );
+  if (gaps.some((gap) => gap !== null)) {
+    const alone = members.length === 1;
+    const dropped = whyUnbounded(
+      fittedMembers.flatMap((fitted, i) => (gaps[i] ? [{ fitted, gap: gaps[i] }] : [])),
+      alone ? 'passed over' : 'left out',
+    );
+    let kept = members.filter((_, i) => gaps[i] === null);
+    let keptFitted = fittedMembers.filter((_, i) => gaps[i] === null);
+    let passedOver = false;
+    if (!kept.length) {
+      for (const entry of ranked) {
+        if (members.some((member) => member.trial === entry.trial)) continue;
+        const fitted = await refit(entry);
+        if (unboundedStep(fitted.forecast(horizon, levels, futureRegressors)) !== null) continue;
+        kept = [entry];
+        keptFitted = [fitted];
+        passedOver = true;
+        break;
+      }
+    }
+    if (kept.length) {
+      const entry =
+        kept.length === 1
+          ? kept[0]!
+          : ensembleEntry(kept, nextTrial++, foldResults, y, folds, period);
+      const why = passedOver
+        ? `${dropped} ${entry.label} is the best-ranked model whose intervals have bounds.`
+        : kept.length === 1
+          ? `${dropped} The forecast is ${entry.label} alone.`
+          : `${dropped} The forecast averages the rest.`;
+      const replaced = { ...entry, why: best.why ? `${best.why} ${why}` : why };
+      const at = leaderboard.findIndex((item) => item.trial === replaced.trial);
+      if (at >= 0) leaderboard[at] = replaced;
+      else {
+        emit({ type: 'ensemble', series: seriesName, entry: replaced, kept: true });
+        leaderboard.push(replaced);
+        leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
+      }
+      best = replaced;
+      members = kept;
+      fittedMembers = keptFitted;
+    }
   }
   const chosen = fittedMembers.length === 1 ? fittedMembers[0]! : blendForecasters(fittedMembers);
   // Intervals that held fewer of the backtest's values than their level says are widened until
@@ -993,6 +1041,45 @@ export function whyBlended(
           ? `The ${folds.length} backtest folds lie within one horizon of each other and test nearly the same steps: they cannot show ${better}.`
           : `Over the ${folds.length} backtest folds, ${best.label} does not beat ${names} by more than one standard error.`;
   return `${evidence} The forecast averages ${best.label} with ${names}, which bounds the loss should its lead be luck.`;
+}
+
+/** The first step and level at which a forecast has no finite value or bound, or null. */
+function unboundedStep(result: ForecastResult): { step: number; level: number | null } | null {
+  for (let i = 0; i < result.mean.length; i++) {
+    if (!Number.isFinite(result.mean[i]!)) return { step: i + 1, level: null };
+    for (const { level, lo, hi } of result.intervals) {
+      if (!Number.isFinite(lo[i]!) || !Number.isFinite(hi[i]!)) return { step: i + 1, level };
+    }
+  }
+  return null;
+}
+
+/** Why models refitted on the whole series were left out of the forecast. */
+function whyUnbounded(
+  dropped: readonly {
+    readonly fitted: FittedForecaster;
+    readonly gap: { readonly step: number; readonly level: number | null };
+  }[],
+  fate: 'left out' | 'passed over',
+): string {
+  const one = dropped.length === 1;
+  const names = dropped.map(({ fitted }) => fitted.label);
+  const subject = one ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  const step = Math.min(...dropped.map(({ gap }) => gap.step));
+  const level = dropped.find(({ gap }) => gap.level !== null)?.gap.level;
+  const what =
+    level === undefined
+      ? `${one ? 'it has' : 'they have'} no finite forecast`
+      : one
+        ? `it has no finite bound to its ${level}% interval`
+        : `they have no finite bound to their ${level}% intervals`;
+  const pole = dropped.some(({ fitted }) => {
+    const lambda = fitted.params.lambda;
+    return typeof lambda === 'number' && lambda < 0;
+  })
+    ? ' (a Box-Cox transform with λ < 0 cannot take a bound past its pole back to the data’s scale)'
+    : '';
+  return `${subject} ${one ? 'is' : 'are'} ${fate}: refitted on the whole series, ${what} from step ${step}${pole}.`;
 }
 
 /** The equally weighted mean of some candidates, scored from their stored fold forecasts. */

@@ -225,7 +225,7 @@ export class ForecastRunLog extends QueuedRunLog {
           );
         }
         parent.log(
-          `${prefix}Best: ${event.best.label}${event.stopped === 'budget' ? '; the budget cut the search short' : ''}.`,
+          `${prefix}Best: ${event.best.label}${event.stopped === 'budget' ? '; the budget cut the search short' : ''}.${event.best.why ? ` ${event.best.why}` : ''}`,
         );
         return;
       }

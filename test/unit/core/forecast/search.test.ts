@@ -11,6 +11,7 @@ import {
   type LeaderboardEntry,
   whyOwnEts,
 } from '../../../../src/core/forecast/search';
+import type { ForecastResult } from '../../../../src/core/forecast/types';
 import { seasonalSeries } from './helpers';
 
 const y = seasonalSeries(84, 11);
@@ -131,6 +132,39 @@ describe('forecast search', () => {
     expect(ensemble.why).toBe(whyCombined(singles[0]!, ensemble, 'mase'));
     expect(ensemble.why).toMatch(
       /^The mean of the best \d models scores within 10% of .* alone on the backtest \(MASE /,
+    );
+  });
+
+  it('keeps a model whose interval has no bound out of the forecast, and says why', async () => {
+    // A level that jumps from 10 to 100: Guerrero's λ is near −0.9, and the upper bound of ETS on
+    // that scale lies past the transform's pole, which no value on the data's scale reaches.
+    const random = seededRandom(5);
+    const jump = Float64Array.from(
+      { length: 80 },
+      (_, t) => (t < 40 ? 10 : 100) + randomNormal(random),
+    );
+    const finite = (result: { forecast: ForecastResult }) =>
+      result.forecast.intervals.every(
+        ({ lo, hi }) => lo.every(Number.isFinite) && hi.every(Number.isFinite),
+      );
+    const options = { horizon: 1, period: 7, now: () => 0, seed: 1 };
+    const blended = await searchForecast(jump, { ...options, families: ['snaive', 'ets'] });
+    expect(blended.leaderboard.some((entry) => /Box-Cox λ=-0\.9$/.test(entry.label))).toBe(true);
+    expect(finite(blended)).toBe(true);
+    expect(blended.best.label).not.toMatch(/Box-Cox/);
+    expect(blended.model.label).not.toMatch(/Box-Cox/);
+    expect(blended.best.why).toMatch(
+      /ETS\(A,N,N\), Box-Cox λ=-0\.\d+ is left out: refitted on the whole series, it has no finite bound to its 80% interval from step 1 \(a Box-Cox transform with λ < 0 cannot take a bound past its pole back to the data’s scale\)\. The forecast averages the rest\.$/,
+    );
+    expect(blended.leaderboard).toContainEqual(blended.best);
+    // Forecasting alone, it gives way to the best-ranked model whose intervals have bounds.
+    const alone = await searchForecast(jump, { ...options, families: ['ets'], ensemble: 1 });
+    const ranked = alone.leaderboard.filter((entry) => !entry.why);
+    expect(ranked[0]!.label).toBe('ETS(A,N,N), Box-Cox λ=-0.9');
+    expect(finite(alone)).toBe(true);
+    expect(alone.best.label).toBe('ETS(A,N,N)');
+    expect(alone.best.why).toMatch(
+      /^ETS\(A,N,N\), Box-Cox λ=-0\.\d+ is passed over: .* ETS\(A,N,N\) is the best-ranked model whose intervals have bounds\.$/,
     );
   });
 
