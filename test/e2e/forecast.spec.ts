@@ -477,6 +477,54 @@ test("Demand that is often zero: Croston's method when chosen, forecasts and int
   expect(pageErrors).toEqual([]);
 });
 
+test('A Box-Cox model whose interval has no upper bound is left out of the forecast, and the page says why', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // Daily sales that jump from about 10 to about 100 halfway: Guerrero's Box-Cox λ is near −0.9,
+  // and on that scale ETS's upper bound lies past the transform's pole.
+  let seed = 2024;
+  const uniform = () => (seed = (48271 * seed) % 2147483647) / 2147483647;
+  const lines = ['day,sales'];
+  for (let d = 0; d < 80; d++) {
+    const day = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
+    const noise = uniform() + uniform() + uniform() + uniform() - 2;
+    lines.push(`${day},${((d < 40 ? 10 : 100) + noise).toFixed(2)}`);
+  }
+  await openLab(page);
+  await pasteAndForecast(page, 'jump', lines, 80);
+  await expect(page.getByTestId('forecast-detected')).toContainText('80 daily values');
+  const models = page.getByTestId('forecast-families');
+  for (const box of await models.getByRole('checkbox').all()) await box.uncheck();
+  await models.getByLabel('Seasonal naive', { exact: true }).check();
+  await models.getByLabel('ETS', { exact: true }).check();
+  const rows = await runForecast(page, 1, 60);
+  await expect(page.getByTestId('forecast-best')).toContainText(
+    'Mean of Seasonal naive [7] · ETS(A,N,N) — backtest MASE',
+  );
+  await expect(page.getByTestId('forecast-best')).toContainText('1 daily step ahead');
+  await expect(page.getByTestId('forecast-why')).toContainText(
+    /ETS\(A,N,N\), Box-Cox λ=-0\.\d+ is left out: refitted on the whole series, it has no finite bound to its 80% interval from step 1 \(a Box-Cox transform with λ < 0 cannot take a bound past its pole back to the data’s scale\)\./,
+  );
+  await expect(page.getByTestId('forecast-best')).not.toContainText('Box-Cox');
+  // One step ahead, the chart marks the forecast's intervals and each fold's forecast and interval.
+  for (const band of await page.getByTestId('forecast-band').all()) {
+    expect(await band.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+H[\d.]+V[\d.]+H[\d.]+Z$/);
+  }
+  const fold = page.getByTestId('forecast-fold').first().locator('path');
+  expect(await fold.nth(0).getAttribute('d')).toMatch(/Z$/);
+  expect(await fold.nth(1).getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+a3,3 /);
+  // The forecast and both bounds are numbers.
+  await expect(rows).toHaveCount(1);
+  const cells = await rows.evaluateAll((trs) =>
+    trs.flatMap((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent ?? '')),
+  );
+  expect(cells.length).toBeGreaterThanOrEqual(3);
+  for (const cell of cells) expect(cell.trim()).toMatch(/^\d[\d,]*(\.\d+)?$/);
+  expect(pageErrors).toEqual([]);
+});
+
 test('Intervals that held too few of the backtest values are widened, and the page says by how much', async ({
   page,
   pageErrors,
