@@ -31,6 +31,12 @@ function monthly(header: string, year: number, values: readonly number[]): strin
   ];
 }
 
+/** Seeded uniform numbers in (0, 1) (Lehmer's generator): the same pasted data on every run. */
+function uniformFrom(seed: number): () => number {
+  let state = seed;
+  return () => (state = (48271 * state) % 2147483647) / 2147483647;
+}
+
 /** Sets the horizon and the budget, runs the search until it has finished: the forecast's rows. */
 async function runForecast(page: Page, horizon: number, budget: number) {
   await page.getByTestId('forecast-horizon').fill(String(horizon));
@@ -484,8 +490,7 @@ test('A Box-Cox model whose interval has no upper bound is left out of the forec
   test.setTimeout(90_000);
   // Daily sales that jump from about 10 to about 100 halfway: Guerrero's Box-Cox λ is near −0.9,
   // and on that scale ETS's upper bound lies past the transform's pole.
-  let seed = 2024;
-  const uniform = () => (seed = (48271 * seed) % 2147483647) / 2147483647;
+  const uniform = uniformFrom(2024);
   const lines = ['day,sales'];
   for (let d = 0; d < 80; d++) {
     const day = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
@@ -532,8 +537,7 @@ test('Intervals that held too few of the backtest values are widened, and the pa
   test.setTimeout(90_000);
   // Eight years of monthly sales that wander calmly, then eight times as wildly in the last three:
   // a model's intervals, fitted mostly on the calm years, miss many of the backtest's values.
-  let seed = 12345;
-  const uniform = () => (seed = (48271 * seed) % 2147483647) / 2147483647;
+  const uniform = uniformFrom(12345);
   let level = 100;
   const lines = ['month,sales'];
   for (let t = 0; t < 96; t++) {

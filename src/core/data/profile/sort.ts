@@ -49,15 +49,7 @@ export function sortFloat64(values: Float64Array, scratch?: ProfileScratch): voi
   }
   for (let d = 0; d < DIGITS; d++) {
     const base = d * BUCKETS;
-    let total = 0;
-    let shared = false;
-    for (let b = 0; b < BUCKETS; b++) {
-      const size = counts[base + b] as number;
-      if (size === n) shared = true;
-      counts[base + b] = total;
-      total += size;
-    }
-    if (shared) continue;
+    if (toStarts(counts, base, BUCKETS, n)) continue;
     scatter(from, to, d >= 3 ? 1 : 0, (d % 3) * DIGIT_BITS, base, counts);
     const swap = from;
     from = to;
@@ -74,6 +66,23 @@ export function sortFloat64(values: Float64Array, scratch?: ProfileScratch): voi
     words[2 * i] = lo;
     words[2 * i + 1] = hi;
   }
+}
+
+/**
+ * Turns one digit's bucket counts (`buckets` of them from `offset`) into the position where each
+ * bucket starts, and tells whether all `n` keys fell in one bucket: a digit every key shares,
+ * whose pass would move nothing.
+ */
+function toStarts(counts: Uint32Array, offset: number, buckets: number, n: number): boolean {
+  let total = 0;
+  let shared = false;
+  for (let b = 0; b < buckets; b++) {
+    const size = counts[offset + b] as number;
+    if (size === n) shared = true;
+    counts[offset + b] = total;
+    total += size;
+  }
+  return shared;
 }
 
 /** One stable counting pass on the digit at `shift` of each key's low (0) or high (1) half. */
@@ -148,15 +157,7 @@ export function sortOnGrid(
   }
   for (let d = 0; d < passes; d++) {
     const offset = d * buckets;
-    let total = 0;
-    let shared = false;
-    for (let b = 0; b < buckets; b++) {
-      const size = counts[offset + b] as number;
-      if (size === n) shared = true;
-      counts[offset + b] = total;
-      total += size;
-    }
-    if (shared) continue;
+    if (toStarts(counts, offset, buckets, n)) continue;
     scatterKeys(from, to, d * digitBits, mask, offset, counts);
     const swap = from;
     from = to;
