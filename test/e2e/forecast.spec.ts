@@ -527,6 +527,11 @@ test('A Box-Cox model whose interval has no upper bound is left out of the forec
   );
   expect(cells.length).toBeGreaterThanOrEqual(3);
   for (const cell of cells) expect(cell.trim()).toMatch(/^\d[\d,]*(\.\d+)?$/);
+  // The search's run log gives the reason once, with the mean it chose.
+  await page.getByTestId('forecast-run').getByRole('link', { name: 'open the search' }).click();
+  const logs = page.getByTestId('run-logs');
+  await expect(logs).toContainText('Best: Mean of Seasonal naive [7] · ETS(A,N,N).');
+  expect(((await logs.textContent()) ?? '').split('is left out: refitted').length).toBe(2);
   expect(pageErrors).toEqual([]);
 });
 

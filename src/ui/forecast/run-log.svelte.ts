@@ -46,6 +46,9 @@ export class ForecastRunLog extends QueuedRunLog {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private candidates = new Map<string, RunHandle>();
   private finishedCandidates = 0;
+  /** The reasons logged so far, so that the best model's is logged once. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private said = new Set<string>();
 
   constructor(
     private readonly lab: Lab,
@@ -214,6 +217,7 @@ export class ForecastRunLog extends QueuedRunLog {
         parent.log(
           `${prefix}${event.entry.label}: backtest MASE ${event.entry.backtest.mase.toFixed(4)}${event.kept ? ' (chosen)' : ''}.${event.entry.why ? ` ${event.entry.why}` : ''}`,
         );
+        if (event.entry.why) this.said.add(event.entry.why);
         return;
       case 'series-finished': {
         const score = event.best.backtest[this.settings.request.metric];
@@ -225,7 +229,7 @@ export class ForecastRunLog extends QueuedRunLog {
           );
         }
         parent.log(
-          `${prefix}Best: ${event.best.label}${event.stopped === 'budget' ? '; the budget cut the search short' : ''}.${event.best.why ? ` ${event.best.why}` : ''}`,
+          `${prefix}Best: ${event.best.label}${event.stopped === 'budget' ? '; the budget cut the search short' : ''}.${event.best.why && !this.said.has(event.best.why) ? ` ${event.best.why}` : ''}`,
         );
         return;
       }

@@ -384,9 +384,9 @@ const EMPTY_SUMMARY = {
 /**
  * Summarises a number column. Up to `exactLimit` present values everything is exact (one sorted
  * copy gives quantiles, distinct count, top values and histogram; values on a narrow grid are
- * tallied instead of sorted, and values on a finer one sorted by their steps). Above it, min/max/mean/std and histogram counts stay
- * exact; quantiles and top values come from a seeded uniform sample of `exactLimit` values, and
- * the distinct count from a HyperLogLog sketch.
+ * tallied instead of sorted, and values on a finer one sorted by their steps). Above it,
+ * min/max/mean/std and histogram counts stay exact; quantiles and top values come from a seeded
+ * uniform sample of `exactLimit` values, and the distinct count from a HyperLogLog sketch.
  */
 export function summarizeNumbers(
   values: Float64Array,
