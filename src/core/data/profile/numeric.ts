@@ -2,7 +2,7 @@ import type { NumberType } from '../../table';
 import { randomInt, type Random } from '../../random';
 import { HyperLogLog, mix32 } from './hyperloglog';
 import type { ProfileScratch } from './scratch';
-import { GRID_SORT_STEPS, sortFloat64, sortOnGrid } from './sort';
+import { GRID_SORT_STEPS, sortFloat64, sortOnGrid, type SortGrid } from './sort';
 import type { Histogram, Quantiles, TopValue } from './types';
 
 export interface NumberSummary {
@@ -402,7 +402,7 @@ export function summarizeNumbers(
   const integral = type === 'integer' || type === 'boolean';
   // A little room over the most steps: the exact range is judged below, from the rounded steps.
   const grid = gridOf(present, type, min, max, GRID_SORT_STEPS + 2);
-  let sortGrid: Parameters<typeof sortOnGrid>[1] | null = null;
+  let sortGrid: SortGrid | null = null;
   if (grid) {
     const base = Math.round((min * grid.divisor) / grid.unit);
     const range = Math.round((max * grid.divisor) / grid.unit) - base + 1;

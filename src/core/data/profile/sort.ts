@@ -105,6 +105,14 @@ function scatter(
   }
 }
 
+/** A grid of values `(base + k) × unit / divisor`, for whole steps k in [0, steps). */
+export interface SortGrid {
+  readonly unit: number;
+  readonly divisor: number;
+  readonly base: number;
+  readonly steps: number;
+}
+
 /** The most steps `sortOnGrid` takes: its keys are 32-bit. */
 export const GRID_SORT_STEPS = 2 ** 32;
 /** Up to 12 bits a pass: a pass costs about the same up to there, and more above it. */
@@ -118,16 +126,7 @@ const GRID_DIGIT_BITS = 12;
  * six of 11 bits on 8-byte keys for any double. Every value is rebuilt from its step, the same
  * double the text parsed to (the caller has checked that it is).
  */
-export function sortOnGrid(
-  values: Float64Array,
-  grid: {
-    readonly unit: number;
-    readonly divisor: number;
-    readonly base: number;
-    readonly steps: number;
-  },
-  scratch?: ProfileScratch,
-): void {
+export function sortOnGrid(values: Float64Array, grid: SortGrid, scratch?: ProfileScratch): void {
   const n = values.length;
   const { unit, divisor, base, steps } = grid;
   if (!(steps >= 1 && steps <= GRID_SORT_STEPS)) {
