@@ -739,7 +739,7 @@ export async function searchForecast(
   leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
 
   checkCancelled(signal);
-  let members = best.members
+  const members = best.members
     ? best.members.map((id) => entries.find((entry) => entry.trial === id)!)
     : [best];
   const futureRegressors = allRegressors
@@ -760,15 +760,25 @@ export async function searchForecast(
       member.params,
     );
   };
-  let fittedMembers: FittedForecaster[] = [];
+  const fittedMembers: FittedForecaster[] = [];
   for (const member of members) fittedMembers.push(await refit(member));
+  // The blend of the members, its intervals widened until they would have held as many of the
+  // backtest's values as their level says, and its forecast.
+  const forecastWith = (fittedOnes: readonly FittedForecaster[]) => {
+    const chosen = fittedOnes.length === 1 ? fittedOnes[0]! : blendForecasters(fittedOnes);
+    const intervals = levels.length ? calibrateIntervals(y, best.folds, levels[0]!) : null;
+    const model = intervals ? widenForecaster(chosen, intervals.factor) : chosen;
+    return { intervals, model, forecast: model.forecast(horizon, levels, futureRegressors) };
+  };
+  let { intervals, model, forecast } = forecastWith(fittedMembers);
   // A forecast whose interval has no bound at some step (a Box-Cox model with λ < 0 whose bound
-  // lies past the transform's pole) tells the user nothing there: such a model is left out of the
-  // mean, or, forecasting alone, gives way to the best-ranked single model that has bounds.
-  const gaps = fittedMembers.map((fitted) =>
-    unboundedStep(fitted.forecast(horizon, levels, futureRegressors)),
-  );
-  if (gaps.some((gap) => gap !== null)) {
+  // lies past the transform's pole) tells the user nothing there: a member that has none is left
+  // out of the mean, or, forecasting alone, gives way to the best-ranked single model that has
+  // bounds. A gap in any member leaves one in the blend, so the members are looked at only then.
+  if (unboundedStep(forecast) !== null) {
+    const gaps = fittedMembers.map((fitted) =>
+      unboundedStep(fitted.forecast(horizon, levels, futureRegressors)),
+    );
     const alone = members.length === 1;
     const dropped = whyUnbounded(
       fittedMembers.flatMap((fitted, i) => (gaps[i] ? [{ fitted, gap: gaps[i] }] : [])),
@@ -807,16 +817,9 @@ export async function searchForecast(
         leaderboard.sort((a, b) => score(a) - score(b) || a.trial - b.trial);
       }
       best = replaced;
-      members = kept;
-      fittedMembers = keptFitted;
+      ({ intervals, model, forecast } = forecastWith(keptFitted));
     }
   }
-  const chosen = fittedMembers.length === 1 ? fittedMembers[0]! : blendForecasters(fittedMembers);
-  // Intervals that held fewer of the backtest's values than their level says are widened until
-  // they would have held that many.
-  const intervals = levels.length ? calibrateIntervals(y, best.folds, levels[0]!) : null;
-  const model = intervals ? widenForecaster(chosen, intervals.factor) : chosen;
-  const forecast = model.forecast(horizon, levels, futureRegressors);
   const fitted = model.fitted.length === n ? model.fitted : new Float64Array(n).fill(NaN);
   const residuals = y.map((value, t) => value - fitted[t]!);
   const result: SeriesForecast = {
@@ -924,10 +927,10 @@ export const ETS_TIE = 0.01;
 /**
  * The candidates ranked `byScore`, with ETS choosing its own form moved just ahead of ETS with a
  * damped trend on the same scale and period where the damped one ranked first by a score within
- * ETS_TIE of its own; and each one moved, by its trial, with the damped one it passed. The backtest cannot tell the two
- * apart, and on the whole series the free choice is the better by its information criterion
- * (AICc), since it weighs the damped forms too: the form the whole series supports is forecast
- * with. This matters most where the folds are too short to show a season: on 48 months forecast
+ * ETS_TIE of its own; and each one moved, by its trial, with the damped one it passed. The
+ * backtest cannot tell the two apart, and on the whole series the free choice is the better by its
+ * information criterion (AICc), since it weighs the damped forms too: the form the whole series
+ * supports is forecast with. This matters most where the folds are too short to show a season: on 48 months forecast
  * 24 ahead, the one fold trains on 25 values, and both fit ETS without a season; on all 48 values
  * of US accidental deaths the free choice is ETS(A,N,A) (held-out MASE 0.43) and the damped one
  * ETS(M,Ad,M) (0.87).
