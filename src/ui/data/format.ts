@@ -62,7 +62,10 @@ const isoDate = (ms: number) => {
   return ms % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 };
 
-/** A span of time in milliseconds, in the largest unit that keeps it above 1. */
+/**
+ * A span of time in milliseconds, in the largest unit that keeps it above 1, to four significant
+ * digits as scores are ("421.9 days"): a spread of dates needs no more.
+ */
 export function formatDuration(ms: number | null): string {
   if (ms === null || Number.isNaN(ms)) return '—';
   const units: [number, string][] = [
@@ -72,7 +75,7 @@ export function formatDuration(ms: number | null): string {
     [1000, 's'],
   ];
   const [size, unit] = units.find(([size]) => Math.abs(ms) >= size) ?? [1, 'ms'];
-  return `${formatNumber(ms / size)} ${unit}`;
+  return `${formatScore(ms / size)} ${unit}`;
 }
 
 /** A value of a number column as the user reads it: booleans as true/false, dates as ISO. */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { axisScale } from '../../../src/ui/data/charts';
-import { formatNumber, formatScore, formatTicks, tickTexts } from '../../../src/ui/data/format';
+import {
+  formatDuration,
+  formatNumber,
+  formatScore,
+  formatTicks,
+  tickTexts,
+} from '../../../src/ui/data/format';
 
 describe('numbers on the page', () => {
   it('shows scores and seconds to four significant digits', () => {
@@ -12,6 +18,14 @@ describe('numbers on the page', () => {
     expect(formatScore(Infinity)).toBe('∞');
     expect(formatScore(NaN)).toBe('—');
     expect(formatScore(null)).toBe('—');
+  });
+
+  it('shows a spread of dates in its largest unit, to four digits', () => {
+    expect(formatDuration(421.8987 * 86_400_000)).toBe('421.9 days');
+    expect(formatDuration(5_400_000)).toBe('1.5 h');
+    expect(formatDuration(-90_000)).toBe('-1.5 min');
+    expect(formatDuration(12.25)).toBe('12.25 ms');
+    expect(formatDuration(null)).toBe('—');
   });
 
   it('shows data values to six', () => {
