@@ -360,7 +360,7 @@ function makeStateSpace(
   };
 }
 
-interface LikelihoodTerms {
+export interface LikelihoodTerms {
   /** Σ v_t² / F_t over the observations that count. */
   ssq: number;
   /** Σ log F_t over the same observations. */
@@ -519,6 +519,85 @@ function kalmanLikelihood(
     }
   }
   return { ssq, sumlog, nu };
+}
+
+/**
+ * The same sums as `kalmanLikelihood` for a stationary ARMA state (no differencing block, no
+ * missing values), by the Chandrasekhar recursions (Morf, Sidhu & Kailath 1974): O(r) a step
+ * instead of the O(r²) covariance update. They follow how the predicted covariance changes,
+ * Pₜ₊₁ − Pₜ = Wₜ Mₜ Wₜᵀ, rather than the covariance itself. From the stationary prior P₁ = Q₀
+ * (which `makeStateSpace` solves exactly, Q₀ = T Q₀ Tᵀ + R Rᵀ) the first change is
+ * −c cᵀ / F₁ with c = T Q₀ Z, so W is one column and M a number. With u = Z Wₜ:
+ *   Fₜ₊₁ = Fₜ + u² Mₜ,  cₜ₊₁ = cₜ + T Wₜ Mₜ u,  Wₜ₊₁ = T Wₜ − (cₜ₊₁ / Fₜ₊₁) u,
+ *   Mₜ₊₁ = Mₜ + Mₜ² u² / Fₜ,
+ * where F is the innovation variance, c / F the gain of the predicted state, and T the ARMA
+ * transition (the AR column and the shift). `mod.a` holds the first predicted state's source, as
+ * for `kalmanLikelihood`; nothing of `mod` is updated.
+ */
+function chandrasekharLikelihood(y: Float64Array, mod: ArimaStateSpace): LikelihoodTerms {
+  const { phi, Pn, a: a0 } = mod;
+  const r = a0.length;
+  const n = y.length;
+  // φ padded to the state's size, so that T x is xᵢ₊₁ + φᵢ x₀ for every i (x_r = 0). Each
+  // product below runs in place, in increasing i: xᵢ₊₁ is read before it is overwritten.
+  const ar = new Float64Array(r);
+  for (let i = 0; i < Math.min(phi.length, r); i++) ar[i] = phi[i]!;
+  const state = new Float64Array(r);
+  const c = new Float64Array(r);
+  for (let i = 0; i < r; i++) {
+    state[i] = (i < r - 1 ? a0[i + 1]! : 0) + ar[i]! * a0[0]!;
+    c[i] = (i < r - 1 ? Pn[i + 1]! : 0) + ar[i]! * Pn[0]!;
+  }
+  const W = Float64Array.from(c);
+  let F = Pn[0]!;
+  let M = -1 / F;
+  let ssq = 0;
+  let sumlog = 0;
+  let nu = 0;
+  const last = r - 1;
+  for (let t = 0; t < n; t++) {
+    const v = y[t]! - state[0]!;
+    if (F < 1e4) {
+      nu++;
+      ssq += (v * v) / F;
+      sumlog += Math.log(F);
+    }
+    // The next predicted state: T a + (c / F) v.
+    const step = v / F;
+    const s0 = state[0]!;
+    for (let i = 0; i < last; i++) state[i] = state[i + 1]! + ar[i]! * s0 + c[i]! * step;
+    state[last] = ar[last]! * s0 + c[last]! * step;
+    // The next innovation variance, gain and covariance change, from T W.
+    const u = W[0]!;
+    const Mu = M * u;
+    const F1 = F + u * Mu;
+    const gain = u / F1;
+    for (let i = 0; i < r; i++) {
+      const tw = (i < last ? W[i + 1]! : 0) + ar[i]! * u;
+      const ci = c[i]! + tw * Mu;
+      c[i] = ci;
+      W[i] = tw - ci * gain;
+    }
+    M += (Mu * Mu) / F;
+    F = F1;
+  }
+  return { ssq, sumlog, nu };
+}
+
+/**
+ * The sums of a stationary ARMA's exact Gaussian likelihood over `y` (no missing values), from
+ * a fresh state: by the Chandrasekhar recursions the estimation uses, or by R's Kalman filter.
+ * Both give the same sums to rounding; null when the AR part is not stationary.
+ */
+export function armaLikelihoodTerms(
+  y: Float64Array,
+  phi: Float64Array,
+  theta: Float64Array,
+  method: 'chandrasekhar' | 'kalman',
+): LikelihoodTerms | null {
+  const mod = makeStateSpace(phi, theta, new Float64Array(0));
+  if (!mod) return null;
+  return method === 'kalman' ? kalmanLikelihood(y, mod) : chandrasekharLikelihood(y, mod);
 }
 
 /** Forecast means and variances (in units of σ²) from the filtered state (R's KalmanForecast). */
@@ -822,7 +901,9 @@ export function estimateArima(
       mod = makeStateSpace(phi, theta, noDelta);
     } else mod = makeStateSpace(phi, theta, delta);
     if (!mod) return Number.MAX_VALUE;
-    const res = kalmanLikelihood(target, mod, undefined, true);
+    const res = anyMissing
+      ? kalmanLikelihood(target, mod, undefined, true)
+      : chandrasekharLikelihood(target, mod);
     const s2 = res.ssq / res.nu;
     return 0.5 * (Math.log(s2) + res.sumlog / res.nu);
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TrainingError } from '../../../../src/core/errors/training-error';
 import {
   arima,
+  armaLikelihoodTerms,
   autoArima,
   estimateArima,
   kpssStatistic,
@@ -124,6 +125,51 @@ describe('ARIMA behaviour', () => {
       expect(restored.label).toBe(model.label);
       expect(restored.forecast(H, LEVELS)).toEqual(model.forecast(H, LEVELS));
     }
+  });
+
+  it("sums the exact likelihood by the Chandrasekhar recursions as R's Kalman filter does", () => {
+    /** The coefficients of (1 + a₁B + …)(1 + b₁Bˢ + …) past the leading 1. */
+    const multiplied = (a: number[], b: number[], s: number) => {
+      const out = new Float64Array(a.length + s * b.length);
+      const left = [1, ...a];
+      const right = [1, ...b.flatMap((value) => [...new Array<number>(s - 1).fill(0), value])];
+      for (let i = 0; i < left.length; i++) {
+        for (let j = 0; j < right.length; j++) {
+          if (i + j > 0) out[i + j - 1] = out[i + j - 1]! + left[i]! * right[j]!;
+        }
+      }
+      return out;
+    };
+    const cases: [string, Float64Array, Float64Array][] = [
+      ['AR(1)', Float64Array.of(0.7), new Float64Array(0)],
+      ['white noise', new Float64Array(0), new Float64Array(0)],
+      ['MA(1) near non-invertible', new Float64Array(0), Float64Array.of(-0.99)],
+      ['ARMA(2,2)', Float64Array.of(0.5, -0.3), Float64Array.of(0.4, 0.2)],
+      // Its first prediction variance, 1 / (1 − φ²), is over 1e4: R leaves that step out.
+      ['AR(1) near a unit root', Float64Array.of(0.99999), new Float64Array(0)],
+      [
+        'ARMA(2,2)(1,1)[7] with a seasonal MA near −1',
+        multiplied([0.3, -0.2], [0.4], 7).map((v) => -v),
+        multiplied([0.5, -0.4], [-0.999], 7),
+      ],
+      [
+        'ARMA(1,1)(2,1)[12]',
+        multiplied([-0.6], [-0.3, -0.2], 12).map((v) => -v),
+        multiplied([0.3], [-0.7], 12),
+      ],
+    ];
+    const y = Float64Array.from(normalArray(seededRandom(4), 300), (v, t) => v + Math.sin(t / 5));
+    for (const [name, phi, theta] of cases) {
+      const kalman = armaLikelihoodTerms(y, phi, theta, 'kalman');
+      const fast = armaLikelihoodTerms(y, phi, theta, 'chandrasekhar');
+      expect(kalman, name).not.toBeNull();
+      expect(fast!.nu, name).toBe(kalman!.nu);
+      expect(Math.abs(fast!.ssq / kalman!.ssq - 1), name).toBeLessThan(1e-9);
+      expect(Math.abs(fast!.sumlog - kalman!.sumlog), name).toBeLessThan(1e-9 * y.length);
+    }
+    expect(
+      armaLikelihoodTerms(y, Float64Array.of(0.99999), new Float64Array(0), 'kalman')!.nu,
+    ).toBe(y.length - 1);
   });
 
   it('recovers the coefficients of a simulated ARMA(1,1)', () => {
