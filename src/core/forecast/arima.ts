@@ -691,16 +691,35 @@ function cssResiduals(
   for (let i = 0; i < order.d; i++) for (let l = n - 1; l > 0; l--) w[l] = w[l]! - w[l - 1]!;
   const ns = order.period;
   for (let i = 0; i < order.D; i++) for (let l = n - 1; l >= ns; l--) w[l] = w[l]! - w[l - ns]!;
-  const p = phi.length;
+  // A seasonal model's expanded coefficients are mostly zeros (ARIMA(5,0,0)(2,1,0)[24] has 18
+  // of its 53 AR terms): only the others are summed. Skipping a zero term changes no sum while
+  // the series is finite; a missing value must still spread through every lag, as in R.
+  let finite = true;
+  for (let l = 0; l < n && finite; l++) finite = Number.isFinite(w[l]!);
+  const lagsOf = (coefficients: Float64Array) => {
+    const lags: number[] = [];
+    for (let j = 0; j < coefficients.length; j++)
+      if (!finite || coefficients[j] !== 0) lags.push(j);
+    return Int32Array.from(lags);
+  };
+  const arLags = lagsOf(phi);
+  const maLags = lagsOf(theta);
   const q = theta.length;
   let ssq = 0;
   let nu = 0;
   for (let l = 0; l < ncond; l++) residuals[l] = 0;
   for (let l = ncond; l < n; l++) {
     let tmp = w[l]!;
-    for (let j = 0; j < p; j++) tmp -= phi[j]! * w[l - j - 1]!;
+    for (let k = 0; k < arLags.length; k++) {
+      const j = arLags[k]!;
+      tmp -= phi[j]! * w[l - j - 1]!;
+    }
     const upto = Math.min(l - ncond, q);
-    for (let j = 0; j < upto; j++) tmp -= theta[j]! * residuals[l - j - 1]!;
+    for (let k = 0; k < maLags.length; k++) {
+      const j = maLags[k]!;
+      if (j >= upto) break;
+      tmp -= theta[j]! * residuals[l - j - 1]!;
+    }
     residuals[l] = tmp;
     if (!Number.isNaN(tmp)) {
       nu++;

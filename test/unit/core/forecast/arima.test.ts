@@ -172,6 +172,17 @@ describe('ARIMA behaviour', () => {
     ).toBe(y.length - 1);
   });
 
+  it('spreads a missing value through every AR lag in a CSS fit, as R does', () => {
+    // AR(1)(1)[12] expands to 13 lags, 11 of them zero. A gap at t leaves the residuals of t and
+    // the 13 steps after it undefined, whichever coefficients are zero.
+    const x = Float64Array.from(normalArray(seededRandom(8), 120), (v, t) => v + Math.sin(t / 2));
+    x[60] = NaN;
+    const order = { p: 1, d: 0, q: 0, P: 1, D: 0, Q: 0, period: 12 };
+    const fit = estimateArima(x, order, { method: 'CSS', includeMean: false });
+    const missing = [...fit.residuals.keys()].filter((t) => Number.isNaN(fit.residuals[t]!));
+    expect(missing).toEqual(Array.from({ length: 14 }, (_, k) => 60 + k));
+  });
+
   it('recovers the coefficients of a simulated ARMA(1,1)', () => {
     const n = 2000;
     const noise = normalArray(seededRandom(10), n);
