@@ -247,6 +247,11 @@ function progress(io: Output, multi: boolean) {
           `${prefix}  ${String(event.trial).padStart(2)}. ${event.model} failed: ${event.reason}\n`,
         );
         break;
+      case 'candidate-stopped':
+        io.err(
+          `${prefix}  ${String(event.trial).padStart(2)}. ${event.model} stopped: the time budget ran out before its backtest finished (--budget gives it more).\n`,
+        );
+        break;
       case 'ensemble':
         io.err(
           `${prefix}  ${event.blend ? 'Blend with the benchmark' : 'Ensemble'} of ${event.entry.members?.length} models: MASE ${event.entry.backtest.mase.toFixed(3)}${event.kept ? ' (chosen)' : ''}.\n`,

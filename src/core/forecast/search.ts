@@ -101,6 +101,15 @@ export type ForecastEvent =
       readonly elapsedSeconds: number;
     }
   | {
+      /** The budget (less what refitting the best few takes) ran out while it ran. */
+      readonly type: 'candidate-stopped';
+      readonly series: string | null;
+      readonly trial: number;
+      readonly model: string;
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly elapsedSeconds: number;
+    }
+  | {
       readonly type: 'candidate-skipped';
       readonly series: string | null;
       readonly model: string;
@@ -633,15 +642,25 @@ export async function searchForecast(
     } catch (error) {
       checkCancelled(signal);
       const outOfTime = error instanceof TrainingError && error.kind === 'cancelled';
-      if (outOfTime) stopped = 'budget';
-      emit({
-        type: 'candidate-failed',
-        series: seriesName,
-        trial,
-        ...spec,
-        reason: outOfTime ? 'The time budget ran out.' : (error as Error).message,
-        elapsedSeconds: elapsed(),
-      });
+      if (outOfTime) {
+        stopped = 'budget';
+        emit({
+          type: 'candidate-stopped',
+          series: seriesName,
+          trial,
+          ...spec,
+          elapsedSeconds: elapsed(),
+        });
+      } else {
+        emit({
+          type: 'candidate-failed',
+          series: seriesName,
+          trial,
+          ...spec,
+          reason: (error as Error).message,
+          elapsedSeconds: elapsed(),
+        });
+      }
     }
   }
   if (!entries.length) {

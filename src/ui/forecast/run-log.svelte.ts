@@ -208,6 +208,17 @@ export class ForecastRunLog extends QueuedRunLog {
         await handle.finish('failed', event.reason);
         return;
       }
+      case 'candidate-stopped': {
+        const key = seriesKey(event.series, event.trial);
+        const handle = this.candidates.get(key);
+        this.candidates.delete(key);
+        if (!handle) return;
+        handle.log(
+          "Stopped: the search's time budget ran out before this candidate's backtest finished.",
+        );
+        await handle.finish('cancelled');
+        return;
+      }
       case 'candidate-skipped':
         parent.log(
           `${prefix}Skipped ${event.model} ${JSON.stringify(event.params)}: ${event.reason}.`,

@@ -20,6 +20,8 @@ export interface SeriesProgress {
   folds: number;
   tried: number;
   failed: number;
+  /** Candidates the budget stopped before their backtest finished. */
+  stopped: number;
   skipped: number;
   running: string | null;
   best: LeaderboardEntry | null;
@@ -92,6 +94,7 @@ class ForecastState {
             folds: event.folds.length,
             tried: 0,
             failed: 0,
+            stopped: 0,
             skipped: 0,
             running: null,
             best: null,
@@ -126,6 +129,14 @@ class ForecastState {
           running: null,
           tried: entry.tried + 1,
           failed: entry.failed + 1,
+        }));
+        return;
+      case 'candidate-stopped':
+        this.update(event.series, (entry) => ({
+          ...entry,
+          running: null,
+          tried: entry.tried + 1,
+          stopped: entry.stopped + 1,
         }));
         return;
       case 'candidate-skipped':

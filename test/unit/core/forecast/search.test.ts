@@ -182,6 +182,26 @@ describe('forecast search', () => {
     expect(result.forecast.mean.length).toBe(12);
   });
 
+  it('tells a candidate the budget stopped from one that failed', async () => {
+    // Each reading of the clock moves it 0.4 s: naive finishes, and the ARIMA search that
+    // follows reads it until the 10 s budget is spent.
+    let clock = 0;
+    const events: ForecastEvent[] = [];
+    const result = await searchForecast(y, {
+      horizon: 12,
+      period: 12,
+      families: ['naive', 'arima'],
+      budgetSeconds: 10,
+      now: () => (clock += 400),
+      onEvent: (event) => events.push(event),
+    });
+    expect(result.stopped).toBe('budget');
+    expect(result.leaderboard.map((entry) => entry.model)).toEqual(['naive']);
+    const stopped = events.filter((event) => event.type === 'candidate-stopped');
+    expect(stopped.map((event) => event.model)).toEqual(['arima']);
+    expect(events.filter((event) => event.type === 'candidate-failed')).toEqual([]);
+  });
+
   it('is cancelled through its signal', async () => {
     const controller = new AbortController();
     const search = searchForecast(y, {
