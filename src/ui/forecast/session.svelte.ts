@@ -124,21 +124,16 @@ class ForecastState {
         return;
       }
       case 'candidate-failed':
+      case 'candidate-stopped': {
+        const outcome = event.type === 'candidate-failed' ? 'failed' : 'stopped';
         this.update(event.series, (entry) => ({
           ...entry,
           running: null,
           tried: entry.tried + 1,
-          failed: entry.failed + 1,
+          [outcome]: entry[outcome] + 1,
         }));
         return;
-      case 'candidate-stopped':
-        this.update(event.series, (entry) => ({
-          ...entry,
-          running: null,
-          tried: entry.tried + 1,
-          stopped: entry.stopped + 1,
-        }));
-        return;
+      }
       case 'candidate-skipped':
         this.update(event.series, (entry) => ({ ...entry, skipped: entry.skipped + 1 }));
         return;
