@@ -531,8 +531,8 @@ function kalmanLikelihood(
  *   Fₜ₊₁ = Fₜ + u² Mₜ,  cₜ₊₁ = cₜ + T Wₜ Mₜ u,  Wₜ₊₁ = T Wₜ − (cₜ₊₁ / Fₜ₊₁) u,
  *   Mₜ₊₁ = Mₜ + Mₜ² u² / Fₜ,
  * where F is the innovation variance, c / F the gain of the predicted state, and T the ARMA
- * transition (the AR column and the shift). `mod.a` holds the first predicted state's source, as
- * for `kalmanLikelihood`; nothing of `mod` is updated.
+ * transition (the AR column and the shift). The first prediction is T `mod.a`, as in
+ * `kalmanLikelihood`; unlike it, this leaves `mod` as it was.
  */
 function chandrasekharLikelihood(y: Float64Array, mod: ArimaStateSpace): LikelihoodTerms {
   const { phi, Pn, a: a0 } = mod;
@@ -892,11 +892,12 @@ export function estimateArima(
     const res = cssResiduals(regress(par), order, phi, theta, ncond, cssBuffer);
     return 0.5 * Math.log(res);
   };
-  // The likelihood the optimiser sees runs the filter on the differenced series, whose state is
-  // only the ARMA block: it is the limit of R's filter with the differencing states in the state
-  // vector as their prior variance kappa grows (R's kappa = 1e6 moves it by about 1e-7
-  // relatively), at a fraction of the cost for seasonal differencing. Reported fits, residuals
-  // and forecast states come from R's full filter.
+  // The likelihood the optimiser sees runs on the differenced series, whose state is only the
+  // ARMA block: it is the limit of R's filter with the differencing states in the state vector
+  // as their prior variance kappa grows (R's kappa = 1e6 moves it by about 1e-7 relatively), at
+  // a fraction of the cost for seasonal differencing. Without missing values it is summed by the
+  // Chandrasekhar recursions, O(r) a step. Reported fits, residuals and forecast states come from
+  // R's full filter.
   const noDelta = new Float64Array(0);
   const differenced = new Float64Array(n);
   const skip = d + D * period;

@@ -642,25 +642,11 @@ export async function searchForecast(
     } catch (error) {
       checkCancelled(signal);
       const outOfTime = error instanceof TrainingError && error.kind === 'cancelled';
+      const ended = { series: seriesName, trial, ...spec, elapsedSeconds: elapsed() };
       if (outOfTime) {
         stopped = 'budget';
-        emit({
-          type: 'candidate-stopped',
-          series: seriesName,
-          trial,
-          ...spec,
-          elapsedSeconds: elapsed(),
-        });
-      } else {
-        emit({
-          type: 'candidate-failed',
-          series: seriesName,
-          trial,
-          ...spec,
-          reason: (error as Error).message,
-          elapsedSeconds: elapsed(),
-        });
-      }
+        emit({ type: 'candidate-stopped', ...ended });
+      } else emit({ type: 'candidate-failed', ...ended, reason: (error as Error).message });
     }
   }
   if (!entries.length) {
