@@ -8,10 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv } from '../../src/core/data';
 import { arimaLabel, autoArima, type ArimaOrder } from '../../src/core/forecast/arima';
-import { buildSeries } from '../../src/core/forecast/series';
 import { randomNormal, seededRandom } from '../../src/core/random';
+import { readSample } from './lib/samples';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -25,13 +24,6 @@ interface Series {
   readonly name: string;
   readonly period: number;
   readonly values: number[];
-}
-
-function sample(file: string, time: string, target: string): number[] {
-  const parsed = parseCsv(new Uint8Array(readFileSync(file)));
-  if (!parsed.ok) throw new Error(`${file}: ${parsed.error.message}`);
-  const [only] = buildSeries(parsed.table, { time, target }).series;
-  return Array.from(only!.values);
 }
 
 /** `n` steps of a sine season of `period` steps and Gaussian noise (seeded), with a drift. */
@@ -54,12 +46,12 @@ const series: Series[] = [
   {
     name: 'airline passengers (monthly, 144)',
     period: 12,
-    values: sample('public/samples/airline-passengers.csv', 'month', 'passengers'),
+    values: readSample('public/samples/airline-passengers.csv', 'month', 'passengers').values,
   },
   {
     name: 'CO2 (monthly)',
     period: 12,
-    values: sample('public/samples/co2-concentration.csv', 'Date', 'CO2'),
+    values: readSample('public/samples/co2-concentration.csv', 'Date', 'CO2').values,
   },
   {
     name: 'daily, weekly season (400)',

@@ -20,9 +20,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseCsv } from '../../src/core/data';
 import { accuracy, maseScale } from '../../src/core/forecast/accuracy';
-import { buildSeries } from '../../src/core/forecast/series';
+import { readSample } from './lib/samples';
 import { randomNormal, seededRandom, type Random } from '../../src/core/random';
 
 const option = (name: string) => {
@@ -43,25 +42,6 @@ interface Series {
   readonly period: number;
   readonly times: readonly (string | number)[];
   readonly values: readonly number[];
-}
-
-/**
- * A shipped sample on its regular grid (gaps interpolated, as the command line does), so that R
- * sees the same series as we do: R's ts() would silently close the gaps and shift the season.
- */
-function readSample(
-  file: string,
-  time: string,
-  target: string,
-): { times: (string | number)[]; values: number[] } {
-  const parsed = parseCsv(new Uint8Array(readFileSync(file)));
-  if (!parsed.ok) throw new Error(`${file}: ${parsed.error.message}`);
-  const { axis, series } = buildSeries(parsed.table, { time, target });
-  const [only] = series;
-  return {
-    times: Array.from(only!.times, (value) => axis.format(value)),
-    values: Array.from(only!.values),
-  };
 }
 
 const monthLabel = (start: number, i: number) =>

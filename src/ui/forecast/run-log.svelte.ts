@@ -199,24 +199,21 @@ export class ForecastRunLog extends QueuedRunLog {
         this.finishedCandidates += 1;
         return;
       }
-      case 'candidate-failed': {
-        const key = seriesKey(event.series, event.trial);
-        const handle = this.candidates.get(key);
-        this.candidates.delete(key);
-        if (!handle) return;
-        handle.log(`Failed: ${event.reason}`);
-        await handle.finish('failed', event.reason);
-        return;
-      }
+      case 'candidate-failed':
       case 'candidate-stopped': {
         const key = seriesKey(event.series, event.trial);
         const handle = this.candidates.get(key);
         this.candidates.delete(key);
         if (!handle) return;
-        handle.log(
-          "Stopped: the search's time budget ran out before this candidate's backtest finished.",
-        );
-        await handle.finish('cancelled');
+        if (event.type === 'candidate-failed') {
+          handle.log(`Failed: ${event.reason}`);
+          await handle.finish('failed', event.reason);
+        } else {
+          handle.log(
+            "Stopped: the search's time budget ran out before this candidate's backtest finished.",
+          );
+          await handle.finish('cancelled');
+        }
         return;
       }
       case 'candidate-skipped':
