@@ -15,6 +15,7 @@ import {
   sameForecasts,
   saveForecast,
   scoreTest,
+  stoppedBecause,
   type Accuracy,
   type AccuracyMetric,
   type AggregateMethod,
@@ -249,7 +250,7 @@ function progress(io: Output, multi: boolean) {
         break;
       case 'candidate-stopped':
         io.err(
-          `${prefix}  ${String(event.trial).padStart(2)}. ${event.model} stopped: the time budget ran out before its backtest finished (--budget gives it more).\n`,
+          `${prefix}  ${String(event.trial).padStart(2)}. ${event.model} stopped: ${stoppedBecause(event)} (--budget gives it more).\n`,
         );
         break;
       case 'ensemble':

@@ -95,6 +95,8 @@ export interface BacktestOptions {
   readonly levels?: readonly number[];
   readonly signal?: AbortSignal;
   readonly seed?: number;
+  /** Told after each fold's forecast, with how many folds are done (1 after the first). */
+  readonly onFold?: (done: number) => void;
   /** Regressors for every step of the series (`n × columns`), for models that read them. */
   readonly regressors?: {
     readonly columns: number;
@@ -165,6 +167,7 @@ export async function backtest(
       const forecast = fitted.forecast(fold.horizon, levels, future);
       results.push(scoreFold(y, fold, forecast, options.period));
     }
+    options.onFold?.(results.length);
   }
   return { folds: results, scores: meanAccuracy(results.map((fold) => fold.scores)), label };
 }

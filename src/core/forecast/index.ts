@@ -64,6 +64,7 @@ export {
   candidateSpecs,
   sameForecasts,
   searchForecast,
+  stoppedBecause,
   type CandidateSpec,
   type FoldForecast,
   type ForecastEvent,

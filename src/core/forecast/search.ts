@@ -101,13 +101,26 @@ export type ForecastEvent =
       readonly elapsedSeconds: number;
     }
   | {
-      /** The budget (less what refitting the best few takes) ran out while it ran. */
+      /**
+       * The budget (less what refitting the best few takes) ran out while it ran, or its folds
+       * so far showed that it would (`projected`).
+       */
       readonly type: 'candidate-stopped';
       readonly series: string | null;
       readonly trial: number;
       readonly model: string;
       readonly params: Readonly<Record<string, unknown>>;
       readonly elapsedSeconds: number;
+      /**
+       * Set when it was stopped early: the folds done, and the seconds its whole backtest would
+       * take at their pace, against the seconds the budget had left for it when it started.
+       */
+      readonly projected?: {
+        readonly folds: number;
+        readonly of: number;
+        readonly seconds: number;
+        readonly leftSeconds: number;
+      };
     }
   | {
       readonly type: 'candidate-skipped';
@@ -333,6 +346,13 @@ export function candidateSpecs(options: {
  * season instead.
  */
 export const LONG_PERIOD = 24;
+
+/**
+ * A candidate whose folds so far, at their pace, would need more than this many times the budget
+ * it has left is stopped after the fold that shows it, not at the deadline. Its later folds train
+ * on a few more values and take as long or longer, so the margin only covers a fold that ran slow.
+ */
+export const OVERRUN = 1.25;
 
 /** The share of zero values from which a non-negative series counts as intermittent demand. */
 export const INTERMITTENT_ZEROS = 0.25;
@@ -598,10 +618,15 @@ export async function searchForecast(
       emit({ type: 'candidate-skipped', series: seriesName, ...spec, reason: 'budget' });
       continue;
     }
-    // A candidate still running when the budget (less the refit reserve) runs out is stopped.
+    // A candidate still running when the budget (less the refit reserve) runs out is stopped,
+    // and so is one whose folds so far show that it would be: the rest of the budget then goes
+    // to the candidates after it.
     const deadline = started + (budget - reserve) * 1000;
-    const candidateSignal =
-      entries.length && Number.isFinite(budget) ? withDeadline(signal, now, deadline) : signal;
+    const limited = entries.length > 0 && Number.isFinite(budget);
+    let projected: Extract<ForecastEvent, { type: 'candidate-stopped' }>['projected'];
+    const candidateSignal = limited
+      ? withDeadline(signal, now, () => (projected ? -Infinity : deadline))
+      : signal;
     trial++;
     emit({
       type: 'candidate-started',
@@ -611,6 +636,19 @@ export async function searchForecast(
       elapsedSeconds: elapsed(),
     });
     const began = now();
+    const onFold = (done: number) => {
+      const at = now();
+      const pace = (at - began) / done;
+      const left = deadline - at;
+      if (limited && done < folds.length && pace * (folds.length - done) > OVERRUN * left) {
+        projected = {
+          folds: done,
+          of: folds.length,
+          seconds: (pace * folds.length) / 1000,
+          leftSeconds: (deadline - began) / 1000,
+        };
+      }
+    };
     try {
       const result = await backtest(
         spec.model,
@@ -621,6 +659,7 @@ export async function searchForecast(
           levels,
           signal: candidateSignal,
           seed: options.seed,
+          onFold,
           ...(trainingRegressors ? { regressors: trainingRegressors } : {}),
         },
         spec.params,
@@ -645,7 +684,9 @@ export async function searchForecast(
       const ended = { series: seriesName, trial, ...spec, elapsedSeconds: elapsed() };
       if (outOfTime) {
         stopped = 'budget';
-        emit({ type: 'candidate-stopped', ...ended });
+        // A later candidate of the same family is then only started where it can finish.
+        if (projected) secondsByFamily.set(familyKey(spec), projected.seconds);
+        emit({ type: 'candidate-stopped', ...ended, ...(projected ? { projected } : {}) });
       } else emit({ type: 'candidate-failed', ...ended, reason: (error as Error).message });
     }
   }
@@ -898,19 +939,29 @@ function joinRegressors(
   return { columns, x, names };
 }
 
+/** Why the budget stopped a candidate, as a clause: "the time budget ran out before…". */
+export function stoppedBecause(
+  event: Pick<Extract<ForecastEvent, { type: 'candidate-stopped' }>, 'projected'>,
+): string {
+  const { projected } = event;
+  if (!projected) return 'the time budget ran out before its backtest finished';
+  const seconds = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} s`;
+  return `after ${projected.folds} of ${projected.of} backtest folds it was on course to need about ${seconds(projected.seconds)}, and the time budget had ${seconds(projected.leftSeconds)} left for it`;
+}
+
 /**
- * A signal that also reads as aborted once the clock passes `deadline`. Models poll `aborted`
+ * A signal that also reads as aborted once the clock passes `deadline()`. Models poll `aborted`
  * between their inner fits (checkCancelled), so this stops a long candidate when the budget ends
  * without timers, and with whatever clock the caller injected.
  */
 function withDeadline(
   parent: AbortSignal | undefined,
   now: () => number,
-  deadline: number,
+  deadline: () => number,
 ): AbortSignal {
   const { signal } = new AbortController();
   Object.defineProperty(signal, 'aborted', {
-    get: () => parent?.aborted === true || now() >= deadline,
+    get: () => parent?.aborted === true || now() >= deadline(),
   });
   return signal;
 }

@@ -3,7 +3,12 @@ import type {
   ForecastProgress,
   ForecastRequest,
 } from '../../compute/forecast-api';
-import { ACCURACY_METRICS, TimeAxis, type ForecastEvent } from '../../core/forecast';
+import {
+  ACCURACY_METRICS,
+  stoppedBecause,
+  TimeAxis,
+  type ForecastEvent,
+} from '../../core/forecast';
 import { forecastCsv } from '../../core/forecast/ui-view';
 import type { Lab, RunHandle } from '../../sdk';
 import { QueuedRunLog } from '../runs/queued-log.svelte';
@@ -209,9 +214,8 @@ export class ForecastRunLog extends QueuedRunLog {
           handle.log(`Failed: ${event.reason}`);
           await handle.finish('failed', event.reason);
         } else {
-          handle.log(
-            "Stopped: the search's time budget ran out before this candidate's backtest finished.",
-          );
+          const why = stoppedBecause(event);
+          handle.log(`Stopped: ${why.charAt(0).toUpperCase()}${why.slice(1)}.`);
           await handle.finish('cancelled');
         }
         return;

@@ -4,7 +4,7 @@ import type {
   ForecastRequest,
 } from '../../compute/forecast-api';
 import type { ForecastJob } from '../../compute/forecast-client';
-import type { ForecastEvent, LeaderboardEntry } from '../../core/forecast';
+import { stoppedBecause, type ForecastEvent, type LeaderboardEntry } from '../../core/forecast';
 import type { ForecastRunLog } from './run-log.svelte';
 
 export type ForecastStatus = 'idle' | 'starting' | 'searching' | 'done' | 'failed';
@@ -22,6 +22,8 @@ export interface SeriesProgress {
   failed: number;
   /** Candidates the budget stopped before their backtest finished. */
   stopped: number;
+  /** Each stopped candidate's model family and why it was stopped (`stoppedBecause`). */
+  stoppedWhy: { model: string; why: string }[];
   skipped: number;
   running: string | null;
   best: LeaderboardEntry | null;
@@ -95,6 +97,7 @@ class ForecastState {
             tried: 0,
             failed: 0,
             stopped: 0,
+            stoppedWhy: [],
             skipped: 0,
             running: null,
             best: null,
@@ -131,6 +134,10 @@ class ForecastState {
           running: null,
           tried: entry.tried + 1,
           [outcome]: entry[outcome] + 1,
+          stoppedWhy:
+            event.type === 'candidate-stopped'
+              ? [...entry.stoppedWhy, { model: event.model, why: stoppedBecause(event) }]
+              : entry.stoppedWhy,
         }));
         return;
       }

@@ -5,7 +5,9 @@ import {
   autoEtsFirst,
   COMBINATION_MARGIN,
   ETS_TIE,
+  OVERRUN,
   searchForecast,
+  stoppedBecause,
   whyCombined,
   type ForecastEvent,
   type LeaderboardEntry,
@@ -200,6 +202,69 @@ describe('forecast search', () => {
     const stopped = events.filter((event) => event.type === 'candidate-stopped');
     expect(stopped.map((event) => event.model)).toEqual(['arima']);
     expect(events.filter((event) => event.type === 'candidate-failed')).toEqual([]);
+  });
+
+  it('stops a candidate whose first folds show it cannot finish, and gives the others its time', async () => {
+    const families = ['naive', 'arima', 'stl'];
+    // Reads the clock, moving it by `step(model)` milliseconds for the candidate running.
+    const clockFor = (step: (model: string) => number) => {
+      let clock = 0;
+      let running = '';
+      const readings = new Map<string, number>();
+      return {
+        readings,
+        now: () => {
+          readings.set(running, (readings.get(running) ?? 0) + 1);
+          return (clock += step(running));
+        },
+        onEvent: (event: ForecastEvent) => {
+          if (event.type === 'candidate-started') {
+            running = `${event.model}${event.params.lambda === undefined ? '' : ':box-cox'}`;
+          } else if (event.type !== 'candidate-skipped') running = '';
+        },
+      };
+    };
+    // How often the plain ARIMA's backtest reads the clock, under a budget that never binds.
+    const counting = clockFor(() => 1);
+    await searchForecast(y, { horizon: 12, period: 12, families, budgetSeconds: 1e9, ...counting });
+    const readings = counting.readings.get('arima')!;
+    expect(readings).toBeGreaterThan(100);
+    // Under a 100 s budget, its backtest would now take about 400 s; the rest about 1 ms a reading.
+    const slow = clockFor((model) => (model === 'arima' ? 400_000 / readings : 1));
+    const events: ForecastEvent[] = [];
+    const result = await searchForecast(y, {
+      horizon: 12,
+      period: 12,
+      families,
+      budgetSeconds: 100,
+      now: slow.now,
+      onEvent: (event) => {
+        slow.onEvent(event);
+        events.push(event);
+      },
+    });
+    expect(result.stopped).toBe('budget');
+    const stopped = events.filter((event) => event.type === 'candidate-stopped');
+    expect(stopped.map((event) => [event.model, event.params])).toEqual([['arima', {}]]);
+    const projected = stopped[0]!.projected!;
+    expect(projected.folds).toBeLessThan(projected.of);
+    expect(projected.seconds).toBeGreaterThan(OVERRUN * projected.leftSeconds);
+    expect(projected.leftSeconds).toBeLessThan(100);
+    expect(stoppedBecause(stopped[0]!)).toMatch(
+      new RegExp(
+        `^after ${projected.folds} of ${projected.of} backtest folds it was on course to need about \\d+ s, and the time budget had \\d+ s left for it$`,
+      ),
+    );
+    // It stopped after its first fold (about an eighth of the 400 s), a quarter of the budget
+    // before the deadline: the ARIMA on the Box–Cox scale, of its family, is not started, and the
+    // robust STL after it still runs.
+    expect(projected.folds).toBe(1);
+    expect(stopped[0]!.elapsedSeconds).toBeLessThan(75);
+    const skipped = events.filter((event) => event.type === 'candidate-skipped');
+    expect(skipped.map((event) => [event.model, event.params, event.reason])).toEqual([
+      ['arima', { lambda: 'auto' }, 'budget'],
+    ]);
+    expect(result.leaderboard.some((entry) => entry.params.robust === true)).toBe(true);
   });
 
   it('is cancelled through its signal', async () => {
