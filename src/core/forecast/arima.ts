@@ -516,6 +516,8 @@ function kalmanLikelihood(
       a.set(anew);
       P.set(Pnew);
       if (residuals) residuals[l] = NaN;
+      // A gap widens the covariance again: it moves until the filter settles once more.
+      steady = false;
     }
   }
   return { ssq, sumlog, nu };
@@ -799,7 +801,8 @@ export function estimateArima(
   }
   const delta = Float64Array.from(deltaPoly.slice(1), (v) => -v);
   const n = x.length;
-  let nUsed = n - delta.length;
+  const observed = x.reduce((count, value) => count + (Number.isNaN(value) ? 0 : 1), 0);
+  let nUsed = observed - delta.length;
   let method = options.method ?? 'CSS-ML';
 
   const xregColumns: Float64Array[] = [];
@@ -841,12 +844,25 @@ export function estimateArima(
   if (ncxreg > 0) {
     const dx = difference(x, d, D, period);
     const dcols = xregColumns.map((column) => difference(column, d, D, period));
+    // R's lm(x ~ xreg - 1, na.action = na.omit): rows with a missing value are left out.
     const fitOn = (target: Float64Array, columns: Float64Array[]) => {
-      const rows = target.length;
+      const kept: number[] = [];
+      for (let t = 0; t < target.length; t++) {
+        if (!Number.isNaN(target[t]!) && columns.every((column) => !Number.isNaN(column[t]!))) {
+          kept.push(t);
+        }
+      }
+      const rows = kept.length;
       const design = new Float64Array(rows * ncxreg);
-      for (let t = 0; t < rows; t++)
-        for (let j = 0; j < ncxreg; j++) design[t * ncxreg + j] = columns[j]![t]!;
-      return leastSquares(design, target, rows, ncxreg);
+      kept.forEach((t, row) => {
+        for (let j = 0; j < ncxreg; j++) design[row * ncxreg + j] = columns[j]![t]!;
+      });
+      return leastSquares(
+        design,
+        Float64Array.from(kept, (t) => target[t]!),
+        rows,
+        ncxreg,
+      );
     };
     let fit = dx.length > ncxreg ? fitOn(dx, dcols) : null;
     if (!fit || fit.rank === 0) fit = fitOn(x, xregColumns);
@@ -857,7 +873,7 @@ export function estimateArima(
         'regressors',
       );
     }
-    nUsed = n - delta.length;
+    nUsed = observed - delta.length;
     for (let j = 0; j < ncxreg; j++) {
       init0[narma + j] = fit.coefficients[j]!;
       const se = fit.standardErrors[j]!;

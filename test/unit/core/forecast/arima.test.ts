@@ -183,6 +183,38 @@ describe('ARIMA behaviour', () => {
     expect(missing).toEqual(Array.from({ length: 14 }, (_, k) => 60 + k));
   });
 
+  it('fits a series with missing values as R does: the mean by least squares on the rows kept, and the filter through the gaps', () => {
+    // An ARMA(1,1) about 10 with four values missing. R 4.x, stats::arima on the same numbers:
+    //   arima(x, order = c(1, 0, 1)) and arima(x, order = c(1, 0, 0), method = "CSS").
+    const noise = normalArray(seededRandom(21), 120);
+    const x = new Float64Array(120);
+    let previous = 0;
+    for (let t = 0; t < x.length; t++) {
+      previous = 0.6 * previous + noise[t]! + 0.3 * (t > 0 ? noise[t - 1]! : 0);
+      x[t] = 10 + previous;
+    }
+    for (const t of [4, 39, 40, 89]) x[t] = NaN;
+    const close = (actual: number, expected: number) =>
+      expect(Math.abs(actual - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected)));
+    const ml = estimateArima(x, { p: 1, d: 0, q: 1, P: 0, D: 0, Q: 0, period: 1 });
+    expect(ml.method).toBe('ML');
+    expect(ml.nUsed).toBe(116);
+    [0.507303043794, 0.376438301665, 9.494213315134].forEach((value, i) =>
+      close(ml.coef[i]!, value),
+    );
+    close(ml.sigma2, 1.102451317871);
+    close(ml.loglik, -171.68225064336);
+    close(ml.aic, 351.36450128672);
+    const css = estimateArima(
+      x,
+      { p: 1, d: 0, q: 0, P: 0, D: 0, Q: 0, period: 1 },
+      { method: 'CSS' },
+    );
+    [0.697167129734, 9.575470661479].forEach((value, i) => close(css.coef[i]!, value));
+    close(css.sigma2, 1.229398367456);
+    close(css.loglik, -176.57531507085);
+  });
+
   it('recovers the coefficients of a simulated ARMA(1,1)', () => {
     const n = 2000;
     const noise = normalArray(seededRandom(10), n);
