@@ -20,10 +20,11 @@ export interface SeriesProgress {
   folds: number;
   tried: number;
   failed: number;
-  /** Candidates the budget stopped before their backtest finished. */
-  stopped: number;
-  /** Each stopped candidate's model family and why it was stopped (`stoppedBecause`). */
-  stoppedWhy: { model: string; why: string }[];
+  /**
+   * The candidates the budget stopped before their backtest finished: each one's model family
+   * and why (`stoppedBecause`).
+   */
+  stopped: { model: string; why: string }[];
   skipped: number;
   running: string | null;
   best: LeaderboardEntry | null;
@@ -96,8 +97,7 @@ class ForecastState {
             folds: event.folds.length,
             tried: 0,
             failed: 0,
-            stopped: 0,
-            stoppedWhy: [],
+            stopped: [],
             skipped: 0,
             running: null,
             best: null,
@@ -128,16 +128,15 @@ class ForecastState {
       }
       case 'candidate-failed':
       case 'candidate-stopped': {
-        const outcome = event.type === 'candidate-failed' ? 'failed' : 'stopped';
         this.update(event.series, (entry) => ({
           ...entry,
           running: null,
           tried: entry.tried + 1,
-          [outcome]: entry[outcome] + 1,
-          stoppedWhy:
-            event.type === 'candidate-stopped'
-              ? [...entry.stoppedWhy, { model: event.model, why: stoppedBecause(event) }]
-              : entry.stoppedWhy,
+          ...(event.type === 'candidate-failed'
+            ? { failed: entry.failed + 1 }
+            : {
+                stopped: [...entry.stopped, { model: event.model, why: stoppedBecause(event) }],
+              }),
         }));
         return;
       }
