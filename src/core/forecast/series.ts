@@ -278,6 +278,57 @@ function onWeekdays(groups: readonly Float64Array[]): boolean {
   return count >= 10;
 }
 
+/** Local midnights written in UTC lie less than this far from their date's midnight, either way. */
+const HALF_DAY = DAY_MS / 2;
+/** Every time zone's offset from UTC is a whole number of quarter hours. */
+const QUARTER_HOUR_MS = 900_000;
+/** The most daylight saving time moves a zone's offset by (one hour nearly everywhere). */
+const OFFSET_SPREAD_MS = 2 * 3_600_000;
+
+/**
+ * Daily and coarser times written as the UTC instants of local midnights: 22:00 and 23:00 UTC for
+ * Central Europe's summer and winter, 04:00 and 05:00 for New York's (what a tool that keeps time
+ * zones writes, `2024-03-01T00:00:00+01:00`, or JavaScript's `toISOString()` of a local date).
+ * Returns the dates they start, each time moved to the nearest UTC midnight, or null when the
+ * times are not such.
+ *
+ * They are when each series steps a day or more and no two of its times fall on one date, and the
+ * times take one or two times of day, whole quarter hours other than noon that lie at most two
+ * hours apart (one zone's standard and summer offsets: London's are 00:00 and 23:00), and either
+ * - take two: a zone's winter and summer offsets, whose days are 23 or 25 hours long at the
+ *   changes and fit no grid of the times as written;
+ * - step a month or more: Tokyo's months start on the last day of the month before, at 15:00 UTC;
+ * - or take one, which makes weekends of weekdays: business days from Monday to Friday at
+ *   midnight in Berlin are written Sunday to Thursday at 23:00 UTC.
+ * Daily and weekly times at one hour of the day otherwise stand as they are (a daily reading at
+ * 21:00 UTC).
+ */
+export function localMidnights(groups: readonly Float64Array[]): Float64Array[] | null {
+  const clocks = new Set<number>();
+  for (const times of groups) {
+    for (const time of times) {
+      const clock = timeOfDay(time);
+      if (clock === HALF_DAY || clock % QUARTER_HOUR_MS !== 0) return null;
+      clocks.add(clock < HALF_DAY ? clock : clock - DAY_MS);
+      if (clocks.size > 2) return null;
+    }
+  }
+  const [first = 0, second = first] = clocks;
+  if ((first === 0 && second === 0) || Math.abs(first - second) > OFFSET_SPREAD_MS) return null;
+  const dates = groups.map((times) => times.map((time) => Math.round(time / DAY_MS) * DAY_MS));
+  let monthly = true;
+  for (const [index, times] of groups.entries()) {
+    const sorted = Float64Array.from(new Set(times)).sort();
+    if (new Set(dates[index]).size !== sorted.length) return null;
+    const gaps = Array.from(sorted.subarray(1), (time, i) => time - sorted[i]!);
+    const gap = gaps.length ? median(gaps) : Infinity;
+    if (gap < DAY_MS - OFFSET_SPREAD_MS) return null;
+    if (gap < 27 * DAY_MS) monthly = false;
+  }
+  if (clocks.size === 2 || monthly) return dates;
+  return !onWeekdays(groups) && onWeekdays(dates) ? dates : null;
+}
+
 /**
  * How evenly `times` fill the grid of their detected frequency: distinct times over the steps
  * from the first to the last (1 for a regular series, near 0 for a few scattered times).
@@ -428,13 +479,9 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   }
   const target = targetColumn.values;
   // A row with neither a time nor a value (a spreadsheet's trailing ",,") says nothing: left out.
-  const {
-    kind,
-    values: times,
-    unix,
-    decimalYears,
-    excel,
-  } = readTimes(table.column(options.time), (row) => Number.isNaN(target[row]!));
+  const read = readTimes(table.column(options.time), (row) => Number.isNaN(target[row]!));
+  const { kind, unix, decimalYears, excel } = read;
+  let times = read.values;
   const keys = options.series?.length
     ? seriesKeys(table, options.series)
     : { ids: [''], byRow: new Int32Array(table.rowCount) };
@@ -446,6 +493,21 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   }
   const ids = keys.ids.filter((_, group) => rowsOf[group]!.length > 0);
   const groups = rowsOf.filter((rows) => rows.length > 0);
+  const midnights =
+    kind === 'datetime'
+      ? localMidnights(groups.map((rows) => Float64Array.from(rows, (row) => times[row]!)))
+      : null;
+  /** The times of day of local midnights written in UTC, read as the dates they start. */
+  const clocks = new Set<number>();
+  if (midnights) {
+    times = Float64Array.from(times);
+    groups.forEach((rows, group) =>
+      rows.forEach((row, i) => {
+        clocks.add(timeOfDay(times[row]!));
+        times[row] = midnights[group]![i]!;
+      }),
+    );
+  }
 
   const bucketed = options.aggregate !== undefined;
   const frequency =
@@ -474,6 +536,15 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   if (excel) {
     warnings.push(
       `“${options.time}” holds dates as a spreadsheet stores them, days since 1899-12-30 (43831 is 2020-01-01): read as dates.`,
+    );
+  }
+  if (clocks.size) {
+    const at = [...clocks]
+      .sort((a, b) => a - b)
+      .map((ms) => new Date(ms).toISOString().slice(11, 16));
+    const several = at.length > 1;
+    warnings.push(
+      `“${options.time}” holds local midnights written in UTC (at ${several ? `${at.slice(0, -1).join(', ')} and ${at[at.length - 1]!}` : at[0]!} UTC, as a time zone's offset${several ? ' and daylight saving time' : ''} ${several ? 'leave' : 'leaves'} them): read as the dates they start.`,
     );
   }
   if (decimalYears) {

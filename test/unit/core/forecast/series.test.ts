@@ -9,6 +9,7 @@ import {
   buildSeries,
   detectFrequency,
   gridFill,
+  localMidnights,
   readTimes,
   regularDateOrder,
 } from '../../../../src/core/forecast/series';
@@ -452,6 +453,85 @@ describe('building regular series', () => {
       { ...weekdays, aggregate: 'sum' },
     );
     expect(Array.from(sums.series[0]!.values)).toEqual([7, 8]);
+  });
+
+  it('reads local midnights written with their UTC offsets as the dates they start', () => {
+    // Berlin's clocks go forward on 31 March 2024: its midnights move from 23:00 to 22:00 UTC.
+    const local = ['28', '29', '30', '31'].map((day) => `2024-03-${day}T00:00:00+01:00`);
+    const summer = ['01', '02'].map((day) => `2024-04-${day}T00:00:00+02:00`);
+    const daily = buildSeries(table([...local, ...summer], [1, 2, 3, 4, 5, 6]), {
+      time: 'when',
+      target: 'y',
+    });
+    expect(daily.axis.frequency).toEqual({ unit: 'day', every: 1 });
+    expect(daily.series[0]!.times).toEqual(
+      dates('2024-03-28', '2024-03-29', '2024-03-30', '2024-03-31', '2024-04-01', '2024-04-02'),
+    );
+    expect(Array.from(daily.series[0]!.values)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(daily.axis.format(daily.axis.timeAt(6))).toBe('2024-04-03');
+    expect(daily.warnings).toEqual([
+      "“when” holds local midnights written in UTC (at 22:00 and 23:00 UTC, as a time zone's offset and daylight saving time leave them): read as the dates they start.",
+    ]);
+
+    // Three weeks of business days at midnight in UTC+2: Sunday to Thursday at 22:00 UTC.
+    const days = [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19];
+    const written = days.map((day) => iso(`2024-01-${String(day).padStart(2, '0')}`) - 7_200_000);
+    const business = buildSeries(
+      table(
+        written,
+        days.map((day) => day),
+      ),
+      { time: 'when', target: 'y' },
+    );
+    expect(business.axis.name).toBe('weekday');
+    expect(business.series[0]!.times[0]).toBe(iso('2024-01-01'));
+    expect(business.axis.format(business.axis.timeAt(15))).toBe('2024-01-22');
+    expect(business.warnings[0]).toMatch(/at 22:00 UTC, as a time zone's offset leaves them/);
+
+    // Tokyo's month starts, at 15:00 UTC on the last day of the month before.
+    const months = ['2023-12-31', '2024-01-31', '2024-02-29', '2024-03-31'].map(
+      (day) => `${day}T15:00:00Z`,
+    );
+    const monthly = buildSeries(table(months, [1, 2, 3, 4]), { time: 'when', target: 'y' });
+    expect(monthly.axis.frequency).toEqual({ unit: 'month', every: 1 });
+    expect(monthly.axis.format(monthly.axis.timeAt(4))).toBe('2024-05-01');
+  });
+
+  it('leaves times of day that are not local midnights as they are', () => {
+    const at = (clock: string, days: readonly number[]) =>
+      Float64Array.from(days, (day) => iso(`2024-01-${String(day).padStart(2, '0')}T${clock}Z`));
+    const weekdays = [1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15, 16];
+    // Closing prices at 21:00 UTC, Monday to Friday: weekdays as written.
+    expect(localMidnights([at('21:00:00', weekdays)])).toBeNull();
+    const closes = buildSeries(table(Array.from(at('21:00:00', weekdays)), weekdays), {
+      time: 'when',
+      target: 'y',
+    });
+    expect(closes.axis.name).toBe('weekday');
+    expect(closes.series[0]!.times[0]).toBe(iso('2024-01-01T21:00:00Z'));
+    const everyDay = Array.from({ length: 20 }, (_, i) => i + 1);
+    // A daily reading at 09:00 or 21:00, weekends included; one at noon.
+    expect(localMidnights([at('09:00:00', everyDay)])).toBeNull();
+    expect(localMidnights([at('21:00:00', everyDay)])).toBeNull();
+    expect(localMidnights([at('12:00:00', weekdays)])).toBeNull();
+    // Times of day that are no time zone's offset, or more than two of them.
+    expect(localMidnights([at('22:10:00', weekdays)])).toBeNull();
+    const mixed = Float64Array.from([
+      ...at('22:00:00', [1, 2]),
+      ...at('23:00:00', [3, 4]),
+      ...at('21:00:00', [5, 6]),
+    ]);
+    expect(localMidnights([mixed])).toBeNull();
+    // Hours, and two times on one date.
+    const hours = Float64Array.from(
+      { length: 48 },
+      (_, i) => iso('2024-01-01T22:00:00Z') + i * 3_600_000,
+    );
+    expect(localMidnights([hours])).toBeNull();
+    const sameDate = Float64Array.from([iso('2024-01-01T22:00:00Z'), iso('2024-01-01T23:00:00Z')]);
+    expect(localMidnights([sameDate])).toBeNull();
+    // Midnights in UTC already.
+    expect(localMidnights([at('00:00:00', weekdays)])).toBeNull();
   });
 
   it('leaves out a series without any value, and says so, unless no series has one', () => {
