@@ -2,7 +2,7 @@ import { TrainingError } from '../errors/training-error';
 import { isNumberColumn, type Table } from '../table';
 import { accuracy, maseScale, meanAccuracy, type Accuracy } from './accuracy';
 import type { TableForecast } from './forecast-table';
-import { readTimes, seriesKeys, type AggregateMethod } from './series';
+import { nearestMidnight, readTimes, seriesKeys, type AggregateMethod } from './series';
 
 export interface SeriesTestScore {
   readonly series: string | null;
@@ -76,12 +76,13 @@ export function scoreTest(result: TableForecast, test: Table, options: TestOptio
       continue;
     }
     const series = result.series[index]!;
-    const position = axis.position(times.values[row]!);
+    const time = result.localMidnights ? nearestMidnight(times.values[row]!) : times.values[row]!;
+    const position = axis.position(time);
     const slot = bucketed ? Math.floor(position + 1e-9) : Math.round(position);
     if (!bucketed && Math.abs(position - slot) > 0.1) {
       throw new TrainingError(
         'invalid-input',
-        `Test row ${row + 1}: the time ${String(axis.format(times.values[row]!))} is not on the ${axis.name} grid of the training data.`,
+        `Test row ${row + 1}: the time ${String(axis.format(time))} is not on the ${axis.name} grid of the training data.`,
         `${row + 1}:${options.time}`,
       );
     }

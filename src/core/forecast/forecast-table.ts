@@ -49,6 +49,8 @@ export interface TableForecast {
   readonly axis: TimeAxis;
   readonly warnings: readonly string[];
   readonly series: readonly SeriesResult[];
+  /** The times were local midnights written in UTC, read as dates: test rows are read so too. */
+  readonly localMidnights?: boolean;
 }
 
 export function futureTimesOf(axis: TimeAxis, series: RegularSeries, horizon: number) {
@@ -165,13 +167,15 @@ export async function forecastTable(
   table: Table,
   options: ForecastTableOptions,
 ): Promise<TableForecast> {
-  const { axis, series, warnings } = buildSeries(table, options);
+  const { axis, series, warnings, localMidnights } = buildSeries(table, options);
   const notes = [...warnings];
   const results: SeriesResult[] = [];
   const started = options.now();
   const budget = options.budgetSeconds;
   const features = options.features?.length
-    ? featureMatrices(table, options, series, (data) => futureTimesOf(axis, data, options.horizon))
+    ? featureMatrices(table, { ...options, localMidnights }, series, (data) =>
+        futureTimesOf(axis, data, options.horizon),
+      )
     : undefined;
   const tooShort: SeriesTooShortError[] = [];
   for (let index = 0; index < series.length; index++) {
@@ -250,5 +254,5 @@ export async function forecastTable(
       `Forecasts and intervals are kept at 0 or above: ${subject} never ${singular ? 'goes' : 'go'} below 0 and ${singular ? 'reaches' : 'reach'} it.`,
     );
   }
-  return { axis, warnings: notes, series: results };
+  return { axis, warnings: notes, series: results, ...(localMidnights ? { localMidnights } : {}) };
 }

@@ -43,6 +43,12 @@ export interface SeriesOptions {
    * must lie on a regular grid; with it, times are bucketed into calendar steps (days, months…).
    */
   readonly aggregate?: AggregateMethod;
+  /**
+   * Whether the times are local midnights written in UTC, read as the dates they start (see
+   * `localMidnights`): detected when left out. Other tables of the same data (future rows, test
+   * rows) are read as the training table was.
+   */
+  readonly localMidnights?: boolean;
 }
 
 /** Two rows of one series on one step, with no aggregation chosen. */
@@ -71,6 +77,8 @@ export interface SeriesSet {
   readonly axis: TimeAxis;
   readonly series: readonly RegularSeries[];
   readonly warnings: readonly string[];
+  /** The times were local midnights written in UTC, read as the dates they start. */
+  readonly localMidnights: boolean;
 }
 
 /**
@@ -285,6 +293,9 @@ const QUARTER_HOUR_MS = 900_000;
 /** The most daylight saving time moves a zone's offset by (one hour nearly everywhere). */
 const OFFSET_SPREAD_MS = 2 * 3_600_000;
 
+/** The UTC midnight nearest `time`: the date a local midnight written in UTC starts. */
+export const nearestMidnight = (time: number): number => Math.round(time / DAY_MS) * DAY_MS;
+
 /**
  * Daily and coarser times written as the UTC instants of local midnights: 22:00 and 23:00 UTC for
  * Central Europe's summer and winter, 04:00 and 05:00 for New York's (what a tool that keeps time
@@ -315,7 +326,7 @@ export function localMidnights(groups: readonly Float64Array[]): Float64Array[] 
   }
   const [first = 0, second = first] = clocks;
   if ((first === 0 && second === 0) || Math.abs(first - second) > OFFSET_SPREAD_MS) return null;
-  const dates = groups.map((times) => times.map((time) => Math.round(time / DAY_MS) * DAY_MS));
+  const dates = groups.map((times) => times.map(nearestMidnight));
   let monthly = true;
   for (const [index, times] of groups.entries()) {
     const sorted = Float64Array.from(new Set(times)).sort();
@@ -493,10 +504,13 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   }
   const ids = keys.ids.filter((_, group) => rowsOf[group]!.length > 0);
   const groups = rowsOf.filter((rows) => rows.length > 0);
+  const timesOf = (rows: number[]) => Float64Array.from(rows, (row) => times[row]!);
   const midnights =
-    kind === 'datetime'
-      ? localMidnights(groups.map((rows) => Float64Array.from(rows, (row) => times[row]!)))
-      : null;
+    kind !== 'datetime' || options.localMidnights === false
+      ? null
+      : options.localMidnights
+        ? groups.map((rows) => timesOf(rows).map(nearestMidnight))
+        : localMidnights(groups.map(timesOf));
   /** The times of day of local midnights written in UTC, read as the dates they start. */
   const clocks = new Set<number>();
   if (midnights) {
@@ -692,5 +706,5 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       `${empty.length === 1 ? 'Series' : `${empty.length} series:`} ${named.join(', ')}${more} ${empty.length === 1 ? 'has' : 'have'} no value of “${options.target}”, so ${empty.length === 1 ? 'it is' : 'they are'} not forecast.`,
     );
   }
-  return { axis, series, warnings };
+  return { axis, series, warnings, localMidnights: midnights !== null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrainingError } from '../../../../src/core/errors/training-error';
-import { forecastTable } from '../../../../src/core/forecast';
+import { forecastTable, scoreTest } from '../../../../src/core/forecast';
 import { randomNormal, seededRandom } from '../../../../src/core/random';
 import { numberColumn, Table } from '../../../../src/core/table';
 
@@ -52,6 +52,51 @@ describe('forecasting a table with known-in-advance columns', () => {
     series!.forecast.mean.forEach((value, i) => {
       expect(Math.abs(value - (50 + 20 * promo[100 + i]!))).toBeLessThan(4);
     });
+  });
+
+  it('reads future and test rows as local midnights when the training rows were', async () => {
+    // Berlin's midnights from 1 March 2023, written in UTC: 23:00 the day before until the clocks
+    // go forward on 26 March, 22:00 after. The future rows, all in summer, are at 22:00 alone.
+    const { train, future, promo } = sales(100, 10);
+    const berlin = (table: Table, from: number) =>
+      new Table([
+        numberColumn(
+          'day',
+          Array.from({ length: table.rowCount }, (_, t) => {
+            const midnight = Date.UTC(2023, 2, 1 + from + t);
+            return midnight - (midnight >= Date.UTC(2023, 2, 26) ? 2 : 1) * 3_600_000;
+          }),
+          'datetime',
+        ),
+        ...table.columns.filter((column) => column.name !== 'day'),
+      ]);
+    let clock = 0;
+    const result = await forecastTable(berlin(train, 0), {
+      time: 'day',
+      target: 'sales',
+      horizon: 10,
+      period: 1,
+      now: () => (clock += 1),
+      families: ['naive', 'arima'],
+      ensemble: 0,
+      calendar: false,
+      features: ['promo'],
+      future: berlin(future, 100),
+    });
+    expect(result.localMidnights).toBe(true);
+    const [series] = result.series;
+    expect(series!.futureTimes[0]).toBe(Date.UTC(2023, 2, 101));
+    expect(series!.model.label).toMatch(/^Regression on promo with ARIMA/);
+    const actual = new Table([
+      berlin(future, 100).column('day'),
+      numberColumn(
+        'sales',
+        promo.slice(100).map((on) => 50 + 20 * on),
+      ),
+    ]);
+    const test = scoreTest(result, actual, { time: 'day', target: 'sales' });
+    expect(test.series[0]!.matched).toBe(10);
+    expect(test.unmatchedRows).toBe(0);
   });
 
   it('says which future values are missing', async () => {
