@@ -328,6 +328,34 @@ test('Business days: Monday to Friday data are forecast on weekdays, weekends le
   expect(pageErrors).toEqual([]);
 });
 
+test('Business days written as local midnights with their UTC offset are read as the dates they start', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(90_000);
+  // The same weekdays at midnight in UTC+2, as a tool that keeps time zones writes them: in UTC
+  // they fall on Sunday to Thursday at 22:00.
+  const lines = ['day,takings'];
+  for (let week = 0; week < 8; week++) {
+    for (let weekday = 0; weekday < 5; weekday++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + 7 * week + weekday)).toISOString().slice(0, 10);
+      lines.push(`${day}T00:00:00+02:00,${200 + 15 * weekday + 3 * week}`);
+    }
+  }
+  await openLab(page);
+  await pasteAndForecast(page, 'takings', lines, 40);
+  await expect(page.getByTestId('forecast-detected')).toContainText('40 weekday values');
+  await expect(
+    page.getByText(
+      "“day” holds local midnights written in UTC (at 22:00 UTC, as a time zone's offset leaves them): read as the dates they start.",
+    ),
+  ).toBeVisible();
+  const rows = await runForecast(page, 2, 3);
+  await expect(rows.nth(0)).toContainText('2024-02-26');
+  await expect(rows.nth(1)).toContainText('2024-02-27');
+  expect(pageErrors).toEqual([]);
+});
+
 test('A short series: the blend with naive is chosen over a better backtest, and the page says why', async ({
   page,
   pageErrors,
