@@ -302,19 +302,24 @@ test("A spreadsheet's serial dates (45292 is 2024-01-01): read as days, and said
   expect(pageErrors).toEqual([]);
 });
 
+/** Eight weeks of a shop's weekday takings from Monday 2024-01-01, busiest on Fridays. */
+function weekdayTakings(write: (day: string) => string): string[] {
+  const lines = ['day,takings'];
+  for (let week = 0; week < 8; week++) {
+    for (let weekday = 0; weekday < 5; weekday++) {
+      const day = new Date(Date.UTC(2024, 0, 1 + 7 * week + weekday)).toISOString().slice(0, 10);
+      lines.push(`${write(day)},${200 + 15 * weekday + 3 * week + ((week * 5 + weekday) % 3)}`);
+    }
+  }
+  return lines;
+}
+
 test('Business days: Monday to Friday data are forecast on weekdays, weekends left out', async ({
   page,
   pageErrors,
 }) => {
   test.setTimeout(90_000);
-  // Eight weeks of a shop's weekday takings from Monday 2024-01-01, busiest on Fridays.
-  const lines = ['day,takings'];
-  for (let week = 0; week < 8; week++) {
-    for (let weekday = 0; weekday < 5; weekday++) {
-      const day = new Date(Date.UTC(2024, 0, 1 + 7 * week + weekday)).toISOString().slice(0, 10);
-      lines.push(`${day},${200 + 15 * weekday + 3 * week + ((week * 5 + weekday) % 3)}`);
-    }
-  }
+  const lines = weekdayTakings((day) => day);
   await openLab(page);
   await pasteAndForecast(page, 'takings', lines, 40);
   await expect(page.getByTestId('forecast-detected')).toContainText('40 weekday values');
@@ -335,13 +340,7 @@ test('Business days written as local midnights with their UTC offset are read as
   test.setTimeout(90_000);
   // The same weekdays at midnight in UTC+2, as a tool that keeps time zones writes them: in UTC
   // they fall on Sunday to Thursday at 22:00.
-  const lines = ['day,takings'];
-  for (let week = 0; week < 8; week++) {
-    for (let weekday = 0; weekday < 5; weekday++) {
-      const day = new Date(Date.UTC(2024, 0, 1 + 7 * week + weekday)).toISOString().slice(0, 10);
-      lines.push(`${day}T00:00:00+02:00,${200 + 15 * weekday + 3 * week}`);
-    }
-  }
+  const lines = weekdayTakings((day) => `${day}T00:00:00+02:00`);
   await openLab(page);
   await pasteAndForecast(page, 'takings', lines, 40);
   await expect(page.getByTestId('forecast-detected')).toContainText('40 weekday values');
