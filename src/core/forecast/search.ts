@@ -66,6 +66,18 @@ export interface LeaderboardEntry {
 
 export type StopReason = 'complete' | 'budget' | 'trials';
 
+/**
+ * Why a candidate was stopped before the deadline: the folds done, and the seconds its whole
+ * backtest would take at their pace, against the seconds the budget had left for it when it
+ * started.
+ */
+export interface StopProjection {
+  readonly folds: number;
+  readonly of: number;
+  readonly seconds: number;
+  readonly leftSeconds: number;
+}
+
 export type ForecastEvent =
   | {
       readonly type: 'series-started';
@@ -111,16 +123,8 @@ export type ForecastEvent =
       readonly model: string;
       readonly params: Readonly<Record<string, unknown>>;
       readonly elapsedSeconds: number;
-      /**
-       * Set when it was stopped early: the folds done, and the seconds its whole backtest would
-       * take at their pace, against the seconds the budget had left for it when it started.
-       */
-      readonly projected?: {
-        readonly folds: number;
-        readonly of: number;
-        readonly seconds: number;
-        readonly leftSeconds: number;
-      };
+      /** Set when it was stopped early, after the folds that showed it would be. */
+      readonly projected?: StopProjection;
     }
   | {
       readonly type: 'candidate-skipped';
@@ -623,7 +627,7 @@ export async function searchForecast(
     // to the candidates after it.
     const deadline = started + (budget - reserve) * 1000;
     const limited = entries.length > 0 && Number.isFinite(budget);
-    let projected: Extract<ForecastEvent, { type: 'candidate-stopped' }>['projected'];
+    let projected: StopProjection | undefined;
     const candidateSignal = limited
       ? withDeadline(signal, now, () => (projected ? -Infinity : deadline))
       : signal;
@@ -940,9 +944,7 @@ function joinRegressors(
 }
 
 /** Why the budget stopped a candidate, as a clause: "the time budget ran out before…". */
-export function stoppedBecause(
-  event: Pick<Extract<ForecastEvent, { type: 'candidate-stopped' }>, 'projected'>,
-): string {
+export function stoppedBecause(event: { readonly projected?: StopProjection }): string {
   const { projected } = event;
   if (!projected) return 'the time budget ran out before its backtest finished';
   const seconds = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} s`;

@@ -300,8 +300,8 @@ export const nearestMidnight = (time: number): number => Math.round(time / DAY_M
  * Daily and coarser times written as the UTC instants of local midnights: 22:00 and 23:00 UTC for
  * Central Europe's summer and winter, 04:00 and 05:00 for New York's (what a tool that keeps time
  * zones writes, `2024-03-01T00:00:00+01:00`, or JavaScript's `toISOString()` of a local date).
- * Returns the dates they start, each time moved to the nearest UTC midnight, or null when the
- * times are not such.
+ * Returns the dates they start, each time moved to the nearest UTC midnight, with the times of
+ * day they were written at (ms after UTC midnight), or null when the times are not such.
  *
  * They are when each series steps a day or more and no two of its times fall on one date, and the
  * times take one or two times of day, whole quarter hours other than noon that lie at most two
@@ -314,7 +314,9 @@ export const nearestMidnight = (time: number): number => Math.round(time / DAY_M
  * Daily and weekly times at one hour of the day otherwise stand as they are (a daily reading at
  * 21:00 UTC).
  */
-export function localMidnights(groups: readonly Float64Array[]): Float64Array[] | null {
+export function localMidnights(
+  groups: readonly Float64Array[],
+): { dates: Float64Array[]; clocks: number[] } | null {
   const clocks = new Set<number>();
   for (const times of groups) {
     for (const time of times) {
@@ -336,8 +338,10 @@ export function localMidnights(groups: readonly Float64Array[]): Float64Array[] 
     if (gap < DAY_MS - OFFSET_SPREAD_MS) return null;
     if (gap < 27 * DAY_MS) monthly = false;
   }
-  if (clocks.size === 2 || monthly) return dates;
-  return !onWeekdays(groups) && onWeekdays(dates) ? dates : null;
+  if (clocks.size === 2 || monthly || (!onWeekdays(groups) && onWeekdays(dates))) {
+    return { dates, clocks: [...clocks].map((clock) => (clock + DAY_MS) % DAY_MS) };
+  }
+  return null;
 }
 
 /**
@@ -504,32 +508,29 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
   }
   const ids = keys.ids.filter((_, group) => rowsOf[group]!.length > 0);
   const groups = rowsOf.filter((rows) => rows.length > 0);
-  const timesOf = (rows: number[]) => Float64Array.from(rows, (row) => times[row]!);
+  let groupTimes: Float64Array[] = groups.map((rows) =>
+    Float64Array.from(rows, (row) => times[row]!),
+  );
+  // Found here, the times of day are said below; a table read as another one was (future rows,
+  // test rows) says nothing.
+  const found =
+    kind === 'datetime' && options.localMidnights === undefined ? localMidnights(groupTimes) : null;
   const midnights =
-    kind !== 'datetime' || options.localMidnights === false
-      ? null
-      : options.localMidnights
-        ? groups.map((rows) => timesOf(rows).map(nearestMidnight))
-        : localMidnights(groups.map(timesOf));
-  /** The times of day of local midnights written in UTC, read as the dates they start. */
-  const clocks = new Set<number>();
+    kind === 'datetime' && options.localMidnights
+      ? groupTimes.map((group) => group.map(nearestMidnight))
+      : found?.dates;
   if (midnights) {
+    groupTimes = midnights;
     times = Float64Array.from(times);
     groups.forEach((rows, group) =>
       rows.forEach((row, i) => {
-        clocks.add(timeOfDay(times[row]!));
         times[row] = midnights[group]![i]!;
       }),
     );
   }
 
   const bucketed = options.aggregate !== undefined;
-  const frequency =
-    options.frequency ??
-    detectFrequency(
-      kind,
-      groups.map((rows) => Float64Array.from(rows, (row) => times[row]!)),
-    );
+  const frequency = options.frequency ?? detectFrequency(kind, groupTimes);
   if (kind === 'number' && frequency.unit !== 'step' && frequency.unit !== 'year') {
     throw new TrainingError(
       'invalid-params',
@@ -552,9 +553,8 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       `“${options.time}” holds dates as a spreadsheet stores them, days since 1899-12-30 (43831 is 2020-01-01): read as dates.`,
     );
   }
-  // Said when found here; tables read as another one was (future rows, test rows) say nothing.
-  if (clocks.size && options.localMidnights === undefined) {
-    const at = [...clocks]
+  if (found) {
+    const at = found.clocks
       .sort((a, b) => a - b)
       .map((ms) => new Date(ms).toISOString().slice(11, 16));
     const several = at.length > 1;
@@ -707,5 +707,5 @@ export function buildSeries(table: Table, options: SeriesOptions): SeriesSet {
       `${empty.length === 1 ? 'Series' : `${empty.length} series:`} ${named.join(', ')}${more} ${empty.length === 1 ? 'has' : 'have'} no value of “${options.target}”, so ${empty.length === 1 ? 'it is' : 'they are'} not forecast.`,
     );
   }
-  return { axis, series, warnings, localMidnights: midnights !== null };
+  return { axis, series, warnings, localMidnights: midnights !== undefined };
 }
