@@ -63,6 +63,23 @@ const isoDate = (ms: number) => {
 };
 
 /**
+ * The mean of a datetime column, to the precision its values have: to the day when they are all
+ * dates (the mean of weekly dates falls at some hour of a day, which says no more than the date),
+ * else to the second. The exact instant is `isoDate(ms)`.
+ */
+export function formatMeanTime(ms: number, dates: boolean): string {
+  const step = dates ? DAY_MS : 1000;
+  return isoDate(Math.round(ms / step) * step);
+}
+
+/** Whether a datetime column's values are all dates (midnights): its extremes and top values. */
+export const holdsDates = (values: readonly (number | string | null)[]): boolean =>
+  values.every((value) => typeof value !== 'number' || value % DAY_MS === 0);
+
+/** The exact instant, for a title beside a rounded date. */
+export const exactTime = (ms: number) => new Date(ms).toISOString();
+
+/**
  * A span of time in milliseconds, in the largest unit that keeps it above 1, to four significant
  * digits as scores are ("421.9 days"): a spread of dates needs no more.
  */
