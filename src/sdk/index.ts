@@ -9,6 +9,7 @@ export { parseRunFilter, RUN_FILTER_FIELDS, RunHandle } from './tracking';
 export type {
   ArtifactRef,
   DeleteRunsReport,
+  EndedRun,
   ExperimentRecord,
   MetricSeries,
   MetricSummary,

@@ -31,6 +31,7 @@ import {
   readBlobBytes,
   readMetricSeries,
   readRunLogs,
+  recordRuns,
   renameExperiment,
   renameRun,
   setRunEnvironment,
@@ -39,6 +40,7 @@ import {
   touchRun,
   type ArtifactRef,
   type DeleteRunsReport,
+  type EndedRun,
   type ExperimentRecord,
   type RunRecord,
   type SnapshotKind,
@@ -46,7 +48,7 @@ import {
 } from '../store/tracking';
 import type { WorkspaceStore } from '../store/workspace-store';
 
-export type { ArtifactRef, DeleteRunsReport, ExperimentRecord, RunRecord };
+export type { ArtifactRef, DeleteRunsReport, EndedRun, ExperimentRecord, RunRecord };
 export type { MetricSummary, RunInput, SnapshotRef } from '../store/tracking';
 
 /** What a runs filter may name: `metrics.x`, `params.x`, `tags.x` and these attributes. */
@@ -586,6 +588,23 @@ export class Runs {
       releaseLock();
       throw error;
     }
+  }
+
+  /**
+   * Writes runs that have already ended, whole and in one transaction (see `recordRuns`): for
+   * the many short runs of a search, which would each cost five writes or more through `start`.
+   */
+  async record(
+    workspaceId: string,
+    input: {
+      experiment?: string;
+      inputs?: readonly { datasetVersionId: string; role?: string | null }[];
+      runs: readonly EndedRun[];
+    },
+  ): Promise<RunRecord[]> {
+    if (!input.runs.length) return [];
+    const experiment = await this.experimentFor(workspaceId, input.experiment);
+    return recordRuns(this.store, workspaceId, experiment.id, input.runs, input.inputs ?? []);
   }
 
   get(runId: string): Promise<RunRecord> {

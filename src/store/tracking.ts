@@ -333,17 +333,14 @@ function snapshotBlob(
 }
 
 /** Creates a run after checking what it points at: its experiment, parent and input versions. */
-export async function createRun(store: WorkspaceStore, workspaceId: string, input: NewRun) {
-  const experiment = await store.get('experiments', input.experimentId);
-  if (!experiment || experiment.workspaceId !== workspaceId)
-    notFound('experiment', input.experimentId);
-  const name = validName(input.name, 'A run name');
-  if (input.parentRunId) {
-    const parent = await store.get('runs', input.parentRunId);
-    if (!parent || parent.workspaceId !== workspaceId) notFound('parent run', input.parentRunId);
-  }
+/** The dataset versions a run read, each with the content hash it has now (or was given). */
+async function resolveInputs(
+  store: WorkspaceStore,
+  workspaceId: string,
+  items: readonly { datasetVersionId: string; contentHash?: string; role?: string | null }[],
+): Promise<RunInput[]> {
   const inputs: RunInput[] = [];
-  for (const [index, item] of (input.inputs ?? []).entries()) {
+  for (const [index, item] of items.entries()) {
     const version = await store.get('datasetVersions', item.datasetVersionId);
     if (!version || version.workspaceId !== workspaceId)
       notFound('dataset version', item.datasetVersionId);
@@ -365,6 +362,19 @@ export async function createRun(store: WorkspaceStore, workspaceId: string, inpu
     }
     inputs.push({ datasetVersionId: item.datasetVersionId, contentHash, role: item.role ?? null });
   }
+  return inputs;
+}
+
+export async function createRun(store: WorkspaceStore, workspaceId: string, input: NewRun) {
+  const experiment = await store.get('experiments', input.experimentId);
+  if (!experiment || experiment.workspaceId !== workspaceId)
+    notFound('experiment', input.experimentId);
+  const name = validName(input.name, 'A run name');
+  if (input.parentRunId) {
+    const parent = await store.get('runs', input.parentRunId);
+    if (!parent || parent.workspaceId !== workspaceId) notFound('parent run', input.parentRunId);
+  }
+  const inputs = await resolveInputs(store, workspaceId, input.inputs ?? []);
   if (input.seed !== undefined && input.seed !== null && !Number.isFinite(input.seed)) {
     throw new StoreError('invalid', 'The seed must be a finite number.', 'seed');
   }
@@ -586,6 +596,163 @@ export async function endRun(
     { status, endedAt, durationMs, error: options.error ?? null },
     { summary: `Run “${run.name}” ${ENDINGS[status]}${after}: ${logged}` },
   )) as RunRecord;
+}
+
+/** A run that has already ended, written whole by `recordRuns`. */
+export interface EndedRun {
+  name: string;
+  status: Exclude<RunStatus, 'queued' | 'running'>;
+  /** Checked as `createRun` checks them. */
+  params?: Record<string, unknown>;
+  tags?: Record<string, string>;
+  seed?: number | null;
+  device?: string | null;
+  backend?: string | null;
+  parentRunId?: string | null;
+  startedAt: number;
+  endedAt: number;
+  error?: string | null;
+  /** One point each, at step 0 (non-finite values are kept as null, as `appendTelemetry` does). */
+  metrics?: Readonly<Record<string, number>>;
+  logs?: readonly string[];
+}
+
+/**
+ * Writes runs that have already ended (the candidates of a search, reported once each is done)
+ * in one transaction: each run's record, its metrics and its log lines, and one audit event per
+ * run, as `createRun`, `appendTelemetry` and `endRun` would have written them in five or more.
+ * All of them are written or none. They share an experiment and the dataset versions they read.
+ */
+export async function recordRuns(
+  store: WorkspaceStore,
+  workspaceId: string,
+  experimentId: string,
+  runs: readonly EndedRun[],
+  inputs: readonly { datasetVersionId: string; role?: string | null }[] = [],
+): Promise<RunRecord[]> {
+  if (!runs.length) return [];
+  const experiment = await store.get('experiments', experimentId);
+  if (!experiment || experiment.workspaceId !== workspaceId) notFound('experiment', experimentId);
+  for (const parentRunId of new Set(runs.map((run) => run.parentRunId ?? null))) {
+    if (parentRunId === null) continue;
+    const parent = await store.get('runs', parentRunId);
+    if (!parent || parent.workspaceId !== workspaceId) notFound('parent run', parentRunId);
+  }
+  const read = await resolveInputs(store, workspaceId, inputs);
+  const createdAt = store.now();
+  const written: { run: RunRecord; metrics: MetricChunkRecord[]; logs: LogChunkRecord | null }[] =
+    [];
+  for (const [index, input] of runs.entries()) {
+    const name = validName(input.name, 'A run name');
+    if (input.seed !== undefined && input.seed !== null && !Number.isFinite(input.seed)) {
+      throw new StoreError('invalid', 'The seed must be a finite number.', `runs[${index}].seed`);
+    }
+    if (!(input.endedAt >= input.startedAt)) {
+      throw new StoreError(
+        'invalid',
+        `Run “${name}” ends (${input.endedAt}) before it starts (${input.startedAt}).`,
+        `runs[${index}].endedAt`,
+      );
+    }
+    const id = store.newId();
+    const owner = { workspaceId, createdAt, createdBy: store.actor.id, runId: id };
+    const summary: Record<string, MetricSummary> = {};
+    const metrics: MetricChunkRecord[] = [];
+    let chunk = 0;
+    for (const [key, value] of Object.entries(input.metrics ?? {})) {
+      if (!key || key.length > MAX_METRIC_NAME) {
+        throw new StoreError(
+          'invalid',
+          `A metric name must have 1 to ${MAX_METRIC_NAME} characters.`,
+          `runs[${index}].metrics`,
+        );
+      }
+      const point = { key, steps: [0], values: [value], times: [input.endedAt] };
+      updateSummary(summary, point);
+      metrics.push({
+        id: store.newId(),
+        ...owner,
+        key,
+        chunk: chunk++,
+        steps: point.steps,
+        values: [Number.isFinite(value) ? value : null],
+        times: point.times,
+      });
+    }
+    const lines = (input.logs ?? []).flatMap((text) =>
+      String(text)
+        .split(/\r?\n/)
+        .map((line) => (line.length > MAX_LOG_LINE ? `${line.slice(0, MAX_LOG_LINE)}…` : line)),
+    );
+    const logs: LogChunkRecord | null = lines.length
+      ? {
+          id: store.newId(),
+          ...owner,
+          chunk: chunk++,
+          lines,
+          times: lines.map(() => input.endedAt),
+        }
+      : null;
+    const run: RunRecord = {
+      id,
+      workspaceId,
+      createdAt,
+      createdBy: store.actor.id,
+      experimentId,
+      name,
+      status: input.status,
+      params: checkParams(input.params ?? {}),
+      tags: checkTags(input.tags ?? {}),
+      notes: '',
+      seed: input.seed ?? null,
+      device: input.device ?? null,
+      backend: input.backend ?? null,
+      inputs: read,
+      snapshot: null,
+      parentRunId: input.parentRunId ?? null,
+      queuedAt: input.startedAt,
+      startedAt: input.startedAt,
+      endedAt: input.endedAt,
+      durationMs: input.endedAt - input.startedAt,
+      heartbeatAt: input.endedAt,
+      error: input.error ?? null,
+      summary,
+      counts: { metricPoints: metrics.length, logLines: lines.length, chunks: chunk },
+      artifacts: [],
+    };
+    written.push({ run, metrics, logs });
+  }
+  const audit = written.map(({ run }): AuditEntry => {
+    const logged = [
+      `${plural(run.counts.metricPoints, 'metric')} (${plural(run.counts.metricPoints, 'point')})`,
+      plural(run.counts.logLines, 'log line'),
+      plural(0, 'artifact'),
+    ].join(', ');
+    return {
+      action: 'create',
+      entityKind: 'runs',
+      entityId: run.id,
+      summary: `Recorded run “${run.name}” in experiment “${String(experiment.name)}”: it ${ENDINGS[run.status as keyof typeof ENDINGS]} after ${((run.durationMs ?? 0) / 1000).toFixed(1)} s: ${logged}`,
+    };
+  });
+  await store.write(
+    ['runs', 'metrics', 'logs'],
+    async (tx) => {
+      // Placed at once and awaited together (the transaction keeps their order): a round trip
+      // per record would cost more than the records.
+      const added: Promise<unknown>[] = [];
+      for (const { run, metrics, logs } of written) {
+        added.push(tx.objectStore('runs').add(run));
+        for (const record of metrics) added.push(tx.objectStore('metrics').add(record));
+        if (logs) added.push(tx.objectStore('logs').add(logs));
+      }
+      await Promise.all(added);
+    },
+    workspaceId,
+    audit,
+  );
+  store.channel.post({ type: 'entities', workspaceId, kinds: ['runs'] });
+  return written.map(({ run }) => run);
 }
 
 /** Records that the page running a run is alive, without an audit event. */

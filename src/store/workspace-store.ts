@@ -549,6 +549,9 @@ export class WorkspaceStore {
       : undefined;
     let prevHash = last?.hash ?? GENESIS_HASH;
     const at = this.now();
+    // The requests are placed at once and awaited together: a transaction carries them out in
+    // order, and awaiting each before the next would cost a round trip per event.
+    const added: Promise<unknown>[] = [];
     for (const entry of entries) {
       seq += 1;
       const sealed = {
@@ -561,10 +564,11 @@ export class WorkspaceStore {
         prevHash,
       };
       const event: AuditEvent = { ...sealed, hash: hashAuditEvent(sealed) };
-      await audit.add(event);
+      added.push(audit.add(event));
       prevHash = event.hash;
     }
-    await workspaces.put({ ...workspace, auditSeq: seq });
+    added.push(workspaces.put({ ...workspace, auditSeq: seq }));
+    await Promise.all(added);
   }
 
   private async commit(tx: { done: Promise<void> }, bytes = 0) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { datasetVersion, fakeLocks, manualTimers, openLab, runLockName } from './helpers';
 import { StoreError } from '../../../src/store/errors';
+import type { EndedRun } from '../../../src/sdk';
 import {
   appendTelemetry,
   createRun,
@@ -439,6 +440,112 @@ describe('querying runs', () => {
     );
     expect(error.where).toBe('filter@18');
     expect(error.message).toMatch(/^The filter is not valid: Expected a value/);
+    lab.close();
+  });
+
+  it('records runs that have ended, whole, in one write: all of them or none', async () => {
+    const { lab, clock, workspace, store } = await openLab();
+    const version = await datasetVersion(store, workspace.id);
+    const parent = await lab.runs.start(workspace.id, { experiment: 'Sales', name: 'search' });
+    const start = clock.now();
+    const candidate = (trial: number, fields: Partial<EndedRun> = {}): EndedRun => ({
+      name: `Candidate ${trial}`,
+      status: 'finished',
+      params: { model: 'ets', trial, settings: '{"damped":true}' },
+      tags: { source: 'forecast-candidate' },
+      seed: 3,
+      device: 'cpu',
+      parentRunId: parent.id,
+      startedAt: start + 100 * trial,
+      endedAt: start + 100 * trial + 250,
+      metrics: { backtest_mase: 0.5 + trial / 10, fit_seconds: 0.25, backtest_smape: NaN },
+      logs: ['ETS(A,N,N): backtest MASE 0.6 over 8 folds in 0.25 s.'],
+      ...fields,
+    });
+    const runs = await lab.runs.record(workspace.id, {
+      experiment: 'Sales',
+      inputs: [{ datasetVersionId: version.id, role: 'training' }],
+      runs: [
+        candidate(1),
+        candidate(2, {
+          status: 'failed',
+          error: 'No fit.',
+          metrics: {},
+          logs: ['Failed: No fit.'],
+        }),
+        candidate(3, { status: 'cancelled', metrics: {}, logs: ['Stopped.\nOut of time.'] }),
+      ],
+    });
+    expect(runs.map((run) => run.status)).toEqual(['finished', 'failed', 'cancelled']);
+    const first = await lab.runs.get(runs[0]!.id);
+    expect(first).toMatchObject({
+      name: 'Candidate 1',
+      parentRunId: parent.id,
+      params: { model: 'ets', trial: 1, settings: '{"damped":true}' },
+      inputs: [
+        { datasetVersionId: version.id, contentHash: version.contentHash, role: 'training' },
+      ],
+      startedAt: start + 100,
+      endedAt: start + 350,
+      durationMs: 250,
+      error: null,
+      counts: { metricPoints: 3, logLines: 1, chunks: 4 },
+      summary: {
+        backtest_mase: { latest: 0.6, min: 0.6, max: 0.6, count: 1 },
+        backtest_smape: { latest: null, min: null, count: 1 },
+      },
+    });
+    expect([...(await lab.runs.metricHistory(first.id, 'backtest_mase')).values]).toEqual([0.6]);
+    expect(await lab.runs.metricNames(first.id)).toEqual([
+      'backtest_mase',
+      'backtest_smape',
+      'fit_seconds',
+    ]);
+    expect((await lab.runs.logs(first.id)).lines).toEqual([
+      'ETS(A,N,N): backtest MASE 0.6 over 8 folds in 0.25 s.',
+    ]);
+    expect((await lab.runs.logs(runs[2]!.id)).lines).toEqual(['Stopped.', 'Out of time.']);
+    expect((await lab.runs.get(runs[1]!.id)).error).toBe('No fit.');
+    expect(
+      (await lab.runs.list(workspace.id, { parentRunId: parent.id })).map((run) => run.name),
+    ).toEqual(['Candidate 1', 'Candidate 2', 'Candidate 3']);
+    const [created] = await lab.auditOf(runs[2]!.id);
+    expect(created?.summary).toBe(
+      'Recorded run “Candidate 3” in experiment “Sales”: it was cancelled after 0.3 s: 0 metrics (0 points), 2 log lines, 0 artifacts',
+    );
+    expect((await lab.verifyAudit(workspace.id)).ok).toBe(true);
+    // An ended run cannot take more.
+    await refusal(
+      appendTelemetry(store, first.id, { metrics: [], logs: { lines: ['late'], times: [0] } }, 0),
+      'immutable',
+    );
+
+    // One bad run in a batch: nothing of the batch is written, and it says which and why.
+    const before = (await lab.runs.list(workspace.id)).length;
+    const bad = await refusal(
+      lab.runs.record(workspace.id, {
+        experiment: 'Sales',
+        runs: [candidate(4), candidate(5, { params: { alpha: Infinity } })],
+      }),
+      'invalid',
+    );
+    expect(bad.message).toMatch(/alpha/);
+    const backwards = await refusal(
+      lab.runs.record(workspace.id, {
+        experiment: 'Sales',
+        runs: [candidate(6, { endedAt: start })],
+      }),
+      'invalid',
+    );
+    expect(backwards.message).toContain('“Candidate 6” ends');
+    await refusal(
+      lab.runs.record(workspace.id, {
+        experiment: 'Sales',
+        runs: [candidate(7, { parentRunId: 'no-such-run' })],
+      }),
+      'not-found',
+    );
+    expect((await lab.runs.list(workspace.id)).length).toBe(before);
     lab.close();
   });
 
