@@ -140,7 +140,7 @@ test('Forecast the airline passengers: progress, chart with backtest and interva
   await expect(page.getByTestId('signature')).toContainText('passengers');
 
   // The search is a run with every candidate as a child run.
-  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Runs/ }).click();
+  await nav.getByRole('link', { name: /^Runs/ }).click();
   const search = page.locator('[data-testid="run-row"]:not(.child)');
   await expect(search).toHaveCount(1);
   await expect(search).toContainText('Forecast search 1');
@@ -217,6 +217,59 @@ test('Several series in one table: one forecast per store, picked from a list', 
   expect(rows).toHaveLength(13);
   expect(rows[1]).toMatch(/^north,2024-01-01,/);
   expect(rows[7]).toMatch(/^south,2024-01-01,/);
+  expect(pageErrors).toEqual([]);
+});
+
+test('A table of 300 products: each one a series, every candidate logged as a child run', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(150_000);
+  // 300 products (more than a page offered to split by before), 20 weeks each.
+  const random = uniformFrom(11);
+  const lines = ['week,product,units'];
+  for (let p = 0; p < 300; p++) {
+    const level = 20 + 80 * random();
+    for (let t = 0; t < 20; t++) {
+      const week = new Date(Date.UTC(2024, 0, 1 + 7 * t)).toISOString().slice(0, 10);
+      lines.push(
+        `${week},P${String(p).padStart(3, '0')},${Math.round(level * (0.8 + 0.4 * random()))}`,
+      );
+    }
+  }
+  await openLab(page);
+  const nav = page.getByRole('navigation', { name: 'Lab' });
+  await nav.getByRole('link', { name: /^Data/ }).click();
+  await page.getByTestId('import-file').setInputFiles({
+    name: 'products.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`${lines.join('\n')}\n`),
+  });
+  await expect(page.getByTestId('notice')).toContainText('Imported products.csv: 6,000 rows');
+  await nav.getByRole('link', { name: /^Forecast/ }).click();
+  await page.getByTestId('forecast-series-column').getByLabel('product').check();
+  await expect(page.getByTestId('forecast-detected')).toContainText('300 series of 20–20 weekly');
+  await runForecast(page, 4, 6);
+  await expect(page.getByTestId('forecast-series-progress').locator(':scope > li')).toHaveCount(
+    300,
+  );
+  await expect(page.getByTestId('forecast-series').locator('option')).toHaveCount(300);
+  await expect(page.getByTestId('forecast-table').locator('tbody tr')).toHaveCount(4);
+  // Every candidate of every series is a child run of the search, written in batches: the
+  // forecaster can be registered once they are, and nothing failed to be logged.
+  await expect(page.getByRole('button', { name: 'Register best model' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await expect(page.getByText('Part of this search could not be logged')).toHaveCount(0);
+  const tried = Number(
+    /(\d+) of \d+ candidates tried/.exec(
+      await page.getByTestId('forecast-status').innerText(),
+    )?.[1],
+  );
+  expect(tried).toBeGreaterThanOrEqual(300);
+  await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Runs/ }).click();
+  const search = page.getByTestId('run-row').filter({ hasText: 'Forecast search 1' });
+  await expect(search.locator('.children')).toHaveText(String(tried));
   expect(pageErrors).toEqual([]);
 });
 

@@ -943,12 +943,23 @@ function joinRegressors(
   return { columns, x, names };
 }
 
+/**
+ * A span of seconds to two significant digits, in milliseconds below a tenth of a second (a
+ * budget shared by a thousand series leaves each candidate a few of them): "24 s", "1.5 s",
+ * "0.12 s", "4.5 ms".
+ */
+function timeText(seconds: number): string {
+  if (seconds >= 10) return `${Math.round(seconds)} s`;
+  if (seconds >= 0.1) return `${Number(seconds.toPrecision(2))} s`;
+  return `${Number(Math.max(seconds * 1000, 1).toPrecision(2))} ms`;
+}
+
 /** Why the budget stopped a candidate, as a clause: "the time budget ran out before…". */
 export function stoppedBecause(event: { readonly projected?: StopProjection }): string {
   const { projected } = event;
   if (!projected) return 'the time budget ran out before its backtest finished';
-  const seconds = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} s`;
-  return `after ${projected.folds} of ${projected.of} backtest folds it was on course to need about ${seconds(projected.seconds)}, and the time budget had ${seconds(projected.leftSeconds)} left for it`;
+  const left = projected.leftSeconds;
+  return `after ${projected.folds} of ${projected.of} backtest folds it was on course to need about ${timeText(projected.seconds)}, and the time budget had ${left >= 0.0005 ? `${timeText(left)} left` : 'no time left'} for it`;
 }
 
 /**

@@ -255,6 +255,17 @@ describe('forecast search', () => {
         `^after ${projected.folds} of ${projected.of} backtest folds it was on course to need about \\d+ s, and the time budget had \\d+ s left for it$`,
       ),
     );
+    // A budget shared by many series leaves candidates milliseconds: said in milliseconds.
+    const tiny = { folds: 1, of: 8, seconds: 0.0123, leftSeconds: 0.0041 };
+    expect(stoppedBecause({ projected: tiny })).toBe(
+      'after 1 of 8 backtest folds it was on course to need about 12 ms, and the time budget had 4.1 ms left for it',
+    );
+    expect(stoppedBecause({ projected: { ...tiny, seconds: 0.123, leftSeconds: 0 } })).toBe(
+      'after 1 of 8 backtest folds it was on course to need about 0.12 s, and the time budget had no time left for it',
+    );
+    expect(stoppedBecause({ projected: { ...tiny, seconds: 1.54, leftSeconds: 0.9 } })).toMatch(
+      /need about 1\.5 s, and the time budget had 0\.9 s left/,
+    );
     // It stopped after its first fold (about an eighth of the 400 s), a quarter of the budget
     // before the deadline: the ARIMA on the Box–Cox scale, of its family, is not started, and the
     // robust STL after it still runs.

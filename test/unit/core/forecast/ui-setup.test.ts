@@ -6,6 +6,7 @@ import {
   defaultHorizon,
   forecastColumns,
   inspectSetup,
+  MOST_SERIES,
 } from '../../../../src/core/forecast/ui-setup';
 import { numberColumn, stringColumn, Table } from '../../../../src/core/table';
 
@@ -84,6 +85,34 @@ describe('forecastColumns', () => {
     ]);
     // Units take 48 distinct values, far more than a series ID would; 0 and 1 make a flag.
     expect(forecastColumns(table).seriesIds).toEqual(['store']);
+  });
+
+  it('offers a column of 1,500 products as series IDs, not one that names rows', () => {
+    const weeks = 60;
+    const products = 1500;
+    const n = weeks * products;
+    const week = (t: number) => new Date(Date.UTC(2023, 0, 2 + 7 * (t % weeks))).toISOString();
+    const table = new Table([
+      stringColumn(
+        'sku',
+        Array.from({ length: n }, (_, t) => `K${Math.floor(t / weeks)}`),
+      ),
+      stringColumn(
+        'week',
+        Array.from({ length: n }, (_, t) => week(t).slice(0, 10)),
+      ),
+      // A value for every 4 rows: names rows rather than series.
+      stringColumn(
+        'basket',
+        Array.from({ length: n }, (_, t) => `B${Math.floor(t / 4)}`),
+      ),
+      numberColumn(
+        'units',
+        Array.from({ length: n }, (_, t) => t % 17),
+      ),
+    ]);
+    expect(forecastColumns(table).seriesIds).toEqual(['sku']);
+    expect(MOST_SERIES).toBeGreaterThanOrEqual(products);
   });
 
   it('offers Unix seconds as times when the name says so, “_ts” included', () => {
