@@ -51,10 +51,10 @@ export class ForecastRunLog extends QueuedRunLog {
   private parent: RunHandle | null = null;
   // Bookkeeping of candidates under way; nothing renders it, so it need not be reactive.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private candidates = new Map<string, { name: string; params: Record<string, unknown> }>();
-  /** When each candidate under way started (ms since the epoch). */
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private startedAt = new Map<string, number>();
+  private candidates = new Map<
+    string,
+    { name: string; params: Record<string, unknown>; startedAt: number }
+  >();
   /** Candidates that ended and are not written yet. */
   private ended: Omit<EndedRun, 'parentRunId'>[] = [];
   /** Whether a write of `ended` is queued. */
@@ -180,8 +180,7 @@ export class ForecastRunLog extends QueuedRunLog {
     const prefix = event.series !== null ? `[${event.series}] ` : '';
     switch (event.type) {
       case 'candidate-started': {
-        const key = seriesKey(event.series, event.trial);
-        this.candidates.set(key, {
+        this.candidates.set(seriesKey(event.series, event.trial), {
           name: `${prefix}Candidate ${event.trial} · ${event.model}`,
           params: {
             model: event.model,
@@ -189,8 +188,8 @@ export class ForecastRunLog extends QueuedRunLog {
             trial: event.trial,
             ...(event.series !== null ? { series: event.series } : {}),
           },
+          startedAt: now,
         });
-        this.startedAt.set(key, now);
         return true;
       }
       case 'candidate-finished': {
@@ -239,10 +238,9 @@ export class ForecastRunLog extends QueuedRunLog {
     },
   ) {
     const candidate = this.candidates.get(key);
-    const startedAt = this.startedAt.get(key) ?? endedAt;
     this.candidates.delete(key);
-    this.startedAt.delete(key);
     if (!candidate) return;
+    const { startedAt } = candidate;
     this.ended.push({
       ...outcome,
       name: candidate.name,
