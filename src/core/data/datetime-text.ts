@@ -14,6 +14,11 @@ const T_SEPARATOR = 16;
 const FRACTION_SHIFT = 5; // 0–9 digits
 const ZONE_SHIFT = 9; // 0: none, 1: Z, 2: ±HH:MM, 3: ±HHMM, 4: ±HH
 const OFFSET_SHIFT = 12; // offset minutes + 1440
+/**
+ * 10^(digits − 3), by a fraction's number of digits: the divisor that turns it into milliseconds.
+ * Computed once, as `**` with an exponent other than 2 costs a call to pow for every cell.
+ */
+const FRACTION_SCALE = Array.from({ length: 10 }, (_, digits) => 10 ** (digits - 3));
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -139,7 +144,7 @@ export function parseIsoBytes(bytes: Uint8Array, start: number, end: number): nu
         i++;
       }
       if (fractionDigits === 0 || fractionDigits > 9) return NaN;
-      ms += fraction / 10 ** (fractionDigits - 3);
+      ms += fraction / (FRACTION_SCALE[fractionDigits] as number);
     }
   }
   layout |= (time << TIME_SHIFT) | (fractionDigits << FRACTION_SHIFT);

@@ -59,7 +59,9 @@ function est(
     w[j - 1] = 0;
     const r = Math.abs(j - xs);
     if (r <= h9) {
-      let weight = r <= h1 ? 1 : (1 - (r / h) ** 3) ** 3;
+      const q = r / h;
+      const c3 = 1 - q * q * q;
+      let weight = r <= h1 ? 1 : c3 * c3 * c3;
       if (userw) weight *= rw[j - 1]!;
       w[j - 1] = weight;
       a += weight;
@@ -72,7 +74,7 @@ function est(
     for (let j = nleft; j <= nright; j++) a += w[j - 1]! * j;
     let b = xs - a;
     let c = 0;
-    for (let j = nleft; j <= nright; j++) c += w[j - 1]! * (j - a) ** 2;
+    for (let j = nleft; j <= nright; j++) c += w[j - 1]! * (j - a) * (j - a);
     if (Math.sqrt(c) > 0.001 * range) {
       b /= c;
       for (let j = nleft; j <= nright; j++) w[j - 1] = w[j - 1]! * (b * (j - a) + 1);
