@@ -332,7 +332,6 @@ function snapshotBlob(
   return { data: new TextEncoder().encode(text), type: mediaType, mediaType };
 }
 
-/** Creates a run after checking what it points at: its experiment, parent and input versions. */
 /** The dataset versions a run read, each with the content hash it has now (or was given). */
 async function resolveInputs(
   store: WorkspaceStore,
@@ -365,6 +364,7 @@ async function resolveInputs(
   return inputs;
 }
 
+/** Creates a run after checking what it points at: its experiment, parent and input versions. */
 export async function createRun(store: WorkspaceStore, workspaceId: string, input: NewRun) {
   const experiment = await store.get('experiments', input.experimentId);
   if (!experiment || experiment.workspaceId !== workspaceId)
