@@ -364,6 +364,27 @@ async function resolveInputs(
   return inputs;
 }
 
+/**
+ * A new run's settings, checked (as `createRun` and `recordRuns` both take them): its params,
+ * tags, seed, device and backend, with empty notes. `where` prefixes the field an error names.
+ */
+function runSettings(
+  input: Pick<NewRun, 'params' | 'tags' | 'seed' | 'device' | 'backend'>,
+  where = '',
+) {
+  if (input.seed !== undefined && input.seed !== null && !Number.isFinite(input.seed)) {
+    throw new StoreError('invalid', 'The seed must be a finite number.', `${where}seed`);
+  }
+  return {
+    params: checkParams(input.params ?? {}),
+    tags: checkTags(input.tags ?? {}),
+    notes: '',
+    seed: input.seed ?? null,
+    device: input.device ?? null,
+    backend: input.backend ?? null,
+  };
+}
+
 /** Creates a run after checking what it points at: its experiment, parent and input versions. */
 export async function createRun(store: WorkspaceStore, workspaceId: string, input: NewRun) {
   const experiment = await store.get('experiments', input.experimentId);
@@ -375,9 +396,7 @@ export async function createRun(store: WorkspaceStore, workspaceId: string, inpu
     if (!parent || parent.workspaceId !== workspaceId) notFound('parent run', input.parentRunId);
   }
   const inputs = await resolveInputs(store, workspaceId, input.inputs ?? []);
-  if (input.seed !== undefined && input.seed !== null && !Number.isFinite(input.seed)) {
-    throw new StoreError('invalid', 'The seed must be a finite number.', 'seed');
-  }
+  const settings = runSettings(input);
   const blob = input.snapshot ? snapshotBlob(input.snapshot) : undefined;
   const snapshot: SnapshotRef | null =
     blob && input.snapshot
@@ -396,12 +415,7 @@ export async function createRun(store: WorkspaceStore, workspaceId: string, inpu
     experimentId: input.experimentId,
     name,
     status: input.status,
-    params: checkParams(input.params ?? {}),
-    tags: checkTags(input.tags ?? {}),
-    notes: '',
-    seed: input.seed ?? null,
-    device: input.device ?? null,
-    backend: input.backend ?? null,
+    ...settings,
     inputs,
     snapshot,
     parentRunId: input.parentRunId ?? null,
@@ -644,9 +658,7 @@ export async function recordRuns(
     [];
   for (const [index, input] of runs.entries()) {
     const name = validName(input.name, 'A run name');
-    if (input.seed !== undefined && input.seed !== null && !Number.isFinite(input.seed)) {
-      throw new StoreError('invalid', 'The seed must be a finite number.', `runs[${index}].seed`);
-    }
+    const settings = runSettings(input, `runs[${index}].`);
     if (!(input.endedAt >= input.startedAt)) {
       throw new StoreError(
         'invalid',
@@ -701,12 +713,7 @@ export async function recordRuns(
       experimentId,
       name,
       status: input.status,
-      params: checkParams(input.params ?? {}),
-      tags: checkTags(input.tags ?? {}),
-      notes: '',
-      seed: input.seed ?? null,
-      device: input.device ?? null,
-      backend: input.backend ?? null,
+      ...settings,
       inputs: read,
       snapshot: null,
       parentRunId: input.parentRunId ?? null,
