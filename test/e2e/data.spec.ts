@@ -341,6 +341,52 @@ test('dates that could be day or month first are read as the user chooses at imp
   expect(pageErrors).toEqual([]);
 });
 
+test('a profile of dates and times fits the page: figures to the precision of the values', async ({
+  page,
+  pageErrors,
+}) => {
+  await openLab(page);
+  await openData(page);
+  const lines = ['order_date,created_at,feature_000_measured_value,segment,amount'];
+  for (let i = 0; i < 200; i++) {
+    const time = new Date(Date.UTC(2024, 0, 1) + i * 3_600_017).toISOString().slice(0, 19);
+    const date = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+    lines.push(`${date},${time},${(i * 1.7) % 13},${'abc'[i % 3]},${i * 2}`);
+  }
+  await choose(page, 'orders.csv', lines.join('\n'));
+  const view = page.getByTestId('dataset-view');
+  const row = (column: string) =>
+    view.locator(`[data-testid="profile-row"][data-column="${column}"]`);
+  // Dates: the mean and the quartiles fall between them, and are shown as dates; the exact
+  // instants are in the titles.
+  await expect(row('order_date').getByTestId('profile-mean')).toHaveText('2024-04-10');
+  await expect(row('order_date').getByTestId('profile-mean')).toHaveAttribute(
+    'title',
+    '2024-04-09T12:00:00.000Z',
+  );
+  await expect(row('order_date').getByTestId('profile-quartiles')).toHaveText(
+    /^25%\s*2024-02-20\s*50%\s*2024-04-10\s*75%\s*2024-05-29$/,
+  );
+  await expect(row('order_date').getByTestId('profile-quartiles')).toHaveAttribute(
+    'title',
+    /25% 2024-02-19T18:00:00Z/,
+  );
+  // Times: to the second, and the same ISO text even where the date and the time are on two lines.
+  await expect(row('created_at').getByTestId('profile-mean')).toHaveText('2024-01-05T03:30:01Z');
+  await expect(row('created_at').getByTestId('profile-quartiles')).toContainText(
+    '2024-01-03T01:45:00Z',
+  );
+  // All eleven columns fit a 1,280-pixel window: nothing to scroll sideways to.
+  const table = view.getByTestId('profile-table');
+  await expect(row('amount').getByTestId('histogram')).toBeVisible();
+  const overflow = await table.evaluate((element) => {
+    const box = element.parentElement as HTMLElement;
+    return box.scrollWidth - box.clientWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(pageErrors).toEqual([]);
+});
+
 test('the missing-value list is the user’s: a -999 code is missing, “NA” a value', async ({
   page,
   pageErrors,

@@ -63,11 +63,12 @@ const isoDate = (ms: number) => {
 };
 
 /**
- * The mean of a datetime column, to the precision its values have: to the day when they are all
- * dates (the mean of weekly dates falls at some hour of a day, which says no more than the date),
- * else to the second. The exact instant is `exactTime(ms)`.
+ * A figure of a datetime column that falls between its values (its mean, its quartiles), to the
+ * precision the values have: to the day when they are all dates (the mean of weekly dates falls
+ * at some hour of a day, which says no more than the date), else to the second. The exact
+ * instant is `exactTime(ms)`.
  */
-export function formatMeanTime(ms: number, dates: boolean): string {
+export function roundedTime(ms: number, dates: boolean): string {
   const step = dates ? DAY_MS : 1000;
   return isoDate(Math.round(ms / step) * step);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { axisScale } from '../../../src/ui/data/charts';
 import {
   formatDuration,
-  formatMeanTime,
+  roundedTime,
   formatNumber,
   holdsDates,
   formatScore,
@@ -35,13 +35,11 @@ describe('numbers on the page', () => {
     const weekly = [Date.UTC(2022, 0, 3), Date.UTC(2023, 11, 25), Date.UTC(2023, 5, 5)];
     expect(holdsDates(weekly)).toBe(true);
     // The mean of 104 weekly dates, 2023-01-10T10:11:45.660Z: nearer the 10th than the 11th.
-    expect(formatMeanTime(Date.parse('2023-01-10T10:11:45.660Z'), true)).toBe('2023-01-10');
-    expect(formatMeanTime(Date.parse('2023-01-10T13:00:00Z'), true)).toBe('2023-01-11');
+    expect(roundedTime(Date.parse('2023-01-10T10:11:45.660Z'), true)).toBe('2023-01-10');
+    expect(roundedTime(Date.parse('2023-01-10T13:00:00Z'), true)).toBe('2023-01-11');
     expect(holdsDates([...weekly, Date.UTC(2023, 0, 1, 9, 30)])).toBe(false);
-    expect(formatMeanTime(Date.parse('2023-01-10T10:11:45.660Z'), false)).toBe(
-      '2023-01-10T10:11:46Z',
-    );
-    expect(formatMeanTime(20 * day, false)).toBe('1970-01-21');
+    expect(roundedTime(Date.parse('2023-01-10T10:11:45.660Z'), false)).toBe('2023-01-10T10:11:46Z');
+    expect(roundedTime(20 * day, false)).toBe('1970-01-21');
   });
 
   it('shows data values to six', () => {
