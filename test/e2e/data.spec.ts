@@ -376,6 +376,11 @@ test('a profile of dates and times fits the page: figures to the precision of th
   await expect(row('created_at').getByTestId('profile-quartiles')).toContainText(
     '2024-01-03T01:45:00Z',
   );
+  // In the rows below, a time cut short by its column's width is whole on hover.
+  const second = view.getByTestId('data-row').nth(1).getByRole('gridcell');
+  await expect(second.nth(1)).toHaveText('2024-01-01T01:00:00Z');
+  await expect(second.nth(1)).toHaveAttribute('title', '2024-01-01T01:00:00Z');
+  await expect(second.nth(0)).not.toHaveAttribute('title');
   // All eleven columns fit a 1,280-pixel window: nothing to scroll sideways to.
   const table = view.getByTestId('profile-table');
   await expect(row('amount').getByTestId('histogram')).toBeVisible();
