@@ -73,6 +73,17 @@ export function roundedTime(ms: number, dates: boolean): string {
   return isoDate(Math.round(ms / step) * step);
 }
 
+/**
+ * An end of a small chart's time axis, where two full instants do not fit side by side: the date
+ * alone when the axis spans a day or more, else the time of day ("2024-01-09", "07:30").
+ */
+export function axisTime(ms: number, span: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return String(ms);
+  const iso = date.toISOString();
+  return span >= DAY_MS ? iso.slice(0, 10) : iso.slice(11, 16);
+}
+
 /** Whether a datetime column's values are all dates (midnights): its extremes and top values. */
 export const holdsDates = (values: readonly (number | string | null)[]): boolean =>
   values.every((value) => typeof value !== 'number' || value % DAY_MS === 0);

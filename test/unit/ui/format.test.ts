@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { axisScale } from '../../../src/ui/data/charts';
 import {
+  axisTime,
   formatDuration,
   roundedTime,
   formatNumber,
@@ -40,6 +41,13 @@ describe('numbers on the page', () => {
     expect(holdsDates([...weekly, Date.UTC(2023, 0, 1, 9, 30)])).toBe(false);
     expect(roundedTime(Date.parse('2023-01-10T10:11:45.660Z'), false)).toBe('2023-01-10T10:11:46Z');
     expect(roundedTime(20 * day, false)).toBe('1970-01-21');
+  });
+
+  it('ends a small time axis in dates, or in times of day when it spans less than a day', () => {
+    const day = 86_400_000;
+    expect(axisTime(Date.parse('2024-01-09T07:00:03Z'), 8 * day)).toBe('2024-01-09');
+    expect(axisTime(Date.parse('2024-01-09T07:30:03Z'), day - 1)).toBe('07:30');
+    expect(axisTime(Number.NaN, day)).toBe('NaN');
   });
 
   it('shows data values to six', () => {
