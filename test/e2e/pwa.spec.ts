@@ -61,8 +61,11 @@ test('the manifest makes the lab installable', async ({ page }) => {
 
 test('a newly deployed version prompts the user to reload', async ({ page }) => {
   let deployed = 1;
-  const original = await readFile('dist/sw.js', 'utf8');
+  // The build the other tests are served from (E2E_ROOT, as in playwright.config.ts).
+  const root = process.env.E2E_ROOT ?? 'dist';
+  const original = await readFile(`${root}/sw.js`, 'utf8');
   const server = await startServer({
+    root,
     intercept(req, res) {
       if (!req.url?.startsWith('/sw.js')) return false;
       res.setHeader('Content-Type', 'text/javascript');
