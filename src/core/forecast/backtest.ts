@@ -105,7 +105,13 @@ export interface BacktestOptions {
   };
 }
 
-/** Scores a fold's forecast; MASE is scaled by the fold's own training values. */
+/**
+ * Scores a fold's forecast. MASE is scaled alike in every fold: by the in-sample seasonal naive
+ * error of the values before the last cut-off (`y` is the whole series backtested, and every
+ * fold forecasts the same number of steps). Scaled by each fold's own training values instead,
+ * the earliest folds of a series whose swings grow (UKgas) are divided by their small early
+ * swings and outweigh the recent folds, which are most like the forecast to be made.
+ */
 export function scoreFold(
   y: Float64Array,
   fold: Fold,
@@ -113,7 +119,7 @@ export function scoreFold(
   period: number,
 ): FoldResult {
   const actual = y.slice(fold.origin, fold.origin + fold.horizon);
-  const scale = maseScale(y.subarray(0, fold.origin), period);
+  const scale = maseScale(y.subarray(0, y.length - fold.horizon), period);
   return { ...fold, actual, forecast, scores: accuracy(actual, forecast.mean, scale) };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maseScale } from '../../../../src/core/forecast/accuracy';
 import { backtest, planFolds } from '../../../../src/core/forecast/backtest';
 
 describe('rolling-origin folds', () => {
@@ -42,5 +43,23 @@ describe('rolling-origin folds', () => {
       (result.folds[0]!.scores.mae + result.folds[1]!.scores.mae) / 2,
       9,
     );
+  });
+
+  it('scales the MASE of every fold alike: by the values before the last cut-off', async () => {
+    // A season whose swing grows by 5% a step: the first fold's own training values swing less
+    // than half as much as the last's, and on their own scale its errors would weigh double.
+    const y = Float64Array.from(
+      { length: 60 },
+      (_, t) => (10 + 5 * Math.sin((Math.PI * t) / 2)) * 1.05 ** t,
+    );
+    const folds = planFolds(60, { horizon: 8, folds: 4, step: 8, minTrain: 12 });
+    expect(folds.map((fold) => fold.origin)).toEqual([28, 36, 44, 52]);
+    const result = await backtest('naive', y, { period: 4, folds });
+    const scale = maseScale(y.subarray(0, 52), 4);
+    expect(maseScale(y.subarray(0, 28), 4)).toBeLessThan(scale / 2);
+    for (const fold of result.folds) {
+      expect(fold.scores.mase).toBeCloseTo(fold.scores.mae / scale, 9);
+    }
+    expect(result.scores.mase).toBeCloseTo(result.scores.mae / scale, 9);
   });
 });
