@@ -300,6 +300,10 @@ test('Unix seconds in a timestamp column are read as hourly date-times, and said
   const forecastRows = await runForecast(page, 6, 3);
   // 1,700,000,000 + 96 hours is 2023-11-18 22:13:20 UTC.
   await expect(forecastRows.first()).toContainText('2023-11-18T22:13:20Z');
+  // The result does not repeat the note the set-up shows.
+  await expect(
+    page.getByText('“timestamp” holds Unix seconds: read as UTC date-times.'),
+  ).toHaveCount(1);
   expect(pageErrors).toEqual([]);
 });
 
@@ -429,9 +433,12 @@ test('A short series: the blend with naive is chosen over a better backtest, and
   await expect(page.getByTestId('forecast-status')).toContainText('Finished', { timeout: 60_000 });
   await expect(page.getByTestId('forecast-best')).toContainText('Mean of Linear trend · Naive');
   await expect(page.getByTestId('forecast-best')).toContainText('over 1 fold;');
-  await expect(page.getByTestId('forecast-result')).toContainText(
+  // Said once, under the set-up, and not again beside the result.
+  const endNote = page.getByText(
     'The 2 rows after 2020-10-01 have no “visits”: the series ends there, and the forecast starts after it.',
   );
+  await expect(endNote).toHaveCount(1);
+  await expect(page.getByTestId('forecast-result')).not.toContainText('The 2 rows after');
   await expect(page.getByTestId('forecast-why')).toHaveText(
     'The backtest folds test only 6 of the 12 steps ahead (the series is short): too few to show that Linear trend forecasts better than Naive. The forecast averages Linear trend with Naive, which bounds the loss should its lead be luck.',
   );
