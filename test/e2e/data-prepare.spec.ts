@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, openLab } from './fixtures';
+import { test, expect, openLab, profileRow } from './fixtures';
 
 /**
  * 60 flowers: three species of different sizes, a height missing in every tenth row, a rating
@@ -27,8 +27,6 @@ async function openData(page: Page) {
 const view = (page: Page) => page.getByTestId('dataset-view');
 const tableCount = (page: Page) => view(page).getByTestId('table-count');
 const firstRow = (page: Page) => view(page).getByTestId('data-row').first();
-const profileRow = (page: Page, column: string) =>
-  view(page).locator(`[data-testid="profile-row"][data-column="${column}"]`);
 
 /** Imports a CSV through the Data page's file input and waits for the notice that names it. */
 async function importCsv(page: Page, name: string, text: string, notice: string) {

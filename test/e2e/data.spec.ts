@@ -1,4 +1,4 @@
-import { test, expect, openLab } from './fixtures';
+import { test, expect, openLab, profileRow } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const CSV = [
@@ -355,8 +355,7 @@ test('a profile of dates and times fits the page: figures to the precision of th
   }
   await choose(page, 'orders.csv', lines.join('\n'));
   const view = page.getByTestId('dataset-view');
-  const row = (column: string) =>
-    view.locator(`[data-testid="profile-row"][data-column="${column}"]`);
+  const row = (column: string) => profileRow(page, column);
   // Dates: the mean and the quartiles fall between them, and are shown as dates; the exact
   // instants are in the titles.
   await expect(row('order_date').getByTestId('profile-mean')).toHaveText('2024-04-10');

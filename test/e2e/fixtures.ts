@@ -84,6 +84,10 @@ export async function openLab(page: Page, path = '') {
   await expect(page.getByTestId('app-ready')).toBeAttached();
 }
 
+/** The profile's row of a column in the Data page's dataset view. */
+export const profileRow = (page: Page, column: string) =>
+  page.getByTestId('dataset-view').locator(`[data-testid="profile-row"][data-column="${column}"]`);
+
 /** Imports one of the shipped samples from the Data page and waits for its notice. */
 export async function importSample(page: Page, sample: string) {
   await page.getByRole('navigation', { name: 'Lab' }).getByRole('link', { name: /^Data/ }).click();

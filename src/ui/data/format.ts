@@ -55,10 +55,15 @@ export function formatScore(value: number | null | undefined): string {
 
 const DAY_MS = 86_400_000;
 
-const isoDate = (ms: number) => {
+/** The ISO text of an instant, or null for a number no date can hold. */
+const isoOf = (ms: number): string | null => {
   const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) return String(ms);
-  const iso = date.toISOString();
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};
+
+const isoDate = (ms: number) => {
+  const iso = isoOf(ms);
+  if (iso === null) return String(ms);
   return ms % DAY_MS === 0 ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
 };
 
@@ -78,9 +83,8 @@ export function roundedTime(ms: number, dates: boolean): string {
  * alone when the axis spans a day or more, else the time of day ("2024-01-09", "07:30").
  */
 export function axisTime(ms: number, span: number): string {
-  const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) return String(ms);
-  const iso = date.toISOString();
+  const iso = isoOf(ms);
+  if (iso === null) return String(ms);
   return span >= DAY_MS ? iso.slice(0, 10) : iso.slice(11, 16);
 }
 
