@@ -269,12 +269,15 @@ describe('a cycle found in the data alone', () => {
         target: 'trapped',
         horizon: 24,
         families: ['snaive', 'naive', 'lagreg'],
+        // No mean of the best few: the regressions on lags, which lead seasonal naive on the
+        // folds but not clearly, are passed over, and seasonal naive answers to the benchmarks.
+        ensemble: 0,
         seed: 0,
         now: () => 0,
       })
     ).series;
     expect(found!.seasonality).toMatchObject({ source: 'acf', period: 10 });
-    const labels = found!.best.label.split(' · ');
+    const labels = found!.best.label.replace(/^Mean of /, '').split(' · ');
     expect(labels).toContain('Seasonal naive [10]');
     expect(labels.at(-1)).toBe('Naive');
     expect(found!.best.why).toMatch(/does not beat Naive by more than one standard error/);
@@ -285,10 +288,10 @@ describe('a cycle found in the data alone', () => {
       horizon: 24,
       period: 10,
       families: ['snaive', 'naive', 'lagreg'],
+      ensemble: 0,
       seed: 0,
       now: () => 0,
     });
-    expect(result.best.label.split(' · ')).toContain('Seasonal naive [10]');
-    expect(result.best.label.split(' · ')).not.toContain('Naive');
+    expect(result.best.label).toBe('Seasonal naive [10]');
   });
 });
