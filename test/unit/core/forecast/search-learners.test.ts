@@ -64,6 +64,15 @@ describe('regressions on lags against the classical models', () => {
     expect(whyUnproven([ridge, forest], classical, folds, 'mase')).toMatch(
       /^Ridge regression on 4 lags, recursive and 1 other regression on lags scored better/,
     );
+    // Folds too few or too alike for a standard error say so instead.
+    const one = planFolds(120, { horizon: 12, folds: 1, step: 3, minTrain: 40 });
+    expect(whyUnproven([ridge], classical, one, 'mase')).toContain(
+      '(MASE 3.136 against 3.292 for ETS(M,A,M)) but one backtest fold cannot show a lead beyond chance: a regression on lags',
+    );
+    const close = planFolds(120, { horizon: 12, folds: 3, step: 3, minTrain: 40 });
+    expect(whyUnproven([ridge], classical, close, 'mase')).toContain(
+      'but the 3 backtest folds lie within one horizon of each other and test nearly the same steps, too alike to show a lead beyond chance:',
+    );
   });
 
   it('in the search: UK gas, 24 quarters ahead, forecasts without the ridge regression that led', async () => {
