@@ -42,6 +42,17 @@ export function overlapVarianceFactor(folds: readonly Fold[]): number {
 }
 
 /**
+ * Whether the folds lie within one horizon of each other (their first and last cut-offs less
+ * than a horizon apart): they then test nearly the same steps, and their spread says nothing of
+ * how a difference between two models varies.
+ */
+export function foldsTooAlike(folds: readonly Fold[]): boolean {
+  const first = folds[0];
+  if (!first) return true;
+  return folds.at(-1)!.origin - first.origin < Math.max(1, first.horizon);
+}
+
+/**
  * Whether a model's fold scores beat the benchmark's by more than one standard error of the mean
  * fold-wise difference (Breiman's one-standard-error rule), the standard error allowing for the
  * test steps the folds share (overlapVarianceFactor). On a short series or a short span of folds
@@ -64,9 +75,7 @@ export function clearlyBetter(
     if (!Number.isFinite(differences[f]!)) return false;
     mean += differences[f]! / count;
   }
-  const first = folds[0]!;
-  const span = folds.at(-1)!.origin - first.origin;
-  if (span < Math.max(1, first.horizon)) return false;
+  if (foldsTooAlike(folds)) return false;
   let sumSquares = 0;
   for (let f = 0; f < count; f++) sumSquares += (differences[f]! - mean) ** 2;
   const factor = overlapVarianceFactor(folds);

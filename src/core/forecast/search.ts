@@ -16,7 +16,7 @@ import {
   type ResidualDiagnostics,
 } from './diagnostics';
 import { averageResults } from './ensemble';
-import { clearlyBetter, farAhead, unbeatenBenchmarks } from './benchmarks';
+import { clearlyBetter, farAhead, foldsTooAlike, unbeatenBenchmarks } from './benchmarks';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS } from './intervals';
 import { multiplicativeGrowth } from './growth';
 import { fitForecaster, FORECASTERS, getForecaster, periodOf } from './registry';
@@ -1091,11 +1091,10 @@ export function whyUnproven(
     ? ` and ${rest.length} other regression${rest.length > 1 ? 's' : ''} on lags`
     : '';
   const name = metricName(metric);
-  const span = folds.length ? folds.at(-1)!.origin - folds[0]!.origin : 0;
   const evidence =
     folds.length < 2
       ? 'but one backtest fold cannot show a lead beyond chance'
-      : span < Math.max(1, folds[0]!.horizon)
+      : foldsTooAlike(folds)
         ? `but the ${folds.length} backtest folds lie within one horizon of each other and test nearly the same steps, too alike to show a lead beyond chance`
         : `but not by more than one standard error over the ${folds.length} folds`;
   return `${first!.label}${others} scored better on the backtest (${name} ${digits(first!.backtest[metric])} against ${digits(classical.backtest[metric])} for ${classical.label}) ${evidence}: a regression on lags fits many more parameters than the classical models, so it is forecast with only when it clearly beats the best of them.`;
