@@ -342,6 +342,126 @@ export class ColumnBuilder {
     this.capacity = capacity;
   }
 
+  /**
+   * Everything this builder holds, as plain data another thread can be sent: the cells (views of
+   * this builder's arrays, so sending them moves the arrays), the dictionary and the flags that
+   * the column's type and warnings are decided by once it is finished.
+   */
+  exportState(): BuilderState {
+    return {
+      target: this.target,
+      mode: this.mode,
+      length: this.length,
+      values: this.values ? this.values.subarray(0, this.length) : null,
+      codes: this.codes ? this.codes.subarray(0, this.length) : null,
+      dictionary: this.strings ? this.strings.entries : null,
+      allIntegerLiterals: this.allIntegerLiterals,
+      unsafeInteger: this.unsafeInteger,
+      leadingZero: this.leadingZero,
+      layout: this.layout,
+      exactLayout: this.exactLayout,
+      keptRows: this.keptRows,
+      keptTexts: this.keptTexts,
+      reformatted: this.reformatted,
+      firstMismatch: this.firstMismatch,
+      failure: this.failure,
+      nested: this.nested,
+    };
+  }
+
+  /**
+   * Appends the cells of a builder that read the rows right after this one's (another part of
+   * the same file, read with the same options), leaving this builder exactly as if it had read
+   * them itself. False, with this builder left half-changed, where that cannot be told without
+   * reading the cells again: the two parts guessed different modes (numbers in one, text in the
+   * other), datetimes in different layouts, a part rewrote cells it had kept no text for, or a
+   * cell failed its chosen type.
+   */
+  appendState(other: BuilderState): boolean {
+    if (other.target !== this.target || this.failure || other.failure) return false;
+    if (this.nested || other.nested) return false;
+    const offset = this.length;
+    const count = other.length;
+    const shift = (cell: CellSample | null) => cell && { row: cell.row + offset, text: cell.text };
+    if (other.mode === EMPTY) {
+      this.reserve(offset + count);
+      for (let i = 0; i < count; i++) this.pushMissingUnchecked();
+      return true;
+    }
+    if (this.mode === EMPTY) {
+      // Serially, the other part's cells would have been read by this builder as they were by
+      // its own: every flag it set, it would have set at the same cell, shifted by this length.
+      if (other.mode === STRING) this.toStrings();
+      else this.mode = other.mode;
+      this.allIntegerLiterals = other.allIntegerLiterals;
+      this.unsafeInteger = shift(other.unsafeInteger);
+      this.leadingZero = shift(other.leadingZero);
+      this.layout = other.layout;
+      this.exactLayout = other.exactLayout;
+      this.firstMismatch = shift(other.firstMismatch);
+      this.reformatted = other.reformatted;
+    } else if (this.mode !== other.mode) {
+      return false;
+    } else if (this.mode === STRING) {
+      // This builder read strings from the start of its part, so it would have interned the
+      // other part's cells as written: they match only where the other part did not rewrite any.
+      if (other.reformatted) return false;
+    } else {
+      if (this.mode === DATETIME) {
+        if (other.layout !== this.layout || other.exactLayout !== this.exactLayout) return false;
+      }
+      this.allIntegerLiterals &&= other.allIntegerLiterals;
+      this.unsafeInteger ??= shift(other.unsafeInteger);
+      this.leadingZero ??= shift(other.leadingZero);
+    }
+    this.appendKeptTexts(other, offset);
+    this.reserve(offset + count);
+    if (this.mode === STRING) {
+      const strings = this.strings as StringDictionary;
+      const dictionary = other.dictionary ?? [];
+      const remap = new Int32Array(dictionary.length);
+      for (let code = 0; code < dictionary.length; code++) {
+        const text = dictionary[code] as string;
+        remap[code] = strings.intern(text, 0, text.length);
+      }
+      const codes = this.codes as Int32Array;
+      const from = other.codes as Int32Array;
+      for (let i = 0; i < count; i++) {
+        const code = from[i] as number;
+        codes[offset + i] = code < 0 ? -1 : (remap[code] as number);
+      }
+    } else {
+      (this.values as Float64Array).set((other.values as Float64Array).subarray(0, count), offset);
+    }
+    this.length = offset + count;
+    return true;
+  }
+
+  /**
+   * Kept texts as if one builder had read both parts: it drops them all at the keep past
+   * KEPT_TEXT_CAP, whichever part that falls in.
+   */
+  private appendKeptTexts(other: BuilderState, offset: number): void {
+    const rows = this.keptRows;
+    const texts = this.keptTexts;
+    if (this.mode === STRING || rows === null || texts === null) return;
+    const otherRows = other.keptRows;
+    const otherTexts = other.keptTexts;
+    if (
+      otherRows === null ||
+      otherTexts === null ||
+      rows.length + otherRows.length > KEPT_TEXT_CAP
+    ) {
+      this.keptRows = null;
+      this.keptTexts = null;
+      return;
+    }
+    for (let k = 0; k < otherRows.length; k++) {
+      rows.push((otherRows[k] as number) + offset);
+      texts.push(otherTexts[k] as string);
+    }
+  }
+
   /** The finished numbers, trimmed to length (NUMBER, DATETIME and EMPTY modes). */
   takeValues(): Float64Array {
     const values = this.values ?? new Float64Array(0);
@@ -355,6 +475,27 @@ export class ColumnBuilder {
     this.codes = null;
     return trimmed(codes, this.length);
   }
+}
+
+/** A builder's contents as plain data (`exportState`), for `appendState`. */
+export interface BuilderState {
+  readonly target: BuilderTarget;
+  readonly mode: BuilderMode;
+  readonly length: number;
+  readonly values: Float64Array | null;
+  readonly codes: Int32Array | null;
+  readonly dictionary: readonly string[] | null;
+  readonly allIntegerLiterals: boolean;
+  readonly unsafeInteger: CellSample | null;
+  readonly leadingZero: CellSample | null;
+  readonly layout: number;
+  readonly exactLayout: number;
+  readonly keptRows: readonly number[] | null;
+  readonly keptTexts: readonly string[] | null;
+  readonly reformatted: boolean;
+  readonly firstMismatch: CellSample | null;
+  readonly failure: CellSample | null;
+  readonly nested: boolean;
 }
 
 /** The share of a column's buffer left spare that `trimmed` keeps rather than copy the column. */

@@ -1,6 +1,14 @@
 export * from './types';
-export { createCsvImporter, parseCsv } from './csv/importer';
-export type { CsvImporter, CsvOptions, ImportProgress, RaggedRows } from './csv/importer';
+export { createCsvImporter, nextLineStart, parseCsv } from './csv/importer';
+export type {
+  CsvImporter,
+  CsvLayout,
+  CsvOptions,
+  CsvPart,
+  CsvPartResult,
+  ImportProgress,
+  RaggedRows,
+} from './csv/importer';
 export { parseJson, parseJsonLines } from './json';
 export type { JsonOptions } from './json';
 export { parseParquet } from './parquet';
