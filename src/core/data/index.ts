@@ -1,14 +1,6 @@
 export * from './types';
-export { createCsvImporter, nextLineStart, parseCsv } from './csv/importer';
-export type {
-  CsvImporter,
-  CsvLayout,
-  CsvOptions,
-  CsvPart,
-  CsvPartResult,
-  ImportProgress,
-  RaggedRows,
-} from './csv/importer';
+export { createCsvImporter, parseCsv } from './csv/importer';
+export type { CsvImporter, CsvOptions, ImportProgress, RaggedRows } from './csv/importer';
 export { parseJson, parseJsonLines } from './json';
 export type { JsonOptions } from './json';
 export { parseParquet } from './parquet';

@@ -30,27 +30,4 @@ export class LineMap {
     if (lines) return offset < lines.length ? (lines[offset] as number) : undefined;
     return (this.lineStarts[low] as number) + offset;
   }
-
-  /** The map as plain data, e.g. to send it to another thread. */
-  exportData(): LineMapData {
-    return { rowStarts: this.rowStarts, lineStarts: this.lineStarts, rowLines: this.rowLines };
-  }
-
-  /** Appends the map of rows that follow this one's: their rows and lines shifted by the offsets. */
-  append(data: LineMapData, rowOffset: number, lineOffset: number): void {
-    for (let k = 0; k < data.rowStarts.length; k++) {
-      const lines = data.rowLines[k] ?? null;
-      this.add(
-        (data.rowStarts[k] as number) + rowOffset,
-        (data.lineStarts[k] as number) + lineOffset,
-        lines && lineOffset !== 0 ? lines.map((line) => line + lineOffset) : lines,
-      );
-    }
-  }
-}
-
-export interface LineMapData {
-  readonly rowStarts: readonly number[];
-  readonly lineStarts: readonly number[];
-  readonly rowLines: readonly (Int32Array | null)[];
 }

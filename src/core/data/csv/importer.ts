@@ -13,11 +13,8 @@ import {
   type ImportLimits,
   type ImportOptions,
   type ImportResult,
-  type ImportWarning,
-  type EncodingOption,
-  type TextEncodingName,
 } from '../types';
-import { RowSink, type RaggedRows, type SinkPart } from './row-sink';
+import { RowSink, type RaggedRows } from './row-sink';
 import { scanRecords } from './scan';
 import { detectDecimal, detectDelimiter, detectNewline, sampleRows, type Newline } from './sniff';
 
@@ -48,42 +45,7 @@ export interface CsvOptions extends ImportOptions {
    */
   readonly splitter?: 'auto' | 'papaparse';
   readonly onProgress?: (progress: ImportProgress) => void;
-  /**
-   * Read the input as a later part of a file whose start another importer reads (`layout()` of
-   * that importer): its records are all data, laid out as that one found, and it is ended with
-   * `finishPart`. The first part's importer joins it with `finishWith`.
-   */
-  readonly continuation?: CsvLayout;
 }
-
-/**
- * How a file's records are laid out, as its first part's importer found them: what an importer
- * reading a later part (from a record's start) needs to read it as the first would.
- */
-export interface CsvLayout {
-  readonly newline: Newline;
-  readonly delimiter: string;
-  readonly decimal: '.' | ',';
-  readonly quote: string;
-  /** The first record's fields: the header, or the first row when there is none. */
-  readonly firstFields: readonly string[];
-  /** The encoding to read the later part in: what the first part settled on. */
-  readonly encoding: EncodingOption;
-}
-
-/** A later part's records, unfinished (plain data another thread can send), for `finishWith`. */
-export interface CsvPart {
-  readonly bytes: number;
-  /** Line breaks read: the next part starts this many lines further on. */
-  readonly lines: number;
-  readonly encoding: TextEncodingName;
-  readonly warnings: readonly ImportWarning[];
-  readonly sink: SinkPart;
-}
-
-export type CsvPartResult =
-  | { readonly ok: true; readonly part: CsvPart }
-  | { readonly ok: false; readonly error: ImportError };
 
 export interface ImportProgress {
   readonly bytes: number;
@@ -99,23 +61,6 @@ export interface CsvImporter {
   finish(): ImportResult;
   readonly bytesRead: number;
   readonly rowsRead: number;
-  /**
-   * How the records are laid out, once the first were read: another importer can then read the
-   * file from any later record's start in parallel (`continuation`). Null before, after a
-   * failure, and where a later part cannot be read on its own (an escape other than the quote,
-   * UTF-16).
-   */
-  layout(): CsvLayout | null;
-  /**
-   * Ends the input (which must end where the parts begin) and appends the parts that follow it,
-   * in order: the table one importer reading the whole file would give. Null where that cannot
-   * be told without reading the whole file in one importer (this part failed, which may be
-   * because it was cut inside a quoted field; the parts guessed different types for a column;
-   * a part warned); a cancelled import still gives its error.
-   */
-  finishWith(parts: readonly CsvPart[]): ImportResult | null;
-  /** Ends a later part's input (`continuation`) and returns its records unfinished. */
-  finishPart(): CsvPartResult;
 }
 
 const SNIFF_CHARS = 64 * 1024;
@@ -134,16 +79,6 @@ export function parseCsv(input: Uint8Array | string, options: CsvOptions = {}): 
   if (typeof input === 'string') importer.pushString(input);
   else importer.push(input);
   return importer.finish();
-}
-
-/**
- * Where the line after the first line break in `bytes` starts (an index into `bytes`), or −1:
- * a place to cut a file in parts read in parallel. It may fall inside a quoted field, which the
- * first part's importer then finds (`finishWith` gives null).
- */
-export function nextLineStart(bytes: Uint8Array, newline: Newline): number {
-  const at = bytes.indexOf(newline === '\r' ? 13 : 10);
-  return at < 0 ? -1 : at + 1;
 }
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -261,9 +196,7 @@ class CsvImport implements CsvImporter {
     textInput: boolean,
   ) {
     this.limits = resolveLimits(options.limits);
-    this.decoder = textInput
-      ? null
-      : new TextStreamDecoder(options.continuation?.encoding ?? options.encoding ?? 'auto');
+    this.decoder = textInput ? null : new TextStreamDecoder(options.encoding ?? 'auto');
     this.chunkBytes = Math.max(1024, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     const invalid = checkImportOptions(options);
     const quote = singleCharacter(options.quote, '"', 'quote');
@@ -317,79 +250,6 @@ class CsvImport implements CsvImporter {
     if (isAborted(this.options.signal)) return this.failed(cancelledError());
     const ok = this.decoder ? this.pushBytes(new Uint8Array(0), true) : this.pushText('', true);
     return ok ? this.complete() : (this.result ?? this.failed(cancelledError()));
-  }
-
-  layout(): CsvLayout | null {
-    const sink = this.sink;
-    const decoder = this.decoder;
-    if (this.state !== 'rows' || sink === null || sink.error || decoder === null) return null;
-    if (sink.firstFields === null || this.escape !== this.quote) return null;
-    const { encoding } = decoder;
-    if (encoding !== 'utf-8' && encoding !== 'windows-1252') return null;
-    const chosen = this.options.encoding ?? 'auto';
-    return {
-      newline: this.newline,
-      delimiter: this.delimiter,
-      decimal: this.decimal,
-      quote: this.quote,
-      firstFields: sink.firstFields,
-      encoding: chosen === 'auto' && encoding === 'windows-1252' ? 'latin1' : chosen,
-    };
-  }
-
-  finishWith(parts: readonly CsvPart[]): ImportResult | null {
-    if (this.result)
-      return this.result.ok || this.result.error.code !== 'cancelled' ? null : this.result;
-    if (isAborted(this.options.signal)) return this.failed(cancelledError());
-    if (!this.pushBytes(new Uint8Array(0), true)) {
-      const failed = this.result as ImportResult | null;
-      return failed && !failed.ok && failed.error.code === 'cancelled' ? failed : null;
-    }
-    const sink = this.sink;
-    const decoder = this.decoder;
-    if (sink === null || sink.names === null || decoder === null) return null;
-    let lineOffset = this.pendingLine - 1;
-    let bytes = this.bytes;
-    for (const part of parts) {
-      if (part.encoding !== decoder.encoding || part.warnings.length > 0) return null;
-      if (!sink.appendPart(part.sink, lineOffset)) return null;
-      lineOffset += part.lines;
-      bytes += part.bytes;
-    }
-    this.bytes = bytes;
-    return this.complete();
-  }
-
-  finishPart(): CsvPartResult {
-    const layout = this.options.continuation;
-    if (!layout) {
-      return {
-        ok: false,
-        error: { code: 'invalid-options', message: 'Only a later part of a file ends as a part.' },
-      };
-    }
-    const ended = (result: ImportResult): CsvPartResult =>
-      result.ok ? { ok: false, error: cancelledError() } : result;
-    if (this.result) return ended(this.result);
-    if (isAborted(this.options.signal)) return ended(this.failed(cancelledError()));
-    if (!this.pushBytes(new Uint8Array(0), true)) {
-      return ended(this.result ?? this.failed(cancelledError()));
-    }
-    const sink = this.sink as RowSink;
-    const decoder = this.decoder as TextStreamDecoder;
-    this.state = 'done';
-    this.sink = null;
-    this.rows = sink.rows;
-    return {
-      ok: true,
-      part: {
-        bytes: this.bytes,
-        lines: this.pendingLine - 1,
-        encoding: decoder.encoding,
-        warnings: [...decoder.warnings],
-        sink: sink.exportPart(),
-      },
-    };
   }
 
   private pushBytes(bytes: Uint8Array, final: boolean): boolean {
@@ -542,8 +402,6 @@ class CsvImport implements CsvImporter {
   }
 
   private sniff(final: boolean): boolean {
-    const continuation = this.options.continuation;
-    if (continuation) return this.continueLayout(continuation);
     const sample = this.pending.slice(0, SNIFF_CHARS);
     const complete = final && sample.length === this.pending.length;
     if (complete && sample.trim() === '') {
@@ -575,31 +433,6 @@ class CsvImport implements CsvImporter {
         message: 'The decimal mark and the delimiter must differ.',
       });
     }
-    this.startRows();
-    return true;
-  }
-
-  /** A later part's layout is its first part's; the first part's first record names the columns. */
-  private continueLayout(layout: CsvLayout): boolean {
-    if (layout.quote !== this.quote || this.escape !== this.quote) {
-      return this.fail({
-        code: 'invalid-options',
-        message: 'A later part of a file is read with its first part’s quote.',
-      });
-    }
-    this.newline = layout.newline;
-    this.newlineChar = layout.newline === '\r' ? '\r' : '\n';
-    this.delimiter = layout.delimiter;
-    this.decimal = layout.decimal;
-    this.startRows();
-    const sink = this.sink as RowSink;
-    if (!sink.takeHeader(layout.firstFields, 1)) return this.fail(sink.error as ImportError);
-    // The first part warns of its header.
-    sink.warnings.length = 0;
-    return true;
-  }
-
-  private startRows(): void {
     this.parser = new Papa.Parser({
       delimiter: this.delimiter,
       newline: this.newline,
@@ -617,6 +450,7 @@ class CsvImport implements CsvImporter {
       ...inlineCells(this.options.missing ?? DEFAULT_MISSING, this.delimiter),
     });
     this.state = 'rows';
+    return true;
   }
 
   private parsePending(final: boolean): boolean {

@@ -1,10 +1,10 @@
 import type { Column } from '../../table';
 import * as columnBuilder from '../column-builder';
-import { ColumnBuilder, type BuilderState } from '../column-builder';
+import { ColumnBuilder } from '../column-builder';
 import * as datetimeText from '../datetime-text';
 import { finishColumn, mismatchError, type FinishContext } from '../finish-column';
 import { cleanHeaders, positionalNames } from '../headers';
-import { LineMap, type LineMapData } from '../line-map';
+import { LineMap } from '../line-map';
 import type { MissingTokens } from '../missing';
 import { overrideFor } from '../options';
 import * as stringDictionary from '../string-dictionary';
@@ -72,16 +72,6 @@ interface RowCount {
   line: number;
 }
 
-/** A sink's rows as plain data (`RowSink.exportPart`). */
-export interface SinkPart {
-  readonly names: readonly string[];
-  readonly rows: number;
-  readonly lines: LineMapData;
-  readonly padded: Readonly<RowCount>;
-  readonly truncated: Readonly<RowCount>;
-  readonly columns: readonly BuilderState[];
-}
-
 /**
  * Receives the records of a delimited file, whichever way they were split: the header, then
  * data rows as strings or as ranges of a chunk. It owns the column builders, the row limits and
@@ -89,8 +79,6 @@ export interface SinkPart {
  */
 export class RowSink {
   names: string[] | null = null;
-  /** The fields of the first record (the header, or the first row when there is none). */
-  firstFields: readonly string[] | null = null;
   builders: ColumnBuilder[] = [];
   rows = 0;
   error: ImportError | null = null;
@@ -158,7 +146,6 @@ export class RowSink {
         line,
       });
     }
-    this.firstFields = fields.slice();
     let names: string[];
     if (!this.options.header) names = positionalNames(fields.length);
     else {
@@ -639,50 +626,6 @@ export class RowSink {
       message: `The table would have more than ${cells} cells: ${this.builders.length} columns × ${this.maxRows.toLocaleString('en-US')} rows are reached at line ${line}. Import a sample, or fewer columns.`,
       line,
     };
-  }
-
-  /**
-   * The rows read so far as plain data another thread can be sent (the columns' arrays are views
-   * that sending moves), for `appendPart` of the sink that read the rows before them.
-   */
-  exportPart(): SinkPart {
-    return {
-      names: this.names ?? [],
-      rows: this.rows,
-      lines: this.lineMap.exportData(),
-      padded: { ...this.padded },
-      truncated: { ...this.truncated },
-      columns: this.builders.map((builder) => builder.exportState()),
-    };
-  }
-
-  /**
-   * Appends the rows another sink read from the part of the file right after this one's, with
-   * the same options and header; its lines are shifted by `lineOffset` (its first line is this
-   * part's last plus one). False where the result would differ from one sink reading both
-   * parts (see `ColumnBuilder.appendState`), or the rows together pass the cell limit: read the
-   * whole file in one sink then. This sink is left half-changed after false.
-   */
-  appendPart(part: SinkPart, lineOffset: number): boolean {
-    const names = this.names;
-    if (this.error || names === null || part.names.length !== names.length) return false;
-    if (part.names.some((name, j) => name !== names[j])) return false;
-    if (this.rows + part.rows > this.maxRows) return false;
-    for (let j = 0; j < names.length; j++) {
-      if (!(this.builders[j] as ColumnBuilder).appendState(part.columns[j] as BuilderState)) {
-        return false;
-      }
-    }
-    this.lineMap.append(part.lines, this.rows, lineOffset);
-    for (const [mine, theirs] of [
-      [this.padded, part.padded],
-      [this.truncated, part.truncated],
-    ] as const) {
-      if (mine.count === 0 && theirs.count > 0) mine.line = theirs.line + lineOffset;
-      mine.count += theirs.count;
-    }
-    this.rows += part.rows;
-    return true;
   }
 
   /** The finished columns, or the first column that fails its chosen type. */
