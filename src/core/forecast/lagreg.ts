@@ -65,6 +65,11 @@ interface Layout {
   readonly period: number;
   readonly harmonics: number;
   readonly regressors: number;
+  /**
+   * The least unit of the features (`localScale`): a share of the mean absolute step of the
+   * values the model learned from. Absent in models saved before it (no floor then).
+   */
+  readonly floor?: number;
 }
 
 const featureCount = (layout: Layout) =>
@@ -103,15 +108,42 @@ function layoutFor(period: number, lags: number, regressors: number): Layout {
   };
 }
 
-/** The mean absolute one-step change over the window ending at t: the unit of every feature. */
-function localScale(y: Float64Array, t: number, lags: number): number {
+/**
+ * The share of the series' mean absolute one-step change below which a window's own does not
+ * go as the unit of its features (`localScale`).
+ */
+const SCALE_FLOOR_SHARE = 0.1;
+
+/**
+ * The largest change per step ahead, in units of the origin's `localScale`, that a learner is
+ * taught to predict: a bigger one (a spike, a level shift) is learned as this big. A learner
+ * that learned a jump of a thousand units predicts part of it from every quiet window, and a
+ * recursive forecast, whose unit grows with each change it predicts, then runs off.
+ */
+const MAX_STEP_UNITS = 50;
+
+/** The mean absolute one-step change of y[0…n): a series' typical step. */
+function meanStep(y: Float64Array, n: number): number {
+  let sum = 0;
+  for (let t = 1; t < n; t++) sum += Math.abs(y[t]! - y[t - 1]!);
+  return n > 1 ? sum / (n - 1) : 0;
+}
+
+/**
+ * The unit of every feature for an origin t: the mean absolute one-step change over the window
+ * ending at t, but no less than a tenth of the series' typical step (`layout.floor`). A window
+ * that holds still would otherwise make its unit tiny, and the next real change (a spike after
+ * a flat stretch) a jump of hundreds of thousands of units, from which a recursive forecast runs
+ * off to infinity. Where the series never moves, a thousandth of its level (or 1).
+ */
+function localScale(y: Float64Array, t: number, layout: Layout): number {
   let sum = 0;
   let count = 0;
-  for (let k = Math.max(1, t - lags + 1); k <= t; k++) {
+  for (let k = Math.max(1, t - layout.lags + 1); k <= t; k++) {
     sum += Math.abs(y[k]! - y[k - 1]!);
     count++;
   }
-  const scale = count ? sum / count : 0;
+  const scale = Math.max(count ? sum / count : 0, layout.floor ?? 0);
   return scale > 1e-12 * (Math.abs(y[t]!) + 1) ? scale : Math.abs(y[t]!) * 1e-3 || 1;
 }
 
@@ -130,7 +162,7 @@ function writeFeatures(
   at: number,
 ): void {
   const level = y[t]!;
-  const scale = localScale(y, t, layout.lags);
+  const scale = localScale(y, t, layout);
   let j = at;
   for (let k = 1; k < layout.lags; k++) out[j++] = (y[t - k]! - level) / scale;
   for (const window of layout.windows) {
@@ -191,7 +223,8 @@ function trainingSet(
   for (let r = 0; r < rows; r++) {
     const t = first + r;
     writeFeatures(layout, y, t, t + h, regressors, t + h, x, r * width);
-    target[r] = (y[t + h]! - y[t]!) / localScale(y, t, layout.lags);
+    const change = (y[t + h]! - y[t]!) / localScale(y, t, layout);
+    target[r] = Math.max(-MAX_STEP_UNITS * h, Math.min(MAX_STEP_UNITS * h, change));
   }
   return { x, target, rows };
 }
@@ -255,7 +288,7 @@ function predictPath(
       writeFeatures(layout, y, n - 1, n - 1 + step, regressors, n - 1 + step, row, 0);
       const model = fitted.models[step - 1]!;
       const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
-      out[step - 1] = y[n - 1]! + predicted * localScale(y, n - 1, layout.lags);
+      out[step - 1] = y[n - 1]! + predicted * localScale(y, n - 1, layout);
     }
     return out;
   }
@@ -267,7 +300,7 @@ function predictPath(
     const t = n - 2 + step;
     writeFeatures(layout, path, t, t + 1, regressors, t + 1, row, 0);
     const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
-    path[t + 1] = path[t]! + predicted * localScale(path, t, layout.lags);
+    path[t + 1] = path[t]! + predicted * localScale(path, t, layout);
     out[step - 1] = path[t + 1]!;
   }
   return out;
@@ -290,12 +323,14 @@ async function calibrationErrors(
   const holdout = horizon + origins - 1;
   const trainEnd = n - holdout;
   if (trainEnd - layout.lags - horizon < Math.max(20, 2 * featureCount(layout))) return null;
-  const fitted = await fitModels(layout, y, trainEnd, params, regressors, signal);
+  // The held-out values do not set the calibration model's unit.
+  const held = { ...layout, floor: SCALE_FLOOR_SHARE * meanStep(y, trainEnd) };
+  const fitted = await fitModels(held, y, trainEnd, params, regressors, signal);
   const errors = Array.from({ length: horizon }, () => new Float64Array(origins));
   for (let o = 0; o < origins; o++) {
     checkCancelled(signal);
     const end = trainEnd + o;
-    const path = predictPath(fitted, layout, params.strategy, y, end, horizon, regressors);
+    const path = predictPath(fitted, held, params.strategy, y, end, horizon, regressors);
     for (let step = 0; step < horizon; step++) errors[step]![o] = y[end + step]! - path[step]!;
   }
   return errors;
@@ -510,7 +545,7 @@ export async function fitLagRegression(
       'regressors',
     );
   }
-  const layout = layoutFor(period, lags, columns);
+  const layout = { ...layoutFor(period, lags, columns), floor: SCALE_FLOOR_SHARE * meanStep(y, n) };
   const errors = await calibrationErrors(layout, y, params, regressors, options.signal);
   const final = await fitModels(layout, y, n, params, regressors, options.signal);
 
@@ -522,7 +557,7 @@ export async function fitLagRegression(
   const residuals: number[] = [];
   for (let r = 0; r < oneStep.rows; r++) {
     const t = layout.lags - 1 + r;
-    fitted[t + 1] = y[t]! + predicted[r]! * localScale(y, t, layout.lags);
+    fitted[t + 1] = y[t]! + predicted[r]! * localScale(y, t, layout);
     residuals.push(y[t + 1]! - fitted[t + 1]!);
   }
   let scales: Float64Array;

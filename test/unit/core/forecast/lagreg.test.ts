@@ -55,6 +55,30 @@ describe('regression on lags', () => {
     expect(() => fitted.forecast(7, [80], x.slice(n))).toThrow(/trained for 6 steps/);
   });
 
+  it.each(['linear', 'gbdt'])(
+    '%s stays within the series when flat stretches meet a spike',
+    async (learner) => {
+      // A level that holds still but for one spike: lag features divided by a flat window's own
+      // change made the spike a jump of 200,000 units, and the recursive forecast ran to 1e24.
+      const flat = Float64Array.from({ length: 200 }, (_, t) => (t === 77 ? 1000 : 5));
+      const fitted = await lagreg.fit(
+        flat,
+        { period: 7, seed: 1 },
+        { learner, strategy: 'recursive', horizon: 12 },
+      );
+      const { mean, intervals } = fitted.forecast(12);
+      for (const value of mean) {
+        expect(value).toBeGreaterThanOrEqual(-1000);
+        expect(value).toBeLessThanOrEqual(2000);
+      }
+      for (const { lo, hi } of intervals) {
+        for (let i = 0; i < 12; i++) expect(hi[i]! - lo[i]!).toBeLessThan(1e5);
+      }
+      const restored = lagreg.restore!(JSON.parse(JSON.stringify(fitted.toJSON())));
+      expect(restored.forecast(12)).toEqual(fitted.forecast(12));
+    },
+  );
+
   it('rejects unknown learners and strategies', async () => {
     await expect(lagreg.fit(y, { period: 12 }, { learner: 'svm', horizon: 3 })).rejects.toThrow(
       /not “svm”/,
