@@ -955,9 +955,9 @@ function report(browser: BrowserRun) {
  * Chromium runs `--browser-repeats` times (as often as Node and pandas by default): the fastest
  * is reported, as theirs are, with every run's time and peak.
  */
-async function runBrowsers(path: string, dist: string): Promise<BrowserRuns> {
+async function runBrowsers(path: string, dist: string, repeats: number): Promise<BrowserRuns> {
   const runs: BrowserRun[] = [];
-  for (let i = 0; i < arg('browser-repeats', arg('repeats', 2)); i++) {
+  for (let i = 0; i < repeats; i++) {
     const run = await runBrowser(
       path,
       dist,
@@ -1006,6 +1006,7 @@ async function main() {
   }
   const rows = arg('rows', 1_000_000);
   const repeats = arg('repeats', 2);
+  const browserRepeats = arg('browser-repeats', repeats);
   const withBrowser = !process.argv.includes('--no-browser');
   const givenDist = textArg('dist');
   if (givenDist !== undefined && !existsSync(join(givenDist, 'index.html'))) {
@@ -1028,7 +1029,7 @@ async function main() {
     if (process.argv.includes('--browser-only')) {
       if (givenDist === undefined) build = buildLab();
       const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
-      const browser = await runBrowsers(path, dist);
+      const browser = await runBrowsers(path, dist, browserRepeats);
       const results = {
         benchmark: 'csv-import-browser',
         file: { rows, columns: 20, bytes, megabytes: round(megabytes, 1) },
@@ -1058,7 +1059,7 @@ async function main() {
     if (withBrowser) {
       if (givenDist === undefined) build = buildLab();
       const dist = givenDist === undefined ? build!.dist : resolve(givenDist);
-      browser = await runBrowsers(path, dist);
+      browser = await runBrowsers(path, dist, browserRepeats);
     }
     const ours = best(nodeRuns, (run) => run.total_seconds);
     const theirs = best(pandasRuns, (run) => run.read_csv_seconds);

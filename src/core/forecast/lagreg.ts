@@ -3,6 +3,7 @@ import { directSolveApplies } from '../learners/linear/direct';
 import { fit, Model } from '../model';
 import { seededRandom } from '../random';
 import { numberColumn, Table, type NumberColumn } from '../table';
+import { maseScale } from './accuracy';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS, numbersField } from './intervals';
 import { normalQuantile } from './stats';
 import type {
@@ -122,11 +123,11 @@ const SCALE_FLOOR_SHARE = 0.1;
  */
 const MAX_STEP_UNITS = 50;
 
-/** The mean absolute one-step change of y[0…n): a series' typical step. */
-function meanStep(y: Float64Array, n: number): number {
-  let sum = 0;
-  for (let t = 1; t < n; t++) sum += Math.abs(y[t]! - y[t - 1]!);
-  return n > 1 ? sum / (n - 1) : 0;
+/** The layout with its unit's floor taken from the values the model learns from, y[0…n). */
+function flooredLayout(layout: Layout, y: Float64Array, n: number): Layout {
+  // The mean absolute one-step change: the series' typical step.
+  const step = maseScale(y.subarray(0, n), 1);
+  return { ...layout, floor: Number.isFinite(step) ? SCALE_FLOOR_SHARE * step : 0 };
 }
 
 /**
@@ -324,7 +325,7 @@ async function calibrationErrors(
   const trainEnd = n - holdout;
   if (trainEnd - layout.lags - horizon < Math.max(20, 2 * featureCount(layout))) return null;
   // The held-out values do not set the calibration model's unit.
-  const held = { ...layout, floor: SCALE_FLOOR_SHARE * meanStep(y, trainEnd) };
+  const held = flooredLayout(layout, y, trainEnd);
   const fitted = await fitModels(held, y, trainEnd, params, regressors, signal);
   const errors = Array.from({ length: horizon }, () => new Float64Array(origins));
   for (let o = 0; o < origins; o++) {
@@ -545,7 +546,7 @@ export async function fitLagRegression(
       'regressors',
     );
   }
-  const layout = { ...layoutFor(period, lags, columns), floor: SCALE_FLOOR_SHARE * meanStep(y, n) };
+  const layout = flooredLayout(layoutFor(period, lags, columns), y, n);
   const errors = await calibrationErrors(layout, y, params, regressors, options.signal);
   const final = await fitModels(layout, y, n, params, regressors, options.signal);
 
