@@ -52,6 +52,7 @@ import type {
   DataStoreFailure,
 } from './data-api';
 import { folderTransform, importTransform } from './data-transform';
+import { forgetColumnBlobs, prepareColumnBlobs, type BlobMaker } from './blob-maker';
 import { createJobRegistry } from './jobs';
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -65,6 +66,12 @@ export interface DataServiceOptions {
   decodeImage?: FolderReadOptions['decodeImage'];
   /** Opens the workspace database an import is stored in (`save`); by default IndexedDB's. */
   openStore?: (dbName: string) => Promise<WorkspaceStore>;
+  /**
+   * Starts a maker of `Blob`s on another thread (made once, on the first import stored): the
+   * columns of an import to be stored are made into blobs there while this thread profiles them.
+   * Without one, the store makes them as it writes.
+   */
+  blobMaker?: () => BlobMaker;
 }
 
 /** createImageBitmap decodes the whole image (in workers too), so a damaged file is caught here. */
@@ -273,6 +280,17 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
   const transfer = options.transfer ?? (<T>(value: T) => value);
   const decodeImage = options.decodeImage ?? browserImageDecoder();
   const openStore = options.openStore ?? ((dbName) => WorkspaceStore.open({ dbName }));
+  let maker: BlobMaker | null = null;
+  /** The blob maker, started on first use; null without one, or when it cannot start. */
+  const blobMaker = (): BlobMaker | null => {
+    if (maker || !options.blobMaker) return maker;
+    try {
+      maker = options.blobMaker();
+    } catch {
+      options.blobMaker = undefined;
+    }
+    return maker;
+  };
 
   /**
    * Writes an imported table as a new dataset through the same store code the page uses (same
@@ -339,8 +357,11 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
       let hashes;
       // The digests (one column at a time: each copies its input) run beside the profile: the
       // browser computes them off this thread, so they cost the import no time of their own.
+      // So do the blobs the store will write, on the blob maker's thread.
       const hashing = hashColumns(imported.table.columns, signal);
       hashing.catch(() => undefined);
+      const maker = request.save ? blobMaker() : null;
+      const preparing = maker ? prepareColumnBlobs(imported.table, maker, signal) : null;
       try {
         profile = await profileTableAsync(imported.table, {
           signal,
@@ -348,6 +369,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
         });
         hashes = await hashing;
       } catch (error) {
+        if (preparing) forgetColumnBlobs(await preparing);
         if (error instanceof TrainingError && error.kind === 'cancelled') {
           return { ok: false, error: cancelledError() };
         }
@@ -355,6 +377,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
       }
       let stored: Stored | undefined;
       if (request.save) {
+        const prepared = preparing ? await preparing : [];
         const saved = await storeImport(
           {
             save: request.save,
@@ -369,7 +392,7 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
             profile,
           },
           { signal, progress },
-        );
+        ).finally(() => forgetColumnBlobs(prepared));
         if ('ok' in saved) return saved;
         stored = saved;
       }

@@ -160,19 +160,33 @@ function encodeDictionary(dictionary: readonly string[]): Uint8Array {
   return bytes;
 }
 
+/**
+ * The bytes each column of `table` stores and their blob type: its values, or its codes (the
+ * dictionaries, stored beside them, are not included).
+ */
+export function columnPayloads(table: Table): BlobInput[] {
+  return table.columns.map((column) =>
+    isNumberColumn(column)
+      ? { data: bytesOf(column.values), type: FLOAT64_TYPE }
+      : { data: bytesOf(column.codes), type: CODES_TYPE },
+  );
+}
+
 /** Splits a table into content-addressed column blobs and the hash that names the whole. */
 export async function encodeTable(table: Table): Promise<EncodedTable> {
   const columns: StoredColumn[] = [];
   const blobs: BlobInput[] = [];
-  for (const column of table.columns) {
+  const payloads = columnPayloads(table);
+  for (const [j, column] of table.columns.entries()) {
+    const payload = payloads[j] as BlobInput;
     if (isNumberColumn(column)) {
-      const data = bytesOf(column.values);
-      blobs.push({ data, type: FLOAT64_TYPE });
+      const data = payload.data;
+      blobs.push(payload);
       columns.push({ name: column.name, type: column.type, blob: await remembered(data) });
     } else {
-      const codes = bytesOf(column.codes);
+      const codes = payload.data;
       const dictionary = encodeDictionary(column.dictionary);
-      blobs.push({ data: codes, type: CODES_TYPE }, { data: dictionary, type: DICTIONARY_TYPE });
+      blobs.push(payload, { data: dictionary, type: DICTIONARY_TYPE });
       columns.push({
         name: column.name,
         type: column.type,

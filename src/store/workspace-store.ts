@@ -5,6 +5,7 @@ import { broadcastChannel, withLock, type Change, type ChangeChannel } from './c
 import { openDatabase, type Database } from './db';
 import { StoreError, toStoreError } from './errors';
 import { sha256 } from './hash';
+import { takeBlob } from './prepared-blobs';
 import {
   ACTIVE_RUN_STATUSES,
   DB_NAME,
@@ -760,9 +761,10 @@ export const BLOB_VALUE_BYTES = 1 << 20;
 
 /** What a blob record keeps in `data` for these bytes. */
 function storedBytes(data: Uint8Array, type: string): ArrayBuffer | Blob {
-  // A `Blob` copies the bytes the view covers, once.
-  if (data.byteLength >= BLOB_VALUE_BYTES)
-    return new Blob([data as Uint8Array<ArrayBuffer>], { type });
+  // A `Blob` copies the bytes the view covers, once; one made ahead for them saves that.
+  if (data.byteLength >= BLOB_VALUE_BYTES) {
+    return takeBlob(data, type) ?? new Blob([data as Uint8Array<ArrayBuffer>], { type });
+  }
   // IndexedDB clones the value when `add` is called, so a view over a whole buffer needs no copy.
   const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
   return (whole ? data.buffer : data.slice().buffer) as ArrayBuffer;

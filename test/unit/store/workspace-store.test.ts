@@ -6,9 +6,11 @@ import { BLOB_VALUE_BYTES, WorkspaceStore } from '../../../src/store/workspace-s
 import { StoreError } from '../../../src/store/errors';
 import { SCHEMA_VERSION } from '../../../src/store/migrations';
 import { sha256 } from '../../../src/store/hash';
+import { rememberBlob, takeBlob } from '../../../src/store/prepared-blobs';
 import { broadcastChannel } from '../../../src/store/channel';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+const small = () => bytes('x,y\n1,2\n');
 
 async function expectStoreError(promise: Promise<unknown>, kind: StoreError['kind']) {
   const error = await promise.then(
@@ -73,6 +75,37 @@ describe('WorkspaceStore', () => {
     expect((await store.getBlob(hash))?.refs).toBe(1);
     await store.remove('datasetVersions', second.id);
     expect(await store.getBlob(hash)).toBeUndefined();
+    store.close();
+  });
+
+  it('writes a Blob made ahead for large bytes instead of making one, once', async () => {
+    const { store } = await openStore();
+    const { id } = await store.createWorkspace({ name: 'W' });
+    const large = new Uint8Array(BLOB_VALUE_BYTES).map((_, i) => (i * 7) % 251);
+    const other = new Uint8Array(BLOB_VALUE_BYTES).map((_, i) => (i * 3) % 7);
+    // A blob made ahead is trusted to hold the bytes: here it does not, which shows it was used.
+    rememberBlob(large, new Blob([other], { type: 'application/x-float64' }));
+    await store.create(
+      'datasetVersions',
+      id,
+      { datasetId: 'd' },
+      { blobs: [{ data: large, type: 'application/x-float64' }] },
+    );
+    const read = await store.getBlob(await sha256(large));
+    expect(new Uint8Array(read?.data ?? new ArrayBuffer(0))).toEqual(other);
+    // Taken by the write: the next one makes its own.
+    expect(takeBlob(large, 'application/x-float64')).toBeUndefined();
+    // One of another type or size is not used.
+    rememberBlob(other, new Blob([large], { type: 'application/json' }));
+    expect(() => rememberBlob(other, new Blob([small()]))).toThrow(RangeError);
+    await store.create(
+      'datasetVersions',
+      id,
+      { datasetId: 'e' },
+      { blobs: [{ data: other, type: 'application/x-float64' }] },
+    );
+    const second = await store.getBlob(await sha256(other));
+    expect(new Uint8Array(second?.data ?? new ArrayBuffer(0))).toEqual(other);
     store.close();
   });
 
