@@ -230,7 +230,7 @@ function progress(io: Output, multi: boolean) {
     switch (event.type) {
       case 'series-started':
         io.err(
-          `${prefix}${event.length} values, seasonal period ${event.period}, ${event.candidates} candidate models, ${event.folds.length} backtest folds.\n`,
+          `${prefix}${event.length} values, seasonal period ${event.period}, ${event.candidates} candidate models, ${event.folds.length} backtest fold${event.folds.length === 1 ? '' : 's'}.\n`,
         );
         break;
       case 'candidate-finished': {

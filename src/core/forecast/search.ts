@@ -472,8 +472,24 @@ function planFor(
         }),
       }))
       .filter((plan) => plan.folds.length > 0);
-  const floored = plansFrom([...new Set(lengths.map((length) => Math.max(length, floor)))]);
-  const plans = floored.length ? floored : plansFrom(lengths);
+  const atLeast = (least: number) =>
+    plansFrom([...new Set(lengths.map((length) => Math.max(length, least)))]);
+  const floored = atLeast(floor);
+  // A seasonal series under two seasons and a step long still keeps seasonal naive (and the
+  // seasonal models that train on one season and a step) when its folds can reach half the
+  // horizon: folds that train the other models on a handful of values would otherwise pick, for
+  // two years of months forecast a year ahead, a flat line out of naive, mean and drift (held-out
+  // MASE 4.35 on such a series, where seasonal naive scores 1.13).
+  const seasonalPlans = HAS_SEASON(options.period)
+    ? atLeast(getForecaster('snaive').minLength(options.period)).filter(
+        (plan) => plan.folds[0]!.horizon >= Math.ceil(options.horizon / 2),
+      )
+    : [];
+  const plans = floored.length
+    ? floored
+    : seasonalPlans.length
+      ? seasonalPlans
+      : plansFrom(lengths);
   if (plans.length) {
     const reach = (plan: (typeof plans)[number]) => plan.folds[0]!.horizon;
     const widest = Math.max(...plans.map(reach));

@@ -74,6 +74,30 @@ describe('the backtest plan of a short series', () => {
     expect(longer.result.leaderboard.some((entry) => entry.model === 'lagreg')).toBe(true);
   });
 
+  it('keeps seasonal naive on two seasons of months forecast a year ahead', async () => {
+    // 24 months: folds that train on two seasons are out of reach. Four folds down to three
+    // values would leave naive, mean and drift; one fold on 13 values keeps seasonal naive, which
+    // then forecasts the season the flat models miss.
+    const random = seededRandom(5);
+    const y = Float64Array.from(
+      { length: 24 },
+      (_, t) => 20 + 5 * Math.sin((2 * Math.PI * t) / 12) + randomNormal(random),
+    );
+    const { result } = await search(y, { period: 12, families: ['naive', 'mean', 'snaive'] });
+    expect(result.folds).toEqual([expect.objectContaining({ origin: 13, horizon: 11 })]);
+    const snaive = result.leaderboard.find((entry) => entry.model === 'snaive')!;
+    expect(snaive).toBeDefined();
+    expect(result.best.trial).toBe(snaive.trial);
+    // Folds that reach less than half the horizon are not worth it: 14 months a year ahead are
+    // backtested over the whole horizon, without the season.
+    const { result: shorter } = await search(y.subarray(0, 14), {
+      period: 12,
+      families: ['naive', 'mean', 'snaive'],
+    });
+    expect(shorter.folds.every((fold) => fold.horizon === 12)).toBe(true);
+    expect(shorter.leaderboard.some((entry) => entry.model === 'snaive')).toBe(false);
+  });
+
   it('blends with the benchmark when the folds cannot reach the horizon, however clear the win', async () => {
     // 20 values and 24 steps to forecast: the folds score at most 16 steps, so the linear trend's
     // large backtest win says nothing of the last steps, and naive keeps half the weight.
