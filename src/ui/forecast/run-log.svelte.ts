@@ -276,7 +276,7 @@ export class ForecastRunLog extends QueuedRunLog {
     switch (event.type) {
       case 'series-started':
         parent.log(
-          `${prefix}${event.length} values, seasonal period ${event.period}, ${event.candidates} candidate models, ${event.folds.length} backtest folds.`,
+          `${prefix}${event.length} values, seasonal period ${event.period}, ${event.candidates} candidate models, ${event.folds.length} backtest fold${event.folds.length === 1 ? '' : 's'}.`,
         );
         return;
       case 'candidate-skipped':
