@@ -281,13 +281,14 @@ export function createDataService(options: DataServiceOptions = {}): DataApi {
   const decodeImage = options.decodeImage ?? browserImageDecoder();
   const openStore = options.openStore ?? ((dbName) => WorkspaceStore.open({ dbName }));
   let maker: BlobMaker | null = null;
+  let makerFailed = false;
   /** The blob maker, started on first use; null without one, or when it cannot start. */
   const blobMaker = (): BlobMaker | null => {
-    if (maker || !options.blobMaker) return maker;
+    if (maker || makerFailed || !options.blobMaker) return maker;
     try {
       maker = options.blobMaker();
     } catch {
-      options.blobMaker = undefined;
+      makerFailed = true;
     }
     return maker;
   };
