@@ -27,8 +27,8 @@ export interface BlobWorker {
 /**
  * Buffers the bytes are copied into and moved to the maker's thread in. One: the next column is
  * copied as soon as it comes back (a copy takes a few milliseconds, a blob some fifty), and no
- * more memory than one column is added. With two, the 148 MB benchmark import was about 0.1 s
- * faster but its renderer peaked 13 MB higher (about 410 against 395 MB, three runs each).
+ * more memory than one column is added. With two, the 148 MB benchmark import was not clearly
+ * faster (profile and save 2.94 against 2.99 s) and its renderer peaked about 13 MB higher.
  */
 const STAGING_BUFFERS = 1;
 

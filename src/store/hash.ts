@@ -9,7 +9,8 @@ const hex = (bytes: Uint8Array) =>
  */
 const known = new WeakMap<ArrayBufferLike, Map<string, string>>();
 
-const spanOf = (view: ArrayBufferView) => `${view.byteOffset}:${view.byteLength}`;
+/** A view's place in its buffer, the key under which facts about its bytes are remembered. */
+export const spanOf = (view: ArrayBufferView) => `${view.byteOffset}:${view.byteLength}`;
 
 /** Remembers the sha-256 (hex) of the bytes `view` covers. */
 export function rememberHash(view: ArrayBufferView, hash: string): void {

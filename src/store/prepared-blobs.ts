@@ -1,3 +1,5 @@
+import { spanOf } from './hash';
+
 /**
  * Blob values made ahead of a write, for bytes the store is about to write (a new dataset's
  * columns). In Chromium, making a `Blob` of a column hands its bytes to the browser process and
@@ -6,8 +8,6 @@
  * of its own. Kept by buffer and span, as remembered hashes are; only for immutable buffers.
  */
 const prepared = new WeakMap<ArrayBufferLike, Map<string, Blob>>();
-
-const spanOf = (view: ArrayBufferView) => `${view.byteOffset}:${view.byteLength}`;
 
 /** Remembers a `Blob` holding exactly the bytes `view` covers, for the next write of them. */
 export function rememberBlob(view: ArrayBufferView, blob: Blob): void {
