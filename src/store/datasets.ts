@@ -179,18 +179,17 @@ export async function encodeTable(table: Table): Promise<EncodedTable> {
   const payloads = columnPayloads(table);
   for (const [j, column] of table.columns.entries()) {
     const payload = payloads[j] as BlobInput;
+    blobs.push(payload);
+    const blob = await remembered(payload.data);
     if (isNumberColumn(column)) {
-      const data = payload.data;
-      blobs.push(payload);
-      columns.push({ name: column.name, type: column.type, blob: await remembered(data) });
+      columns.push({ name: column.name, type: column.type, blob });
     } else {
-      const codes = payload.data;
       const dictionary = encodeDictionary(column.dictionary);
-      blobs.push(payload, { data: dictionary, type: DICTIONARY_TYPE });
+      blobs.push({ data: dictionary, type: DICTIONARY_TYPE });
       columns.push({
         name: column.name,
         type: column.type,
-        blob: await remembered(codes),
+        blob,
         dictionaryBlob: await remembered(dictionary),
       });
     }

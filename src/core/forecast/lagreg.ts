@@ -150,7 +150,7 @@ function localScale(y: Float64Array, t: number, layout: Layout): number {
 
 /**
  * Writes the features for predicting step `target` (an absolute index) from the history up to
- * and including index t.
+ * and including index t; returns their unit (`localScale`), the unit of the change predicted.
  */
 function writeFeatures(
   layout: Layout,
@@ -161,7 +161,7 @@ function writeFeatures(
   regressorRow: number,
   out: Float64Array,
   at: number,
-): void {
+): number {
   const level = y[t]!;
   const scale = localScale(y, t, layout);
   let j = at;
@@ -179,6 +179,7 @@ function writeFeatures(
   for (let c = 0; c < layout.regressors; c++) {
     out[j++] = regressors![regressorRow * layout.regressors + c]!;
   }
+  return scale;
 }
 
 function featureNames(layout: Layout): string[] {
@@ -223,8 +224,8 @@ function trainingSet(
   const target = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const t = first + r;
-    writeFeatures(layout, y, t, t + h, regressors, t + h, x, r * width);
-    const change = (y[t + h]! - y[t]!) / localScale(y, t, layout);
+    const scale = writeFeatures(layout, y, t, t + h, regressors, t + h, x, r * width);
+    const change = (y[t + h]! - y[t]!) / scale;
     target[r] = Math.max(-MAX_STEP_UNITS * h, Math.min(MAX_STEP_UNITS * h, change));
   }
   return { x, target, rows };
@@ -286,10 +287,10 @@ function predictPath(
   if (strategy === 'direct') {
     const row = new Float64Array(width);
     for (let step = 1; step <= h; step++) {
-      writeFeatures(layout, y, n - 1, n - 1 + step, regressors, n - 1 + step, row, 0);
+      const scale = writeFeatures(layout, y, n - 1, n - 1 + step, regressors, n - 1 + step, row, 0);
       const model = fitted.models[step - 1]!;
       const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
-      out[step - 1] = y[n - 1]! + predicted * localScale(y, n - 1, layout);
+      out[step - 1] = y[n - 1]! + predicted * scale;
     }
     return out;
   }
@@ -299,9 +300,9 @@ function predictPath(
   const model = fitted.models[0]!;
   for (let step = 1; step <= h; step++) {
     const t = n - 2 + step;
-    writeFeatures(layout, path, t, t + 1, regressors, t + 1, row, 0);
+    const scale = writeFeatures(layout, path, t, t + 1, regressors, t + 1, row, 0);
     const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
-    path[t + 1] = path[t]! + predicted * localScale(path, t, layout);
+    path[t + 1] = path[t]! + predicted * scale;
     out[step - 1] = path[t + 1]!;
   }
   return out;
