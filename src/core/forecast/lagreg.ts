@@ -5,7 +5,8 @@ import { seededRandom } from '../random';
 import { numberColumn, Table, type NumberColumn } from '../table';
 import { maseScale } from './accuracy';
 import { checkHorizon, checkLevels, DEFAULT_LEVELS, numbersField } from './intervals';
-import { normalQuantile } from './stats';
+import { findOutliers } from './outliers';
+import { normalQuantile, sortedQuantile } from './stats';
 import type {
   FittedForecaster,
   ForecastFitOptions,
@@ -24,6 +25,10 @@ import type {
  * recent mean absolute one-step change, so that trees — which cannot extrapolate — still follow a
  * trend, and one model serves a series at any level. Two strategies: `recursive` learns one step
  * ahead and feeds its own predictions back; `direct` learns one model per step ahead.
+ *
+ * The learners learn from the series with its spikes replaced (`findOutliers`), and the changes
+ * they learn and predict are clipped to the spread of the changes seen (`changeLimits`); see
+ * docs/decisions/0013.
  *
  * Prediction intervals are split-conformal: the model is first fitted without the last part of
  * the series, which then yields out-of-sample errors for each step ahead from many origins; the
@@ -117,7 +122,8 @@ const SCALE_FLOOR_SHARE = 0.1;
 
 /**
  * The largest change per step ahead, in units of the origin's `localScale`, that a learner is
- * taught to predict: a bigger one (a spike, a level shift) is learned as this big. A learner
+ * taught to predict, whatever the spread of its changes (`changeLimits`): a bigger one (a spike,
+ * a level shift) is learned as this big. A learner
  * that learned a jump of a thousand units predicts part of it from every quiet window, and a
  * recursive forecast, whose unit grows with each change it predicts, then runs off.
  */
@@ -207,6 +213,33 @@ interface TrainingSet {
   readonly x: Float64Array;
   readonly target: Float64Array;
   readonly rows: number;
+  /** The least and the greatest change the targets were clipped to (`changeLimits`). */
+  readonly limits: readonly [number, number];
+}
+
+/**
+ * How far, in spreads of the targets (their interquartile range, or their mean absolute deviation
+ * from the median where that is wider), a change the learner is taught may lie beyond the middle
+ * half of them. Forecasts are clipped to the same limits, so that no learner — a linear one fed
+ * a window that holds a spike extrapolates far — predicts a change unlike any it learned from.
+ */
+const CHANGE_SPREADS = 3;
+
+/** The limits of the changes a learner learns and predicts, from the raw changes (in units). */
+function changeLimits(changes: Float64Array, h: number): [number, number] {
+  const sorted = changes.slice().sort();
+  const q1 = sortedQuantile(sorted, 0.25);
+  const median = sortedQuantile(sorted, 0.5);
+  const q3 = sortedQuantile(sorted, 0.75);
+  let deviation = 0;
+  for (const change of sorted) deviation += Math.abs(change - median);
+  deviation /= sorted.length || 1;
+  const spread = Math.max(q3 - q1, deviation);
+  const cap = MAX_STEP_UNITS * h;
+  return [
+    Math.max(-cap, q1 - CHANGE_SPREADS * spread, sorted[0] ?? 0),
+    Math.min(cap, q3 + CHANGE_SPREADS * spread, sorted[sorted.length - 1] ?? 0),
+  ];
 }
 
 /** Rows for learning step h ahead from origins layout.lags − 1 … n − 1 − h. */
@@ -225,15 +258,20 @@ function trainingSet(
   for (let r = 0; r < rows; r++) {
     const t = first + r;
     const scale = writeFeatures(layout, y, t, t + h, regressors, t + h, x, r * width);
-    const change = (y[t + h]! - y[t]!) / scale;
-    target[r] = Math.max(-MAX_STEP_UNITS * h, Math.min(MAX_STEP_UNITS * h, change));
+    target[r] = (y[t + h]! - y[t]!) / scale;
   }
-  return { x, target, rows };
+  const limits = changeLimits(target, h);
+  for (let r = 0; r < rows; r++) {
+    target[r] = Math.max(limits[0], Math.min(limits[1], target[r]!));
+  }
+  return { x, target, rows, limits };
 }
 
 interface Fitted {
   readonly models: Model[];
   readonly names: string[];
+  /** Per model, the limits of the change it predicts; absent in models saved before them. */
+  readonly limits?: readonly (readonly [number, number])[];
 }
 
 async function fitModels(
@@ -247,6 +285,7 @@ async function fitModels(
   const names = featureNames(layout);
   const steps = params.strategy === 'direct' ? params.horizon : 1;
   const models: Model[] = [];
+  const limits: (readonly [number, number])[] = [];
   for (let h = 1; h <= steps; h++) {
     checkCancelled(signal);
     const set = trainingSet(layout, y, n, h, regressors);
@@ -268,8 +307,16 @@ async function fitModels(
       { rng: seededRandom((params.seed ?? 0) * 1009 + h), signal },
     );
     models.push(model);
+    limits.push(set.limits);
   }
-  return { models, names };
+  return { models, names, limits };
+}
+
+/** The one change predicted, within the limits of model `index`'s training targets. */
+function clip(fitted: Fitted, index: number, prediction: { predicted: ArrayLike<number> }): number {
+  const value = prediction.predicted[0]!;
+  const limits = fitted.limits?.[index];
+  return limits ? Math.max(limits[0], Math.min(limits[1], value)) : value;
 }
 
 /** Point forecasts for steps 1…h from the history y[0…n). */
@@ -289,7 +336,7 @@ function predictPath(
     for (let step = 1; step <= h; step++) {
       const scale = writeFeatures(layout, y, n - 1, n - 1 + step, regressors, n - 1 + step, row, 0);
       const model = fitted.models[step - 1]!;
-      const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
+      const predicted = clip(fitted, step - 1, model.predictRaw(tableOf(fitted.names, row, 1)));
       out[step - 1] = y[n - 1]! + predicted * scale;
     }
     return out;
@@ -301,7 +348,7 @@ function predictPath(
   for (let step = 1; step <= h; step++) {
     const t = n - 2 + step;
     const scale = writeFeatures(layout, path, t, t + 1, regressors, t + 1, row, 0);
-    const predicted = model.predictRaw(tableOf(fitted.names, row, 1)).predicted[0]!;
+    const predicted = clip(fitted, 0, model.predictRaw(tableOf(fitted.names, row, 1)));
     path[t + 1] = path[t]! + predicted * scale;
     out[step - 1] = path[t + 1]!;
   }
@@ -315,6 +362,7 @@ function predictPath(
 async function calibrationErrors(
   layout: Layout,
   y: Float64Array,
+  clean: Float64Array,
   params: LagRegParams,
   regressors: Float64Array | undefined,
   signal: AbortSignal | undefined,
@@ -326,13 +374,13 @@ async function calibrationErrors(
   const trainEnd = n - holdout;
   if (trainEnd - layout.lags - horizon < Math.max(20, 2 * featureCount(layout))) return null;
   // The held-out values do not set the calibration model's unit.
-  const held = flooredLayout(layout, y, trainEnd);
-  const fitted = await fitModels(held, y, trainEnd, params, regressors, signal);
+  const held = flooredLayout(layout, clean, trainEnd);
+  const fitted = await fitModels(held, clean, trainEnd, params, regressors, signal);
   const errors = Array.from({ length: horizon }, () => new Float64Array(origins));
   for (let o = 0; o < origins; o++) {
     checkCancelled(signal);
     const end = trainEnd + o;
-    const path = predictPath(fitted, held, params.strategy, y, end, horizon, regressors);
+    const path = predictPath(fitted, held, params.strategy, clean, end, horizon, regressors);
     for (let step = 0; step < horizon; step++) errors[step]![o] = y[end + step]! - path[step]!;
   }
   return errors;
@@ -470,6 +518,7 @@ class LagRegression implements FittedForecaster {
       scales: Array.from(this.scales),
       normalized: Array.from(this.normalized),
       names: this.fittedModels.names,
+      ...(this.fittedModels.limits ? { limits: this.fittedModels.limits.flat() } : {}),
       models: this.fittedModels.models.map((model) => model.toJSON()),
     };
   }
@@ -485,10 +534,25 @@ class LagRegression implements FittedForecaster {
         'lagreg',
       );
     }
+    const flat = json.limits === undefined ? null : numbersField(json, 'limits');
+    if (flat && flat.length !== 2 * models.length) {
+      throw new TrainingError(
+        'invalid-input',
+        `The saved lag regression model has ${flat.length} change limits for ${models.length} models.`,
+        'lagreg',
+      );
+    }
+    const limits = flat
+      ? models.map((_, i) => [flat[2 * i]!, flat[2 * i + 1]!] as const)
+      : undefined;
     return new LagRegression(
       settings,
       layout,
-      { models: models.map((model) => Model.fromJSON(model)), names: json.names as string[] },
+      {
+        models: models.map((model) => Model.fromJSON(model)),
+        names: json.names as string[],
+        ...(limits ? { limits } : {}),
+      },
       numbersField(json, 'history'),
       numbersField(json, 'scales'),
       numbersField(json, 'normalized'),
@@ -547,11 +611,16 @@ export async function fitLagRegression(
       'regressors',
     );
   }
-  const layout = flooredLayout(layoutFor(period, lags, columns), y, n);
-  const errors = await calibrationErrors(layout, y, params, regressors, options.signal);
-  const final = await fitModels(layout, y, n, params, regressors, options.signal);
+  // The learners learn from, and forecast from, the series with its spikes taken out: a learner
+  // taught the jump into a spike and the fall out of it predicts such jumps again, and a
+  // recursive forecast whose window holds a spike runs off. Known-in-advance regressors may
+  // explain the spikes (a promotion, a holiday), so with them the series is left as it is.
+  const clean = columns ? y : findOutliers(y, period).cleaned;
+  const layout = flooredLayout(layoutFor(period, lags, columns), clean, n);
+  const errors = await calibrationErrors(layout, y, clean, params, regressors, options.signal);
+  const final = await fitModels(layout, clean, n, params, regressors, options.signal);
 
-  const oneStep = trainingSet(layout, y, n, 1, regressors);
+  const oneStep = trainingSet(layout, clean, n, 1, regressors);
   const predicted = final.models[0]!.predictRaw(
     tableOf(final.names, oneStep.x, oneStep.rows),
   ).predicted;
@@ -559,7 +628,7 @@ export async function fitLagRegression(
   const residuals: number[] = [];
   for (let r = 0; r < oneStep.rows; r++) {
     const t = layout.lags - 1 + r;
-    fitted[t + 1] = y[t]! + predicted[r]! * localScale(y, t, layout);
+    fitted[t + 1] = clean[t]! + predicted[r]! * localScale(clean, t, layout);
     residuals.push(y[t + 1]! - fitted[t + 1]!);
   }
   let scales: Float64Array;
@@ -573,7 +642,15 @@ export async function fitLagRegression(
   }
   const needed = layout.lags + Math.max(0, ...layout.windows);
   const keep = Math.min(n, period > 1 ? needed + ((n - needed) % period) : needed);
-  return new LagRegression(params, layout, final, y.slice(n - keep), scales, normalized, fitted);
+  return new LagRegression(
+    params,
+    layout,
+    final,
+    clean.slice(n - keep),
+    scales,
+    normalized,
+    fitted,
+  );
 }
 
 export const lagreg: Forecaster = {

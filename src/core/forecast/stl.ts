@@ -382,3 +382,28 @@ export function loessTrend(
   ess(y, n, len, 1, Math.ceil(len / 10), false, new Float64Array(n), out, new Float64Array(n));
   return out;
 }
+
+/**
+ * A loess line of degree 1 that outliers do not pull: after the first fit, each value is
+ * weighted by the bisquare of its residual over six median absolute residuals (as STL's outer
+ * loop weights them), and the line fitted again, `passes` times.
+ */
+export function robustLoessTrend(
+  y: Float64Array,
+  span = Math.max(7, nextOdd(y.length / 10)),
+  passes = 4,
+): Float64Array {
+  const n = y.length;
+  const out = new Float64Array(n);
+  if (!n) return out;
+  const len = oddAtLeast3(span);
+  const jump = Math.ceil(len / 10);
+  const weights = new Float64Array(n);
+  const work = new Float64Array(n);
+  ess(y, n, len, 1, jump, false, weights, out, work);
+  for (let pass = 0; pass < passes; pass++) {
+    rwt(y, out, weights);
+    ess(y, n, len, 1, jump, true, weights, out, work);
+  }
+  return out;
+}

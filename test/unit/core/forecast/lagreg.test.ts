@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { accuracy, maseScale } from '../../../../src/core/forecast/accuracy';
 import { lagreg } from '../../../../src/core/forecast/lagreg';
 import { naive } from '../../../../src/core/forecast/baselines';
+import { seededRandom } from '../../../../src/core/random';
 import { seasonalSeries } from './helpers';
 
 const y = seasonalSeries(120, 5);
@@ -76,6 +77,65 @@ describe('regression on lags', () => {
       }
       const restored = lagreg.restore!(JSON.parse(JSON.stringify(fitted.toJSON())));
       expect(restored.forecast(12)).toEqual(fitted.forecast(12));
+    },
+  );
+
+  /** Monthly values about 100–140 with a season, a slow rise and noise. */
+  function monthly(seed: number): Float64Array {
+    const random = seededRandom(seed);
+    return Float64Array.from({ length: 132 }, (_, t) => {
+      const noise = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      return 100 + 0.3 * t + 10 * Math.sin((2 * Math.PI * t) / 12) + 3 * noise;
+    });
+  }
+
+  /** The largest forecast, over 12 steps from each origin whose 12 lags hold values 100…102. */
+  async function largest(series: Float64Array, learner: string): Promise<number> {
+    let most = 0;
+    for (const origin of [103, 106, 109, 112]) {
+      const fitted = await lagreg.fit(
+        series.slice(0, origin),
+        { period: 12, seed: 1 },
+        { learner, strategy: 'recursive', horizon: 12 },
+      );
+      most = Math.max(most, ...fitted.forecast(12).mean.map(Math.abs));
+    }
+    return most;
+  }
+
+  it.each(['linear', 'forest', 'gbdt'])(
+    '%s forecasts past single spikes as if they were not there',
+    async (learner) => {
+      // Spikes of 300, 20 and 431 in a level of 100–140: learners taught the jump into a spike
+      // and out of it forecast 1,000–15,000 from every origin whose lags held the 431.
+      const series = monthly(2);
+      series[30] = 300;
+      series[60] = 20;
+      series[101] = 431;
+      expect(await largest(series, learner)).toBeLessThan(170);
+    },
+  );
+
+  it.each(['linear', 'forest', 'gbdt'])(
+    '%s never forecasts a change unlike every change it learned from',
+    async (learner) => {
+      // Three high values in a row are no spike to take out, but the forecasts stay within
+      // reach of the values seen: unclipped, the forest reached 580,000 and ridge 3,400.
+      const series = monthly(1);
+      series[100] = 431;
+      series[101] = 420;
+      series[102] = 440;
+      expect(await largest(series, learner)).toBeLessThan(1000);
+      const fitted = await lagreg.fit(
+        series.slice(0, 106),
+        { period: 12, seed: 1 },
+        { learner, strategy: 'direct', horizon: 6 },
+      );
+      const restored = lagreg.restore!(JSON.parse(JSON.stringify(fitted.toJSON())));
+      expect(restored.forecast(6)).toEqual(fitted.forecast(6));
+      expect(() => lagreg.restore!({ ...fitted.toJSON(), limits: [1, 2, 3] })).toThrow(
+        /3 change limits for 6 models/,
+      );
     },
   );
 
