@@ -28,7 +28,7 @@ import type {
  *
  * The learners learn from the series with its spikes replaced (`findOutliers`), and the changes
  * they learn and predict are clipped to the spread of the changes seen (`changeLimits`); see
- * docs/decisions/0013.
+ * docs/decisions/0013-outliers-replaced-for-learners-and-as-candidates.md.
  *
  * Prediction intervals are split-conformal: the model is first fitted without the last part of
  * the series, which then yields out-of-sample errors for each step ahead from many origins; the

@@ -8,7 +8,9 @@ import { lagreg } from './lagreg';
 import { createStlForecaster } from './stlf';
 import { theta } from './theta';
 import { trend } from './trend';
+import { findOutliers } from './outliers';
 import {
+  CleanedForecast,
   floorOf,
   FlooredForecast,
   resolveLambda,
@@ -76,7 +78,8 @@ export function periodOf(params: Readonly<Record<string, unknown>>, fallback: nu
  * Fits one model family with its parameters. A `lambda` parameter (a number, or "auto" for
  * Guerrero's choice) fits on the Box–Cox scale: inside the model for ETS and ARIMA, around it for
  * the others. A `period` parameter fits with that seasonal period instead of the series' own
- * (daily data tried with a weekly and a yearly cycle).
+ * (daily data tried with a weekly and a yearly cycle). `clean: true` fits on the series with its
+ * outliers replaced (`findOutliers`), before any Box–Cox transform.
  */
 export async function fitForecaster(
   name: string,
@@ -98,13 +101,26 @@ export async function fitForecaster(
     const unscaled = factor === 1 ? model : new ScaledForecast(model, factor);
     return floor === null ? unscaled : new FlooredForecast(unscaled, floor);
   };
-  if (params.lambda === undefined || params.lambda === null || NATIVE_LAMBDA.has(name)) {
-    return wrapped(await forecaster.fit(scaled, options, params));
+  const { clean, ...own } = params;
+  if (clean !== undefined && clean !== true && clean !== false) {
+    throw new TrainingError(
+      'invalid-params',
+      `“clean” is true or false, not “${String(clean)}”.`,
+      'clean',
+    );
   }
-  const { lambda: raw, ...rest } = params;
-  const lambda = resolveLambda(scaled, options.period, raw);
-  const inner = await forecaster.fit(transformSeries(scaled, lambda), options, rest);
-  return wrapped(withBoxCox(inner, lambda));
+  // With `clean`, the model learns from the series with its outliers replaced.
+  const outliers = clean === true ? findOutliers(scaled, options.period) : null;
+  const series = outliers ? outliers.cleaned : scaled;
+  const cleaned = (model: FittedForecaster) =>
+    outliers ? new CleanedForecast(model, outliers.index.length) : model;
+  if (own.lambda === undefined || own.lambda === null || NATIVE_LAMBDA.has(name)) {
+    return wrapped(cleaned(await forecaster.fit(series, options, own)));
+  }
+  const { lambda: raw, ...rest } = own;
+  const lambda = resolveLambda(series, options.period, raw);
+  const inner = await forecaster.fit(transformSeries(series, lambda), options, rest);
+  return wrapped(cleaned(withBoxCox(inner, lambda)));
 }
 
 /** Rebuilds a saved model (any family, Box–Cox wrapped or an ensemble) from its JSON. */
@@ -136,6 +152,17 @@ export function restoreForecaster(json: unknown): FittedForecaster {
       );
     }
     return new FlooredForecast(restoreForecaster(value.inner), floor);
+  }
+  if (value.model === 'cleaned') {
+    const replaced = Number(value.replaced);
+    if (!Number.isInteger(replaced) || replaced < 0) {
+      throw new TrainingError(
+        'invalid-input',
+        'The saved count of replaced outliers is not a whole number.',
+        'replaced',
+      );
+    }
+    return new CleanedForecast(restoreForecaster(value.inner), replaced);
   }
   if (value.model === 'scaled') {
     const factor = savedScaleFactor(value.factor);

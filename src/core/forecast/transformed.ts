@@ -278,3 +278,45 @@ export function blendForecasters(members: readonly FittedForecaster[]): FittedFo
   const inner = members.map((member) => (member as FlooredForecast).inner);
   return new FlooredForecast(new EnsembleForecast(inner), floor);
 }
+
+/** A model's label with how many outliers of its series were replaced. */
+export function cleanedLabel(label: string, replaced: number): string {
+  if (!replaced) return `${label}, no outliers to replace`;
+  return `${label}, ${replaced === 1 ? '1 outlier' : `${replaced} outliers`} replaced`;
+}
+
+/** The label of a model fitted on a cleaned series, given another count of values replaced. */
+export function relabelCleaned(label: string, replaced: number): string {
+  const bare = label.replace(/, (no outliers to replace|\d+ outliers? replaced)$/, '');
+  return cleanedLabel(bare, replaced);
+}
+
+/**
+ * A model fitted on the series with its outliers replaced (`findOutliers`): it forecasts as the
+ * inner model does, and its label and parameters say how many values it did not learn from.
+ */
+export class CleanedForecast extends WrappedForecast {
+  constructor(
+    inner: FittedForecaster,
+    /** How many values of the series were replaced. */
+    readonly replaced: number,
+  ) {
+    super(inner);
+  }
+
+  override get label() {
+    return cleanedLabel(this.inner.label, this.replaced);
+  }
+
+  override get params() {
+    return { ...this.inner.params, clean: true };
+  }
+
+  forecast(h: number, levels?: readonly number[], futureRegressors?: Float64Array): ForecastResult {
+    return this.inner.forecast(h, levels, futureRegressors);
+  }
+
+  toJSON(): ForecasterJSON {
+    return { model: 'cleaned', replaced: this.replaced, inner: this.inner.toJSON() };
+  }
+}

@@ -86,7 +86,9 @@ describe('outliers of a series (after R’s tsoutliers)', () => {
     const growing = Float64Array.from(
       { length: 144 },
       (_, t) =>
-        (100 + 3 * t) * (1 + 0.3 * Math.sin((2 * Math.PI * t) / 12)) * (1 + 0.02 * gaussian(random)),
+        (100 + 3 * t) *
+        (1 + 0.3 * Math.sin((2 * Math.PI * t) / 12)) *
+        (1 + 0.02 * gaussian(random)),
     );
     expect(findOutliers(growing, 12).index).toEqual([]);
     growing[70] = 1.8 * growing[70]!;
