@@ -15,6 +15,7 @@ import { createStlForecaster } from '../core/forecast/stlf';
 import { theta } from '../core/forecast/theta';
 import { TimeAxis } from '../core/forecast/time-axis';
 import {
+  CleanedForecast,
   FlooredForecast,
   savedScaleFactor,
   savedWidening,
@@ -56,6 +57,8 @@ interface Layout {
   readonly period: number;
   readonly harmonics: number;
   readonly regressors: number;
+  /** The least unit of the features; absent in models saved before it. */
+  readonly floor?: number;
 }
 
 interface LagSettings {
@@ -70,15 +73,18 @@ const LAG_LEARNER_NAMES: Record<string, string> = {
   linear: 'Ridge regression',
 };
 
-/** The mean absolute one-step change over the window ending at t (as `lagreg.ts` computes it). */
-function localScale(y: Float64Array, t: number, lags: number): number {
+/**
+ * The mean absolute one-step change over the window ending at t, but no less than the layout's
+ * floor (as `lagreg.ts` computes it).
+ */
+function localScale(y: Float64Array, t: number, layout: Layout): number {
   let sum = 0;
   let count = 0;
-  for (let k = Math.max(1, t - lags + 1); k <= t; k++) {
+  for (let k = Math.max(1, t - layout.lags + 1); k <= t; k++) {
     sum += Math.abs(y[k]! - y[k - 1]!);
     count++;
   }
-  const scale = count ? sum / count : 0;
+  const scale = Math.max(count ? sum / count : 0, layout.floor ?? 0);
   return scale > 1e-12 * (Math.abs(y[t]!) + 1) ? scale : Math.abs(y[t]!) * 1e-3 || 1;
 }
 
@@ -92,7 +98,7 @@ function features(
   regressors: Float64Array | undefined,
 ): Record<string, number> {
   const level = y[t]!;
-  const scale = localScale(y, t, layout.lags);
+  const scale = localScale(y, t, layout);
   const values: number[] = [];
   for (let k = 1; k < layout.lags; k++) values.push((y[t - k]! - level) / scale);
   for (const window of layout.windows) {
@@ -144,8 +150,17 @@ function restoreLagRegression(json: ForecasterJSON, kit: ForecastKit): FittedFor
   const history = numbersField(json, 'history');
   const scales = numbersField(json, 'scales');
   const normalized = numbersField(json, 'normalized');
-  const predict = (model: BunsenModel, row: Record<string, number>) =>
-    (model.predict([row])[0] as { value: number }).value;
+  // Per learner, the least and the greatest change it predicts (absent in older files).
+  const limits = json.limits === undefined ? null : numbersField(json, 'limits');
+  if (limits && limits.length !== 2 * models.length) {
+    throw new kit.EmbedError(
+      'The model file is damaged: its lag regression model has change limits for another number of learners.',
+    );
+  }
+  const predict = (index: number, row: Record<string, number>) => {
+    const value = (models[index]!.predict([row])[0] as { value: number }).value;
+    return limits ? Math.max(limits[2 * index]!, Math.min(limits[2 * index + 1]!, value)) : value;
+  };
 
   const path = (h: number, regressors: Float64Array | undefined): Float64Array => {
     const n = history.length;
@@ -153,8 +168,8 @@ function restoreLagRegression(json: ForecasterJSON, kit: ForecastKit): FittedFor
     if (settings.strategy === 'direct') {
       for (let step = 1; step <= h; step++) {
         const row = features(layout, names, history, n - 1, n - 1 + step, regressors);
-        const scale = localScale(history, n - 1, layout.lags);
-        out[step - 1] = history[n - 1]! + predict(models[step - 1]!, row) * scale;
+        const scale = localScale(history, n - 1, layout);
+        out[step - 1] = history[n - 1]! + predict(step - 1, row) * scale;
       }
       return out;
     }
@@ -163,7 +178,7 @@ function restoreLagRegression(json: ForecasterJSON, kit: ForecastKit): FittedFor
     for (let step = 1; step <= h; step++) {
       const t = n - 2 + step;
       const row = features(layout, names, y, t, t + 1, regressors);
-      y[t + 1] = y[t]! + predict(models[0]!, row) * localScale(y, t, layout.lags);
+      y[t + 1] = y[t]! + predict(0, row) * localScale(y, t, layout);
       out[step - 1] = y[t + 1]!;
     }
     return out;
@@ -279,11 +294,20 @@ function restore(json: unknown, kit: ForecastKit, path: string): FittedForecaste
     }
     return new WidenedForecast(restore(value.inner, kit, `${path}.inner`), factor);
   }
+  if (value.model === 'cleaned') {
+    const replaced = Number(value.replaced);
+    if (!Number.isInteger(replaced) || replaced < 0) {
+      throw new kit.EmbedError(
+        `The model file is damaged: ${path}.replaced should be a whole number.`,
+      );
+    }
+    return new CleanedForecast(restore(value.inner, kit, `${path}.inner`), replaced);
+  }
   if (value.model === 'lagreg') return restoreLagRegression(value, kit);
   const family = Object.hasOwn(FAMILIES, value.model) ? FAMILIES[value.model] : undefined;
   if (!family?.restore) {
     throw new kit.EmbedError(
-      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'floor', 'scaled', 'widened'].join(', ')}).`,
+      `${path} is a “${value.model}” model, which this runtime cannot forecast with (it knows ${[...Object.keys(FAMILIES), 'lagreg', 'ensemble', 'boxcox', 'cleaned', 'floor', 'scaled', 'widened'].join(', ')}).`,
     );
   }
   return family.restore(value);

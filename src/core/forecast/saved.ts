@@ -87,8 +87,8 @@ export function saveForecast(
 /**
  * How many leading columns of the regressor matrix (calendar columns, then known-in-advance
  * features) a saved model reads: all of them for lag regression, the ones it regresses on for
- * ARIMA, the most any member or inner model reads for ensembles, Box–Cox, floors, scaling,
- * widened intervals and STL.
+ * ARIMA, the most any member or inner model reads for ensembles, Box–Cox, cleaned series,
+ * floors, scaling, widened intervals and STL.
  */
 export function regressorWidth(json: unknown): number {
   if (!json || typeof json !== 'object') return 0;
@@ -97,6 +97,7 @@ export function regressorWidth(json: unknown): number {
     case 'ensemble':
       return Array.isArray(model.members) ? Math.max(0, ...model.members.map(regressorWidth)) : 0;
     case 'boxcox':
+    case 'cleaned':
     case 'floor':
     case 'scaled':
     case 'widened':

@@ -76,6 +76,11 @@ const FAMILIES: readonly {
   { name: 'STL + ETS', family: 'stl', params: { method: 'ets' } },
   { name: 'STL + ARIMA, robust', family: 'stl', params: { method: 'arima', robust: true } },
   {
+    name: 'ETS on the series with its outliers replaced',
+    family: 'ets',
+    params: { model: 'AAA', clean: true },
+  },
+  {
     name: 'lag regression, boosted trees, recursive',
     family: 'lagreg',
     params: { learner: 'gbdt', horizon: 6, learnerParams: { max_iter: 20 } },
@@ -139,6 +144,27 @@ describe('forecasters in the embed runtime', () => {
       expect(wrapped.forecast(5)).toEqual(embedded.forecast(5));
     });
   }
+
+  it('forecasts as the lab does a lag regression whose unit floor and change limits bind', async () => {
+    // Three high values in a row (no spike to take out) and a flat last stretch: the windows'
+    // own change falls below the floor, and the ridge regression's changes reach its limits.
+    const rough = y.slice();
+    rough.fill(rough[N - 14]!, N - 13);
+    rough[N - 20] = rough[N - 19] = rough[N - 18] = 4 * rough[N - 20]!;
+    for (const strategy of ['recursive', 'direct']) {
+      const model = await fitForecaster(
+        'lagreg',
+        rough,
+        { period: 12, seed: 7 },
+        { learner: 'linear', strategy, horizon: 6 },
+      );
+      const json = model.toJSON() as unknown as { limits?: number[]; layout: { floor?: number } };
+      expect(json.limits).toHaveLength(strategy === 'direct' ? 12 : 2);
+      expect(json.layout.floor).toBeGreaterThan(0);
+      const file = saved(model);
+      expectSameForecast(await fromJSON(file), file, 6);
+    }
+  });
 
   it('forecasts an ensemble as the mean of its members', async () => {
     const members = await Promise.all([
