@@ -698,3 +698,37 @@ test('Intervals that held too few of the backtest values are widened, and the pa
   expect(factor).toBeGreaterThan(1);
   expect(pageErrors).toEqual([]);
 });
+
+test('A series with spikes: models fitted without them are tried and chosen, and the page says how many values they replaced', async ({
+  page,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  // Four years of monthly orders with a season, and three bad values: 253 and 255 in a level of
+  // about 105, and 44. Seasonal naive would repeat the 255 of last September.
+  const orders = [
+    97, 107, 109, 111, 113, 106, 102, 98, 94, 89, 93, 100, 253, 111, 112, 117, 113, 114, 103, 101,
+    93, 97, 95, 101, 106, 115, 116, 117, 118, 112, 44, 106, 97, 99, 101, 105, 113, 119, 120, 125,
+    121, 115, 111, 109, 255, 101, 103, 107,
+  ];
+  await openLab(page);
+  await pasteAndForecast(page, 'orders', monthly('month,orders', 2021, orders), 48);
+  await expect(page.getByTestId('forecast-detected')).toContainText('48 monthly values');
+  const rows = await runForecast(page, 12, 60);
+  await expect(rows).toHaveCount(12);
+  await expect(page.getByTestId('forecast-best')).toContainText('3 outliers replaced');
+  // Both seasonal naives ran: on the series as it is and on the series without its outliers.
+  const candidates = page.getByTestId('forecast-candidate');
+  for (const name of ['Seasonal naive [12]', 'Seasonal naive [12], 3 outliers replaced']) {
+    await expect(candidates.getByRole('rowheader', { name, exact: true })).toHaveCount(1);
+  }
+  // Next September is forecast at the level of the other months, not near 255.
+  await expect(rows.nth(8)).toContainText('2025-09');
+  const value = async (step: number) =>
+    Number(
+      ((await rows.nth(step).locator('td').first().textContent()) ?? '').replace(/[^\d.]/g, ''),
+    );
+  expect(await value(8)).toBeLessThan(130);
+  expect(await value(8)).toBeGreaterThan(90);
+  expect(pageErrors).toEqual([]);
+});

@@ -797,19 +797,28 @@ export async function searchForecast(
   // beside it. On R's lynx and LakeHuron (cycles of 9-10 years found), the blend with naive cut
   // the held-out MASE from 1.786 to 1.297 (24 years ahead) and from 2.219 to 2.127 (12 ahead),
   // where naive scores 1.459 and 2.164.
-  const plain = (model: string) =>
+  const plain = (model: string, clean?: true) =>
     entries.find(
       (entry) =>
         entry.model === model &&
         entry.params.period === undefined &&
         entry.params.lambda === undefined &&
-        entry.params.clean === undefined,
+        entry.params.clean === clean,
     );
+  // On a series with outliers the benchmark is also fitted without them, and whichever of the two
+  // scores better on the folds is the one to beat: seasonal naive on the series as it is repeats
+  // a spike of its last season a year later.
+  const benchmark = (model: string) => {
+    const asIs = plain(model);
+    const cleaned = outliers.length ? plain(model, true) : undefined;
+    if (!asIs || !cleaned) return asIs ?? cleaned;
+    return score(cleaned) < score(asIs) ? cleaned : asIs;
+  };
   const growth = !HAS_SEASON(period) && multiplicative ? plain('drift') : undefined;
   const benchmarks = (
     HAS_SEASON(period)
-      ? [plain('snaive'), ...(options.cycle ? [plain('naive')] : [])]
-      : [growth, plain('naive')]
+      ? [benchmark('snaive'), ...(options.cycle ? [benchmark('naive')] : [])]
+      : [growth, benchmark('naive')]
   ).filter((entry): entry is LeaderboardEntry => entry !== undefined);
   // A model that forecasts as a benchmark does on every fold (a seasonal random walk found by
   // ARIMA) is that benchmark: keep the simpler one rather than average two copies of it.
@@ -1331,6 +1340,20 @@ export const COMBINATION_MARGIN = 0.1;
  * best model and these means. When none is, the best-scoring mean is listed but not kept. Only
  * distinct forecasts are combined.
  */
+/** The same candidate, fitted once on the series as it is and once without its outliers. */
+function cleanedTwins(a: LeaderboardEntry, b: LeaderboardEntry): boolean {
+  if (a.model !== b.model || a.members || b.members) return false;
+  if ((a.params.clean === true) === (b.params.clean === true)) return false;
+  const rest = (params: Readonly<Record<string, unknown>>) =>
+    JSON.stringify(
+      Object.keys(params)
+        .filter((key) => key !== 'clean')
+        .sort()
+        .map((key) => [key, params[key]]),
+    );
+  return rest(a.params) === rest(b.params);
+}
+
 function bestEnsemble(
   ranked: readonly LeaderboardEntry[],
   size: number,
@@ -1341,11 +1364,15 @@ function bestEnsemble(
   period: number,
   metric: AccuracyMetric,
 ): { entry: LeaderboardEntry; kept: boolean } | null {
-  // Candidates that forecast exactly alike (e.g. ETS choosing the same form twice) add nothing.
+  // Candidates that forecast exactly alike (e.g. ETS choosing the same form twice) add nothing,
+  // and a model fitted on the series as it is and on the series cleaned of its outliers is one
+  // model counted twice: only the better-ranked of the two joins.
   const candidates: LeaderboardEntry[] = [];
   for (const entry of ranked) {
     if (!Number.isFinite(entry.backtest[metric])) continue;
-    if (!candidates.some((chosen) => sameForecasts(chosen, entry))) candidates.push(entry);
+    if (!candidates.some((chosen) => sameForecasts(chosen, entry) || cleanedTwins(chosen, entry))) {
+      candidates.push(entry);
+    }
   }
   const means: { entry: LeaderboardEntry; folds: readonly FoldResult[] }[] = [];
   for (let k = 2; k <= Math.min(size, candidates.length); k++) {

@@ -105,4 +105,21 @@ describe('the search on a series with outliers', () => {
       );
     },
   );
+
+  it('blends with seasonal naive fitted without the outliers, which does not repeat a spike', async () => {
+    // Four years of months, 255 last September in a level of about 105: the search keeps seasonal
+    // naive beside a lead it cannot trust from one fold, and that one repeated the 255 at 142.
+    const orders = Float64Array.from([
+      97, 107, 109, 111, 113, 106, 102, 98, 94, 89, 93, 100, 253, 111, 112, 117, 113, 114, 103, 101,
+      93, 97, 95, 101, 106, 115, 116, 117, 118, 112, 44, 106, 97, 99, 101, 105, 113, 119, 120, 125,
+      121, 115, 111, 109, 255, 101, 103, 107,
+    ]);
+    const result = await searchForecast(orders, { horizon: 12, period: 12, seed: 0, now: () => 0 });
+    const members = (result.best.members ?? [result.best.trial]).map((trial) =>
+      result.leaderboard.find((entry) => entry.trial === trial)!,
+    );
+    const naive = members.filter((entry) => entry.model === 'snaive');
+    expect(naive.map((entry) => entry.params)).toEqual([{ clean: true }]);
+    expect(result.forecast.mean[8]).toBeLessThan(120);
+  });
 });
