@@ -1333,13 +1333,6 @@ function ensembleEntry(
  */
 export const COMBINATION_MARGIN = 0.1;
 
-/**
- * The mean of the top 2…k candidates to forecast with, scored on the folds they were backtested
- * on (their stored forecasts; nothing is refitted), and whether it is preferred to the best one
- * alone: the largest mean whose score is within COMBINATION_MARGIN of the lowest score among the
- * best model and these means. When none is, the best-scoring mean is listed but not kept. Only
- * distinct forecasts are combined.
- */
 /** The same candidate, fitted once on the series as it is and once without its outliers. */
 function cleanedTwins(a: LeaderboardEntry, b: LeaderboardEntry): boolean {
   if (a.model !== b.model || a.members || b.members) return false;
@@ -1354,6 +1347,13 @@ function cleanedTwins(a: LeaderboardEntry, b: LeaderboardEntry): boolean {
   return rest(a.params) === rest(b.params);
 }
 
+/**
+ * The mean of the top 2…k candidates to forecast with, scored on the folds they were backtested
+ * on (their stored forecasts; nothing is refitted), and whether it is preferred to the best one
+ * alone: the largest mean whose score is within COMBINATION_MARGIN of the lowest score among the
+ * best model and these means. When none is, the best-scoring mean is listed but not kept. Only
+ * distinct forecasts are combined.
+ */
 function bestEnsemble(
   ranked: readonly LeaderboardEntry[],
   size: number,
