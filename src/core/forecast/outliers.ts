@@ -46,12 +46,8 @@ function isConstant(y: Float64Array): boolean {
   return true;
 }
 
-/**
- * The flagged positions that stand in runs of at most MAX_RUN: a longer run is a level shift or
- * a season that changed, which the smoother has not caught up with, not a few bad values.
- */
-function spikes(flagged: Uint8Array): number[] {
-  const index: number[] = [];
+/** The runs of neighbouring flagged positions, as [first, past the last). */
+function* runs(flagged: Uint8Array): Generator<[number, number]> {
   for (let i = 0; i < flagged.length;) {
     if (!flagged[i]) {
       i++;
@@ -59,8 +55,19 @@ function spikes(flagged: Uint8Array): number[] {
     }
     let end = i;
     while (end < flagged.length && flagged[end]) end++;
-    if (end - i <= MAX_RUN) for (let k = i; k < end; k++) index.push(k);
+    yield [i, end];
     i = end;
+  }
+}
+
+/**
+ * The flagged positions that stand in runs of at most MAX_RUN: a longer run is a level shift or
+ * a season that changed, which the smoother has not caught up with, not a few bad values.
+ */
+function spikes(flagged: Uint8Array): number[] {
+  const index: number[] = [];
+  for (const [first, end] of runs(flagged)) {
+    if (end - first <= MAX_RUN) for (let k = first; k < end; k++) index.push(k);
   }
   return index;
 }
@@ -101,9 +108,10 @@ function searchOnce(y: Float64Array, period: number): Outliers {
   const q1 = sortedQuantile(sorted, 0.25);
   const q3 = sortedQuantile(sorted, 0.75);
   const iqr = q3 - q1;
+  const median = sortedQuantile(sorted, 0.5);
   const widen = STEP_NOISE_LIMIT * stepNoise(adjusted);
-  const low = Math.min(q1 - IQR_LIMIT * iqr, sortedQuantile(sorted, 0.5) - widen);
-  const high = Math.max(q3 + IQR_LIMIT * iqr, sortedQuantile(sorted, 0.5) + widen);
+  const low = Math.min(q1 - IQR_LIMIT * iqr, median - widen);
+  const high = Math.max(q3 + IQR_LIMIT * iqr, median + widen);
   if (!(high - low > 1e-14)) return { index: [], cleaned: y };
   const flagged = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (residuals[i]! < low || residuals[i]! > high) flagged[i] = 1;
@@ -125,25 +133,16 @@ function interpolate(
   const flagged = new Uint8Array(n);
   for (const i of index) flagged[i] = 1;
   const out = adjusted.slice();
-  let i = 0;
-  while (i < n) {
-    if (!flagged[i]) {
-      i++;
-      continue;
-    }
-    let end = i;
-    while (end < n && flagged[end]) end++;
-    const before = i - 1;
-    const after = end;
-    for (let k = i; k < end; k++) {
-      if (before < 0) out[k] = adjusted[after]!;
-      else if (after >= n) out[k] = adjusted[before]!;
+  for (const [first, end] of runs(flagged)) {
+    const before = first - 1;
+    for (let k = first; k < end; k++) {
+      if (before < 0) out[k] = adjusted[end]!;
+      else if (end >= n) out[k] = adjusted[before]!;
       else {
-        const share = (k - before) / (after - before);
-        out[k] = adjusted[before]! + share * (adjusted[after]! - adjusted[before]!);
+        const share = (k - before) / (end - before);
+        out[k] = adjusted[before]! + share * (adjusted[end]! - adjusted[before]!);
       }
     }
-    i = end;
   }
   if (seasonal) for (let k = 0; k < n; k++) out[k] = out[k]! + seasonal[k]!;
   return out;

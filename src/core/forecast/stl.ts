@@ -384,15 +384,11 @@ export function loessTrend(
 }
 
 /**
- * A loess line of degree 1 that outliers do not pull: after the first fit, each value is
- * weighted by the bisquare of its residual over six median absolute residuals (as STL's outer
- * loop weights them), and the line fitted again, `passes` times.
+ * A loess line of degree 1 over `span` values that outliers do not pull: after the first fit,
+ * each value is weighted by the bisquare of its residual over six median absolute residuals (as
+ * STL's outer loop weights them), and the line fitted again, `passes` times.
  */
-export function robustLoessTrend(
-  y: Float64Array,
-  span = Math.max(7, nextOdd(y.length / 10)),
-  passes = 4,
-): Float64Array {
+export function robustLoessTrend(y: Float64Array, span: number, passes = 4): Float64Array {
   const n = y.length;
   const out = new Float64Array(n);
   if (!n) return out;
