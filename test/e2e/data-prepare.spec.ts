@@ -108,6 +108,9 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   expect(count).toBeLessThan(54);
   await expect(tableCount(page)).toHaveText(String(count));
   await expect(view(page).getByTestId('table-status')).toContainText('in the selection');
+  // The heatmap measures the selection's rows; all rows it reads from the stored profile.
+  const heatmap = view(page).getByTestId('heatmap');
+  await expect(heatmap).toContainText(`${count} rows of the selection`);
   // Heights in the brushed rectangle are all among the smaller ones.
   await sortHeight.click();
   await sortHeight.click();
@@ -116,6 +119,8 @@ test('sort, filter, brush, change types, derive, clean, split, see lineage, relo
   await view(page).getByTestId('selection-clear').click();
   await expect(selected).toHaveCount(0);
   await expect(tableCount(page)).toHaveText('60');
+  await expect(heatmap).toContainText(/·\s+60 rows$/);
+  await expect(heatmap).toHaveAttribute('data-measured', 'true');
 
   // The distribution chart counts rows up its axis; a click on a bar selects that category.
   const distribution = view(page).getByTestId('distribution-chart');

@@ -7,6 +7,7 @@ import {
   presentMean,
   type CategoricalInput,
 } from './profile/correlation';
+import type { DatasetProfile } from './profile/types';
 import { allRows } from './query';
 
 export type AssociationKind = 'numeric' | 'categorical';
@@ -47,6 +48,10 @@ export interface AssociationOptions {
   readonly maxColumns?: number;
   readonly seed?: number;
 }
+
+/** Defaults of `associationMatrix` and `associationsFromProfile` alike. */
+const DEFAULT_MAX_CATEGORIES = 50;
+const DEFAULT_MAX_COLUMNS = 30;
 
 export const measureOf = (a: AssociationKind, b: AssociationKind): AssociationMeasure =>
   a === 'numeric' && b === 'numeric'
@@ -120,8 +125,8 @@ export function associationMatrix(
   options: AssociationOptions = {},
 ): AssociationMatrix {
   const maxRows = options.maxRows ?? 100_000;
-  const maxCategories = options.maxCategories ?? 50;
-  const maxColumns = options.maxColumns ?? 30;
+  const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
+  const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
   const asked = options.rows ?? allRows(table.rowCount);
   const rows = sampleOf(asked, maxRows, options.seed ?? 0);
   // Every row in order (the sample a page sends): columns are read in place, not gathered.
@@ -173,4 +178,72 @@ export function associationMatrix(
     }
   }
   return { columns, values, measures, rows: rows.length, sampled: rows.length < asked.length };
+}
+
+/**
+ * The matrix `associationMatrix` gives for every row of `table`, read from the correlations its
+ * profile stored (measured when the version was made, on all its rows or a seeded sample of
+ * them) instead of measured again: the same columns, kinds and measures, so a view can show it
+ * at once and measure only selections. A categorical or boolean column counts when its
+ * profile's exact distinct count lies between 2 and `maxCategories`. Null when the profile
+ * cannot give every pair: a distinct count is an estimate, or a column is missing from its
+ * matrices (a sample that saw one category only).
+ */
+export function associationsFromProfile(
+  table: Table,
+  profile: DatasetProfile,
+  options: Omit<AssociationOptions, 'rows' | 'maxRows' | 'seed'> = {},
+): AssociationMatrix | null {
+  const stored = profile.correlations as DatasetProfile['correlations'] | undefined;
+  if (!stored || profile.rows !== table.rowCount) return null;
+  const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
+  const maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
+  const considered = options.columns ? new Set(options.columns) : null;
+  const profiles = new Map(profile.columns.map((column) => [column.name, column]));
+  const columns: AssociationColumn[] = [];
+  for (const column of table.columns) {
+    if (columns.length === maxColumns) break;
+    if (considered && !considered.has(column.name)) continue;
+    if (isNumberColumn(column) && column.type !== 'boolean' && column.type !== 'datetime') {
+      columns.push({ name: column.name, kind: 'numeric' });
+      continue;
+    }
+    if (column.type !== 'boolean' && column.type !== 'categorical') continue;
+    const counted = profiles.get(column.name);
+    if (!counted || !counted.distinctExact) return null;
+    if (counted.distinct >= 2 && counted.distinct <= maxCategories) {
+      columns.push({ name: column.name, kind: 'categorical' });
+    }
+  }
+  const place = (names: readonly string[]) => new Map(names.map((name, i) => [name, i]));
+  const pearson = place(stored.pearson.columns);
+  const cramers = place(stored.cramersV.columns);
+  const ratioRows = place(stored.correlationRatio.numeric);
+  const ratioColumns = place(stored.correlationRatio.categorical);
+  const cell = (matrix: readonly (readonly (number | null)[])[], i?: number, j?: number) =>
+    i === undefined || j === undefined ? undefined : (matrix[i]?.[j] ?? null);
+  const values: (number | null)[][] = [];
+  for (const a of columns) {
+    const row: (number | null)[] = [];
+    for (const b of columns) {
+      let value: number | null | undefined;
+      if (a.kind === 'numeric' && b.kind === 'numeric') {
+        value = cell(stored.pearson.matrix, pearson.get(a.name), pearson.get(b.name));
+      } else if (a.kind === 'categorical' && b.kind === 'categorical') {
+        value = cell(stored.cramersV.matrix, cramers.get(a.name), cramers.get(b.name));
+      } else {
+        const [x, group] = a.kind === 'numeric' ? [a, b] : [b, a];
+        value = cell(
+          stored.correlationRatio.matrix,
+          ratioRows.get(x.name),
+          ratioColumns.get(group.name),
+        );
+      }
+      if (value === undefined) return null;
+      row.push(value);
+    }
+    values.push(row);
+  }
+  const measures = columns.map((a) => columns.map((b) => measureOf(a.kind, b.kind)));
+  return { columns, values, measures, rows: stored.rows, sampled: stored.sampled };
 }

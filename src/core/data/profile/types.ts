@@ -121,7 +121,8 @@ export interface ProfileOptions {
   readonly maxCategories?: number;
   /**
    * Correlations and associations of larger tables are computed on a seeded uniform sample of
-   * this many rows (their sampling error, about 1/√rows, is far below what a heatmap shows).
+   * this many rows (their sampling error, about 1/√rows, is far below what a heatmap shows): as
+   * many as the Data view's heatmap measures a selection on, which shows these for all rows.
    */
   readonly correlationRows?: number;
   /** Seeds the sample taken above `exactLimit`. */
@@ -168,6 +169,6 @@ export const DEFAULT_PROFILE_OPTIONS: ProfileSettings = {
   maxBins: 50,
   maxCorrelationColumns: 100,
   maxCategories: 100,
-  correlationRows: 250_000,
+  correlationRows: 100_000,
   seed: 0,
 };

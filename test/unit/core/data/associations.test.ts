@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { associationMatrix } from '../../../../src/core/data/associations';
+import { associationMatrix, associationsFromProfile } from '../../../../src/core/data/associations';
+import { profileTable } from '../../../../src/core/data/profile/profile';
 import { Table, numberColumn, stringColumn } from '../../../../src/core/table';
 
 /** Written by fixtures/associations.py with pandas and scipy. */
@@ -116,5 +117,64 @@ describe('associationMatrix', () => {
       [null, null],
       [null, 1],
     ]);
+  });
+});
+
+describe('associationsFromProfile', () => {
+  const profile = profileTable(table);
+
+  it('reads from the profile the matrix that associationMatrix measures', () => {
+    expect(associationsFromProfile(table, profile)).toEqual(associationMatrix(table));
+    check(
+      associationsFromProfile(table, profile) as ReturnType<typeof associationMatrix>,
+      fixture.all,
+    );
+    for (const options of [
+      { maxCategories: 3 },
+      { maxColumns: 2 },
+      { columns: ['size', 'x', 'note', 'flag'] },
+    ]) {
+      expect(associationsFromProfile(table, profile, options)).toEqual(
+        associationMatrix(table, options),
+      );
+    }
+  });
+
+  it('says how many rows the profile measured them on', () => {
+    const sampled = profileTable(table, { correlationRows: 100 });
+    const matrix = associationsFromProfile(table, sampled);
+    expect(matrix).toMatchObject({ rows: 100, sampled: true });
+    const x = matrix?.columns.findIndex((column) => column.name === 'x') as number;
+    const y = matrix?.columns.findIndex((column) => column.name === 'y') as number;
+    const stored = sampled.correlations.pearson;
+    expect(matrix?.values[x]?.[y]).toBe(
+      stored.matrix[stored.columns.indexOf('x')]?.[stored.columns.indexOf('y')],
+    );
+  });
+
+  it('gives null where the profile cannot give every pair', () => {
+    // Another table's profile, or one whose distinct counts are estimates.
+    const fewer = new Table(table.columns.map((column) => column)).take(
+      Int32Array.from({ length: 10 }, (_, i) => i),
+    );
+    expect(associationsFromProfile(fewer, profile)).toBeNull();
+    const estimated = {
+      ...profile,
+      columns: profile.columns.map((column) =>
+        column.name === 'group' ? { ...column, distinctExact: false } : column,
+      ),
+    };
+    expect(associationsFromProfile(table, estimated)).toBeNull();
+    // A categorical column its matrices lack.
+    const cramersV = {
+      columns: profile.correlations.cramersV.columns.filter((name) => name !== 'size'),
+      matrix: profile.correlations.cramersV.matrix,
+    };
+    const lacking = { ...profile, correlations: { ...profile.correlations, cramersV } };
+    expect(associationsFromProfile(table, lacking)).toBeNull();
+    // Without that column, the rest is read as before.
+    expect(associationsFromProfile(table, lacking, { columns: ['x', 'y', 'group'] })).toEqual(
+      associationMatrix(table, { columns: ['x', 'y', 'group'] }),
+    );
   });
 });
