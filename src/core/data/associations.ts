@@ -60,11 +60,13 @@ export const measureOf = (a: AssociationKind, b: AssociationKind): AssociationMe
       ? 'cramers-v'
       : 'correlation-ratio';
 
+/** Whether a column is measured as a number: numbers and integers, not booleans or dates. */
+const measuredAsNumber = (column: Column) =>
+  isNumberColumn(column) && column.type !== 'boolean' && column.type !== 'datetime';
+
 /** A column's values over `rows`; its own array (read only) when `rows` is every row in order. */
 function numericValues(column: Column, rows: Int32Array | null): Float64Array | null {
-  if (!isNumberColumn(column) || column.type === 'boolean' || column.type === 'datetime') {
-    return null;
-  }
+  if (!measuredAsNumber(column) || !isNumberColumn(column)) return null;
   if (!rows) return column.values;
   const out = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = column.values[rows[i] as number] as number;
@@ -204,7 +206,7 @@ export function associationsFromProfile(
   for (const column of table.columns) {
     if (columns.length === maxColumns) break;
     if (considered && !considered.has(column.name)) continue;
-    if (isNumberColumn(column) && column.type !== 'boolean' && column.type !== 'datetime') {
+    if (measuredAsNumber(column)) {
       columns.push({ name: column.name, kind: 'numeric' });
       continue;
     }
